@@ -1,0 +1,93 @@
+//! Leader election (§5.2, §5.4.1): timers, roles, RequestVote.
+
+use super::*;
+
+impl Raft {
+    pub(super) fn election_deadline_ms(&self) -> u64 {
+        self.election_reset_ms + self.election_timeout_ms
+    }
+
+    pub(super) fn reset_election_timer(&mut self) {
+        let span = self.timing.election_timeout_ms_max - self.timing.election_timeout_ms_min;
+        self.election_timeout_ms = self.timing.election_timeout_ms_min + self.random_below(span);
+        self.election_reset_ms = self.now_ms;
+    }
+
+    /// Adopt a higher term as a follower (Figure 2, "All Servers").
+    pub(super) fn become_follower(&mut self, term: u64) {
+        debug_assert!(term > self.current_term);
+        if self.role != Role::Follower {
+            self.emit(NodeEvent::SteppedDown { term, was: self.role });
+        }
+        self.current_term = term;
+        self.voted_for = None;
+        self.role = Role::Follower;
+        self.persist_needed = true;
+    }
+
+    /// Start an election now: the election timer fired, or the caller forces a timeout.
+    pub fn campaign(&mut self) {
+        if self.role == Role::Leader {
+            return;
+        }
+        self.current_term += 1;
+        self.role = Role::Candidate;
+        self.voted_for = Some(self.me);
+        self.persist_needed = true;
+        self.votes.iter_mut().for_each(|v| *v = false);
+        self.votes[self.me] = true;
+        self.reset_election_timer();
+        self.emit(NodeEvent::ElectionStarted { term: self.current_term });
+        if self.peers == 1 {
+            self.become_leader();
+            return;
+        }
+        let args = RequestVoteArgs {
+            term: self.current_term,
+            candidate_id: self.me,
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+        };
+        for peer in self.others() {
+            self.send(peer, Message::RequestVote(args.clone()));
+        }
+    }
+
+    pub(super) fn handle_request_vote(&mut self, from: NodeId, args: RequestVoteArgs) {
+        let grant = args.term == self.current_term
+            && self.voted_for.map_or(true, |v| v == args.candidate_id)
+            && self.log.is_up_to_date(args.last_log_index, args.last_log_term);
+        if grant {
+            if self.voted_for.is_none() {
+                self.voted_for = Some(args.candidate_id);
+                self.persist_needed = true;
+            }
+            // Granting a vote resets the election timer (Figure 2, "Followers").
+            self.reset_election_timer();
+            self.emit(NodeEvent::VoteGranted { candidate: args.candidate_id, term: self.current_term });
+        }
+        let reply = RequestVoteReply { term: self.current_term, vote_granted: grant };
+        self.send(from, Message::RequestVoteReply(reply));
+    }
+
+    pub(super) fn handle_request_vote_reply(&mut self, from: NodeId, reply: RequestVoteReply) {
+        if self.role != Role::Candidate || reply.term != self.current_term || !reply.vote_granted {
+            return;
+        }
+        self.votes[from] = true;
+        if self.votes.iter().filter(|&&v| v).count() >= self.majority() {
+            self.become_leader();
+        }
+    }
+
+    fn become_leader(&mut self) {
+        self.role = Role::Leader;
+        let next = self.log.last_index() + 1;
+        self.next_index.iter_mut().for_each(|n| *n = next);
+        self.match_index.iter_mut().for_each(|m| *m = 0);
+        self.match_index[self.me] = self.log.last_index();
+        self.emit(NodeEvent::BecameLeader { term: self.current_term });
+        // Announce leadership at once (Figure 2: "send initial empty AppendEntries").
+        self.broadcast_append_entries();
+    }
+}

@@ -1,0 +1,136 @@
+//! The RPCs of Figure 2 and §7, as plain values. Each reply answers the request it names.
+
+use super::log::Entry;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+/// Index of a node: 0-based, as in 6.5840 (`me`). The page shows `id + 1` as S1..Sn.
+pub type NodeId = usize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestVoteArgs {
+    pub term: u64,
+    pub candidate_id: NodeId,
+    pub last_log_index: u64,
+    pub last_log_term: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestVoteReply {
+    pub term: u64,
+    pub vote_granted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppendEntriesArgs {
+    pub term: u64,
+    pub leader_id: NodeId,
+    pub prev_log_index: u64,
+    pub prev_log_term: u64,
+    pub entries: Vec<Entry>,
+    pub leader_commit: u64,
+}
+
+/// Reply to AppendEntries, with the fast log backup fields (6.5840's "conflict term" scheme).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppendEntriesReply {
+    pub term: u64,
+    pub success: bool,
+    /// On success: the index of the last entry the follower now matches (prevLogIndex + entries).
+    pub match_index: u64,
+    /// On failure: the follower's term at prevLogIndex (None when its log is too short).
+    pub conflict_term: Option<u64>,
+    /// On failure: the first index of conflict_term in the follower's log, or its last index + 1.
+    pub conflict_index: u64,
+}
+
+/// InstallSnapshot, sent whole in one message (no offset chunking).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallSnapshotArgs {
+    pub term: u64,
+    pub leader_id: NodeId,
+    pub last_included_index: u64,
+    pub last_included_term: u64,
+    pub data: Arc<[u8]>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallSnapshotReply {
+    pub term: u64,
+    /// Echo of the request's lastIncludedIndex, so the leader can advance matchIndex.
+    pub last_included_index: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Message {
+    RequestVote(RequestVoteArgs),
+    RequestVoteReply(RequestVoteReply),
+    AppendEntries(AppendEntriesArgs),
+    AppendEntriesReply(AppendEntriesReply),
+    InstallSnapshot(InstallSnapshotArgs),
+    InstallSnapshotReply(InstallSnapshotReply),
+}
+
+/// The kind of a message, without its fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MessageKind {
+    RequestVote,
+    RequestVoteReply,
+    AppendEntries,
+    AppendEntriesReply,
+    InstallSnapshot,
+    InstallSnapshotReply,
+}
+
+impl MessageKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            MessageKind::RequestVote => "RequestVote",
+            MessageKind::RequestVoteReply => "RequestVoteReply",
+            MessageKind::AppendEntries => "AppendEntries",
+            MessageKind::AppendEntriesReply => "AppendEntriesReply",
+            MessageKind::InstallSnapshot => "InstallSnapshot",
+            MessageKind::InstallSnapshotReply => "InstallSnapshotReply",
+        }
+    }
+}
+
+impl Message {
+    pub fn term(&self) -> u64 {
+        match self {
+            Message::RequestVote(m) => m.term,
+            Message::RequestVoteReply(m) => m.term,
+            Message::AppendEntries(m) => m.term,
+            Message::AppendEntriesReply(m) => m.term,
+            Message::InstallSnapshot(m) => m.term,
+            Message::InstallSnapshotReply(m) => m.term,
+        }
+    }
+
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Message::RequestVote(_) => MessageKind::RequestVote,
+            Message::RequestVoteReply(_) => MessageKind::RequestVoteReply,
+            Message::AppendEntries(_) => MessageKind::AppendEntries,
+            Message::AppendEntriesReply(_) => MessageKind::AppendEntriesReply,
+            Message::InstallSnapshot(_) => MessageKind::InstallSnapshot,
+            Message::InstallSnapshotReply(_) => MessageKind::InstallSnapshotReply,
+        }
+    }
+
+    /// Requests get a reply; replies do not.
+    pub fn is_request(&self) -> bool {
+        matches!(self, Message::RequestVote(_) | Message::AppendEntries(_) | Message::InstallSnapshot(_))
+    }
+
+    /// An AppendEntries that carries no entries.
+    pub fn is_heartbeat(&self) -> bool {
+        matches!(self, Message::AppendEntries(m) if m.entries.is_empty())
+    }
+
+    /// Size of the message as encoded on the wire (what 6.5840's bytesTotal counts).
+    pub fn encoded_len(&self) -> usize {
+        postcard::to_allocvec(self).map_or(0, |v| v.len())
+    }
+}

@@ -1,0 +1,370 @@
+//! The Raft core: a pure state machine. It never touches a clock, a thread, I/O, storage or a
+//! global random source. Callers feed it virtual time (`tick`), messages (`step`) and client
+//! commands (`start`), then drain what it produced with `ready()`: messages to send, the
+//! state to persist (before sending), entries to apply, and events to narrate.
+//!
+//! Concepts live in their own files: `election` (RequestVote, timers, roles), `replication`
+//! (AppendEntries, commit), `snapshot` (§7), `log` and `persist`.
+
+mod election;
+pub mod log;
+pub mod message;
+pub mod persist;
+mod replication;
+mod snapshot;
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use rand_core::{RngCore, SeedableRng};
+use rand_pcg::Pcg32;
+
+pub use log::{Entry, Log};
+pub use message::*;
+pub use persist::{PersistentState, Persister};
+
+/// Timing of a node, in virtual milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    /// Election timeouts are drawn uniformly from `[election_timeout_ms_min, election_timeout_ms_max)`.
+    pub election_timeout_ms_min: u64,
+    pub election_timeout_ms_max: u64,
+    /// A leader sends AppendEntries to every peer at least this often.
+    pub heartbeat_ms: u64,
+}
+
+impl Timing {
+    /// 6.5840-friendly: at most 10 heartbeats per second; timeouts long enough that a few lost
+    /// heartbeats do not start an election, short enough to elect within 5 s of a failure.
+    pub const LAB: Timing = Timing { election_timeout_ms_min: 300, election_timeout_ms_max: 600, heartbeat_ms: 100 };
+
+    /// Ok when the timing can elect a leader at all.
+    pub fn validate(&self) -> Result<(), &'static str> {
+        if self.heartbeat_ms == 0 {
+            return Err("heartbeatMs must be at least 1");
+        }
+        if self.election_timeout_ms_min <= self.heartbeat_ms {
+            return Err("the election timeout must be longer than the heartbeat interval");
+        }
+        if self.election_timeout_ms_max <= self.election_timeout_ms_min {
+            return Err("the election timeout range is empty");
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Follower,
+    Candidate,
+    Leader,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Follower => "follower",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+        }
+    }
+}
+
+/// What the service receives, in index order (6.5840's ApplyMsg).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApplyMsg {
+    Command { index: u64, command: Vec<u8> },
+    /// A snapshot installed from the leader: the service replaces its state with it.
+    Snapshot { index: u64, term: u64, data: Arc<[u8]> },
+}
+
+/// What happened inside a node, for the event stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeEvent {
+    ElectionStarted { term: u64 },
+    VoteGranted { candidate: NodeId, term: u64 },
+    BecameLeader { term: u64 },
+    SteppedDown { term: u64, was: Role },
+    /// commitIndex advanced to `index`.
+    Committed { index: u64 },
+    /// The service snapshotted through `index`; the log was trimmed.
+    SnapshotTaken { index: u64 },
+    /// A snapshot from the leader replaced the log through `index`.
+    SnapshotInstalled { index: u64, term: u64 },
+}
+
+/// An outgoing message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    pub to: NodeId,
+    pub message: Message,
+}
+
+/// Everything a node produced since the last `ready()`. The caller must persist `persist`
+/// (if any) before sending `messages`, then hand `applies` to the service in order.
+#[derive(Clone, Debug, Default)]
+pub struct Ready {
+    /// New raft state and the current snapshot, to be saved together.
+    pub persist: Option<(Arc<[u8]>, Arc<[u8]>)>,
+    pub messages: Vec<Outgoing>,
+    pub applies: Vec<ApplyMsg>,
+    pub events: Vec<NodeEvent>,
+    /// Lowest log index whose entry was written or removed (for the safety checker).
+    pub log_changed_from: Option<u64>,
+}
+
+/// One Raft peer.
+#[derive(Clone, Debug)]
+pub struct Raft {
+    me: NodeId,
+    peers: usize,
+    timing: Timing,
+    rng: Pcg32,
+
+    // Persistent state (Figure 2), saved through `Ready::persist` before any reply.
+    current_term: u64,
+    /// Candidate that received this node's vote in current_term.
+    /// Invariant: reset to None whenever current_term increases.
+    voted_for: Option<NodeId>,
+    log: Log,
+    /// The service's latest snapshot; covers indices `1..=log.snapshot_index()`.
+    snapshot: Arc<[u8]>,
+
+    // Volatile state on all servers.
+    role: Role,
+    /// Invariant: `log.snapshot_index() <= last_applied <= commit_index <= log.last_index()`.
+    commit_index: u64,
+    last_applied: u64,
+    /// Virtual time of the latest call.
+    now_ms: u64,
+    /// When the election timer was last reset, and how long it runs this time.
+    election_reset_ms: u64,
+    election_timeout_ms: u64,
+
+    // Candidates: votes[i] is true when peer i granted its vote in current_term.
+    votes: Vec<bool>,
+
+    // Leaders (reinitialized after election).
+    /// Invariant: `match_index[i] < next_index[i] <= log.last_index() + 1` for peers i.
+    next_index: Vec<u64>,
+    match_index: Vec<u64>,
+    next_heartbeat_ms: u64,
+
+    ready: Ready,
+    persist_needed: bool,
+}
+
+impl Raft {
+    /// 6.5840's Make(): `me` among `peers` nodes, restarting from `persister` (empty on first
+    /// boot). `seed` feeds this node's private PRNG (election timeouts).
+    pub fn new(me: NodeId, peers: usize, persister: &Persister, timing: Timing, seed: u64, now_ms: u64) -> Result<Raft, postcard::Error> {
+        assert!(me < peers, "me ({me}) out of range for {peers} peers");
+        let state = if persister.raftstate().is_empty() {
+            PersistentState::default()
+        } else {
+            PersistentState::decode(persister.raftstate())?
+        };
+        let snapshot_index = state.log.snapshot_index();
+        let mut raft = Raft {
+            me,
+            peers,
+            timing,
+            rng: Pcg32::seed_from_u64(seed),
+            current_term: state.current_term,
+            voted_for: state.voted_for,
+            log: state.log,
+            snapshot: persister.snapshot().clone(),
+            role: Role::Follower,
+            commit_index: snapshot_index,
+            last_applied: snapshot_index,
+            now_ms,
+            election_reset_ms: now_ms,
+            election_timeout_ms: 0,
+            votes: alloc::vec![false; peers],
+            next_index: alloc::vec![0; peers],
+            match_index: alloc::vec![0; peers],
+            next_heartbeat_ms: 0,
+            ready: Ready::default(),
+            persist_needed: false,
+        };
+        raft.reset_election_timer();
+        if raft.log.last_index() >= raft.log.first_index() {
+            raft.ready.log_changed_from = Some(raft.log.first_index());
+        }
+        Ok(raft)
+    }
+
+    // ----- 6.5840's API -----
+
+    /// Start agreement on `command`. Returns (index, term) when this node is the leader.
+    pub fn start(&mut self, command: Vec<u8>) -> Option<(u64, u64)> {
+        if self.role != Role::Leader {
+            return None;
+        }
+        let index = self.log.append(Entry { term: self.current_term, command });
+        self.log_changed(index);
+        self.persist_needed = true;
+        self.match_index[self.me] = index;
+        self.next_index[self.me] = index + 1;
+        self.advance_commit_index();
+        // Replicate at once rather than at the next heartbeat.
+        for peer in self.others() {
+            self.send_append_entries(peer);
+        }
+        Some((index, self.current_term))
+    }
+
+    /// (currentTerm, isLeader).
+    pub fn get_state(&self) -> (u64, bool) {
+        (self.current_term, self.role == Role::Leader)
+    }
+
+    /// The service has snapshotted everything through `index`.
+    pub fn snapshot(&mut self, index: u64, data: Vec<u8>) {
+        self.take_snapshot(index, data.into());
+    }
+
+    /// Advance virtual time to `now_ms` and fire timers that are due.
+    pub fn tick(&mut self, now_ms: u64) {
+        self.now_ms = self.now_ms.max(now_ms);
+        match self.role {
+            Role::Leader => {
+                if self.now_ms >= self.next_heartbeat_ms {
+                    self.broadcast_append_entries();
+                }
+            }
+            Role::Follower | Role::Candidate => {
+                if self.now_ms >= self.election_deadline_ms() {
+                    self.campaign();
+                }
+            }
+        }
+    }
+
+    /// Handle a message from `from` at virtual time `now_ms`.
+    pub fn step(&mut self, now_ms: u64, from: NodeId, message: Message) {
+        self.now_ms = self.now_ms.max(now_ms);
+        if from >= self.peers {
+            return; // Not a peer of ours; nothing to answer.
+        }
+        // All servers: a higher term makes us a follower (Figure 2).
+        if message.term() > self.current_term {
+            self.become_follower(message.term());
+        }
+        match message {
+            Message::RequestVote(args) => self.handle_request_vote(from, args),
+            Message::RequestVoteReply(reply) => self.handle_request_vote_reply(from, reply),
+            Message::AppendEntries(args) => self.handle_append_entries(from, args),
+            Message::AppendEntriesReply(reply) => self.handle_append_entries_reply(from, reply),
+            Message::InstallSnapshot(args) => self.handle_install_snapshot(from, args),
+            Message::InstallSnapshotReply(reply) => self.handle_install_snapshot_reply(from, reply),
+        }
+    }
+
+    /// Drain everything produced since the last call.
+    pub fn ready(&mut self) -> Ready {
+        self.apply_committed();
+        if self.persist_needed {
+            self.persist_needed = false;
+            let state = PersistentState { current_term: self.current_term, voted_for: self.voted_for, log: self.log.clone() };
+            self.ready.persist = Some((state.encode().into(), self.snapshot.clone()));
+        }
+        core::mem::take(&mut self.ready)
+    }
+
+    /// True when `ready()` would return something.
+    pub fn has_ready(&self) -> bool {
+        self.persist_needed
+            || self.last_applied < self.commit_index
+            || !self.ready.messages.is_empty()
+            || !self.ready.applies.is_empty()
+            || !self.ready.events.is_empty()
+    }
+
+    /// Earliest virtual time at which `tick` has something to do.
+    pub fn next_deadline_ms(&self) -> u64 {
+        match self.role {
+            Role::Leader => self.next_heartbeat_ms,
+            _ => self.election_deadline_ms(),
+        }
+    }
+
+    // ----- read-only views (for the simulator, the checker and the page) -----
+
+    pub fn id(&self) -> NodeId {
+        self.me
+    }
+    pub fn peers(&self) -> usize {
+        self.peers
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    pub fn current_term(&self) -> u64 {
+        self.current_term
+    }
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.voted_for
+    }
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+    pub fn commit_index(&self) -> u64 {
+        self.commit_index
+    }
+    pub fn last_applied(&self) -> u64 {
+        self.last_applied
+    }
+    pub fn timing(&self) -> Timing {
+        self.timing
+    }
+    /// (elapsed, timeout) of the election timer; None for a leader.
+    pub fn election_timer_ms(&self) -> Option<(u64, u64)> {
+        (self.role != Role::Leader).then(|| (self.now_ms.saturating_sub(self.election_reset_ms), self.election_timeout_ms))
+    }
+    /// nextIndex[] and matchIndex[] while leader.
+    pub fn leader_indices(&self) -> Option<(&[u64], &[u64])> {
+        (self.role == Role::Leader).then(|| (&self.next_index[..], &self.match_index[..]))
+    }
+    /// Peers that granted their vote, while candidate.
+    pub fn votes(&self) -> Option<&[bool]> {
+        (self.role == Role::Candidate).then_some(&self.votes[..])
+    }
+
+    // ----- helpers shared by the concept files -----
+
+    fn others(&self) -> impl Iterator<Item = NodeId> {
+        let me = self.me;
+        (0..self.peers).filter(move |&p| p != me)
+    }
+
+    fn majority(&self) -> usize {
+        self.peers / 2 + 1
+    }
+
+    fn send(&mut self, to: NodeId, message: Message) {
+        self.ready.messages.push(Outgoing { to, message });
+    }
+
+    fn emit(&mut self, event: NodeEvent) {
+        self.ready.events.push(event);
+    }
+
+    fn log_changed(&mut self, index: u64) {
+        let from = self.ready.log_changed_from.map_or(index, |f| f.min(index));
+        self.ready.log_changed_from = Some(from);
+    }
+
+    fn random_below(&mut self, bound: u64) -> u64 {
+        // Multiply-shift: uniform enough for timeouts, and no float or division.
+        ((self.rng.next_u32() as u64) * bound) >> 32
+    }
+
+    /// Hand committed entries to the service, in order.
+    fn apply_committed(&mut self) {
+        while self.last_applied < self.commit_index {
+            self.last_applied += 1;
+            let command = self.log.entry(self.last_applied).expect("committed entries above the snapshot are held").command.clone();
+            self.ready.applies.push(ApplyMsg::Command { index: self.last_applied, command });
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Log replication (§5.3) and commitment (§5.4.2): AppendEntries with fast log backup.
+
+use super::*;
+
+impl Raft {
+    /// Send AppendEntries (or InstallSnapshot, when the entries are gone) to every peer and
+    /// restart the heartbeat interval.
+    pub(super) fn broadcast_append_entries(&mut self) {
+        for peer in self.others() {
+            self.send_append_entries(peer);
+        }
+        self.next_heartbeat_ms = self.now_ms + self.timing.heartbeat_ms;
+    }
+
+    /// Send `peer` everything from nextIndex[peer] on (possibly nothing: a heartbeat).
+    pub(super) fn send_append_entries(&mut self, peer: NodeId) {
+        let next = self.next_index[peer];
+        if next <= self.log.snapshot_index() {
+            self.send_install_snapshot(peer);
+            return;
+        }
+        let prev_log_index = next - 1;
+        let prev_log_term = self.log.term_at(prev_log_index).expect("prevLogIndex is held or is the snapshot's last");
+        let args = AppendEntriesArgs {
+            term: self.current_term,
+            leader_id: self.me,
+            prev_log_index,
+            prev_log_term,
+            entries: self.log.entries_from(next).to_vec(),
+            leader_commit: self.commit_index,
+        };
+        self.send(peer, Message::AppendEntries(args));
+    }
+
+    pub(super) fn handle_append_entries(&mut self, from: NodeId, args: AppendEntriesArgs) {
+        let mut reply = AppendEntriesReply { term: self.current_term, success: false, match_index: 0, conflict_term: None, conflict_index: 0 };
+        if args.term < self.current_term {
+            self.send(from, Message::AppendEntriesReply(reply));
+            return;
+        }
+        // args.term == current_term: the sender is this term's leader.
+        if self.role != Role::Follower {
+            self.emit(NodeEvent::SteppedDown { term: self.current_term, was: self.role });
+            self.role = Role::Follower;
+        }
+        self.reset_election_timer();
+
+        let AppendEntriesArgs { mut prev_log_index, mut prev_log_term, mut entries, leader_commit, .. } = args;
+        // Entries at or below our snapshot are committed, so they match: skip them.
+        if prev_log_index < self.log.snapshot_index() {
+            let skip = (self.log.snapshot_index() - prev_log_index) as usize;
+            if skip > entries.len() {
+                reply.success = true;
+                reply.match_index = prev_log_index + entries.len() as u64;
+                self.send(from, Message::AppendEntriesReply(reply));
+                return;
+            }
+            prev_log_term = if skip == 0 { prev_log_term } else { entries[skip - 1].term };
+            entries.drain(..skip);
+            prev_log_index = self.log.snapshot_index();
+        }
+        match self.log.term_at(prev_log_index) {
+            None => {
+                // Our log is too short.
+                reply.conflict_index = self.log.last_index() + 1;
+            }
+            Some(term) if term != prev_log_term => {
+                reply.conflict_term = Some(term);
+                reply.conflict_index = self.log.first_index_of_term_at(prev_log_index);
+            }
+            Some(_) => {
+                let last_new = prev_log_index + entries.len() as u64;
+                self.append_new_entries(prev_log_index, entries);
+                reply.success = true;
+                reply.match_index = last_new;
+                if leader_commit > self.commit_index {
+                    self.set_commit_index(leader_commit.min(last_new));
+                }
+            }
+        }
+        self.send(from, Message::AppendEntriesReply(reply));
+    }
+
+    /// Figure 2, steps 3 and 4: delete a conflicting suffix, append what is new. An entry
+    /// that is already there is kept, so a stale, reordered AppendEntries cannot truncate.
+    fn append_new_entries(&mut self, prev_log_index: u64, entries: Vec<Entry>) {
+        let mut index = prev_log_index;
+        for entry in entries {
+            index += 1;
+            match self.log.term_at(index) {
+                Some(term) if term == entry.term => continue,
+                Some(_) => {
+                    assert!(index > self.commit_index, "node {} would truncate committed index {index}", self.me);
+                    self.log.truncate_from(index);
+                }
+                None => {}
+            }
+            self.log.append(entry);
+            self.log_changed(index);
+            self.persist_needed = true;
+        }
+    }
+
+    pub(super) fn handle_append_entries_reply(&mut self, from: NodeId, reply: AppendEntriesReply) {
+        if self.role != Role::Leader || reply.term != self.current_term {
+            return;
+        }
+        if reply.success {
+            if reply.match_index > self.match_index[from] {
+                self.match_index[from] = reply.match_index;
+                self.advance_commit_index();
+            }
+            self.next_index[from] = self.next_index[from].max(reply.match_index + 1);
+            return;
+        }
+        // Fast backup: skip the follower's whole conflicting term, or to the end of its log.
+        let next = match reply.conflict_term {
+            Some(term) => self.log.last_index_of_term(term).map_or(reply.conflict_index, |i| i + 1),
+            None => reply.conflict_index,
+        };
+        let next = next.clamp(self.match_index[from] + 1, self.log.last_index() + 1);
+        if next < self.next_index[from] {
+            self.next_index[from] = next;
+            self.send_append_entries(from);
+        }
+    }
+
+    /// §5.3/§5.4.2: commit the highest index stored on a majority whose entry is from the
+    /// current term; earlier-term entries commit with it, never by counting replicas.
+    pub(super) fn advance_commit_index(&mut self) {
+        let mut n = self.log.last_index();
+        while n > self.commit_index && self.log.term_at(n) == Some(self.current_term) {
+            let replicas = self.match_index.iter().filter(|&&m| m >= n).count();
+            if replicas >= self.majority() {
+                self.set_commit_index(n);
+                return;
+            }
+            n -= 1;
+        }
+    }
+
+    pub(super) fn set_commit_index(&mut self, index: u64) {
+        if index > self.commit_index {
+            self.commit_index = index;
+            self.emit(NodeEvent::Committed { index });
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! raftlab: the Raft consensus algorithm as a pure state machine (`core`), a deterministic
+//! discrete-event simulator around it (`sim`), and the MIT 6.5840 Lab 3 harness (`lab`).
+//!
+//! `core` and `sim` are `no_std` + `alloc`; `lab` needs the default `std` feature.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod core;
+pub mod sim;
+
+#[cfg(feature = "std")]
+pub mod lab;

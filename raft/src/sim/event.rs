@@ -1,0 +1,135 @@
+//! The one typed event stream that tests, the checker's diagnostics and the page share.
+
+use super::rng::Fnv;
+use crate::core::{MessageKind, NodeEvent, NodeId, Role};
+use alloc::vec::Vec;
+
+/// Why a message never arrived (or its reply never came back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// The link was down or the peer crashed when it was sent.
+    Unreachable,
+    /// Unreliable network: lost before the handler ran.
+    RequestLost,
+    /// Unreliable network: lost after the handler ran.
+    ReplyLost,
+    /// The link went down or the receiver was restarted before the reply left.
+    ReceiverGone,
+    /// The sender crashed or restarted before the reply arrived.
+    SenderGone,
+    /// Dropped by hand (`drop_message`).
+    ByHand,
+}
+
+impl DropReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            DropReason::Unreachable => "unreachable",
+            DropReason::RequestLost => "lost in the network",
+            DropReason::ReplyLost => "reply lost in the network",
+            DropReason::ReceiverGone => "receiver cut off or restarted",
+            DropReason::SenderGone => "sender crashed",
+            DropReason::ByHand => "dropped by hand",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// Something a node did (election, vote, leadership, commit, snapshot).
+    Node { node: NodeId, event: NodeEvent },
+    Sent { id: u64, from: NodeId, to: NodeId, kind: MessageKind, term: u64 },
+    Delivered { id: u64, from: NodeId, to: NodeId, kind: MessageKind },
+    Dropped { id: u64, from: NodeId, to: NodeId, kind: MessageKind, reason: DropReason },
+    /// A command reached a node's service.
+    Applied { node: NodeId, index: u64 },
+    Crashed { node: NodeId },
+    Restarted { node: NodeId },
+    Connected { node: NodeId },
+    Disconnected { node: NodeId },
+    Partitioned { groups: Vec<Vec<NodeId>> },
+    Healed,
+    /// An election forced from outside.
+    TimedOut { node: NodeId },
+    /// A client command accepted by the leader `node`.
+    Requested { node: NodeId, index: u64, term: u64 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimEvent {
+    pub time_ms: u64,
+    pub kind: EventKind,
+}
+
+impl SimEvent {
+    /// Folds the event into a trace digest: same seed, same digest, natively and in wasm.
+    pub fn fold(&self, h: &mut Fnv) {
+        h.u64(self.time_ms);
+        match &self.kind {
+            EventKind::Node { node, event } => {
+                h.u64(1).u64(*node as u64);
+                match *event {
+                    NodeEvent::ElectionStarted { term } => h.u64(10).u64(term),
+                    NodeEvent::VoteGranted { candidate, term } => h.u64(11).u64(candidate as u64).u64(term),
+                    NodeEvent::BecameLeader { term } => h.u64(12).u64(term),
+                    NodeEvent::SteppedDown { term, was } => h.u64(13).u64(term).u64(was as u64),
+                    NodeEvent::Committed { index } => h.u64(14).u64(index),
+                    NodeEvent::SnapshotTaken { index } => h.u64(15).u64(index),
+                    NodeEvent::SnapshotInstalled { index, term } => h.u64(16).u64(index).u64(term),
+                };
+            }
+            EventKind::Sent { id, from, to, kind, term } => {
+                h.u64(2).u64(*id).u64(*from as u64).u64(*to as u64).u64(*kind as u64).u64(*term);
+            }
+            EventKind::Delivered { id, .. } => {
+                h.u64(3).u64(*id);
+            }
+            EventKind::Dropped { id, reason, .. } => {
+                h.u64(4).u64(*id).u64(*reason as u64);
+            }
+            EventKind::Applied { node, index } => {
+                h.u64(5).u64(*node as u64).u64(*index);
+            }
+            EventKind::Crashed { node } => {
+                h.u64(6).u64(*node as u64);
+            }
+            EventKind::Restarted { node } => {
+                h.u64(7).u64(*node as u64);
+            }
+            EventKind::Connected { node } => {
+                h.u64(8).u64(*node as u64);
+            }
+            EventKind::Disconnected { node } => {
+                h.u64(9).u64(*node as u64);
+            }
+            EventKind::Partitioned { groups } => {
+                h.u64(20);
+                for g in groups {
+                    h.u64(g.len() as u64);
+                    g.iter().for_each(|&n| {
+                        h.u64(n as u64);
+                    });
+                }
+            }
+            EventKind::Healed => {
+                h.u64(21);
+            }
+            EventKind::TimedOut { node } => {
+                h.u64(22).u64(*node as u64);
+            }
+            EventKind::Requested { node, index, term } => {
+                h.u64(23).u64(*node as u64).u64(*index).u64(*term);
+            }
+        }
+    }
+}
+
+/// "S3" for node 2: how the page and the messages name nodes.
+pub fn node_name(node: NodeId) -> alloc::string::String {
+    alloc::format!("S{}", node + 1)
+}
+
+/// Role as a word, for narration.
+pub fn role_name(role: Role) -> &'static str {
+    role.name()
+}

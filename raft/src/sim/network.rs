@@ -1,0 +1,112 @@
+//! The simulated network: 6.5840 labrpc's semantics (reliable/unreliable, long reordering,
+//! long delays to unreachable peers), per-node connect/disconnect, and partitions.
+
+use crate::core::NodeId;
+use alloc::vec::Vec;
+
+/// How messages travel. Probabilities are in permille so the core needs no floats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NetConfig {
+    /// Delay of a request, uniform in `request_delay_ms_min..=request_delay_ms_max`.
+    pub request_delay_ms_min: u64,
+    pub request_delay_ms_max: u64,
+    /// Delay of a reply (0 in labrpc, where replies come straight back).
+    pub reply_delay_ms_min: u64,
+    pub reply_delay_ms_max: u64,
+    /// Requests lost before the handler runs.
+    pub drop_request_permille: u32,
+    /// Replies lost after the handler ran.
+    pub drop_reply_permille: u32,
+    /// labrpc LongReordering: 600/900 of replies get 200 + rand(1 + rand(2000)) ms more.
+    pub long_reordering: bool,
+    /// labrpc LongDelays: a request to an unreachable peer fails after 0..7000 ms (else
+    /// after the request delay).
+    pub long_delays: bool,
+}
+
+impl NetConfig {
+    /// labrpc, reliable, as the Raft tests set it up (LongDelays on).
+    pub const LAB_RELIABLE: NetConfig = NetConfig {
+        request_delay_ms_min: 0,
+        request_delay_ms_max: 0,
+        reply_delay_ms_min: 0,
+        reply_delay_ms_max: 0,
+        drop_request_permille: 0,
+        drop_reply_permille: 0,
+        long_reordering: false,
+        long_delays: true,
+    };
+
+    /// labrpc, unreliable: 0..=26 ms request delay, 10% requests and 10% replies lost.
+    pub const LAB_UNRELIABLE: NetConfig = NetConfig {
+        request_delay_ms_max: 26,
+        drop_request_permille: 100,
+        drop_reply_permille: 100,
+        ..NetConfig::LAB_RELIABLE
+    };
+
+    pub fn set_unreliable(&mut self, unreliable: bool) {
+        let base = if unreliable { NetConfig::LAB_UNRELIABLE } else { NetConfig::LAB_RELIABLE };
+        *self = NetConfig { long_reordering: self.long_reordering, long_delays: self.long_delays, ..base };
+    }
+}
+
+/// Who can reach whom. A link a→b works when both nodes are connected and in the same group;
+/// a disconnected node is isolated on its own (6.5840's `disconnect`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Topology {
+    /// Invariant: `connected.len() == group.len() ==` the number of nodes.
+    connected: Vec<bool>,
+    /// Partition group of each node; all 0 when the network is whole.
+    group: Vec<u32>,
+}
+
+impl Topology {
+    pub fn new(nodes: usize, connected: bool) -> Topology {
+        Topology { connected: alloc::vec![connected; nodes], group: alloc::vec![0; nodes] }
+    }
+
+    pub fn link(&self, from: NodeId, to: NodeId) -> bool {
+        self.connected[from] && self.connected[to] && self.group[from] == self.group[to]
+    }
+
+    pub fn is_connected(&self, node: NodeId) -> bool {
+        self.connected[node]
+    }
+
+    pub fn set_connected(&mut self, node: NodeId, connected: bool) {
+        self.connected[node] = connected;
+    }
+
+    /// Splits the nodes into `groups`; each node not named is alone in a group of its own.
+    /// Precondition: ids are in range and appear at most once (checked by the caller).
+    pub fn partition(&mut self, groups: &[Vec<NodeId>]) {
+        let n = self.group.len();
+        for (i, g) in self.group.iter_mut().enumerate() {
+            *g = (groups.len() + i) as u32;
+        }
+        for (gi, group) in groups.iter().enumerate() {
+            for &node in group {
+                debug_assert!(node < n);
+                self.group[node] = gi as u32;
+            }
+        }
+    }
+
+    /// One group again, every node connected.
+    pub fn heal(&mut self) {
+        self.group.iter_mut().for_each(|g| *g = 0);
+        self.connected.iter_mut().for_each(|c| *c = true);
+    }
+
+    /// The partition groups, or None when all nodes share one group.
+    pub fn groups(&self) -> Option<Vec<Vec<NodeId>>> {
+        if self.group.iter().all(|&g| g == self.group[0]) {
+            return None;
+        }
+        let mut ids: Vec<u32> = self.group.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids.iter().map(|&g| (0..self.group.len()).filter(|&n| self.group[n] == g).collect()).collect())
+    }
+}

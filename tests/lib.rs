@@ -1,0 +1,1 @@
+//! Shared helpers for the Lab 3 suite and the sweep.

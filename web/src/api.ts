@@ -1,0 +1,171 @@
+// The contract between the wasm handle (`wasm/`, crate raftlab-wasm) and the page.
+// wasm-bindgen generates `Cluster` with `any` for the plain objects below; these types are
+// what those objects really are. Keep this file and wasm/src/view.rs in step.
+//
+// Node ids in JavaScript are 1..n (shown as S1..Sn); the Rust core keeps 0-based indices.
+
+export type Role = "follower" | "candidate" | "leader";
+
+export interface ClusterOptions {
+  /** 3..=9, default 5. */
+  nodes?: number;
+  /** u64 as a safe-integer number, a bigint or a decimal string; missing: chosen at random. */
+  seed?: number | bigint | string;
+  /** Lower bound of the randomized election timeout; the upper bound is twice this. Default 300. */
+  electionTimeoutMs?: number;
+  /** Leader heartbeat interval. Default 100 (at most 10 heartbeats per second). */
+  heartbeatMs?: number;
+  /** Each node snapshots its state machine every this many applied entries; 0 = never. Default 10. */
+  snapshotEvery?: number;
+}
+
+export interface NetworkOptions {
+  /** Probability 0..=1 that a message (request or reply) is dropped. */
+  dropRate?: number;
+  /** One-way delay of each message, uniform in [delayMsMin, delayMsMax]. */
+  delayMsMin?: number;
+  delayMsMax?: number;
+  /** 6.5840's long reordering: 2/3 of replies are delayed a further 200..2199 ms. */
+  longReordering?: boolean;
+}
+
+export interface LogEntryView {
+  index: number;
+  term: number;
+  /** The command as text (UTF-8), or hex when it is not text. */
+  command: string;
+}
+
+export interface ElectionTimerView {
+  elapsedMs: number;
+  timeoutMs: number;
+  /** elapsedMs / timeoutMs, 0..=1. */
+  progress: number;
+}
+
+export interface NodeView {
+  id: number;
+  role: Role;
+  term: number;
+  /** Node id (1..n) or null. */
+  votedFor: number | null;
+  alive: boolean;
+  connected: boolean;
+  commitIndex: number;
+  lastApplied: number;
+  /** lastIncludedIndex / lastIncludedTerm of the node's snapshot (0 when none). */
+  snapshotIndex: number;
+  snapshotTerm: number;
+  /** Entries after the snapshot, lastIncludedIndex+1 ..= last log index. */
+  log: LogEntryView[];
+  /** null for a leader (it has no election timer) and for a crashed node. */
+  electionTimer: ElectionTimerView | null;
+  /** Leaders only: indexed by peer id - 1 (the leader's own slot included). */
+  nextIndex: number[] | null;
+  matchIndex: number[] | null;
+  /** Candidates only: ids of the nodes that granted their vote this term. */
+  votesGranted: number[] | null;
+  /** Number of commands this node's state machine has applied, and a digest of them. */
+  appliedCount: number;
+  stateDigest: string;
+}
+
+export type MessageKind =
+  | "RequestVote"
+  | "RequestVoteReply"
+  | "AppendEntries"
+  | "AppendEntriesReply"
+  | "InstallSnapshot"
+  | "InstallSnapshotReply";
+
+export interface MessageView {
+  id: number;
+  from: number;
+  to: number;
+  kind: MessageKind;
+  /** AppendEntries with no entries. */
+  heartbeat: boolean;
+  term: number;
+  sentMs: number;
+  deliverMs: number;
+  /** The fields Figure 2 names, present according to kind: candidateId, lastLogIndex,
+   * lastLogTerm, voteGranted, leaderId, prevLogIndex, prevLogTerm, entries (count),
+   * leaderCommit, success, conflictIndex, conflictTerm, lastIncludedIndex, lastIncludedTerm. */
+  fields: Record<string, number | boolean | null>;
+}
+
+export interface ClusterState {
+  nowMs: number;
+  seed: string;
+  nodes: NodeView[];
+  /** Messages in flight, in send order. */
+  messages: MessageView[];
+  /** Current partition groups of node ids, or null when the network is whole
+   * (crashed or individually disconnected nodes aside). */
+  partition: number[][] | null;
+  network: Required<NetworkOptions>;
+}
+
+export type EventKind =
+  | "electionStarted"
+  | "voteGranted"
+  | "becameLeader"
+  | "steppedDown"
+  | "commit"
+  | "snapshot"
+  | "installSnapshot"
+  | "crash"
+  | "restart"
+  | "disconnect"
+  | "connect"
+  | "partition"
+  | "heal"
+  | "messageDropped"
+  | "request";
+
+export interface ClusterEvent {
+  timeMs: number;
+  kind: EventKind;
+  /** Node id 1..n the event is about, when there is one. */
+  node: number | null;
+  term: number | null;
+  index: number | null;
+  /** One sentence for the event log, using the paper's names. */
+  text: string;
+}
+
+export interface RequestResult {
+  index: number;
+  term: number;
+  /** Node id of the leader that accepted the command. */
+  leader: number;
+}
+
+/** The methods of the wasm `Cluster` handle (see wasm/src/lib.rs). All throw an Error whose
+ * message says what was wrong for bad arguments; none traps. */
+export interface ClusterApi {
+  readonly seed: string;
+  readonly nowMs: number;
+  readonly nodeCount: number;
+  /** Bumps whenever any node's persister is written: the page saves to localStorage then. */
+  readonly persistVersion: number;
+  advance(ms: number): void;
+  state(): ClusterState;
+  events(): ClusterEvent[];
+  crash(id: number): void;
+  restart(id: number): void;
+  disconnect(id: number): void;
+  connect(id: number): void;
+  partition(groups: number[][]): void;
+  heal(): void;
+  timeout(id: number): void;
+  dropMessage(id: number): void;
+  setNetwork(options: NetworkOptions): void;
+  request(command: string): RequestResult;
+  /** The versioned, checksummed image of every node's persister (and the options), as text. */
+  saveImage(): string;
+  free(): void;
+}
+// Static: `Cluster.restore(image: string): Cluster` rebuilds a cluster from saveImage()'s
+// output, every node restarting from its persisted state; throws on corrupt, truncated,
+// foreign or other-version data, saying which.
