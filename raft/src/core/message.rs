@@ -41,7 +41,8 @@ pub struct AppendEntriesReply {
     pub match_index: u64,
     /// On failure: the follower's term at prevLogIndex (None when its log is too short).
     pub conflict_term: Option<u64>,
-    /// On failure: the first index of conflict_term in the follower's log, or its last index + 1.
+    /// On failure: the first index of conflict_term in the follower's log, or its last index + 1;
+    /// 0 when the request's term was stale (the reply then says nothing about the log).
     pub conflict_index: u64,
 }
 
@@ -58,6 +59,8 @@ pub struct InstallSnapshotArgs {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstallSnapshotReply {
     pub term: u64,
+    /// False when the request's term was stale: then the reply says nothing about the log.
+    pub accepted: bool,
     /// Echo of the request's lastIncludedIndex, so the leader can advance matchIndex.
     pub last_included_index: u64,
 }

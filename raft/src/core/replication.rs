@@ -102,8 +102,8 @@ impl Raft {
     }
 
     pub(super) fn handle_append_entries_reply(&mut self, from: NodeId, reply: AppendEntriesReply) {
-        if self.role != Role::Leader || reply.term != self.current_term {
-            return;
+        if self.role != Role::Leader || reply.term != self.current_term || (!reply.success && reply.conflict_index == 0) {
+            return; // Not for this term's requests.
         }
         if reply.success {
             if reply.match_index > self.match_index[from] {

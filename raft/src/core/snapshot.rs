@@ -27,7 +27,7 @@ impl Raft {
     }
 
     pub(super) fn handle_install_snapshot(&mut self, from: NodeId, args: InstallSnapshotArgs) {
-        let reply = InstallSnapshotReply { term: self.current_term, last_included_index: args.last_included_index };
+        let mut reply = InstallSnapshotReply { term: self.current_term, accepted: false, last_included_index: args.last_included_index };
         if args.term < self.current_term {
             self.send(from, Message::InstallSnapshotReply(reply));
             return;
@@ -51,11 +51,12 @@ impl Raft {
             self.ready.applies.push(ApplyMsg::Snapshot { index, term: args.last_included_term, data: args.data });
             self.emit(NodeEvent::SnapshotInstalled { index, term: args.last_included_term });
         }
+        reply.accepted = true;
         self.send(from, Message::InstallSnapshotReply(reply));
     }
 
     pub(super) fn handle_install_snapshot_reply(&mut self, from: NodeId, reply: InstallSnapshotReply) {
-        if self.role != Role::Leader || reply.term != self.current_term {
+        if self.role != Role::Leader || reply.term != self.current_term || !reply.accepted {
             return;
         }
         if reply.last_included_index > self.match_index[from] {

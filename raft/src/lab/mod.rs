@@ -28,7 +28,7 @@ pub const RAFT_ELECTION_TIMEOUT_MS: u64 = 1000;
 pub const SNAPSHOT_INTERVAL: u64 = 10;
 /// Per-test limit, in virtual time since `Config::new`.
 pub const TEST_TIME_LIMIT_MS: u64 = 120_000;
-/// Events shown when a test fails.
+/// Events shown when a test fails (RAFTLAB_EVENTS=n shows n).
 const EVENTS_IN_REPORT: usize = 40;
 
 /// The tester's state: the simulated cluster plus config.go's bookkeeping.
@@ -435,7 +435,29 @@ impl Lab {
     /// Fail the test like t.Fatalf, with what is needed to replay it.
     pub(crate) fn fail(&self, message: &str) -> ! {
         let mut report = format!("{message}\n  seed {} at virtual time {} ms; last events:\n", self.seed, self.sim.now_ms());
-        for e in self.sim.recent_events(EVENTS_IN_REPORT) {
+        for i in 0..self.n {
+            let connected = if self.sim.is_connected(i) { "connected" } else { "disconnected" };
+            match self.sim.raft(i) {
+                None => {
+                    let _ = writeln!(report, "    server {i}: crashed, {connected}");
+                }
+                Some(r) => {
+                    let log = r.log();
+                    let _ = write!(
+                        report,
+                        "    server {i}: {} term {} votedFor {:?}, {connected}, commitIndex {} lastApplied {}, log {}..={} (lastIncludedIndex {} lastIncludedTerm {})",
+                        r.role().name(), r.current_term(), r.voted_for(), r.commit_index(), r.last_applied(),
+                        log.first_index(), log.last_index(), log.snapshot_index(), log.snapshot_term()
+                    );
+                    if let Some((next, matched)) = r.leader_indices() {
+                        let _ = write!(report, ", nextIndex {next:?} matchIndex {matched:?}");
+                    }
+                    let _ = writeln!(report);
+                }
+            }
+        }
+        let shown = std::env::var("RAFTLAB_EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(EVENTS_IN_REPORT);
+        for e in self.sim.recent_events(shown) {
             let _ = writeln!(report, "    {:>7} ms  {:?}", e.time_ms, e.kind);
         }
         let _ = write!(report, "  replay: {}", replay_command(&self.test, self.seed));
