@@ -12,14 +12,12 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use raftlab::lab::{seeds, Cmd, Config};
+// SNAPSHOT_INTERVAL is config.go's `SnapShotInterval` (10), owned by the harness's applier.
+use raftlab::lab::{seeds, Cmd, Config, SNAPSHOT_INTERVAL};
 
 /// The tester generously allows solutions to complete elections in one second
 /// (much more than the paper's range of timeouts). Virtual milliseconds.
 const RAFT_ELECTION_TIMEOUT: u64 = 1000;
-
-/// config.go's `SnapShotInterval`: the snapshot applier calls `Snapshot()` every 10 entries.
-const SNAPSHOT_INTERVAL: u64 = 10;
 
 /// test_test.go's `MAXLOGSIZE`, in bytes of raftstate.
 const MAXLOGSIZE: usize = 2000;
