@@ -723,7 +723,10 @@ fn count_3b() {
         }
 
         if total3 - total2 > 3 * 20 {
-            panic!("too many RPCs ({}) for 1 second of idleness", total3 - total2);
+            panic!(
+                "too many RPCs ({}) for 1 second of idleness",
+                total3 - total2
+            );
         }
 
         cfg.end();
@@ -1267,7 +1270,14 @@ fn snapshot_basic_3d() {
 /// InstallSnapshot on a reliable network.
 #[test]
 fn snapshot_install_3d() {
-    seeds(|| snapcommon("Test (3D): install snapshots (disconnect)", true, true, false));
+    seeds(|| {
+        snapcommon(
+            "Test (3D): install snapshots (disconnect)",
+            true,
+            true,
+            false,
+        )
+    });
 }
 
 /// A disconnected follower that fell behind the leader's snapshot catches up through
@@ -1295,7 +1305,14 @@ fn snapshot_install_crash_3d() {
 /// InstallSnapshot) on an unreliable network.
 #[test]
 fn snapshot_install_uncrash_3d() {
-    seeds(|| snapcommon("Test (3D): install snapshots (unreliable+crash)", false, false, true));
+    seeds(|| {
+        snapcommon(
+            "Test (3D): install snapshots (unreliable+crash)",
+            false,
+            false,
+            true,
+        )
+    });
 }
 
 /// Crashing and restarting all servers after snapshots never makes the log index go

@@ -38,6 +38,9 @@ describe("raftlab page: the cluster", () => {
       assert.equal(await page.locator("svg [data-node-id]").count(), 5);
       await fastest(page);
       const first = await waitForLeader(page);
+      // The event log narrates it, newest first.
+      const events = page.getByRole("list", { name: "Events, newest first" });
+      await events.locator('li[data-kind="becameLeader"]').first().waitFor({ timeout: WAIT });
       await page.getByRole("button", { name: `Crash S${first.id}`, exact: true }).click();
       await page.waitForSelector(`svg [data-node-id="${first.id}"][data-alive="false"]`, { timeout: WAIT });
       const second = await waitForLeader(page, { aboveTerm: first.term });
@@ -85,15 +88,20 @@ describe("raftlab page: the cluster", () => {
     try {
       await fastest(page);
       const leader = await waitForLeader(page);
-      // Crash the leader and two more: two of five cannot elect anyone.
+      // Crash the leader and two more (paused, so no one is elected in between): two of
+      // five cannot elect anyone.
+      await pause(page);
       const others = (await nodes(page)).map((n) => n.id).filter((id) => id !== leader.id).slice(0, 2);
       for (const id of [leader.id, ...others]) {
         await page.getByRole("button", { name: `Crash S${id}`, exact: true }).click();
       }
       await page.waitForFunction(() => document.querySelectorAll('svg [data-alive="false"]').length === 3, null, { timeout: WAIT });
+      await play(page);
+      await page.waitForTimeout(500);
       await sendRequest(page, "nobody-home");
       await page.waitForSelector('raft-cluster p.status[data-kind="error"]', { timeout: WAIT });
       assert.match(await statusLine(page).textContent(), /Send request: .*leader/i);
+      assert.match(await page.locator("raft-cluster .result").textContent(), /Not accepted/);
       assertNoErrors(errors);
     } finally {
       await context.close();
@@ -109,6 +117,11 @@ describe("raftlab page: the cluster", () => {
       const buddy = ids.find((id) => id !== old.id);
       const minority = [old.id, buddy];
       const majority = ids.filter((id) => !minority.includes(id));
+      // A malformed partition is refused with a message, not thrown.
+      await page.getByLabel("Partition groups").fill("1,2");
+      await page.getByRole("button", { name: "Apply partition" }).click();
+      await page.waitForSelector('raft-cluster p.status[data-kind="error"]', { timeout: WAIT });
+      assert.match(await statusLine(page).textContent(), /Apply partition: .*two groups/);
       await page.getByLabel("Partition groups").fill(`${minority.join(",")} | ${majority.join(",")}`);
       await page.getByRole("button", { name: "Apply partition" }).click();
       await page.waitForSelector("svg .partition-group", { timeout: WAIT });

@@ -1,0 +1,568 @@
+//! The stored cluster image: what `saveImage()` writes to localStorage and `Cluster.restore`
+//! reads back.
+//!
+//! Text form: `raftlab-image/<version>:<base64>` (standard alphabet, padded). The version is in
+//! the clear so that a page can tell "another version" from "damaged" before decoding anything.
+//!
+//! The base64 decodes to (all integers little-endian):
+//!
+//! | bytes | field                                                      |
+//! |-------|------------------------------------------------------------|
+//! | 4     | magic `RLIM`                                               |
+//! | 1     | format version (must equal the text's)                     |
+//! | 4     | payload length in bytes (u32)                              |
+//! | 4     | CRC-32 (IEEE) of the payload                               |
+//! | 4     | CRC-32 of the 13 header bytes before it                    |
+//! | n     | payload: `PayloadV1`, encoded with postcard                |
+//!
+//! `decode` checks, in this order, and fails with a distinct message for each: not ours (no
+//! prefix), another version, truncated (fewer bytes than the header says), corrupt (bad base64,
+//! header, checksum, or a payload that does not decode), inconsistent (valid bytes that cannot be
+//! a cluster: node count, timing, a node's raft state or snapshot that does not decode). Only an
+//! image that passes all of them is handed back, so a cluster is never half-loaded.
+
+use crate::engine::{Network, Options, NODES_MAX, NODES_MIN, SAFE_INTEGER_MAX};
+use base64::alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
+use raftlab::core::PersistentState;
+use raftlab::sim::service::StateMachine;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The format this build writes and reads.
+pub const FORMAT_VERSION: u64 = 1;
+/// Every image starts with this, then the version and a colon.
+pub const PREFIX: &str = "raftlab-image/";
+const MAGIC: [u8; 4] = *b"RLIM";
+const HEADER_LEN: usize = 4 + 1 + 4 + 4 + 4;
+
+/// The options of the stored cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredOptions {
+    pub nodes: u32,
+    pub seed: u64,
+    pub election_timeout_ms: u64,
+    pub heartbeat_ms: u64,
+    /// 0: never snapshot.
+    pub snapshot_every: u64,
+}
+
+impl StoredOptions {
+    pub fn of(o: &Options) -> StoredOptions {
+        StoredOptions {
+            nodes: o.nodes as u32,
+            seed: o.seed,
+            election_timeout_ms: o.election_timeout_ms,
+            heartbeat_ms: o.heartbeat_ms,
+            snapshot_every: o.snapshot_every,
+        }
+    }
+
+    pub fn to_options(&self) -> Options {
+        Options {
+            nodes: self.nodes as usize,
+            seed: self.seed,
+            election_timeout_ms: self.election_timeout_ms,
+            heartbeat_ms: self.heartbeat_ms,
+            snapshot_every: self.snapshot_every,
+        }
+    }
+}
+
+/// The network settings of the stored cluster (the page's sliders).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredNetwork {
+    pub drop_permille: u32,
+    pub delay_ms_min: u64,
+    pub delay_ms_max: u64,
+    pub long_reordering: bool,
+}
+
+impl StoredNetwork {
+    pub fn of(n: &Network) -> StoredNetwork {
+        StoredNetwork {
+            drop_permille: n.drop_permille,
+            delay_ms_min: n.delay_ms_min,
+            delay_ms_max: n.delay_ms_max,
+            long_reordering: n.long_reordering,
+        }
+    }
+
+    pub fn to_network(&self) -> Network {
+        Network {
+            drop_permille: self.drop_permille,
+            delay_ms_min: self.delay_ms_min,
+            delay_ms_max: self.delay_ms_max,
+            long_reordering: self.long_reordering,
+        }
+    }
+}
+
+/// One node's persister: 6.5840's raftstate and snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredPersister {
+    #[serde(with = "bytes")]
+    pub raftstate: Vec<u8>,
+    #[serde(with = "bytes")]
+    pub snapshot: Vec<u8>,
+}
+
+/// Format version 1's payload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub options: StoredOptions,
+    pub now_ms: u64,
+    pub network: StoredNetwork,
+    pub persisters: Vec<StoredPersister>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageError {
+    /// Not a raftlab image at all.
+    Foreign,
+    /// A raftlab image of another format version.
+    Version(u64),
+    /// Cut short: the detail says how much is there.
+    Truncated(String),
+    /// Damaged: the detail says what does not check out.
+    Corrupt(String),
+    /// Intact, but not a cluster this page can run.
+    Inconsistent(String),
+}
+
+impl fmt::Display for ImageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImageError::Foreign => f.write_str("stored data is not a raftlab cluster image"),
+            ImageError::Version(v) => {
+                write!(f, "stored cluster image has format version {v}; this page reads version {FORMAT_VERSION}")
+            }
+            ImageError::Truncated(d) => write!(f, "stored cluster image is truncated ({d})"),
+            ImageError::Corrupt(d) => write!(f, "stored cluster image is corrupt ({d})"),
+            ImageError::Inconsistent(d) => write!(f, "stored cluster image is inconsistent: {d}"),
+        }
+    }
+}
+
+impl std::error::Error for ImageError {}
+
+/// The image as text.
+pub fn encode(image: &Image) -> String {
+    encode_version(image, FORMAT_VERSION as u8)
+}
+
+/// The image as text, labelled with `version` (tests build "other version" images with it).
+pub fn encode_version(image: &Image, version: u8) -> String {
+    let payload = postcard::to_allocvec(image).expect("encoding into a Vec cannot fail");
+    let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
+    bytes.extend_from_slice(&MAGIC);
+    bytes.push(version);
+    bytes.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&crc32(&payload).to_le_bytes());
+    let header_crc = crc32(&bytes);
+    bytes.extend_from_slice(&header_crc.to_le_bytes());
+    bytes.extend_from_slice(&payload);
+    format!("{PREFIX}{version}:{}", STANDARD.encode(&bytes))
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut h = crc32fast::Hasher::new();
+    h.update(bytes);
+    h.finalize()
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+/// Reads an image, checking everything (see the module documentation for the order).
+pub fn decode(text: &str) -> Result<Image, ImageError> {
+    let text = text.trim();
+    let Some(rest) = text.strip_prefix(PREFIX) else {
+        return Err(ImageError::Foreign);
+    };
+    let Some((version, body)) = rest.split_once(':') else {
+        return Err(if rest.bytes().all(|b| b.is_ascii_digit()) {
+            ImageError::Truncated("it ends inside its header".into())
+        } else {
+            ImageError::Corrupt("its header has no format version".into())
+        });
+    };
+    if version.is_empty() || version.len() > 9 || !version.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ImageError::Corrupt(format!(
+            "unreadable format version \"{}\"",
+            version.escape_debug()
+        )));
+    }
+    let version: u64 = version
+        .parse()
+        .map_err(|_| ImageError::Corrupt("unreadable format version".into()))?;
+    if version != FORMAT_VERSION {
+        return Err(ImageError::Version(version));
+    }
+
+    let bytes = decode_base64(body)?;
+    if bytes.len() < HEADER_LEN {
+        return Err(ImageError::Truncated(format!(
+            "{} bytes, shorter than its {HEADER_LEN}-byte header",
+            bytes.len()
+        )));
+    }
+    if bytes[..4] != MAGIC {
+        return Err(ImageError::Corrupt("bad magic number".into()));
+    }
+    if crc32(&bytes[..13]) != u32_at(&bytes, 13) {
+        return Err(ImageError::Corrupt("header checksum mismatch".into()));
+    }
+    if bytes[4] as u64 != version {
+        return Err(ImageError::Corrupt(format!(
+            "the header says format version {}, the text says {version}",
+            bytes[4]
+        )));
+    }
+    let len = u32_at(&bytes, 5) as usize;
+    let payload = &bytes[HEADER_LEN..];
+    if payload.len() < len {
+        return Err(ImageError::Truncated(format!(
+            "{} of its {len} payload bytes are there",
+            payload.len()
+        )));
+    }
+    if payload.len() > len {
+        return Err(ImageError::Corrupt(format!(
+            "{} bytes follow the {len}-byte payload",
+            payload.len() - len
+        )));
+    }
+    if crc32(payload) != u32_at(&bytes, 9) {
+        return Err(ImageError::Corrupt("checksum mismatch".into()));
+    }
+    let image: Image = match postcard::take_from_bytes(payload) {
+        Ok((image, [])) => image,
+        Ok((_, rest)) => {
+            return Err(ImageError::Corrupt(format!(
+                "{} undecoded bytes after the payload",
+                rest.len()
+            )))
+        }
+        Err(e) => {
+            return Err(ImageError::Corrupt(format!(
+                "the payload does not decode: {e}"
+            )))
+        }
+    };
+    check(&image).map_err(ImageError::Inconsistent)?;
+    Ok(image)
+}
+
+/// Base64 that may have been cut anywhere: a prefix of a valid encoding decodes to a prefix of
+/// the bytes, so truncation shows up as missing bytes rather than as bad base64.
+fn decode_base64(body: &str) -> Result<Vec<u8>, ImageError> {
+    let data = body.trim_end_matches('=');
+    if body.len() - data.len() > 2 {
+        return Err(ImageError::Corrupt(
+            "not valid base64: too much padding".into(),
+        ));
+    }
+    if let Some((at, c)) = data
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '+' || c == '/'))
+    {
+        return Err(ImageError::Corrupt(format!(
+            "not valid base64: character {:?} at offset {at}",
+            c
+        )));
+    }
+    // A single leftover character carries no whole byte: it can only be a cut.
+    let data = if data.len() % 4 == 1 {
+        &data[..data.len() - 1]
+    } else {
+        data
+    };
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+            .with_decode_allow_trailing_bits(true),
+    );
+    LENIENT
+        .decode(data)
+        .map_err(|e| ImageError::Corrupt(format!("not valid base64: {e}")))
+}
+
+/// Intact bytes that must also make a cluster.
+fn check(image: &Image) -> Result<(), String> {
+    let nodes = image.options.nodes as usize;
+    if !(NODES_MIN..=NODES_MAX).contains(&nodes) {
+        return Err(format!(
+            "it has {nodes} nodes; a cluster has {NODES_MIN}..{NODES_MAX}"
+        ));
+    }
+    if image.persisters.len() != nodes {
+        return Err(format!(
+            "it has {nodes} nodes but {} persisters",
+            image.persisters.len()
+        ));
+    }
+    image.options.to_options().validate()?;
+    image.network.to_network().validate()?;
+    if image.now_ms > SAFE_INTEGER_MAX {
+        return Err(format!("its time {} ms is out of range", image.now_ms));
+    }
+    for (i, p) in image.persisters.iter().enumerate() {
+        let s = i + 1;
+        let state = if p.raftstate.is_empty() {
+            PersistentState::default()
+        } else {
+            PersistentState::decode(&p.raftstate)
+                .map_err(|e| format!("S{s}'s raft state does not decode: {e}"))?
+        };
+        if state.voted_for.is_some_and(|v| v >= nodes) {
+            return Err(format!("S{s} voted for a node outside the cluster"));
+        }
+        let log = &state.log;
+        let mut term = log.snapshot_term();
+        for (k, entry) in log.entries_from(log.first_index()).iter().enumerate() {
+            if entry.term < term {
+                return Err(format!(
+                    "S{s}'s log goes back in term at index {}",
+                    log.first_index() + k as u64
+                ));
+            }
+            term = entry.term;
+        }
+        if term > state.current_term {
+            return Err(format!(
+                "S{s}'s log holds term {term}, after its currentTerm {}",
+                state.current_term
+            ));
+        }
+        StateMachine::decode(&p.snapshot)
+            .map_err(|e| format!("S{s}'s snapshot does not decode: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Byte strings as postcard byte arrays (length + raw bytes) rather than sequences of numbers.
+mod bytes {
+    use serde::de::{Deserializer, Error, SeqAccess, Visitor};
+    use serde::Serializer;
+    use std::fmt;
+
+    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(v)
+    }
+
+    struct BytesVisitor;
+
+    impl<'de> Visitor<'de> for BytesVisitor {
+        type Value = Vec<u8>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a byte string")
+        }
+        fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+            Ok(v.to_vec())
+        }
+        fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+            Ok(v)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(b) = seq.next_element()? {
+                out.push(b);
+            }
+            Ok(out)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        d.deserialize_byte_buf(BytesVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+
+    fn running_cluster() -> Engine {
+        let mut e = Engine::new(Options::with_seed(7)).unwrap();
+        e.advance(3_000.0).unwrap();
+        for i in 0..25 {
+            if e.leader().is_some() {
+                e.request(&format!("cmd-{i}")).unwrap();
+            }
+            e.advance(200.0).unwrap();
+        }
+        e
+    }
+
+    #[test]
+    fn round_trip_keeps_every_persister() {
+        let e = running_cluster();
+        let image = e.image();
+        let text = encode(&image);
+        assert!(text.starts_with("raftlab-image/1:"));
+        assert_eq!(decode(&text).unwrap(), image);
+        assert!(
+            image.persisters.iter().any(|p| !p.snapshot.is_empty()),
+            "snapshots are stored too"
+        );
+
+        let restored = Engine::restore(&decode(&text).unwrap()).unwrap();
+        assert_eq!(restored.now_ms(), e.now_ms());
+        assert_eq!(restored.options(), e.options());
+        for i in 0..e.node_count() {
+            assert_eq!(restored.sim().node(i).persister, e.sim().node(i).persister);
+            let (a, b) = (restored.sim().raft(i).unwrap(), e.sim().raft(i).unwrap());
+            assert_eq!(a.current_term(), b.current_term());
+            assert_eq!(a.log(), b.log());
+        }
+        // The image of the restored cluster is the same image.
+        assert_eq!(restored.image(), image);
+    }
+
+    #[test]
+    fn restored_runs_are_reproducible_and_new() {
+        let text = encode(&running_cluster().image());
+        let mut a = Engine::restore(&decode(&text).unwrap()).unwrap();
+        let mut b = Engine::restore(&decode(&text).unwrap()).unwrap();
+        a.advance(5_000.0).unwrap();
+        b.advance(5_000.0).unwrap();
+        assert_eq!(a.trace_digest(), b.trace_digest());
+        assert!(a.leader().is_some(), "the restored cluster elects a leader");
+        let o = a.options();
+        assert_ne!(
+            crate::engine::restored_sim_seed(o.seed, 1),
+            crate::engine::restored_sim_seed(o.seed, 2)
+        );
+    }
+
+    #[test]
+    fn foreign_data_is_not_ours() {
+        for text in [
+            "",
+            "garbage",
+            "{\"hello\":1}",
+            "raftlab",
+            "RAFTLAB-IMAGE/1:AAAA",
+        ] {
+            assert_eq!(decode(text), Err(ImageError::Foreign), "{text:?}");
+        }
+        assert_eq!(
+            decode("x").unwrap_err().to_string(),
+            "stored data is not a raftlab cluster image"
+        );
+    }
+
+    #[test]
+    fn other_versions_say_which() {
+        let image = running_cluster().image();
+        let v2 = encode_version(&image, 2);
+        assert_eq!(decode(&v2), Err(ImageError::Version(2)));
+        assert_eq!(
+            decode(&v2).unwrap_err().to_string(),
+            "stored cluster image has format version 2; this page reads version 1"
+        );
+        assert_eq!(
+            decode("raftlab-image/17:whatever"),
+            Err(ImageError::Version(17))
+        );
+    }
+
+    #[test]
+    fn truncation_anywhere_is_reported_as_truncation() {
+        let text = encode(&running_cluster().image());
+        let header = PREFIX.len() + 2;
+        // Any cut after the text header that loses data (cutting only base64 padding loses none).
+        let data_end = text.trim_end_matches('=').len();
+        for cut in (header + 1..data_end)
+            .step_by(7)
+            .chain([text.len() / 2, data_end - 1])
+        {
+            let err = decode(&text[..cut]).unwrap_err();
+            assert!(
+                matches!(err, ImageError::Truncated(_)),
+                "cut at {cut}: {err}"
+            );
+            assert!(
+                err.to_string()
+                    .starts_with("stored cluster image is truncated"),
+                "{err}"
+            );
+        }
+        assert!(matches!(
+            decode("raftlab-image/1"),
+            Err(ImageError::Truncated(_))
+        ));
+        assert!(matches!(
+            decode("raftlab-image/1:"),
+            Err(ImageError::Truncated(_))
+        ));
+    }
+
+    #[test]
+    fn corruption_is_caught_by_the_checksums() {
+        let text = encode(&running_cluster().image());
+        let header = PREFIX.len() + 2;
+        let mut caught = 0;
+        // Up to the last quad, whose low bits may be padding bits the decoder ignores.
+        for at in (header..text.len() - 4).step_by(5).chain([text.len() / 2]) {
+            let mut chars: Vec<char> = text.chars().collect();
+            chars[at] = if chars[at] == 'A' { 'B' } else { 'A' };
+            let bad: String = chars.into_iter().collect();
+            let err = decode(&bad).unwrap_err();
+            // A flip inside the length field may read as a cut; anything else is corruption.
+            assert!(
+                matches!(err, ImageError::Corrupt(_) | ImageError::Truncated(_)),
+                "flip at {at}: {err}"
+            );
+            caught += matches!(err, ImageError::Corrupt(_)) as usize;
+        }
+        assert!(caught > 0);
+        let mut chars: Vec<char> = text.chars().collect();
+        let mid = text.len() / 2;
+        chars[mid] = if chars[mid] == 'A' { 'B' } else { 'A' };
+        let bad: String = chars.into_iter().collect();
+        assert_eq!(
+            decode(&bad).unwrap_err().to_string(),
+            "stored cluster image is corrupt (checksum mismatch)"
+        );
+        // Not base64 at all after a good header.
+        let bad = format!("{}!{}", &text[..mid], &text[mid + 1..]);
+        assert!(matches!(decode(&bad), Err(ImageError::Corrupt(_))));
+    }
+
+    #[test]
+    fn inconsistent_images_are_refused() {
+        let mut image = running_cluster().image();
+        image.options.nodes = 12;
+        let err = decode(&encode(&image)).unwrap_err();
+        assert!(matches!(err, ImageError::Inconsistent(_)), "{err}");
+        assert!(err.to_string().contains("12 nodes"), "{err}");
+
+        let mut image = running_cluster().image();
+        image.persisters[2].raftstate = vec![0xff; 3];
+        let err = decode(&encode(&image)).unwrap_err();
+        assert!(
+            err.to_string().contains("S3's raft state does not decode"),
+            "{err}"
+        );
+
+        let mut image = running_cluster().image();
+        image.persisters.pop();
+        assert!(matches!(
+            decode(&encode(&image)),
+            Err(ImageError::Inconsistent(_))
+        ));
+
+        let mut image = running_cluster().image();
+        image.options.heartbeat_ms = 500;
+        assert!(matches!(
+            decode(&encode(&image)),
+            Err(ImageError::Inconsistent(_))
+        ));
+    }
+}

@@ -1,0 +1,548 @@
+//! raftlab-wasm: the page's handle on a simulated Raft cluster (`Cluster` in JavaScript).
+//!
+//! A thin layer: JavaScript values are type-checked here, ranges in `engine`, and every
+//! command goes to `raftlab::sim::Simulation`. The plain objects the page reads are the
+//! structs of `view` (web/src/api.ts says the same in TypeScript); the stored image is
+//! `image`. Node ids are 1..n in JavaScript and 0-based in the core: `engine` converts.
+//!
+//! Every method that takes a JavaScript value checks it and throws an `Error` whose message
+//! names the call and what was wrong ("crash(id): unknown node 7: this cluster has nodes
+//! 1..5"); nothing reachable from JavaScript panics on bad input.
+
+pub mod engine;
+pub mod image;
+pub mod view;
+
+use engine::{Engine, NetworkPatch, Options, Refusal};
+use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+// The plain objects of the Cluster handle (web/src/api.ts has the same, documented).
+export type Role = "follower" | "candidate" | "leader";
+export interface ClusterOptions {
+  /** 3..=9, default 5. */
+  nodes?: number;
+  /** u64 as a safe-integer number, a bigint or a decimal string; missing: chosen at random. */
+  seed?: number | bigint | string;
+  /** Lower bound of the randomized election timeout (the upper bound is twice this). Default 300. */
+  electionTimeoutMs?: number;
+  /** Leader heartbeat interval. Default 100. */
+  heartbeatMs?: number;
+  /** Snapshot every this many applied entries; 0 = never. Default 10. */
+  snapshotEvery?: number;
+}
+export interface NetworkOptions {
+  /** Probability 0..=1 that a message (request or reply) is dropped. */
+  dropRate?: number;
+  /** One-way delay of each message, uniform in [delayMsMin, delayMsMax], at most 10000. */
+  delayMsMin?: number;
+  delayMsMax?: number;
+  /** 2/3 of replies are delayed a further 200..2199 ms. */
+  longReordering?: boolean;
+}
+export interface LogEntryView { index: number; term: number; command: string; }
+export interface ElectionTimerView { elapsedMs: number; timeoutMs: number; progress: number; }
+export interface NodeView {
+  id: number;
+  role: Role;
+  term: number;
+  votedFor: number | null;
+  alive: boolean;
+  connected: boolean;
+  commitIndex: number;
+  lastApplied: number;
+  snapshotIndex: number;
+  snapshotTerm: number;
+  log: LogEntryView[];
+  electionTimer: ElectionTimerView | null;
+  nextIndex: number[] | null;
+  matchIndex: number[] | null;
+  votesGranted: number[] | null;
+  appliedCount: number;
+  stateDigest: string;
+}
+export type MessageKind =
+  | "RequestVote" | "RequestVoteReply" | "AppendEntries" | "AppendEntriesReply"
+  | "InstallSnapshot" | "InstallSnapshotReply";
+export interface MessageView {
+  id: number;
+  from: number;
+  to: number;
+  kind: MessageKind;
+  heartbeat: boolean;
+  term: number;
+  sentMs: number;
+  deliverMs: number;
+  fields: Record<string, number | boolean | null>;
+}
+export interface ClusterState {
+  nowMs: number;
+  seed: string;
+  nodes: NodeView[];
+  messages: MessageView[];
+  partition: number[][] | null;
+  network: Required<NetworkOptions>;
+}
+export type EventKind =
+  | "electionStarted" | "voteGranted" | "becameLeader" | "steppedDown" | "commit" | "snapshot"
+  | "installSnapshot" | "crash" | "restart" | "disconnect" | "connect" | "partition" | "heal"
+  | "messageDropped" | "request";
+export interface ClusterEvent {
+  timeMs: number;
+  kind: EventKind;
+  node: number | null;
+  term: number | null;
+  index: number | null;
+  text: string;
+}
+export interface RequestResult { index: number; term: number; leader: number; }
+"#;
+
+/// A simulated Raft cluster, advanced in virtual milliseconds by the page.
+#[wasm_bindgen]
+pub struct Cluster {
+    engine: Engine,
+}
+
+/// An Error for JavaScript about an argument: `call` names the method, `message` says what
+/// was wrong with it.
+fn error(call: &str, message: impl std::fmt::Display) -> JsError {
+    JsError::new(&format!("{call}: {message}"))
+}
+
+/// An Error for a refused command: bad arguments name the call; a command the cluster cannot
+/// carry out now ("S3 is already crashed", "no leader: ...") reads as a plain sentence.
+fn refusal(call: &str, r: Refusal) -> JsError {
+    match r {
+        Refusal::BadArgument(m) => error(call, m),
+        Refusal::Refused(m) => JsError::new(&m),
+    }
+}
+
+/// How a JavaScript value reads in an error message: `NaN`, `string "5"`, `an array`.
+pub fn describe(v: &JsValue) -> String {
+    if v.is_undefined() {
+        "undefined".into()
+    } else if v.is_null() {
+        "null".into()
+    } else if let Some(b) = v.as_bool() {
+        format!("boolean {b}")
+    } else if let Some(x) = v.as_f64() {
+        engine::js_number(x)
+    } else if let Some(s) = v.as_string() {
+        let shown: String = s.chars().take(40).collect();
+        let more = if shown.len() < s.len() { "..." } else { "" };
+        format!("string {:?}{more}", shown)
+    } else if v.is_bigint() {
+        match js_sys::BigInt::to_string(v.unchecked_ref(), 10) {
+            Ok(digits) => format!("bigint {}n", String::from(digits)),
+            Err(_) => "a bigint".into(),
+        }
+    } else if Array::is_array(v) {
+        "an array".into()
+    } else if v.is_function() {
+        "a function".into()
+    } else if v.is_symbol() {
+        "a symbol".into()
+    } else {
+        "an object".into()
+    }
+}
+
+fn number(what: &str, v: &JsValue) -> Result<f64, String> {
+    v.as_f64()
+        .ok_or_else(|| format!("{what} must be a number, got {}", describe(v)))
+}
+
+/// `v` as a plain object of options with only `known` keys (undefined and null: no options).
+/// Returns (key, value) for the keys present with a value other than undefined.
+fn option_fields(
+    what: &str,
+    v: &JsValue,
+    known: &[&str],
+) -> Result<Vec<(String, JsValue)>, String> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Vec::new());
+    }
+    if !v.is_object() || Array::is_array(v) || v.is_function() {
+        return Err(format!(
+            "{what} must be an object like {{ {}: ... }}, got {}",
+            known[0],
+            describe(v)
+        ));
+    }
+    let mut out = Vec::new();
+    for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            return Err(format!(
+                "unknown option {key:?} in {what} (the options are {})",
+                known.join(", ")
+            ));
+        }
+        let value = Reflect::get(v, &JsValue::from_str(&key))
+            .map_err(|_| format!("could not read {what}.{key}"))?;
+        if !value.is_undefined() && !value.is_null() {
+            out.push((key, value));
+        }
+    }
+    Ok(out)
+}
+
+/// A u64 seed from a safe-integer number, a bigint or a decimal string.
+fn parse_seed(v: &JsValue) -> Result<u64, String> {
+    const HINT: &str = "a whole number 0..18446744073709551615 (a number up to 2^53-1, a bigint or a decimal string)";
+    if let Some(x) = v.as_f64() {
+        if !x.is_finite() || x.fract() != 0.0 || x < 0.0 || x > engine::SAFE_INTEGER_MAX as f64 {
+            let tip = if x.is_finite() && x.fract() == 0.0 && x > 0.0 {
+                " (pass larger seeds as a string or a bigint)"
+            } else {
+                ""
+            };
+            return Err(format!(
+                "seed must be {HINT}, got {}{tip}",
+                engine::js_number(x)
+            ));
+        }
+        return Ok(x as u64);
+    }
+    let text = if v.is_bigint() {
+        js_sys::BigInt::to_string(v.unchecked_ref(), 10)
+            .map(String::from)
+            .map_err(|_| format!("seed must be {HINT}"))?
+    } else if let Some(s) = v.as_string() {
+        s
+    } else {
+        return Err(format!("seed must be {HINT}, got {}", describe(v)));
+    };
+    let t = text.trim();
+    if t.is_empty() || t.len() > 20 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("seed must be {HINT}, got {}", describe(v)));
+    }
+    t.parse::<u64>()
+        .map_err(|_| format!("seed must be at most 18446744073709551615, got {t}"))
+}
+
+/// A seed for a cluster the page did not give one: 0..2^32, short enough to read and retype.
+fn random_seed() -> u64 {
+    (js_sys::Math::random() * 4_294_967_296.0) as u64
+}
+
+fn parse_options(v: &JsValue) -> Result<Options, String> {
+    const KNOWN: [&str; 5] = [
+        "nodes",
+        "seed",
+        "electionTimeoutMs",
+        "heartbeatMs",
+        "snapshotEvery",
+    ];
+    let mut seed = None;
+    let mut options = Options::with_seed(0);
+    for (key, value) in option_fields("options", v, &KNOWN)? {
+        match key.as_str() {
+            "nodes" => {
+                options.nodes = engine::whole(
+                    "nodes",
+                    number("nodes", &value)?,
+                    engine::NODES_MIN as u64,
+                    engine::NODES_MAX as u64,
+                )? as usize
+            }
+            "seed" => seed = Some(parse_seed(&value)?),
+            "electionTimeoutMs" => {
+                options.election_timeout_ms = engine::whole(
+                    "electionTimeoutMs",
+                    number("electionTimeoutMs", &value)?,
+                    1,
+                    engine::TIMING_MS_MAX,
+                )?
+            }
+            "heartbeatMs" => {
+                options.heartbeat_ms = engine::whole(
+                    "heartbeatMs",
+                    number("heartbeatMs", &value)?,
+                    1,
+                    engine::TIMING_MS_MAX,
+                )?
+            }
+            "snapshotEvery" => {
+                options.snapshot_every = engine::whole(
+                    "snapshotEvery",
+                    number("snapshotEvery", &value)?,
+                    0,
+                    engine::SNAPSHOT_EVERY_MAX,
+                )?
+            }
+            _ => {}
+        }
+    }
+    options.validate()?;
+    // Only once everything else is valid: a bad option does not consume a random draw.
+    options.seed = match seed {
+        Some(seed) => seed,
+        None => random_seed(),
+    };
+    Ok(options)
+}
+
+fn parse_network(v: &JsValue) -> Result<NetworkPatch, String> {
+    const KNOWN: [&str; 4] = ["dropRate", "delayMsMin", "delayMsMax", "longReordering"];
+    if v.is_undefined() || v.is_null() {
+        return Err(format!(
+            "options must be an object like {{ dropRate: 0.1 }}, got {}",
+            describe(v)
+        ));
+    }
+    let mut patch = NetworkPatch::default();
+    for (key, value) in option_fields("options", v, &KNOWN)? {
+        match key.as_str() {
+            "dropRate" => patch.drop_rate = Some(number("dropRate", &value)?),
+            "delayMsMin" => patch.delay_ms_min = Some(number("delayMsMin", &value)?),
+            "delayMsMax" => patch.delay_ms_max = Some(number("delayMsMax", &value)?),
+            "longReordering" => {
+                patch.long_reordering = Some(value.as_bool().ok_or_else(|| {
+                    format!(
+                        "longReordering must be true or false, got {}",
+                        describe(&value)
+                    )
+                })?)
+            }
+            _ => {}
+        }
+    }
+    Ok(patch)
+}
+
+fn parse_groups(v: &JsValue) -> Result<Vec<Vec<f64>>, String> {
+    const SHAPE: &str = "groups must be an array of groups of node ids, like [[1, 2], [3, 4, 5]]";
+    if !Array::is_array(v) {
+        return Err(format!("{SHAPE}; got {}", describe(v)));
+    }
+    let groups: &Array = v.unchecked_ref();
+    let mut out = Vec::with_capacity(groups.length() as usize);
+    for (g, group) in groups.iter().enumerate() {
+        if !Array::is_array(&group) {
+            return Err(format!("{SHAPE}; group {g} is {}", describe(&group)));
+        }
+        let ids: &Array = group.unchecked_ref();
+        let mut out_group = Vec::with_capacity(ids.length() as usize);
+        for id in ids.iter() {
+            out_group
+                .push(number("every node id", &id).map_err(|e| format!("{e} (in group {g})"))?);
+        }
+        out.push(out_group);
+    }
+    Ok(out)
+}
+
+fn to_js<T: Serialize>(call: &str, value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| error(call, e))
+}
+
+#[wasm_bindgen]
+impl Cluster {
+    /// `new Cluster(options)`: a cluster of fresh nodes, all connected, at time 0.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "ClusterOptions")] options: JsValue,
+    ) -> Result<Cluster, JsError> {
+        let options = parse_options(&options).map_err(|e| JsError::new(&e))?;
+        let engine = Engine::new(options).map_err(|e| JsError::new(&e))?;
+        Ok(Cluster { engine })
+    }
+
+    /// `Cluster.restore(image)`: the cluster of a `saveImage()` image, every node restarting
+    /// from its persisted state. Throws, saying why, on foreign, other-version, truncated,
+    /// corrupt or inconsistent data; never loads half a cluster.
+    pub fn restore(
+        #[wasm_bindgen(unchecked_param_type = "string")] image: JsValue,
+    ) -> Result<Cluster, JsError> {
+        let Some(text) = image.as_string() else {
+            return Err(JsError::new(&format!(
+                "Cluster.restore(image): image must be a string, got {}",
+                describe(&image)
+            )));
+        };
+        let image = image::decode(&text).map_err(|e| JsError::new(&e.to_string()))?;
+        let engine = Engine::restore(&image).map_err(|e| JsError::new(&e))?;
+        Ok(Cluster { engine })
+    }
+
+    /// The versioned, checksummed image of every node's persister (and the options), as text.
+    #[wasm_bindgen(js_name = saveImage)]
+    pub fn save_image(&self) -> String {
+        image::encode(&self.engine.image())
+    }
+
+    /// The seed, in decimal.
+    #[wasm_bindgen(getter)]
+    pub fn seed(&self) -> String {
+        self.engine.options().seed.to_string()
+    }
+
+    #[wasm_bindgen(getter, js_name = nowMs)]
+    pub fn now_ms(&self) -> f64 {
+        self.engine.now_ms() as f64
+    }
+
+    #[wasm_bindgen(getter, js_name = nodeCount)]
+    pub fn node_count(&self) -> u32 {
+        self.engine.node_count() as u32
+    }
+
+    /// Bumps whenever any node's persister is written (and when the network settings change,
+    /// which the image also holds): the page saves to localStorage then.
+    #[wasm_bindgen(getter, js_name = persistVersion)]
+    pub fn persist_version(&self) -> f64 {
+        self.engine.persist_version() as f64
+    }
+
+    /// Digest of the whole event trace so far, 16 hex digits: same seed and same commands,
+    /// same digest, in wasm and natively (`Simulation::trace_digest`).
+    #[wasm_bindgen(getter, js_name = traceDigest)]
+    pub fn trace_digest(&self) -> String {
+        view::hex64(self.engine.trace_digest())
+    }
+
+    /// Run virtual time forward by `ms` (finite, 0..=60000; fractions add up across calls).
+    pub fn advance(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue,
+    ) -> Result<(), JsError> {
+        const CALL: &str = "advance(ms)";
+        let ms = number("ms", &ms).map_err(|e| error(CALL, e))?;
+        self.engine.advance(ms).map_err(|e| refusal(CALL, e))
+    }
+
+    /// The whole cluster as one plain object (ClusterState).
+    #[wasm_bindgen(unchecked_return_type = "ClusterState")]
+    pub fn state(&self) -> Result<JsValue, JsError> {
+        to_js("state()", &self.engine.state())
+    }
+
+    /// The events since the last call, oldest first, at most 500 (the newest).
+    #[wasm_bindgen(unchecked_return_type = "ClusterEvent[]")]
+    pub fn events(&mut self) -> Result<JsValue, JsError> {
+        to_js("events()", &self.engine.take_events())
+    }
+
+    /// Kill node `id`: it keeps only what it persisted.
+    pub fn crash(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+    ) -> Result<(), JsError> {
+        self.node_command("crash(id)", &id, Engine::crash)
+    }
+
+    /// Start node `id` again from its persisted state (crashing it first if it is alive).
+    pub fn restart(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+    ) -> Result<(), JsError> {
+        self.node_command("restart(id)", &id, Engine::restart)
+    }
+
+    /// Cut node `id` off the network.
+    pub fn disconnect(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+    ) -> Result<(), JsError> {
+        self.node_command("disconnect(id)", &id, Engine::disconnect)
+    }
+
+    /// Put node `id` back on the network.
+    pub fn connect(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+    ) -> Result<(), JsError> {
+        self.node_command("connect(id)", &id, Engine::connect)
+    }
+
+    /// Make node `id` time out now and start an election.
+    pub fn timeout(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+    ) -> Result<(), JsError> {
+        self.node_command("timeout(id)", &id, Engine::timeout)
+    }
+
+    /// Split the network into `groups` of node ids; nodes not named are each alone.
+    pub fn partition(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number[][]")] groups: JsValue,
+    ) -> Result<(), JsError> {
+        const CALL: &str = "partition(groups)";
+        let groups = parse_groups(&groups).map_err(|e| error(CALL, e))?;
+        self.engine.partition(&groups).map_err(|e| refusal(CALL, e))
+    }
+
+    /// One network again, every node connected.
+    pub fn heal(&mut self) {
+        self.engine.heal();
+    }
+
+    /// Lose the in-flight message `id` (from `state().messages`).
+    #[wasm_bindgen(js_name = dropMessage)]
+    pub fn drop_message(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+    ) -> Result<(), JsError> {
+        const CALL: &str = "dropMessage(id)";
+        let id = number("id", &id).map_err(|e| error(CALL, e))?;
+        self.engine.drop_message(id).map_err(|e| refusal(CALL, e))
+    }
+
+    /// Change the given network settings; the others stay as they are.
+    #[wasm_bindgen(js_name = setNetwork)]
+    pub fn set_network(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "NetworkOptions")] options: JsValue,
+    ) -> Result<(), JsError> {
+        const CALL: &str = "setNetwork(options)";
+        let patch = parse_network(&options).map_err(|e| error(CALL, e))?;
+        self.engine.set_network(patch).map_err(|e| refusal(CALL, e))
+    }
+
+    /// Submit `command` to the current leader: { index, term, leader }. Throws "no leader: ..."
+    /// when no live node thinks it is leader.
+    #[wasm_bindgen(unchecked_return_type = "RequestResult")]
+    pub fn request(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] command: JsValue,
+    ) -> Result<JsValue, JsError> {
+        const CALL: &str = "request(command)";
+        let Some(command) = command.as_string() else {
+            return Err(error(
+                CALL,
+                format!("command must be a string, got {}", describe(&command)),
+            ));
+        };
+        let result = self
+            .engine
+            .request(&command)
+            .map_err(|e| refusal(CALL, e))?;
+        to_js(CALL, &result)
+    }
+}
+
+impl Cluster {
+    fn node_command(
+        &mut self,
+        call: &str,
+        id: &JsValue,
+        f: fn(&mut Engine, f64) -> Result<(), Refusal>,
+    ) -> Result<(), JsError> {
+        let id = number("id", id).map_err(|e| error(call, e))?;
+        f(&mut self.engine, id).map_err(|e| refusal(call, e))
+    }
+
+    /// The Rust side of the handle (tests, native tools).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}

@@ -1,0 +1,454 @@
+//! The plain objects the page reads: one struct per interface of web/src/api.ts, field for
+//! field (camelCase through serde). Keep this file and web/src/api.ts in step.
+//!
+//! Node ids are 1..n here; the simulator's 0-based indices never leave this crate.
+
+use crate::engine::Engine;
+use raftlab::core::{Message, PersistentState, Role};
+use raftlab::sim::service::StateMachine;
+use raftlab::sim::InFlight;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterState {
+    pub now_ms: u64,
+    pub seed: String,
+    pub nodes: Vec<NodeView>,
+    /// Messages in flight, in send order.
+    pub messages: Vec<MessageView>,
+    /// Partition groups of node ids, or None when the network is whole.
+    pub partition: Option<Vec<Vec<u32>>>,
+    pub network: NetworkView,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkView {
+    pub drop_rate: f64,
+    pub delay_ms_min: u64,
+    pub delay_ms_max: u64,
+    pub long_reordering: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeView {
+    pub id: u32,
+    /// "follower" | "candidate" | "leader".
+    pub role: String,
+    pub term: u64,
+    pub voted_for: Option<u32>,
+    pub alive: bool,
+    pub connected: bool,
+    pub commit_index: u64,
+    pub last_applied: u64,
+    pub snapshot_index: u64,
+    pub snapshot_term: u64,
+    /// Entries after the snapshot.
+    pub log: Vec<LogEntryView>,
+    pub election_timer: Option<ElectionTimerView>,
+    pub next_index: Option<Vec<u64>>,
+    pub match_index: Option<Vec<u64>>,
+    pub votes_granted: Option<Vec<u32>>,
+    pub applied_count: u64,
+    pub state_digest: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntryView {
+    pub index: u64,
+    pub term: u64,
+    pub command: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ElectionTimerView {
+    pub elapsed_ms: u64,
+    pub timeout_ms: u64,
+    /// elapsed / timeout, 0..=1.
+    pub progress: f64,
+}
+
+/// A value of one of a message's Figure 2 fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Bool(bool),
+    Number(u64),
+    Null,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageView {
+    pub id: u64,
+    pub from: u32,
+    pub to: u32,
+    pub kind: String,
+    pub heartbeat: bool,
+    pub term: u64,
+    pub sent_ms: u64,
+    pub deliver_ms: u64,
+    pub fields: BTreeMap<String, FieldValue>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum EventKindName {
+    ElectionStarted,
+    VoteGranted,
+    BecameLeader,
+    SteppedDown,
+    Commit,
+    Snapshot,
+    InstallSnapshot,
+    Crash,
+    Restart,
+    Disconnect,
+    Connect,
+    Partition,
+    Heal,
+    MessageDropped,
+    Request,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterEvent {
+    pub time_ms: u64,
+    pub kind: EventKindName,
+    pub node: Option<u32>,
+    pub term: Option<u64>,
+    pub index: Option<u64>,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestResult {
+    pub index: u64,
+    pub term: u64,
+    pub leader: u32,
+}
+
+/// A command as the page shows it: its UTF-8 text, or lowercase hex when it is not text.
+pub fn command_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => hex(bytes),
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A u64 as 16 hex digits (digests).
+pub fn hex64(x: u64) -> String {
+    format!("{x:016x}")
+}
+
+pub fn cluster_state(engine: &Engine) -> ClusterState {
+    let sim = engine.sim();
+    let network = engine.network();
+    ClusterState {
+        now_ms: sim.now_ms(),
+        seed: engine.options().seed.to_string(),
+        nodes: (0..sim.len()).map(|i| node_view(engine, i)).collect(),
+        messages: sim.in_flight().map(message_view).collect(),
+        partition: sim.topology().groups().map(|groups| {
+            groups
+                .into_iter()
+                .map(|g| g.into_iter().map(|i| i as u32 + 1).collect())
+                .collect()
+        }),
+        network: NetworkView {
+            drop_rate: network.drop_permille as f64 / 1000.0,
+            delay_ms_min: network.delay_ms_min,
+            delay_ms_max: network.delay_ms_max,
+            long_reordering: network.long_reordering,
+        },
+    }
+}
+
+fn log_view(log: &raftlab::core::Log) -> Vec<LogEntryView> {
+    let first = log.first_index();
+    log.entries_from(first)
+        .iter()
+        .enumerate()
+        .map(|(k, e)| LogEntryView {
+            index: first + k as u64,
+            term: e.term,
+            command: command_text(&e.command),
+        })
+        .collect()
+}
+
+fn node_view(engine: &Engine, i: usize) -> NodeView {
+    let sim = engine.sim();
+    let now = sim.now_ms();
+    let slot = sim.node(i);
+    let id = i as u32 + 1;
+    let connected = sim.is_connected(i);
+    match sim.raft(i) {
+        Some(raft) => {
+            let log = raft.log();
+            // The node's own clock only moves when it handles something; measure the timer
+            // against the simulation's clock from the deadline, which is fixed.
+            let election_timer = raft.election_timer_ms().map(|(_, timeout)| {
+                let deadline = raft.next_deadline_ms();
+                let elapsed = (now + timeout).saturating_sub(deadline).min(timeout);
+                let progress = if timeout == 0 {
+                    1.0
+                } else {
+                    elapsed as f64 / timeout as f64
+                };
+                ElectionTimerView {
+                    elapsed_ms: elapsed,
+                    timeout_ms: timeout,
+                    progress,
+                }
+            });
+            let (next_index, match_index) = match raft.leader_indices() {
+                Some((next, matched)) => (Some(next.to_vec()), Some(matched.to_vec())),
+                None => (None, None),
+            };
+            let votes_granted = raft.votes().map(|votes| {
+                votes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &v)| v)
+                    .map(|(p, _)| p as u32 + 1)
+                    .collect()
+            });
+            NodeView {
+                id,
+                role: raft.role().name().into(),
+                term: raft.current_term(),
+                voted_for: raft.voted_for().map(|v| v as u32 + 1),
+                alive: true,
+                connected,
+                commit_index: raft.commit_index(),
+                last_applied: raft.last_applied(),
+                snapshot_index: log.snapshot_index(),
+                snapshot_term: log.snapshot_term(),
+                log: log_view(log),
+                election_timer,
+                next_index,
+                match_index,
+                votes_granted,
+                applied_count: slot.service.count,
+                state_digest: hex64(slot.service.digest),
+            }
+        }
+        None => {
+            // What survives the crash: the persisted raft state and snapshot.
+            let state = if slot.persister.raftstate().is_empty() {
+                PersistentState::default()
+            } else {
+                PersistentState::decode(slot.persister.raftstate()).unwrap_or_default()
+            };
+            let service = StateMachine::decode(slot.persister.snapshot()).unwrap_or_default();
+            let snapshot_index = state.log.snapshot_index();
+            NodeView {
+                id,
+                role: Role::Follower.name().into(),
+                term: state.current_term,
+                voted_for: state.voted_for.map(|v| v as u32 + 1),
+                alive: false,
+                connected,
+                commit_index: snapshot_index,
+                last_applied: snapshot_index,
+                snapshot_index,
+                snapshot_term: state.log.snapshot_term(),
+                log: log_view(&state.log),
+                election_timer: None,
+                next_index: None,
+                match_index: None,
+                votes_granted: None,
+                applied_count: service.count,
+                state_digest: hex64(service.digest),
+            }
+        }
+    }
+}
+
+fn message_view(m: &InFlight) -> MessageView {
+    use FieldValue::{Bool, Null, Number};
+    let mut fields: BTreeMap<String, FieldValue> = BTreeMap::new();
+    let mut set = |k: &str, v: FieldValue| {
+        fields.insert(k.to_owned(), v);
+    };
+    match &m.message {
+        Message::RequestVote(a) => {
+            set("candidateId", Number(a.candidate_id as u64 + 1));
+            set("lastLogIndex", Number(a.last_log_index));
+            set("lastLogTerm", Number(a.last_log_term));
+        }
+        Message::RequestVoteReply(r) => {
+            set("voteGranted", Bool(r.vote_granted));
+        }
+        Message::AppendEntries(a) => {
+            set("leaderId", Number(a.leader_id as u64 + 1));
+            set("prevLogIndex", Number(a.prev_log_index));
+            set("prevLogTerm", Number(a.prev_log_term));
+            set("entries", Number(a.entries.len() as u64));
+            set("leaderCommit", Number(a.leader_commit));
+        }
+        Message::AppendEntriesReply(r) => {
+            set("success", Bool(r.success));
+            set("matchIndex", Number(r.match_index));
+            set("conflictIndex", Number(r.conflict_index));
+            set("conflictTerm", r.conflict_term.map_or(Null, Number));
+        }
+        Message::InstallSnapshot(a) => {
+            set("leaderId", Number(a.leader_id as u64 + 1));
+            set("lastIncludedIndex", Number(a.last_included_index));
+            set("lastIncludedTerm", Number(a.last_included_term));
+        }
+        Message::InstallSnapshotReply(r) => {
+            set("lastIncludedIndex", Number(r.last_included_index));
+        }
+    }
+    MessageView {
+        id: m.id,
+        from: m.from as u32 + 1,
+        to: m.to as u32 + 1,
+        kind: m.message.kind().name().into(),
+        heartbeat: m.message.is_heartbeat(),
+        term: m.message.term(),
+        sent_ms: m.sent_ms,
+        deliver_ms: m.deliver_ms,
+        fields,
+    }
+}
+
+/// The contract test: the objects built here have exactly the fields web/src/api.ts declares.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Engine, Options};
+    use std::collections::BTreeSet;
+
+    /// Field names of each `export interface` in api.ts (methods and comments skipped).
+    fn interfaces(ts: &str) -> BTreeMap<String, BTreeSet<String>> {
+        let mut out = BTreeMap::new();
+        let mut current: Option<(String, BTreeSet<String>)> = None;
+        for line in ts.lines() {
+            if let Some(rest) = line.strip_prefix("export interface ") {
+                let name = rest
+                    .split(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap()
+                    .to_owned();
+                current = Some((name, BTreeSet::new()));
+            } else if line.starts_with('}') {
+                if let Some((name, fields)) = current.take() {
+                    out.insert(name, fields);
+                }
+            } else if let Some((_, fields)) = current.as_mut() {
+                let t = line.trim_start().trim_start_matches("readonly ");
+                if line.starts_with("  ")
+                    && !line.starts_with("   ")
+                    && !t.starts_with('/')
+                    && !t.starts_with('*')
+                {
+                    let name: String = t.chars().take_while(|c| c.is_alphanumeric()).collect();
+                    let after = &t[name.len()..];
+                    if !name.is_empty() && (after.starts_with(':') || after.starts_with("?:")) {
+                        fields.insert(name);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn keys(v: &serde_json::Value) -> BTreeSet<String> {
+        v.as_object().expect("an object").keys().cloned().collect()
+    }
+
+    #[test]
+    fn views_match_api_ts_field_for_field() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/src/api.ts");
+        let Ok(ts) = std::fs::read_to_string(path) else {
+            eprintln!("{path} not found: contract test skipped");
+            return;
+        };
+        let api = interfaces(&ts);
+        let mut e = Engine::new(Options::with_seed(5)).unwrap();
+        e.advance(2_000.0).unwrap();
+        e.timeout(1.0).ok();
+        let r = e.request("x").unwrap();
+        e.advance(30.0).unwrap();
+        let state = serde_json::to_value(e.state()).unwrap();
+        let node = &state["nodes"][0];
+        let check = |name: &str, v: &serde_json::Value| {
+            assert_eq!(keys(v), api[name], "{name}: view.rs and api.ts differ");
+        };
+        check("ClusterState", &state);
+        check("NodeView", node);
+        check("NetworkOptions", &state["network"]);
+        check(
+            "LogEntryView",
+            &state["nodes"][r.leader as usize - 1]["log"][0],
+        );
+        let follower = state["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["role"] == "follower")
+            .unwrap();
+        check("ElectionTimerView", &follower["electionTimer"]);
+        check("MessageView", &state["messages"][0]);
+        check("RequestResult", &serde_json::to_value(r).unwrap());
+        let events = e.take_events();
+        check("ClusterEvent", &serde_json::to_value(&events[0]).unwrap());
+
+        // Every EventKind of api.ts, and no other, names an EventKindName.
+        let union = ts
+            .split("export type EventKind =")
+            .nth(1)
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap();
+        let kinds: BTreeSet<String> = union
+            .split('|')
+            .map(|k| k.trim().trim_matches('"').to_owned())
+            .filter(|k| !k.is_empty())
+            .collect();
+        use EventKindName::*;
+        let ours: BTreeSet<String> = [
+            ElectionStarted,
+            VoteGranted,
+            BecameLeader,
+            SteppedDown,
+            Commit,
+            Snapshot,
+            InstallSnapshot,
+            Crash,
+            Restart,
+            Disconnect,
+            Connect,
+            Partition,
+            Heal,
+            MessageDropped,
+            Request,
+        ]
+        .iter()
+        .map(|k| {
+            serde_json::to_value(k)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+        assert_eq!(ours, kinds);
+    }
+}

@@ -1,0 +1,23 @@
+// The one place that touches the wasm-bindgen output (web/pkg, `--target web`). wasm-bindgen
+// types the plain objects as `any`; api.ts says what they really are, so the handle is
+// re-typed here once and the rest of the page only sees ClusterApi.
+import init, { Cluster as WasmCluster } from "../pkg/raftlab_wasm.js";
+import type { ClusterApi, ClusterOptions } from "./api";
+
+let loading: Promise<void> | null = null;
+
+/** Loads and instantiates the wasm module (once). */
+export function loadWasm(): Promise<void> {
+  loading ??= init().then(() => undefined);
+  return loading;
+}
+
+/** `new Cluster(options)`; throws the Cluster's Error for bad options. */
+export function createCluster(options: ClusterOptions): ClusterApi {
+  return new WasmCluster(options) as unknown as ClusterApi;
+}
+
+/** `Cluster.restore(image)`; throws on corrupt, truncated, foreign or other-version data. */
+export function restoreCluster(image: string): ClusterApi {
+  return WasmCluster.restore(image) as unknown as ClusterApi;
+}
