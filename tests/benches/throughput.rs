@@ -8,8 +8,11 @@ use raftlab::sim::{SimConfig, Simulation};
 use std::time::Instant;
 
 fn throughput() {
-    let mut sim = Simulation::new(SimConfig::new(5, 1)).expect("valid config");
-    let virtual_ms = 600_000;
+    // Snapshots every 100 commands keep the log (and each persisted raft state) bounded.
+    let mut config = SimConfig::new(5, 1);
+    config.snapshot_every = Some(100);
+    let mut sim = Simulation::new(config).expect("valid config");
+    let virtual_ms = 60_000;
     let start = Instant::now();
     let mut command = 0u64;
     while sim.now_ms() < virtual_ms {

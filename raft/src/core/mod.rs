@@ -22,6 +22,10 @@ pub use log::{Entry, Log};
 pub use message::*;
 pub use persist::{PersistentState, Persister};
 
+/// A limit on every AppendEntries: a follower far behind catches up in several round trips
+/// rather than in one unbounded message.
+pub const ENTRIES_PER_MESSAGE_MAX: usize = 64;
+
 /// Timing of a node, in virtual milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Timing {
@@ -206,9 +210,12 @@ impl Raft {
         self.match_index[self.me] = index;
         self.next_index[self.me] = index + 1;
         self.advance_commit_index();
-        // Replicate at once rather than at the next heartbeat.
+        // Replicate at once to followers that are caught up; the others are being sent
+        // what they miss, one reply at a time (see handle_append_entries_reply).
         for peer in self.others() {
-            self.send_append_entries(peer);
+            if self.next_index[peer] == index {
+                self.send_append_entries(peer);
+            }
         }
         Some((index, self.current_term))
     }

@@ -26,7 +26,7 @@ impl Raft {
             leader_id: self.me,
             prev_log_index,
             prev_log_term,
-            entries: self.log.entries_from(next).to_vec(),
+            entries: self.log.entries_from(next).iter().take(ENTRIES_PER_MESSAGE_MAX).cloned().collect(),
             leader_commit: self.commit_index,
         };
         self.send(peer, Message::AppendEntries(args));
@@ -111,6 +111,9 @@ impl Raft {
                 self.advance_commit_index();
             }
             self.next_index[from] = self.next_index[from].max(reply.match_index + 1);
+            if self.next_index[from] <= self.log.last_index() {
+                self.send_append_entries(from); // Keep sending until the follower has caught up.
+            }
             return;
         }
         // Fast backup: skip the follower's whole conflicting term, or to the end of its log.
