@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+// Measures the built page (web/dist) in headless chromium and prints Markdown tables:
+//  - time per frame (median, 95th percentile) over 300 requestAnimationFrame frames measured
+//    inside the page, for 5 and 9 nodes at 1x and at the top speed, with a light client load:
+//    the interval between frames, and the work of the page's own frame (advance + state() +
+//    drawing + saving; <raft-cluster>.lastFrameMs);
+//  - the sizes of the wasm and JS files in web/dist, raw and gzipped;
+//  - the localStorage bytes used after 10,000 client commands.
+// Usage: npx vite build --config web/vite.config.ts && node scripts/measure.mjs
+// CHROMIUM_PATH overrides the browser binary (default /usr/bin/chromium).
+import { readFile, readdir } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { gzipSync } from "node:zlib";
+import { launch } from "../tests/e2e/browser.mjs";
+import { DIST, start } from "../tests/e2e/server.mjs";
+
+const FRAMES = 300;
+const COMMANDS = 10_000;
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+const ms = (v) => `${v.toFixed(2)} ms`;
+const kb = (n) => (n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
+
+/** Sets the speed control to the setting whose label is `label` ("1×"), or to its top. */
+async function setSpeed(page, label) {
+  const speed = page.getByLabel("Speed");
+  const min = Number(await speed.getAttribute("min"));
+  const max = Number(await speed.getAttribute("max"));
+  if (label === "top") {
+    await speed.fill(String(max));
+    return page.locator("raft-cluster .speed-out").textContent();
+  }
+  for (let v = min; v <= max; v++) {
+    await speed.fill(String(v));
+    const shown = await page.locator("raft-cluster .speed-out").textContent();
+    if (shown === label) return shown;
+  }
+  throw new Error(`no speed setting labelled ${label}`);
+}
+
+async function frameTimes(browser, url, nodes, speedLabel) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  try {
+    await page.goto(`${url}?nodes=${nodes}&seed=1`);
+    await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+    const shown = await setSpeed(page, speedLabel);
+    // Warm up until a leader exists, then keep a light client load (20 requests per real s).
+    await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
+    const r = await page.evaluate(async (frames) => {
+      const el = document.querySelector("raft-cluster");
+      let n = 0;
+      const load = setInterval(() => {
+        try {
+          el.cluster.request(`load-${n++}`);
+        } catch {
+          // no leader at the moment
+        }
+      }, 50);
+      const interval = [];
+      const work = [];
+      let last = null;
+      await new Promise((done) => {
+        const f = (t) => {
+          if (last !== null) {
+            interval.push(t - last);
+            work.push(el.lastFrameMs);
+          }
+          last = t;
+          if (interval.length >= frames) done();
+          else requestAnimationFrame(f);
+        };
+        requestAnimationFrame(f);
+      });
+      clearInterval(load);
+      return { interval, work, messages: el.cluster.state().messages.length };
+    }, FRAMES);
+    if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
+    const si = [...r.interval].sort((a, b) => a - b);
+    const sw = [...r.work].sort((a, b) => a - b);
+    return {
+      scenario: `${nodes} nodes, ${shown}`,
+      intervalMedian: percentile(si, 50),
+      intervalP95: percentile(si, 95),
+      workMedian: percentile(sw, 50),
+      workP95: percentile(sw, 95),
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Runs COMMANDS client commands through the page's cluster (paused, driven from
+ * page.evaluate), lets the page save, and reads localStorage. snapshotEvery: the cluster's
+ * option (null: the page's default cluster). */
+async function storageAfterCommands(browser, url, snapshotEvery) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}?nodes=5&seed=7`);
+    await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+    await page.getByRole("button", { name: "Pause", exact: true }).click();
+    if (snapshotEvery !== null) {
+      await page.evaluate((snapshotEvery) => {
+        const el = document.querySelector("raft-cluster");
+        el.cluster = new el.cluster.constructor({ nodes: 5, seed: 7, snapshotEvery });
+      }, snapshotEvery);
+    }
+    const r = await page.evaluate((count) => {
+      const c = document.querySelector("raft-cluster").cluster;
+      const t0 = performance.now();
+      const leader = () => c.state().nodes.some((n) => n.alive && n.role === "leader");
+      for (let i = 0; i < 400 && !leader(); i++) c.advance(25);
+      let sent = 0;
+      let rejected = 0;
+      while (sent < count) {
+        try {
+          c.request(`set k${sent % 100} ${sent}`);
+          sent++;
+          if (sent % 10 === 0) c.advance(5);
+        } catch {
+          rejected++;
+          c.advance(25);
+          if (rejected > 100_000) throw new Error("no leader for too long");
+        }
+      }
+      const done = () => {
+        const s = c.state();
+        const last = Math.max(...s.nodes.map((n) => n.snapshotIndex + n.log.length));
+        return s.nodes.every((n) => n.commitIndex >= last);
+      };
+      for (let i = 0; i < 2000 && !done(); i++) c.advance(25);
+      const s = c.state();
+      return {
+        ms: performance.now() - t0,
+        commitIndex: Math.min(...s.nodes.map((n) => n.commitIndex)),
+        snapshotIndex: Math.min(...s.nodes.map((n) => n.snapshotIndex)),
+        logLength: Math.max(...s.nodes.map((n) => n.log.length)),
+      };
+    }, COMMANDS);
+    await page.waitForTimeout(1000); // a few frames: the page saves the new state
+    const used = await page.evaluate(() => {
+      let chars = 0;
+      let utf8 = 0;
+      const enc = new TextEncoder();
+      for (let i = 0; i < localStorage.length; i++) {
+        const k = localStorage.key(i);
+        const v = localStorage.getItem(k) ?? "";
+        chars += k.length + v.length;
+        utf8 += enc.encode(k).length + enc.encode(v).length;
+      }
+      return { chars, utf8, keys: localStorage.length };
+    });
+    return { ...r, ...used };
+  } finally {
+    await context.close();
+  }
+}
+
+async function sizes() {
+  const rows = [];
+  async function walk(dir) {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (/\.(wasm|js|css|html)$/.test(e.name)) {
+        const buf = await readFile(p);
+        rows.push({ file: relative(DIST, p), raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length });
+      }
+    }
+  }
+  await walk(DIST);
+  return rows.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+const server = await start();
+const browser = await launch();
+try {
+  const frames = [];
+  for (const nodes of [5, 9]) {
+    for (const speed of ["1×", "top"]) frames.push(await frameTimes(browser, server.url, nodes, speed));
+  }
+  const files = await sizes();
+  const stores = [
+    ["default (snapshot every 10 entries)", await storageAfterCommands(browser, server.url, null)],
+    ["snapshots off (snapshotEvery 0)", await storageAfterCommands(browser, server.url, 0)],
+  ];
+
+  const out = [];
+  out.push(`## Frame time (${FRAMES} frames, headless chromium ${browser.version()}, 20 client requests/s)`, "");
+  out.push("| scenario | frame interval median | interval p95 | page work median | work p95 |");
+  out.push("| --- | ---: | ---: | ---: | ---: |");
+  for (const f of frames) {
+    out.push(`| ${f.scenario} | ${ms(f.intervalMedian)} | ${ms(f.intervalP95)} | ${ms(f.workMedian)} | ${ms(f.workP95)} |`);
+  }
+  out.push("", "## Sizes (web/dist)", "", "| file | raw | gzip |", "| --- | ---: | ---: |");
+  for (const f of files) out.push(`| ${f.file} | ${kb(f.raw)} | ${kb(f.gzip)} |`);
+  for (const ext of ["wasm", "js"]) {
+    const sel = files.filter((f) => f.file.endsWith(`.${ext}`));
+    const raw = sel.reduce((a, f) => a + f.raw, 0);
+    const gz = sel.reduce((a, f) => a + f.gzip, 0);
+    out.push(`| **all .${ext}** | **${kb(raw)}** | **${kb(gz)}** |`);
+  }
+  out.push("", `## localStorage after ${COMMANDS.toLocaleString("en")} commands (5 nodes)`, "");
+  out.push("| cluster | keys | characters | bytes (UTF-16, as browsers count the quota) | bytes (UTF-8) | commitIndex | lastIncludedIndex | longest log | time to run |");
+  out.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const [name, s] of stores) {
+    out.push(
+      `| ${name} | ${s.keys} | ${s.chars} | ${kb(s.chars * 2)} | ${kb(s.utf8)} | ${s.commitIndex} | ${s.snapshotIndex} | ${s.logLength} | ${(s.ms / 1000).toFixed(1)} s |`,
+    );
+  }
+  console.log(out.join("\n"));
+} finally {
+  await browser.close();
+  await server.close();
+}
