@@ -5,7 +5,10 @@ fn same_seed_gives_the_same_trace() {
     for seed in [1, 7, 42] {
         let a = raftlab_lab3::run(seed).expect("sweep run");
         let b = raftlab_lab3::run(seed).expect("sweep run");
-        assert_eq!(a.trace_digest, b.trace_digest, "seed {seed}: two runs differ");
+        assert_eq!(
+            a.trace_digest, b.trace_digest,
+            "seed {seed}: two runs differ"
+        );
         assert_eq!(a.events, b.events, "seed {seed}: two runs differ");
     }
 }
@@ -20,5 +23,8 @@ fn different_seeds_give_different_traces() {
 #[test]
 fn the_reference_scenario_has_the_same_digest_natively_and_in_wasm() {
     // wasm/tests/web.rs asserts the same constant in headless Chrome.
-    assert_eq!(raftlab::sim::reference_trace_digest(), raftlab::sim::REFERENCE_TRACE_DIGEST);
+    assert_eq!(
+        raftlab::sim::reference_trace_digest(),
+        raftlab::sim::REFERENCE_TRACE_DIGEST
+    );
 }

@@ -29,7 +29,10 @@ pub fn replay_command(seed: u64) -> String {
 }
 
 fn report(sim: &Simulation, seed: u64, message: &str) -> String {
-    let mut out = format!("sweep seed {seed}: {message}\n  at virtual time {} ms; last events:\n", sim.now_ms());
+    let mut out = format!(
+        "sweep seed {seed}: {message}\n  at virtual time {} ms; last events:\n",
+        sim.now_ms()
+    );
     for e in sim.recent_events(30) {
         let _ = writeln!(out, "    {:>7} ms  {:?}", e.time_ms, e.kind);
     }
@@ -116,7 +119,8 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
     sim.set_net(NetConfig::LAB_RELIABLE);
     for n in 0..nodes {
         if sim.raft(n).is_none() {
-            sim.restart(n).map_err(|e| report(&sim, seed, &e.to_string()))?;
+            sim.restart(n)
+                .map_err(|e| report(&sim, seed, &e.to_string()))?;
         }
     }
     let calm_end = sim.now_ms() + CALM_MS;
@@ -124,15 +128,28 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
     while sim.now_ms() < calm_end && index.is_none() {
         let t = sim.now_ms() + 100;
         run_checked(&mut sim, t, seed)?;
-        index = (0..nodes).find_map(|n| sim.start(n, b"final".to_vec())).map(|(i, _)| i);
+        index = (0..nodes)
+            .find_map(|n| sim.start(n, b"final".to_vec()))
+            .map(|(i, _)| i);
     }
-    let Some(index) = index else { return Err(report(&sim, seed, "no leader after 10 s of calm")) };
+    let Some(index) = index else {
+        return Err(report(&sim, seed, "no leader after 10 s of calm"));
+    };
     while sim.now_ms() < calm_end {
         let t = sim.now_ms() + 100;
         run_checked(&mut sim, t, seed)?;
         if (0..nodes).all(|n| sim.raft(n).is_some_and(|r| r.last_applied() >= index)) {
-            return Ok(Outcome { nodes, commits: index, events: sim.events_total(), trace_digest: sim.trace_digest() });
+            return Ok(Outcome {
+                nodes,
+                commits: index,
+                events: sim.events_total(),
+                trace_digest: sim.trace_digest(),
+            });
         }
     }
-    Err(report(&sim, seed, &format!("index {index} was not applied by every node within 10 s of calm")))
+    Err(report(
+        &sim,
+        seed,
+        &format!("index {index} was not applied by every node within 10 s of calm"),
+    ))
 }

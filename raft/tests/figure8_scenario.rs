@@ -55,14 +55,26 @@ fn old_term_entry_on_a_majority_is_not_committed_by_counting_and_a_later_leader_
         settle(&mut sim);
     }
     assert_eq!(term(&sim, 0), 3);
-    assert_eq!(sim.raft(2).unwrap().log().term_at(2), Some(1), "S3 holds the old entry");
-    assert_eq!(sim.raft(0).unwrap().commit_index(), 1, "S1 must not commit index 2 of term 1 by counting replicas");
+    assert_eq!(
+        sim.raft(2).unwrap().log().term_at(2),
+        Some(1),
+        "S3 holds the old entry"
+    );
+    assert_eq!(
+        sim.raft(0).unwrap().commit_index(),
+        1,
+        "S1 must not commit index 2 of term 1 by counting replicas"
+    );
 
     // (d) S1 is cut off; S5 (last log term 2) wins term 4 and overwrites index 2 everywhere.
     groups(&mut sim, &[&[1, 2, 3, 4], &[0]]);
     let heartbeat = sim.now_ms() + 100;
     sim.run_until(heartbeat);
-    assert_eq!(sim.get_state(4), Some((3, false)), "S5 learned of term 3 and stepped down");
+    assert_eq!(
+        sim.get_state(4),
+        Some((3, false)),
+        "S5 learned of term 3 and stepped down"
+    );
     while !sim.get_state(4).unwrap().1 {
         sim.timeout(4).expect("S5 campaigns");
         settle(&mut sim);
@@ -70,7 +82,12 @@ fn old_term_entry_on_a_majority_is_not_committed_by_counting_and_a_later_leader_
     sim.start(4, b"z".to_vec()).expect("S5 leads");
     settle(&mut sim);
     for node in 1..5 {
-        assert_eq!(sim.raft(node).unwrap().log().term_at(2), Some(2), "S{} has S5's entry at index 2", node + 1);
+        assert_eq!(
+            sim.raft(node).unwrap().log().term_at(2),
+            Some(2),
+            "S{} has S5's entry at index 2",
+            node + 1
+        );
     }
     assert!(sim.violation().is_none(), "{}", sim.violation().unwrap());
 }

@@ -6,15 +6,24 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 fn arg(args: &[String], name: &str) -> Option<u64> {
     let i = args.iter().position(|a| a == name)?;
-    let value = args.get(i + 1).unwrap_or_else(|| panic!("{name} needs a number"));
-    Some(value.parse().unwrap_or_else(|_| panic!("{name} needs a number, got {value:?}")))
+    let value = args
+        .get(i + 1)
+        .unwrap_or_else(|| panic!("{name} needs a number"));
+    Some(
+        value
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} needs a number, got {value:?}")),
+    )
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(seed) = arg(&args, "--seed") {
         match raftlab_lab3::run(seed) {
-            Ok(o) => println!("seed {seed}: ok ({} nodes, {} entries committed, {} events)", o.nodes, o.commits, o.events),
+            Ok(o) => println!(
+                "seed {seed}: ok ({} nodes, {} entries committed, {} events)",
+                o.nodes, o.commits, o.events
+            ),
             Err(report) => {
                 println!("{report}");
                 std::process::exit(1);
@@ -25,11 +34,14 @@ fn main() {
     let count = arg(&args, "--seeds").unwrap_or(100);
     let from = arg(&args, "--from").unwrap_or(1);
     let bar = ProgressBar::new(count);
-    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} seeds, {msg} [{elapsed} / ~{eta}]").expect("template"));
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} seeds, {msg} [{elapsed} / ~{eta}]")
+            .expect("template"),
+    );
     let mut failed = Vec::new();
     for seed in from..from + count {
         if let Err(report) = raftlab_lab3::run(seed) {
-            bar.println(report.lines().next().unwrap_or_default().to_string());
+            bar.println(report.lines().next().unwrap_or_default());
             bar.println(format!("  replay: {}", raftlab_lab3::replay_command(seed)));
             failed.push(seed);
         }
@@ -37,7 +49,11 @@ fn main() {
         bar.inc(1);
     }
     bar.finish();
-    println!("{} passed, {} failed", count - failed.len() as u64, failed.len());
+    println!(
+        "{} passed, {} failed",
+        count - failed.len() as u64,
+        failed.len()
+    );
     if !failed.is_empty() {
         println!("failing seeds: {failed:?}");
         std::process::exit(1);

@@ -17,7 +17,10 @@ impl Raft {
     pub(super) fn become_follower(&mut self, term: u64) {
         debug_assert!(term > self.current_term);
         if self.role != Role::Follower {
-            self.emit(NodeEvent::SteppedDown { term, was: self.role });
+            self.emit(NodeEvent::SteppedDown {
+                term,
+                was: self.role,
+            });
         }
         self.current_term = term;
         self.voted_for = None;
@@ -37,7 +40,9 @@ impl Raft {
         self.votes.iter_mut().for_each(|v| *v = false);
         self.votes[self.me] = true;
         self.reset_election_timer();
-        self.emit(NodeEvent::ElectionStarted { term: self.current_term });
+        self.emit(NodeEvent::ElectionStarted {
+            term: self.current_term,
+        });
         if self.peers == 1 {
             self.become_leader();
             return;
@@ -55,8 +60,10 @@ impl Raft {
 
     pub(super) fn handle_request_vote(&mut self, from: NodeId, args: RequestVoteArgs) {
         let grant = args.term == self.current_term
-            && self.voted_for.map_or(true, |v| v == args.candidate_id)
-            && self.log.is_up_to_date(args.last_log_index, args.last_log_term);
+            && self.voted_for.is_none_or(|v| v == args.candidate_id)
+            && self
+                .log
+                .is_up_to_date(args.last_log_index, args.last_log_term);
         if grant {
             if self.voted_for.is_none() {
                 self.voted_for = Some(args.candidate_id);
@@ -64,9 +71,15 @@ impl Raft {
             }
             // Granting a vote resets the election timer (Figure 2, "Followers").
             self.reset_election_timer();
-            self.emit(NodeEvent::VoteGranted { candidate: args.candidate_id, term: self.current_term });
+            self.emit(NodeEvent::VoteGranted {
+                candidate: args.candidate_id,
+                term: self.current_term,
+            });
         }
-        let reply = RequestVoteReply { term: self.current_term, vote_granted: grant };
+        let reply = RequestVoteReply {
+            term: self.current_term,
+            vote_granted: grant,
+        };
         self.send(from, Message::RequestVoteReply(reply));
     }
 
@@ -86,7 +99,9 @@ impl Raft {
         self.next_index.iter_mut().for_each(|n| *n = next);
         self.match_index.iter_mut().for_each(|m| *m = 0);
         self.match_index[self.me] = self.log.last_index();
-        self.emit(NodeEvent::BecameLeader { term: self.current_term });
+        self.emit(NodeEvent::BecameLeader {
+            term: self.current_term,
+        });
         // Announce leadership at once (Figure 2: "send initial empty AppendEntries").
         self.broadcast_append_entries();
     }

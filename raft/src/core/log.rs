@@ -26,7 +26,11 @@ pub struct Log {
 
 impl Log {
     pub fn new(snapshot_index: u64, snapshot_term: u64, entries: Vec<Entry>) -> Log {
-        Log { snapshot_index, snapshot_term, entries }
+        Log {
+            snapshot_index,
+            snapshot_term,
+            entries,
+        }
     }
 
     /// lastIncludedIndex of the snapshot (0 when there is none).
@@ -85,7 +89,8 @@ impl Log {
     /// Removes the entries at `index` and after. Precondition: `index > snapshot_index`.
     pub fn truncate_from(&mut self, index: u64) {
         assert!(index > self.snapshot_index, "truncating into the snapshot");
-        self.entries.truncate((index - self.snapshot_index - 1) as usize);
+        self.entries
+            .truncate((index - self.snapshot_index - 1) as usize);
     }
 
     /// First index of the run of entries with the same term as the entry at `index`,
@@ -142,7 +147,10 @@ mod tests {
     use alloc::vec;
 
     fn e(term: u64) -> Entry {
-        Entry { term, command: vec![term as u8] }
+        Entry {
+            term,
+            command: vec![term as u8],
+        }
     }
 
     #[test]
@@ -157,7 +165,10 @@ mod tests {
         log.compact_to(6, 2);
         assert_eq!((log.snapshot_index(), log.last_index()), (6, 7));
         log.compact_to(9, 4);
-        assert_eq!((log.snapshot_index(), log.last_index(), log.last_term()), (9, 9, 4));
+        assert_eq!(
+            (log.snapshot_index(), log.last_index(), log.last_term()),
+            (9, 9, 4)
+        );
     }
 
     #[test]

@@ -124,7 +124,10 @@ impl Message {
 
     /// Requests get a reply; replies do not.
     pub fn is_request(&self) -> bool {
-        matches!(self, Message::RequestVote(_) | Message::AppendEntries(_) | Message::InstallSnapshot(_))
+        matches!(
+            self,
+            Message::RequestVote(_) | Message::AppendEntries(_) | Message::InstallSnapshot(_)
+        )
     }
 
     /// An AppendEntries that carries no entries.

@@ -39,7 +39,11 @@ pub struct Timing {
 impl Timing {
     /// 6.5840-friendly: at most 10 heartbeats per second; timeouts long enough that a few lost
     /// heartbeats do not start an election, short enough to elect within 5 s of a failure.
-    pub const LAB: Timing = Timing { election_timeout_ms_min: 300, election_timeout_ms_max: 600, heartbeat_ms: 100 };
+    pub const LAB: Timing = Timing {
+        election_timeout_ms_min: 300,
+        election_timeout_ms_max: 600,
+        heartbeat_ms: 100,
+    };
 
     /// Ok when the timing can elect a leader at all.
     pub fn validate(&self) -> Result<(), &'static str> {
@@ -76,25 +80,52 @@ impl Role {
 /// What the service receives, in index order (6.5840's ApplyMsg).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApplyMsg {
-    Command { index: u64, command: Vec<u8> },
+    Command {
+        index: u64,
+        command: Vec<u8>,
+    },
     /// A snapshot installed from the leader: the service replaces its state with it.
-    Snapshot { index: u64, term: u64, data: Arc<[u8]> },
+    Snapshot {
+        index: u64,
+        term: u64,
+        data: Arc<[u8]>,
+    },
 }
 
 /// What happened inside a node, for the event stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NodeEvent {
-    ElectionStarted { term: u64 },
-    VoteGranted { candidate: NodeId, term: u64 },
-    BecameLeader { term: u64 },
-    SteppedDown { term: u64, was: Role },
+    ElectionStarted {
+        term: u64,
+    },
+    VoteGranted {
+        candidate: NodeId,
+        term: u64,
+    },
+    BecameLeader {
+        term: u64,
+    },
+    SteppedDown {
+        term: u64,
+        was: Role,
+    },
     /// commitIndex advanced to `index`.
-    Committed { index: u64 },
+    Committed {
+        index: u64,
+    },
     /// The service snapshotted through `index`; the log was trimmed.
-    SnapshotTaken { index: u64 },
+    SnapshotTaken {
+        index: u64,
+    },
     /// A snapshot from the leader replaced the log through `index`.
-    SnapshotInstalled { index: u64, term: u64 },
+    SnapshotInstalled {
+        index: u64,
+        term: u64,
+    },
 }
+
+/// (raftstate, snapshot): what `Persister::save` replaces together.
+pub type Persist = (Arc<[u8]>, Arc<[u8]>);
 
 /// An outgoing message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,7 +139,7 @@ pub struct Outgoing {
 #[derive(Clone, Debug, Default)]
 pub struct Ready {
     /// New raft state and the current snapshot, to be saved together.
-    pub persist: Option<(Arc<[u8]>, Arc<[u8]>)>,
+    pub persist: Option<Persist>,
     pub messages: Vec<Outgoing>,
     pub applies: Vec<ApplyMsg>,
     pub events: Vec<NodeEvent>,
@@ -160,7 +191,14 @@ pub struct Raft {
 impl Raft {
     /// 6.5840's Make(): `me` among `peers` nodes, restarting from `persister` (empty on first
     /// boot). `seed` feeds this node's private PRNG (election timeouts).
-    pub fn new(me: NodeId, peers: usize, persister: &Persister, timing: Timing, seed: u64, now_ms: u64) -> Result<Raft, postcard::Error> {
+    pub fn new(
+        me: NodeId,
+        peers: usize,
+        persister: &Persister,
+        timing: Timing,
+        seed: u64,
+        now_ms: u64,
+    ) -> Result<Raft, postcard::Error> {
         assert!(me < peers, "me ({me}) out of range for {peers} peers");
         let state = if persister.raftstate().is_empty() {
             PersistentState::default()
@@ -204,7 +242,10 @@ impl Raft {
         if self.role != Role::Leader {
             return None;
         }
-        let index = self.log.append(Entry { term: self.current_term, command });
+        let index = self.log.append(Entry {
+            term: self.current_term,
+            command,
+        });
         self.log_changed(index);
         self.persist_needed = true;
         self.match_index[self.me] = index;
@@ -272,7 +313,11 @@ impl Raft {
         self.apply_committed();
         if self.persist_needed {
             self.persist_needed = false;
-            let state = PersistentState { current_term: self.current_term, voted_for: self.voted_for, log: self.log.clone() };
+            let state = persist::PersistentStateRef {
+                current_term: self.current_term,
+                voted_for: self.voted_for,
+                log: &self.log,
+            };
             self.ready.persist = Some((state.encode().into(), self.snapshot.clone()));
         }
         core::mem::take(&mut self.ready)
@@ -326,7 +371,12 @@ impl Raft {
     }
     /// (elapsed, timeout) of the election timer; None for a leader.
     pub fn election_timer_ms(&self) -> Option<(u64, u64)> {
-        (self.role != Role::Leader).then(|| (self.now_ms.saturating_sub(self.election_reset_ms), self.election_timeout_ms))
+        (self.role != Role::Leader).then(|| {
+            (
+                self.now_ms.saturating_sub(self.election_reset_ms),
+                self.election_timeout_ms,
+            )
+        })
     }
     /// nextIndex[] and matchIndex[] while leader.
     pub fn leader_indices(&self) -> Option<(&[u64], &[u64])> {
@@ -370,8 +420,16 @@ impl Raft {
     fn apply_committed(&mut self) {
         while self.last_applied < self.commit_index {
             self.last_applied += 1;
-            let command = self.log.entry(self.last_applied).expect("committed entries above the snapshot are held").command.clone();
-            self.ready.applies.push(ApplyMsg::Command { index: self.last_applied, command });
+            let command = self
+                .log
+                .entry(self.last_applied)
+                .expect("committed entries above the snapshot are held")
+                .command
+                .clone();
+            self.ready.applies.push(ApplyMsg::Command {
+                index: self.last_applied,
+                command,
+            });
         }
     }
 }

@@ -16,9 +16,28 @@ pub struct PersistentState {
     pub log: Log,
 }
 
-impl PersistentState {
+/// The same encoding as `PersistentState`, borrowing the log instead of copying it.
+#[derive(Serialize)]
+pub(crate) struct PersistentStateRef<'a> {
+    pub current_term: u64,
+    pub voted_for: Option<NodeId>,
+    pub log: &'a Log,
+}
+
+impl PersistentStateRef<'_> {
     pub fn encode(&self) -> Vec<u8> {
         postcard::to_allocvec(self).expect("encoding into a Vec cannot fail")
+    }
+}
+
+impl PersistentState {
+    pub fn encode(&self) -> Vec<u8> {
+        PersistentStateRef {
+            current_term: self.current_term,
+            voted_for: self.voted_for,
+            log: &self.log,
+        }
+        .encode()
     }
 
     pub fn decode(bytes: &[u8]) -> Result<PersistentState, postcard::Error> {

@@ -20,32 +20,56 @@ impl Raft {
             return;
         }
         let prev_log_index = next - 1;
-        let prev_log_term = self.log.term_at(prev_log_index).expect("prevLogIndex is held or is the snapshot's last");
+        let prev_log_term = self
+            .log
+            .term_at(prev_log_index)
+            .expect("prevLogIndex is held or is the snapshot's last");
         let args = AppendEntriesArgs {
             term: self.current_term,
             leader_id: self.me,
             prev_log_index,
             prev_log_term,
-            entries: self.log.entries_from(next).iter().take(ENTRIES_PER_MESSAGE_MAX).cloned().collect(),
+            entries: self
+                .log
+                .entries_from(next)
+                .iter()
+                .take(ENTRIES_PER_MESSAGE_MAX)
+                .cloned()
+                .collect(),
             leader_commit: self.commit_index,
         };
         self.send(peer, Message::AppendEntries(args));
     }
 
     pub(super) fn handle_append_entries(&mut self, from: NodeId, args: AppendEntriesArgs) {
-        let mut reply = AppendEntriesReply { term: self.current_term, success: false, match_index: 0, conflict_term: None, conflict_index: 0 };
+        let mut reply = AppendEntriesReply {
+            term: self.current_term,
+            success: false,
+            match_index: 0,
+            conflict_term: None,
+            conflict_index: 0,
+        };
         if args.term < self.current_term {
             self.send(from, Message::AppendEntriesReply(reply));
             return;
         }
         // args.term == current_term: the sender is this term's leader.
         if self.role != Role::Follower {
-            self.emit(NodeEvent::SteppedDown { term: self.current_term, was: self.role });
+            self.emit(NodeEvent::SteppedDown {
+                term: self.current_term,
+                was: self.role,
+            });
             self.role = Role::Follower;
         }
         self.reset_election_timer();
 
-        let AppendEntriesArgs { mut prev_log_index, mut prev_log_term, mut entries, leader_commit, .. } = args;
+        let AppendEntriesArgs {
+            mut prev_log_index,
+            mut prev_log_term,
+            mut entries,
+            leader_commit,
+            ..
+        } = args;
         // Entries at or below our snapshot are committed, so they match: skip them.
         if prev_log_index < self.log.snapshot_index() {
             let skip = (self.log.snapshot_index() - prev_log_index) as usize;
@@ -55,7 +79,11 @@ impl Raft {
                 self.send(from, Message::AppendEntriesReply(reply));
                 return;
             }
-            prev_log_term = if skip == 0 { prev_log_term } else { entries[skip - 1].term };
+            prev_log_term = if skip == 0 {
+                prev_log_term
+            } else {
+                entries[skip - 1].term
+            };
             entries.drain(..skip);
             prev_log_index = self.log.snapshot_index();
         }
@@ -90,7 +118,11 @@ impl Raft {
             match self.log.term_at(index) {
                 Some(term) if term == entry.term => continue,
                 Some(_) => {
-                    assert!(index > self.commit_index, "node {} would truncate committed index {index}", self.me);
+                    assert!(
+                        index > self.commit_index,
+                        "node {} would truncate committed index {index}",
+                        self.me
+                    );
                     self.log.truncate_from(index);
                 }
                 None => {}
@@ -102,7 +134,10 @@ impl Raft {
     }
 
     pub(super) fn handle_append_entries_reply(&mut self, from: NodeId, reply: AppendEntriesReply) {
-        if self.role != Role::Leader || reply.term != self.current_term || (!reply.success && reply.conflict_index == 0) {
+        if self.role != Role::Leader
+            || reply.term != self.current_term
+            || (!reply.success && reply.conflict_index == 0)
+        {
             return; // Not for this term's requests.
         }
         if reply.success {
@@ -118,7 +153,10 @@ impl Raft {
         }
         // Fast backup: skip the follower's whole conflicting term, or to the end of its log.
         let next = match reply.conflict_term {
-            Some(term) => self.log.last_index_of_term(term).map_or(reply.conflict_index, |i| i + 1),
+            Some(term) => self
+                .log
+                .last_index_of_term(term)
+                .map_or(reply.conflict_index, |i| i + 1),
             None => reply.conflict_index,
         };
         let next = next.clamp(self.match_index[from] + 1, self.log.last_index() + 1);

@@ -8,7 +8,10 @@ impl Raft {
         if index <= self.log.snapshot_index() || index > self.last_applied {
             return; // Stale, or ahead of what the service can have seen.
         }
-        let term = self.log.term_at(index).expect("applied entries above the snapshot are held");
+        let term = self
+            .log
+            .term_at(index)
+            .expect("applied entries above the snapshot are held");
         self.log.compact_to(index, term);
         self.snapshot = data;
         self.persist_needed = true;
@@ -27,13 +30,20 @@ impl Raft {
     }
 
     pub(super) fn handle_install_snapshot(&mut self, from: NodeId, args: InstallSnapshotArgs) {
-        let mut reply = InstallSnapshotReply { term: self.current_term, accepted: false, last_included_index: args.last_included_index };
+        let mut reply = InstallSnapshotReply {
+            term: self.current_term,
+            accepted: false,
+            last_included_index: args.last_included_index,
+        };
         if args.term < self.current_term {
             self.send(from, Message::InstallSnapshotReply(reply));
             return;
         }
         if self.role != Role::Follower {
-            self.emit(NodeEvent::SteppedDown { term: self.current_term, was: self.role });
+            self.emit(NodeEvent::SteppedDown {
+                term: self.current_term,
+                was: self.role,
+            });
             self.role = Role::Follower;
         }
         self.reset_election_timer();
@@ -48,14 +58,25 @@ impl Raft {
             // ready() drained earlier commits, so the service has applied through the old
             // commitIndex; the snapshot now replaces that state.
             self.last_applied = index;
-            self.ready.applies.push(ApplyMsg::Snapshot { index, term: args.last_included_term, data: args.data });
-            self.emit(NodeEvent::SnapshotInstalled { index, term: args.last_included_term });
+            self.ready.applies.push(ApplyMsg::Snapshot {
+                index,
+                term: args.last_included_term,
+                data: args.data,
+            });
+            self.emit(NodeEvent::SnapshotInstalled {
+                index,
+                term: args.last_included_term,
+            });
         }
         reply.accepted = true;
         self.send(from, Message::InstallSnapshotReply(reply));
     }
 
-    pub(super) fn handle_install_snapshot_reply(&mut self, from: NodeId, reply: InstallSnapshotReply) {
+    pub(super) fn handle_install_snapshot_reply(
+        &mut self,
+        from: NodeId,
+        reply: InstallSnapshotReply,
+    ) {
         if self.role != Role::Leader || reply.term != self.current_term || !reply.accepted {
             return;
         }

@@ -47,13 +47,17 @@ impl Lab {
                     self.fail(&format!("apply error: {err}"));
                 }
                 if index > 1 && !prevok {
-                    self.fail(&format!("apply error: server {i} apply out of order {index}"));
+                    self.fail(&format!(
+                        "apply error: server {i} apply out of order {index}"
+                    ));
                 }
                 if self.snapshot {
                     self.last_applied[i] = index;
                     if (index + 1) % SNAPSHOT_INTERVAL == 0 {
-                        let xlog: Vec<Option<Cmd>> = (0..=index).map(|j| self.logs[i].get(&j).cloned()).collect();
-                        let data = postcard::to_allocvec(&(index, xlog)).expect("encoding into a Vec cannot fail");
+                        let xlog: Vec<Option<Cmd>> =
+                            (0..=index).map(|j| self.logs[i].get(&j).cloned()).collect();
+                        let data = postcard::to_allocvec(&(index, xlog))
+                            .expect("encoding into a Vec cannot fail");
                         self.sim.snapshot(i, index, data);
                     }
                 }
@@ -73,7 +77,9 @@ impl Lab {
         for (j, log) in self.logs.iter().enumerate() {
             if let Some(old) = log.get(&index) {
                 if *old != cmd {
-                    err = Some(format!("commit index={index} server={i} {cmd} != server={j} {old}"));
+                    err = Some(format!(
+                        "commit index={index} server={i} {cmd} != server={j} {old}"
+                    ));
                 }
             }
         }
@@ -88,13 +94,20 @@ impl Lab {
         if data.is_empty() {
             self.fail("apply error: nil snapshot");
         }
-        let Ok((last_included, xlog)) = postcard::from_bytes::<(u64, Vec<Option<Cmd>>)>(data) else {
+        let Ok((last_included, xlog)) = postcard::from_bytes::<(u64, Vec<Option<Cmd>>)>(data)
+        else {
             self.fail(&format!("apply error: server {i} snapshot decode error"));
         };
         if index.is_some_and(|x| x != last_included) {
-            self.fail(&format!("apply error: server {i} snapshot doesn't match m.SnapshotIndex"));
+            self.fail(&format!(
+                "apply error: server {i} snapshot doesn't match m.SnapshotIndex"
+            ));
         }
-        self.logs[i] = xlog.into_iter().enumerate().filter_map(|(j, c)| c.map(|c| (j as u64, c))).collect();
+        self.logs[i] = xlog
+            .into_iter()
+            .enumerate()
+            .filter_map(|(j, c)| c.map(|c| (j as u64, c)))
+            .collect();
         self.last_applied[i] = last_included;
     }
 }

@@ -69,17 +69,22 @@ impl Config {
     pub fn with_seed(servers: usize, unreliable: bool, snapshot: bool, seed: u64) -> Config {
         let mut sim_config = SimConfig::new(servers, seed);
         sim_config.timing = Timing::LAB;
-        sim_config.net = if unreliable { NetConfig::LAB_UNRELIABLE } else { NetConfig::LAB_RELIABLE };
+        sim_config.net = if unreliable {
+            NetConfig::LAB_UNRELIABLE
+        } else {
+            NetConfig::LAB_RELIABLE
+        };
         sim_config.collect_applies = true;
         sim_config.start_connected = false;
-        let sim = Simulation::new(sim_config).unwrap_or_else(|e| panic!("cannot build the cluster: {e}"));
+        let sim =
+            Simulation::new(sim_config).unwrap_or_else(|e| panic!("cannot build the cluster: {e}"));
         let lab = Lab {
             sim,
             n: servers,
             snapshot,
             seed,
             test: seeds::test_name(),
-            rng: Rng::new(mix(seed ^ 0x7e57_e5)),
+            rng: Rng::new(mix(seed ^ 0x007e_57e5)),
             logs: vec![BTreeMap::new(); servers],
             last_applied: vec![0; servers],
             max_index: 0,
@@ -89,7 +94,10 @@ impl Config {
             max_index0: 0,
             finished: false,
         };
-        let mut cfg = Config { shared: Shared::new(lab), me: 0 };
+        let mut cfg = Config {
+            shared: Shared::new(lab),
+            me: 0,
+        };
         for i in 0..servers {
             cfg.connect(i);
         }
@@ -147,7 +155,9 @@ impl Config {
     pub fn randstring(&mut self, n: usize) -> String {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let mut lab = self.lab();
-        (0..n).map(|_| ALPHABET[lab.rng.below(64) as usize] as char).collect()
+        (0..n)
+            .map(|_| ALPHABET[lab.rng.below(64) as usize] as char)
+            .collect()
     }
 
     // ----- servers -----
@@ -235,7 +245,10 @@ impl Config {
     /// The largest raft state any server has persisted (what MAXLOGSIZE limits).
     pub fn log_size(&self) -> usize {
         let lab = self.lab();
-        (0..lab.n).map(|i| lab.sim.node(i).persister.raftstate_size()).max().unwrap_or(0)
+        (0..lab.n)
+            .map(|i| lab.sim.node(i).persister.raftstate_size())
+            .max()
+            .unwrap_or(0)
     }
 
     // ----- checks (config.go) -----
@@ -285,7 +298,9 @@ impl Config {
         let lab = self.lab();
         for i in (0..lab.n).filter(|&i| lab.sim.is_connected(i)) {
             if let Some((_, true)) = lab.sim.get_state(i) {
-                lab.fail(&format!("expected no leader among connected servers, but {i} claims to be leader"));
+                lab.fail(&format!(
+                    "expected no leader among connected servers, but {i} claims to be leader"
+                ));
             }
         }
     }
@@ -325,7 +340,8 @@ impl Config {
                     self.sleep_ms(20);
                 }
                 if !retry {
-                    self.lab().fail(&format!("one({cmd}) failed to reach agreement"));
+                    self.lab()
+                        .fail(&format!("one({cmd}) failed to reach agreement"));
                 }
             } else {
                 self.sleep_ms(50);
@@ -334,7 +350,8 @@ impl Config {
         if self.lab().finished {
             return 0;
         }
-        self.lab().fail(&format!("one({cmd}) failed to reach agreement"))
+        self.lab()
+            .fail(&format!("one({cmd}) failed to reach agreement"))
     }
 
     /// Wait for at least `n` servers to commit `index`; None when a server's term moved past
@@ -352,20 +369,27 @@ impl Config {
             }
             if let Some(start_term) = start_term {
                 let lab = self.lab();
-                if (0..lab.n).filter_map(|i| lab.sim.get_state(i)).any(|(t, _)| t > start_term) {
+                if (0..lab.n)
+                    .filter_map(|i| lab.sim.get_state(i))
+                    .any(|(t, _)| t > start_term)
+                {
                     return None;
                 }
             }
         }
         let (nd, cmd) = self.n_committed(index);
         if nd < n {
-            self.lab().fail(&format!("only {nd} decided for index {index}; wanted {n}"));
+            self.lab()
+                .fail(&format!("only {nd} decided for index {index}; wanted {n}"));
         }
         cmd
     }
 
     /// Run `f` concurrently (a goroutine) with its own handle on this cluster.
-    pub fn go<T: Send + 'static>(&mut self, f: impl FnOnce(&mut Config) -> T + Send + 'static) -> Activity<T> {
+    pub fn go<T: Send + 'static>(
+        &mut self,
+        f: impl FnOnce(&mut Config) -> T + Send + 'static,
+    ) -> Activity<T> {
         let shared = self.shared.clone();
         scheduler::spawn(&self.shared, move |me| {
             let mut cfg = Config { shared, me };
@@ -422,7 +446,9 @@ impl Lab {
             if let Some(cmd1) = log.get(&index) {
                 if let Some(c) = cmd {
                     if c != cmd1 {
-                        self.fail(&format!("committed values do not match: index {index}, {c}, {cmd1}"));
+                        self.fail(&format!(
+                            "committed values do not match: index {index}, {c}, {cmd1}"
+                        ));
                     }
                 }
                 count += 1;
@@ -434,9 +460,17 @@ impl Lab {
 
     /// Fail the test like t.Fatalf, with what is needed to replay it.
     pub(crate) fn fail(&self, message: &str) -> ! {
-        let mut report = format!("{message}\n  seed {} at virtual time {} ms; last events:\n", self.seed, self.sim.now_ms());
+        let mut report = format!(
+            "{message}\n  seed {} at virtual time {} ms; last events:\n",
+            self.seed,
+            self.sim.now_ms()
+        );
         for i in 0..self.n {
-            let connected = if self.sim.is_connected(i) { "connected" } else { "disconnected" };
+            let connected = if self.sim.is_connected(i) {
+                "connected"
+            } else {
+                "disconnected"
+            };
             match self.sim.raft(i) {
                 None => {
                     let _ = writeln!(report, "    server {i}: crashed, {connected}");
@@ -456,11 +490,18 @@ impl Lab {
                 }
             }
         }
-        let shown = std::env::var("RAFTLAB_EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(EVENTS_IN_REPORT);
+        let shown = std::env::var("RAFTLAB_EVENTS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(EVENTS_IN_REPORT);
         for e in self.sim.recent_events(shown) {
             let _ = writeln!(report, "    {:>7} ms  {:?}", e.time_ms, e.kind);
         }
-        let _ = write!(report, "  replay: {}", replay_command(&self.test, self.seed));
+        let _ = write!(
+            report,
+            "  replay: {}",
+            replay_command(&self.test, self.seed)
+        );
         panic!("{report}");
     }
 }

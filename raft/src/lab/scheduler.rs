@@ -38,11 +38,18 @@ pub struct Activity<T> {
 
 impl<T> Activity<T> {
     pub(crate) fn is_finished(&self) -> bool {
-        self.result.lock().unwrap_or_else(PoisonError::into_inner).is_some()
+        self.result
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some()
     }
 
     pub(crate) fn take(self) -> T {
-        self.result.lock().unwrap_or_else(PoisonError::into_inner).take().expect("finished")
+        self.result
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .expect("finished")
     }
 }
 
@@ -58,10 +65,18 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
 
 impl Shared {
     pub(crate) fn new(lab: Lab) -> Arc<Shared> {
-        let main = Act { wake: None, done: false };
+        let main = Act {
+            wake: None,
+            done: false,
+        };
         Arc::new(Shared {
             lab: Mutex::new(lab),
-            sched: Mutex::new(Sched { acts: vec![main], running: 0, seq: 0, failure: None }),
+            sched: Mutex::new(Sched {
+                acts: vec![main],
+                running: 0,
+                seq: 0,
+                failure: None,
+            }),
             baton: Condvar::new(),
         })
     }
@@ -97,8 +112,16 @@ impl Shared {
 
     /// Run the simulation to the earliest wake-up and give that activity the baton.
     fn pass_baton(&self, s: &mut Sched) {
-        let next = s.acts.iter().enumerate().filter(|(_, a)| !a.done).filter_map(|(i, a)| a.wake.map(|w| (w, i))).min();
-        let Some(((time, _), next)) = next else { return };
+        let next = s
+            .acts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.done)
+            .filter_map(|(i, a)| a.wake.map(|w| (w, i)))
+            .min();
+        let Some(((time, _), next)) = next else {
+            return;
+        };
         self.lock().advance_to(time);
         s.running = next;
         self.baton.notify_all();
@@ -106,7 +129,10 @@ impl Shared {
 }
 
 /// Start `body` as a new activity; it first runs when the current one sleeps.
-pub(crate) fn spawn<T: Send + 'static>(shared: &Arc<Shared>, body: impl FnOnce(usize) -> T + Send + 'static) -> Activity<T> {
+pub(crate) fn spawn<T: Send + 'static>(
+    shared: &Arc<Shared>,
+    body: impl FnOnce(usize) -> T + Send + 'static,
+) -> Activity<T> {
     let result = Arc::new(Mutex::new(None));
     let id = {
         let mut s = shared.sched();

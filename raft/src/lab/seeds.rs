@@ -27,17 +27,25 @@ pub fn seed_list() -> Vec<u64> {
 
 /// The seed `Config::new` uses: the one `seeds` is running, else RAFTLAB_SEED, else 1.
 pub fn current_seed() -> u64 {
-    CURRENT_SEED.with(Cell::get).or_else(|| env_u64("RAFTLAB_SEED")).unwrap_or(DEFAULT_SEED)
+    CURRENT_SEED
+        .with(Cell::get)
+        .or_else(|| env_u64("RAFTLAB_SEED"))
+        .unwrap_or(DEFAULT_SEED)
 }
 
 /// The name of the running test (libtest names each test's thread after it).
 pub fn test_name() -> String {
-    std::thread::current().name().unwrap_or("<test>").to_string()
+    std::thread::current()
+        .name()
+        .unwrap_or("<test>")
+        .to_string()
 }
 
 /// The one-line command that replays `test` at `seed`.
 pub fn replay_command(test: &str, seed: u64) -> String {
-    format!("RAFTLAB_SEED={seed} cargo test --release -p raftlab-lab3 --test lab3 -- --exact {test}")
+    format!(
+        "RAFTLAB_SEED={seed} cargo test --release -p raftlab-lab3 --test lab3 -- --exact {test}"
+    )
 }
 
 /// Runs `body` once per seed of `seed_list()`. On a failure, prints the seed and how to replay
@@ -49,7 +57,10 @@ pub fn seeds(body: impl Fn()) {
         let result = catch_unwind(AssertUnwindSafe(&body));
         CURRENT_SEED.with(|s| s.set(None));
         if let Err(panic) = result {
-            eprintln!("FAILED at seed {seed}; replay with:\n  {}", replay_command(&name, seed));
+            eprintln!(
+                "FAILED at seed {seed}; replay with:\n  {}",
+                replay_command(&name, seed)
+            );
             resume_unwind(panic);
         }
     }

@@ -48,7 +48,11 @@ pub struct Checker {
 
 impl Checker {
     pub fn new(nodes: usize) -> Checker {
-        Checker { leader_tail: alloc::vec![None; nodes], commit_seen: alloc::vec![0; nodes], ..Checker::default() }
+        Checker {
+            leader_tail: alloc::vec![None; nodes],
+            commit_seen: alloc::vec![0; nodes],
+            ..Checker::default()
+        }
     }
 
     /// A node (re)started from its persisted state: it has applied nothing yet.
@@ -63,7 +67,12 @@ impl Checker {
     }
 
     /// Check `raft` after it handled an event, given what its Ready reported.
-    pub fn after_step(&mut self, raft: &Raft, log_changed_from: Option<u64>, events: &[NodeEvent]) -> Result<(), Violation> {
+    pub fn after_step(
+        &mut self,
+        raft: &Raft,
+        log_changed_from: Option<u64>,
+        events: &[NodeEvent],
+    ) -> Result<(), Violation> {
         let node = raft.id();
         if let Some(from) = log_changed_from {
             self.check_log_matching(raft, from)?;
@@ -71,7 +80,10 @@ impl Checker {
         self.check_commits(raft)?;
         if raft.role() == Role::Leader {
             self.check_election_safety(raft)?;
-            if events.iter().any(|e| matches!(e, NodeEvent::BecameLeader { .. })) {
+            if events
+                .iter()
+                .any(|e| matches!(e, NodeEvent::BecameLeader { .. }))
+            {
                 self.leader_tail[node] = None;
                 self.check_leader_completeness(raft)?;
             }
@@ -92,7 +104,10 @@ impl Checker {
         match self.applied[slot] {
             Some(d) if d != digest => violation(
                 "state machine safety",
-                format!("S{} applied a different command at index {index} than another server did", node + 1),
+                format!(
+                    "S{} applied a different command at index {index} than another server did",
+                    node + 1
+                ),
             ),
             _ => {
                 self.applied[slot] = Some(digest);
@@ -104,9 +119,14 @@ impl Checker {
     fn check_election_safety(&mut self, raft: &Raft) -> Result<(), Violation> {
         let (term, node) = (raft.current_term(), raft.id());
         match self.leader_of_term.get(&term) {
-            Some(&other) if other != node => {
-                violation("election safety", format!("S{} and S{} were both leader in term {term}", other + 1, node + 1))
-            }
+            Some(&other) if other != node => violation(
+                "election safety",
+                format!(
+                    "S{} and S{} were both leader in term {term}",
+                    other + 1,
+                    node + 1
+                ),
+            ),
             _ => {
                 self.leader_of_term.insert(term, node);
                 Ok(())
@@ -118,7 +138,10 @@ impl Checker {
         let log = raft.log();
         let term = raft.current_term();
         if let Some((t, last, last_term)) = self.leader_tail[raft.id()] {
-            if t == term && last > log.snapshot_index() && (last > log.last_index() || log.term_at(last) != Some(last_term)) {
+            if t == term
+                && last > log.snapshot_index()
+                && (last > log.last_index() || log.term_at(last) != Some(last_term))
+            {
                 return violation(
                     "leader append-only",
                     format!("leader S{} of term {term} lost or overwrote its entry {last} (term {last_term})", raft.id() + 1),
@@ -137,10 +160,18 @@ impl Checker {
             let seen = (Fnv::of(&entry.command), prev_term);
             match self.entries.get(&(index, entry.term)) {
                 Some(&(digest, prev)) if (digest, prev) != seen => {
-                    let what = if digest != seen.0 { "a different command" } else { "a different previous entry" };
+                    let what = if digest != seen.0 {
+                        "a different command"
+                    } else {
+                        "a different previous entry"
+                    };
                     return violation(
                         "log matching",
-                        format!("S{} holds entry {index} of term {} with {what} than another server", raft.id() + 1, entry.term),
+                        format!(
+                            "S{} holds entry {index} of term {} with {what} than another server",
+                            raft.id() + 1,
+                            entry.term
+                        ),
                     );
                 }
                 Some(_) => {}
@@ -166,7 +197,9 @@ impl Checker {
             self.committed.resize(commit as usize, 0);
         }
         for index in (seen + 1).max(raft.log().snapshot_index())..=commit {
-            let Some(term) = raft.log().term_at(index) else { continue };
+            let Some(term) = raft.log().term_at(index) else {
+                continue;
+            };
             let slot = &mut self.committed[index as usize - 1];
             if *slot == 0 {
                 *slot = term;

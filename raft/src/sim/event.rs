@@ -37,22 +37,61 @@ impl DropReason {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EventKind {
     /// Something a node did (election, vote, leadership, commit, snapshot).
-    Node { node: NodeId, event: NodeEvent },
-    Sent { id: u64, from: NodeId, to: NodeId, kind: MessageKind, term: u64 },
-    Delivered { id: u64, from: NodeId, to: NodeId, kind: MessageKind },
-    Dropped { id: u64, from: NodeId, to: NodeId, kind: MessageKind, reason: DropReason },
+    Node {
+        node: NodeId,
+        event: NodeEvent,
+    },
+    Sent {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+        term: u64,
+    },
+    Delivered {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+    },
+    Dropped {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+        reason: DropReason,
+    },
     /// A command reached a node's service.
-    Applied { node: NodeId, index: u64 },
-    Crashed { node: NodeId },
-    Restarted { node: NodeId },
-    Connected { node: NodeId },
-    Disconnected { node: NodeId },
-    Partitioned { groups: Vec<Vec<NodeId>> },
+    Applied {
+        node: NodeId,
+        index: u64,
+    },
+    Crashed {
+        node: NodeId,
+    },
+    Restarted {
+        node: NodeId,
+    },
+    Connected {
+        node: NodeId,
+    },
+    Disconnected {
+        node: NodeId,
+    },
+    Partitioned {
+        groups: Vec<Vec<NodeId>>,
+    },
     Healed,
     /// An election forced from outside.
-    TimedOut { node: NodeId },
+    TimedOut {
+        node: NodeId,
+    },
     /// A client command accepted by the leader `node`.
-    Requested { node: NodeId, index: u64, term: u64 },
+    Requested {
+        node: NodeId,
+        index: u64,
+        term: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,7 +109,9 @@ impl SimEvent {
                 h.u64(1).u64(*node as u64);
                 match *event {
                     NodeEvent::ElectionStarted { term } => h.u64(10).u64(term),
-                    NodeEvent::VoteGranted { candidate, term } => h.u64(11).u64(candidate as u64).u64(term),
+                    NodeEvent::VoteGranted { candidate, term } => {
+                        h.u64(11).u64(candidate as u64).u64(term)
+                    }
                     NodeEvent::BecameLeader { term } => h.u64(12).u64(term),
                     NodeEvent::SteppedDown { term, was } => h.u64(13).u64(term).u64(was as u64),
                     NodeEvent::Committed { index } => h.u64(14).u64(index),
@@ -78,8 +119,19 @@ impl SimEvent {
                     NodeEvent::SnapshotInstalled { index, term } => h.u64(16).u64(index).u64(term),
                 };
             }
-            EventKind::Sent { id, from, to, kind, term } => {
-                h.u64(2).u64(*id).u64(*from as u64).u64(*to as u64).u64(*kind as u64).u64(*term);
+            EventKind::Sent {
+                id,
+                from,
+                to,
+                kind,
+                term,
+            } => {
+                h.u64(2)
+                    .u64(*id)
+                    .u64(*from as u64)
+                    .u64(*to as u64)
+                    .u64(*kind as u64)
+                    .u64(*term);
             }
             EventKind::Delivered { id, .. } => {
                 h.u64(3).u64(*id);

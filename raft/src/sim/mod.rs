@@ -13,7 +13,9 @@ pub mod network;
 pub mod rng;
 pub mod service;
 
-use crate::core::{ApplyMsg, Message, MessageKind, NodeEvent, NodeId, Persister, Raft, Ready, Role, Timing};
+use crate::core::{
+    ApplyMsg, Message, MessageKind, NodeEvent, NodeId, Persister, Raft, Ready, Role, Timing,
+};
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::String;
@@ -128,7 +130,10 @@ pub struct Simulation {
 impl Simulation {
     pub fn new(config: SimConfig) -> Result<Simulation, SimError> {
         if config.nodes == 0 || config.nodes > NODES_MAX {
-            return Err(SimError(format!("a cluster has 1 to {NODES_MAX} nodes, not {}", config.nodes)));
+            return Err(SimError(format!(
+                "a cluster has 1 to {NODES_MAX} nodes, not {}",
+                config.nodes
+            )));
         }
         config.timing.validate().map_err(|e| SimError(e.into()))?;
         let persisters = alloc::vec![Persister::new(); config.nodes];
@@ -137,7 +142,11 @@ impl Simulation {
 
     /// A cluster whose nodes all start from `persisters` at time `now_ms`: how the page brings
     /// a stored cluster back, as after a crash of every node.
-    pub fn with_persisters(config: SimConfig, persisters: Vec<Persister>, now_ms: u64) -> Result<Simulation, SimError> {
+    pub fn with_persisters(
+        config: SimConfig,
+        persisters: Vec<Persister>,
+        now_ms: u64,
+    ) -> Result<Simulation, SimError> {
         assert_eq!(persisters.len(), config.nodes);
         let n = config.nodes;
         let mut sim = Simulation {
@@ -146,7 +155,14 @@ impl Simulation {
             now_ms,
             nodes: persisters
                 .into_iter()
-                .map(|persister| NodeSlot { raft: None, incarnation: 0, persister, service: StateMachine::default(), rpc_count: 0, timer_at: None })
+                .map(|persister| NodeSlot {
+                    raft: None,
+                    incarnation: 0,
+                    persister,
+                    service: StateMachine::default(),
+                    rpc_count: 0,
+                    timer_at: None,
+                })
                 .collect(),
             queue: BTreeMap::new(),
             seq: 0,
@@ -182,7 +198,9 @@ impl Simulation {
 
     /// Process the earliest queued action. Returns false when the queue is empty.
     pub fn step(&mut self) -> bool {
-        let Some(((time, _), action)) = self.queue.pop_first() else { return false };
+        let Some(((time, _), action)) = self.queue.pop_first() else {
+            return false;
+        };
         self.now_ms = self.now_ms.max(time);
         match action {
             Action::Timer { node } => self.fire_timer(node, time),
@@ -231,9 +249,15 @@ impl Simulation {
     pub fn timeout(&mut self, node: NodeId) -> Result<(), SimError> {
         self.check_node(node)?;
         let now = self.now_ms;
-        let raft = self.nodes[node].raft.as_mut().ok_or_else(|| SimError(format!("S{} is crashed", node + 1)))?;
+        let raft = self.nodes[node]
+            .raft
+            .as_mut()
+            .ok_or_else(|| SimError(format!("S{} is crashed", node + 1)))?;
         if raft.role() == Role::Leader {
-            return Err(SimError(format!("S{} is the leader: it has no election timer", node + 1)));
+            return Err(SimError(format!(
+                "S{} is the leader: it has no election timer",
+                node + 1
+            )));
         }
         raft.tick(now);
         raft.campaign();
@@ -289,11 +313,16 @@ impl Simulation {
         for &node in groups.iter().flatten() {
             self.check_node(node)?;
             if core::mem::replace(&mut seen[node], true) {
-                return Err(SimError(format!("S{} appears in more than one group", node + 1)));
+                return Err(SimError(format!(
+                    "S{} appears in more than one group",
+                    node + 1
+                )));
             }
         }
         self.topology.partition(groups);
-        self.record(EventKind::Partitioned { groups: groups.to_vec() });
+        self.record(EventKind::Partitioned {
+            groups: groups.to_vec(),
+        });
         Ok(())
     }
 
@@ -394,7 +423,11 @@ impl Simulation {
         if node < self.nodes.len() {
             Ok(())
         } else {
-            Err(SimError(format!("there is no node S{} (nodes are S1..S{})", node + 1, self.nodes.len())))
+            Err(SimError(format!(
+                "there is no node S{} (nodes are S1..S{})",
+                node + 1,
+                self.nodes.len()
+            )))
         }
     }
 
@@ -403,10 +436,26 @@ impl Simulation {
         slot.incarnation += 1;
         slot.rpc_count = 0;
         let seed = mix(self.config.seed ^ mix(((node as u64) << 32) | slot.incarnation));
-        let raft = Raft::new(node, self.config.nodes, &slot.persister, self.config.timing, seed, self.now_ms)
-            .map_err(|e| SimError(format!("S{}'s stored raft state does not decode: {e}", node + 1)))?;
-        slot.service = StateMachine::decode(slot.persister.snapshot())
-            .map_err(|e| SimError(format!("S{}'s stored snapshot does not decode: {e}", node + 1)))?;
+        let raft = Raft::new(
+            node,
+            self.config.nodes,
+            &slot.persister,
+            self.config.timing,
+            seed,
+            self.now_ms,
+        )
+        .map_err(|e| {
+            SimError(format!(
+                "S{}'s stored raft state does not decode: {e}",
+                node + 1
+            ))
+        })?;
+        slot.service = StateMachine::decode(slot.persister.snapshot()).map_err(|e| {
+            SimError(format!(
+                "S{}'s stored snapshot does not decode: {e}",
+                node + 1
+            ))
+        })?;
         self.checker.on_restart(node, &raft);
         slot.raft = Some(raft);
         self.after_step(node);
@@ -432,7 +481,9 @@ impl Simulation {
     }
 
     fn after_step_with(&mut self, node: NodeId, reply_fate: Option<DropReason>) {
-        let Some(raft) = self.nodes[node].raft.as_mut() else { return };
+        let Some(raft) = self.nodes[node].raft.as_mut() else {
+            return;
+        };
         let ready: Ready = raft.ready();
         let deadline = raft.next_deadline_ms().max(self.now_ms);
         if let Some((state, snapshot)) = ready.persist {
@@ -440,23 +491,37 @@ impl Simulation {
             self.persist_version += 1;
         }
         for out in ready.messages {
-            let fate = if out.message.is_request() { None } else { reply_fate };
+            let fate = if out.message.is_request() {
+                None
+            } else {
+                reply_fate
+            };
             self.send(node, out.to, out.message, fate);
         }
         for event in &ready.events {
-            self.record(EventKind::Node { node, event: event.clone() });
+            self.record(EventKind::Node {
+                node,
+                event: event.clone(),
+            });
         }
         for apply in ready.applies {
             self.apply(node, apply);
         }
         if self.violation.is_none() {
             let raft = self.nodes[node].raft.as_ref().expect("alive");
-            if let Err(v) = self.checker.after_step(raft, ready.log_changed_from, &ready.events) {
+            if let Err(v) = self
+                .checker
+                .after_step(raft, ready.log_changed_from, &ready.events)
+            {
                 self.violation = Some(v);
             }
         }
         // Snapshots taken by the service above may have produced more to persist.
-        if self.nodes[node].raft.as_ref().is_some_and(|r| r.has_ready()) {
+        if self.nodes[node]
+            .raft
+            .as_ref()
+            .is_some_and(|r| r.has_ready())
+        {
             self.after_step(node);
             return;
         }
@@ -475,10 +540,13 @@ impl Simulation {
                     }
                 }
                 self.nodes[node].service.apply(*index, command);
-                self.record(EventKind::Applied { node, index: *index });
+                self.record(EventKind::Applied {
+                    node,
+                    index: *index,
+                });
                 if let Some(every) = self.config.snapshot_every {
                     let service = self.nodes[node].service;
-                    if every > 0 && service.count % every == 0 {
+                    if every > 0 && service.count.is_multiple_of(every) {
                         let raft = self.nodes[node].raft.as_mut().expect("alive");
                         raft.snapshot(*index, service.encode());
                     }
@@ -503,7 +571,10 @@ impl Simulation {
     }
 
     fn record(&mut self, kind: EventKind) {
-        let event = SimEvent { time_ms: self.now_ms, kind };
+        let event = SimEvent {
+            time_ms: self.now_ms,
+            kind,
+        };
         event.fold(&mut self.trace);
         self.events_total += 1;
         if self.events.len() == EVENTS_KEPT_MAX {
@@ -523,16 +594,25 @@ impl Simulation {
             self.rpc_total += 1;
             self.bytes_total += message.encoded_len() as u64;
             if !self.topology.link(from, to) || self.nodes[to].raft.is_none() {
-                let delay = if net.long_delays { self.rng.below(7000) } else { self.rng.between(net.request_delay_ms_min, net.request_delay_ms_max) };
+                let delay = if net.long_delays {
+                    self.rng.below(7000)
+                } else {
+                    self.rng
+                        .between(net.request_delay_ms_min, net.request_delay_ms_max)
+                };
                 (delay, Some(DropReason::Unreachable))
             } else {
-                let delay = self.rng.between(net.request_delay_ms_min, net.request_delay_ms_max);
+                let delay = self
+                    .rng
+                    .between(net.request_delay_ms_min, net.request_delay_ms_max);
                 let lost = self.rng.chance_permille(net.drop_request_permille);
                 (delay, lost.then_some(DropReason::RequestLost))
             }
         } else {
             let lost = self.rng.chance_permille(net.drop_reply_permille);
-            let mut delay = self.rng.between(net.reply_delay_ms_min, net.reply_delay_ms_max);
+            let mut delay = self
+                .rng
+                .between(net.reply_delay_ms_min, net.reply_delay_ms_max);
             if net.long_reordering && self.rng.below(900) < 600 {
                 let spread = self.rng.below(2000);
                 delay += 200 + self.rng.below(1 + spread);
@@ -542,13 +622,33 @@ impl Simulation {
         let term = message.term();
         let deliver_ms = self.now_ms + delay;
         let to_incarnation = self.nodes[to].incarnation;
-        self.in_flight.insert(id, InFlight { id, from, to, message, sent_ms: self.now_ms, deliver_ms, doomed, to_incarnation });
-        self.record(EventKind::Sent { id, from, to, kind, term });
+        self.in_flight.insert(
+            id,
+            InFlight {
+                id,
+                from,
+                to,
+                message,
+                sent_ms: self.now_ms,
+                deliver_ms,
+                doomed,
+                to_incarnation,
+            },
+        );
+        self.record(EventKind::Sent {
+            id,
+            from,
+            to,
+            kind,
+            term,
+        });
         self.push(deliver_ms, Action::Deliver { id });
     }
 
     fn deliver(&mut self, id: u64) {
-        let Some(m) = self.in_flight.remove(&id) else { return };
+        let Some(m) = self.in_flight.remove(&id) else {
+            return;
+        };
         let kind = m.message.kind();
         let (from, to) = (m.from, m.to);
         let is_request = m.message.is_request();
@@ -556,15 +656,28 @@ impl Simulation {
             Some(reason)
         } else if self.nodes[to].incarnation != m.to_incarnation || self.nodes[to].raft.is_none() {
             // Only the incarnation a message was sent to may see it.
-            Some(if is_request { DropReason::ReceiverGone } else { DropReason::SenderGone })
+            Some(if is_request {
+                DropReason::ReceiverGone
+            } else {
+                DropReason::SenderGone
+            })
         } else {
             None
         };
-        if !is_request && reason != Some(DropReason::ReplyLost) && reason != Some(DropReason::ReceiverGone) {
+        if !is_request
+            && reason != Some(DropReason::ReplyLost)
+            && reason != Some(DropReason::ReceiverGone)
+        {
             self.bytes_total += m.message.encoded_len() as u64; // labrpc counts delivered replies.
         }
         if let Some(reason) = reason {
-            self.record(EventKind::Dropped { id, from, to, kind, reason });
+            self.record(EventKind::Dropped {
+                id,
+                from,
+                to,
+                kind,
+                reason,
+            });
             return;
         }
         if is_request {
@@ -577,7 +690,8 @@ impl Simulation {
         raft.step(now, from, m.message);
         // labrpc checks, after the handler ran, that the server is still reachable; if not,
         // the reply is lost though the handler's effects stay.
-        let fate = (is_request && !self.topology.link(from, to)).then_some(DropReason::ReceiverGone);
+        let fate =
+            (is_request && !self.topology.link(from, to)).then_some(DropReason::ReceiverGone);
         self.after_step_with(to, fate);
     }
 }
@@ -590,12 +704,21 @@ pub fn kind_name(kind: MessageKind) -> &'static str {
 pub fn describe_node_event(node: NodeId, event: &NodeEvent) -> String {
     let s = node + 1;
     match *event {
-        NodeEvent::ElectionStarted { term } => format!("S{s} timed out and started an election for term {term}"),
-        NodeEvent::VoteGranted { candidate, term } => format!("S{s} voted for S{} in term {term}", candidate + 1),
+        NodeEvent::ElectionStarted { term } => {
+            format!("S{s} timed out and started an election for term {term}")
+        }
+        NodeEvent::VoteGranted { candidate, term } => {
+            format!("S{s} voted for S{} in term {term}", candidate + 1)
+        }
         NodeEvent::BecameLeader { term } => format!("S{s} became leader of term {term}"),
-        NodeEvent::SteppedDown { term, was } => format!("S{s} stepped down from {} to follower (term {term})", was.name()),
+        NodeEvent::SteppedDown { term, was } => format!(
+            "S{s} stepped down from {} to follower (term {term})",
+            was.name()
+        ),
         NodeEvent::Committed { index } => format!("S{s} advanced commitIndex to {index}"),
-        NodeEvent::SnapshotTaken { index } => format!("S{s} took a snapshot through index {index} (lastIncludedIndex)"),
+        NodeEvent::SnapshotTaken { index } => {
+            format!("S{s} took a snapshot through index {index} (lastIncludedIndex)")
+        }
         NodeEvent::SnapshotInstalled { index, term } => {
             format!("S{s} installed the leader's snapshot (lastIncludedIndex {index}, lastIncludedTerm {term})")
         }
@@ -638,6 +761,9 @@ pub fn reference_trace_digest() -> u64 {
             _ => {}
         }
     }
-    assert!(sim.violation().is_none(), "the reference scenario must be safe");
+    assert!(
+        sim.violation().is_none(),
+        "the reference scenario must be safe"
+    );
     sim.trace_digest()
 }

@@ -46,8 +46,16 @@ impl NetConfig {
     };
 
     pub fn set_unreliable(&mut self, unreliable: bool) {
-        let base = if unreliable { NetConfig::LAB_UNRELIABLE } else { NetConfig::LAB_RELIABLE };
-        *self = NetConfig { long_reordering: self.long_reordering, long_delays: self.long_delays, ..base };
+        let base = if unreliable {
+            NetConfig::LAB_UNRELIABLE
+        } else {
+            NetConfig::LAB_RELIABLE
+        };
+        *self = NetConfig {
+            long_reordering: self.long_reordering,
+            long_delays: self.long_delays,
+            ..base
+        };
     }
 }
 
@@ -63,7 +71,10 @@ pub struct Topology {
 
 impl Topology {
     pub fn new(nodes: usize, connected: bool) -> Topology {
-        Topology { connected: alloc::vec![connected; nodes], group: alloc::vec![0; nodes] }
+        Topology {
+            connected: alloc::vec![connected; nodes],
+            group: alloc::vec![0; nodes],
+        }
     }
 
     pub fn link(&self, from: NodeId, to: NodeId) -> bool {
@@ -107,6 +118,14 @@ impl Topology {
         let mut ids: Vec<u32> = self.group.clone();
         ids.sort_unstable();
         ids.dedup();
-        Some(ids.iter().map(|&g| (0..self.group.len()).filter(|&n| self.group[n] == g).collect()).collect())
+        Some(
+            ids.iter()
+                .map(|&g| {
+                    (0..self.group.len())
+                        .filter(|&n| self.group[n] == g)
+                        .collect()
+                })
+                .collect(),
+        )
     }
 }

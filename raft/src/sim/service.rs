@@ -21,7 +21,10 @@ impl StateMachine {
     pub fn apply(&mut self, index: u64, command: &[u8]) {
         self.last_applied = index;
         self.count += 1;
-        self.digest = Fnv(self.digest ^ Fnv::default().0).u64(index).bytes(command).0;
+        self.digest = Fnv(self.digest ^ Fnv::default().0)
+            .u64(index)
+            .bytes(command)
+            .0;
     }
 
     pub fn encode(&self) -> Vec<u8> {
