@@ -323,6 +323,18 @@ fn check(image: &Image) -> Result<(), String> {
             return Err(format!("S{s} voted for a node outside the cluster"));
         }
         let log = &state.log;
+        // Terms and indices must stay exact as JavaScript numbers, and a snapshot has a term
+        // exactly when it covers some index: the page and the checker rely on both.
+        if state.current_term > SAFE_INTEGER_MAX || log.last_index() > SAFE_INTEGER_MAX {
+            return Err(format!("S{s}'s term or log index is out of range"));
+        }
+        if (log.snapshot_index() == 0) != (log.snapshot_term() == 0) {
+            return Err(format!(
+                "S{s}'s snapshot metadata is inconsistent (lastIncludedIndex {}, lastIncludedTerm {})",
+                log.snapshot_index(),
+                log.snapshot_term()
+            ));
+        }
         let mut term = log.snapshot_term();
         for (k, entry) in log.entries_from(log.first_index()).iter().enumerate() {
             if entry.term < term {
@@ -339,8 +351,15 @@ fn check(image: &Image) -> Result<(), String> {
                 state.current_term
             ));
         }
-        StateMachine::decode(&p.snapshot)
+        let service = StateMachine::decode(&p.snapshot)
             .map_err(|e| format!("S{s}'s snapshot does not decode: {e}"))?;
+        if service.last_applied != log.snapshot_index() {
+            return Err(format!(
+                "S{s}'s snapshot covers index {} but its log says lastIncludedIndex {}",
+                service.last_applied,
+                log.snapshot_index()
+            ));
+        }
     }
     Ok(())
 }

@@ -85,6 +85,7 @@ export interface ClusterState {
   messages: MessageView[];
   partition: number[][] | null;
   network: Required<NetworkOptions>;
+  violation: string | null;
 }
 export type EventKind =
   | "electionStarted" | "voteGranted" | "becameLeader" | "steppedDown" | "commit" | "snapshot"

@@ -21,6 +21,8 @@ pub struct ClusterState {
     /// Partition groups of node ids, or None when the network is whole.
     pub partition: Option<Vec<Vec<u32>>>,
     pub network: NetworkView,
+    /// The first Raft safety property the checker saw broken, or None.
+    pub violation: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -172,6 +174,7 @@ pub fn cluster_state(engine: &Engine) -> ClusterState {
             delay_ms_max: network.delay_ms_max,
             long_reordering: network.long_reordering,
         },
+        violation: sim.violation().map(|v| v.to_string()),
     }
 }
 

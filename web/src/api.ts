@@ -104,6 +104,10 @@ export interface ClusterState {
    * (crashed or individually disconnected nodes aside). */
   partition: number[][] | null;
   network: Required<NetworkOptions>;
+  /** The first Raft safety property (election safety, leader append-only, log matching,
+   * leader completeness, state machine safety) the checker saw broken, or null. The checker
+   * runs after every simulated event. */
+  violation: string | null;
 }
 
 export type EventKind =

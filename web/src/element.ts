@@ -31,6 +31,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private _cluster: ClusterApi | null = null;
   private selection: Selection = null;
   private readonly status = new StatusLine();
+  private violationShown = false;
   private readonly notices = new Notices();
   private readonly persistence: Persistence;
   private readonly feed = new EventFeed();
@@ -228,6 +229,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   private detach(): void {
     this._cluster = null;
+    this.violationShown = false;
     this.ring.reset();
     this.logs.reset();
     this.eventLog.clear();
@@ -256,6 +258,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     const dt = this.clock.tick(t, document.hidden);
     if (dt > 0) c.advance(dt);
     const state = c.state();
+    if (state.violation !== null && !this.violationShown) {
+      this.violationShown = true;
+      this.clock.pause();
+      this.status.error(`Raft safety violated: ${state.violation}. Paused.`);
+    }
     const events = this.feed.fresh(c.events());
     this.persistence.maybeSave(c);
     const vt = state.nowMs + (this.clock.playing ? this.clock.residualMs : 0);

@@ -21,6 +21,9 @@ impl Raft {
                 term,
                 was: self.role,
             });
+            // Its timer dates from its own campaign: without a fresh one, a deposed leader
+            // would campaign at once and disrupt the new leader.
+            self.reset_election_timer();
         }
         self.current_term = term;
         self.voted_for = None;

@@ -137,8 +137,9 @@ impl Raft {
         if self.role != Role::Leader
             || reply.term != self.current_term
             || (!reply.success && reply.conflict_index == 0)
+            || reply.match_index > self.log.last_index()
         {
-            return; // Not for this term's requests.
+            return; // Not for this term's requests, or claims entries we never sent.
         }
         if reply.success {
             if reply.match_index > self.match_index[from] {

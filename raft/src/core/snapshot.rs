@@ -77,7 +77,11 @@ impl Raft {
         from: NodeId,
         reply: InstallSnapshotReply,
     ) {
-        if self.role != Role::Leader || reply.term != self.current_term || !reply.accepted {
+        if self.role != Role::Leader
+            || reply.term != self.current_term
+            || !reply.accepted
+            || reply.last_included_index > self.log.last_index()
+        {
             return;
         }
         if reply.last_included_index > self.match_index[from] {
@@ -85,5 +89,8 @@ impl Raft {
             self.advance_commit_index();
         }
         self.next_index[from] = self.next_index[from].max(reply.last_included_index + 1);
+        if self.next_index[from] <= self.log.last_index() {
+            self.send_append_entries(from); // The entries after the snapshot, at once.
+        }
     }
 }

@@ -37,13 +37,13 @@ pub struct Checker {
     /// of the entry before it. Two logs holding (index, term) then agree on the entry and,
     /// by induction, on the whole prefix.
     entries: BTreeMap<(u64, u64), (u64, u64)>,
-    /// Leader completeness: term of each committed index (`committed[i - 1]`; 0 = unknown,
-    /// committed inside a snapshot this checker never saw as entries).
-    committed: Vec<u64>,
+    /// Leader completeness: the term of each committed index the checker saw as an entry
+    /// (indices committed inside a snapshot it never saw are absent).
+    committed: BTreeMap<u64, u64>,
     /// commitIndex of each node at the last check.
     commit_seen: Vec<u64>,
-    /// State machine safety: digest of the command applied at each index (`applied[i - 1]`).
-    applied: Vec<Option<u64>>,
+    /// State machine safety: digest of the command applied at each index.
+    applied: BTreeMap<u64, u64>,
 }
 
 impl Checker {
@@ -97,12 +97,8 @@ impl Checker {
     /// State machine safety: no two nodes apply different commands at one index.
     pub fn on_apply(&mut self, node: NodeId, index: u64, command: &[u8]) -> Result<(), Violation> {
         let digest = Fnv::of(command);
-        let slot = index as usize - 1;
-        if self.applied.len() <= slot {
-            self.applied.resize(slot + 1, None);
-        }
-        match self.applied[slot] {
-            Some(d) if d != digest => violation(
+        match self.applied.get(&index) {
+            Some(&d) if d != digest => violation(
                 "state machine safety",
                 format!(
                     "S{} applied a different command at index {index} than another server did",
@@ -110,7 +106,7 @@ impl Checker {
                 ),
             ),
             _ => {
-                self.applied[slot] = Some(digest);
+                self.applied.insert(index, digest);
                 Ok(())
             }
         }
@@ -193,17 +189,12 @@ impl Checker {
             return Ok(());
         }
         self.commit_seen[node] = commit;
-        if self.committed.len() < commit as usize {
-            self.committed.resize(commit as usize, 0);
-        }
         for index in (seen + 1).max(raft.log().snapshot_index())..=commit {
             let Some(term) = raft.log().term_at(index) else {
                 continue;
             };
-            let slot = &mut self.committed[index as usize - 1];
-            if *slot == 0 {
-                *slot = term;
-            } else if *slot != term {
+            let slot = self.committed.entry(index).or_insert(term);
+            if *slot != term {
                 return violation(
                     "state machine safety",
                     format!("S{} committed index {index} with term {term}, but term {} was committed there before", node + 1, *slot),
@@ -216,11 +207,7 @@ impl Checker {
     /// A new leader holds every entry committed so far.
     fn check_leader_completeness(&self, raft: &Raft) -> Result<(), Violation> {
         let log = raft.log();
-        for (i, &term) in self.committed.iter().enumerate() {
-            let index = i as u64 + 1;
-            if term == 0 || index < log.snapshot_index() {
-                continue;
-            }
+        for (&index, &term) in self.committed.range(log.snapshot_index()..) {
             if log.term_at(index) != Some(term) {
                 return violation(
                     "leader completeness",
