@@ -12,7 +12,11 @@ impl Raft {
         self.next_heartbeat_ms = self.now_ms + self.timing.heartbeat_ms;
     }
 
-    /// Send `peer` everything from nextIndex[peer] on (possibly nothing: a heartbeat).
+    /// Send `peer` what it misses from nextIndex[peer] on (at most ENTRIES_PER_MESSAGE_MAX;
+    /// nothing makes a heartbeat). nextIndex then moves past what was sent (pipelining, as in
+    /// etcd's raft): later messages carry only newer entries, and a snapshot taken meanwhile
+    /// does not send an InstallSnapshot to a follower whose entries are merely in flight. A
+    /// lost message shows up as a rejection, which moves nextIndex back.
     pub(super) fn send_append_entries(&mut self, peer: NodeId) {
         let next = self.next_index[peer];
         if next <= self.log.snapshot_index() {
@@ -38,6 +42,7 @@ impl Raft {
                 .collect(),
             leader_commit: self.commit_index,
         };
+        self.next_index[peer] = prev_log_index + 1 + args.entries.len() as u64;
         self.send(peer, Message::AppendEntries(args));
     }
 

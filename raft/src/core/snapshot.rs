@@ -26,6 +26,7 @@ impl Raft {
             last_included_term: self.log.snapshot_term(),
             data: self.snapshot.clone(),
         };
+        self.next_index[peer] = args.last_included_index + 1; // As for AppendEntries.
         self.send(peer, Message::InstallSnapshot(args));
     }
 

@@ -37,9 +37,11 @@ pub struct Checker {
     /// of the entry before it. Two logs holding (index, term) then agree on the entry and,
     /// by induction, on the whole prefix.
     entries: BTreeMap<(u64, u64), (u64, u64)>,
-    /// Leader completeness: the term of each committed index the checker saw as an entry
-    /// (indices committed inside a snapshot it never saw are absent).
-    committed: BTreeMap<u64, u64>,
+    /// Leader completeness: for each committed index the checker saw as an entry, the entry's
+    /// term and the term it was committed in (as first seen: the committing node's current
+    /// term, never below the true one). Indices committed inside a snapshot it never saw
+    /// are absent.
+    committed: BTreeMap<u64, (u64, u64)>,
     /// commitIndex of each node at the last check.
     commit_seen: Vec<u64>,
     /// State machine safety: digest of the command applied at each index.
@@ -193,7 +195,10 @@ impl Checker {
             let Some(term) = raft.log().term_at(index) else {
                 continue;
             };
-            let slot = self.committed.entry(index).or_insert(term);
+            let (slot, _) = self
+                .committed
+                .entry(index)
+                .or_insert((term, raft.current_term()));
             if *slot != term {
                 return violation(
                     "state machine safety",
@@ -204,10 +209,16 @@ impl Checker {
         Ok(())
     }
 
-    /// A new leader holds every entry committed so far.
+    /// A new leader holds every entry committed in an earlier term. (A leader of an old term
+    /// can still be elected late, by delayed votes, after a higher term committed entries.)
     fn check_leader_completeness(&self, raft: &Raft) -> Result<(), Violation> {
         let log = raft.log();
-        for (&index, &term) in self.committed.range(log.snapshot_index()..) {
+        let leader_term = raft.current_term();
+        let earlier = self
+            .committed
+            .range(log.snapshot_index()..)
+            .filter(|(_, &(_, committed_in))| committed_in < leader_term);
+        for (&index, &(term, _)) in earlier {
             if log.term_at(index) != Some(term) {
                 return violation(
                     "leader completeness",
