@@ -622,6 +622,7 @@ impl Engine {
             node: node.map(|i| i as u32 + 1),
             term,
             index,
+            message: None,
             text,
         });
     }
@@ -731,6 +732,9 @@ impl Engine {
                     None,
                     text,
                 );
+                if let Some(last) = self.events.back_mut() {
+                    last.message = Some(id);
+                }
             }
             EventKind::Applied { .. } | EventKind::TimedOut { .. } => {}
             EventKind::Crashed { node } => {

@@ -97,6 +97,7 @@ export interface ClusterEvent {
   node: number | null;
   term: number | null;
   index: number | null;
+  message: number | null;
   text: string;
 }
 export interface RequestResult { index: number; term: number; leader: number; }

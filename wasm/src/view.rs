@@ -126,6 +126,8 @@ pub struct ClusterEvent {
     pub node: Option<u32>,
     pub term: Option<u64>,
     pub index: Option<u64>,
+    /// The message a messageDropped event is about (its MessageView id).
+    pub message: Option<u64>,
     pub text: String,
 }
 

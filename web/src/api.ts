@@ -134,6 +134,8 @@ export interface ClusterEvent {
   node: number | null;
   term: number | null;
   index: number | null;
+  /** messageDropped: the id of the dropped message (as in MessageView). */
+  message: number | null;
   /** One sentence for the event log, using the paper's names. */
   text: string;
 }

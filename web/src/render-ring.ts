@@ -334,9 +334,8 @@ export class RingView {
     const pool = [...early, ...vanished.filter((e) => state.nowMs >= e.last.deliverMs)];
     const marked = new Set<MsgEls>();
     for (const ev of dropped) {
-      // The event names the message ("… (message 42) was dropped: …"); else match by node.
-      const named = /\bmessage (\d+)\b/.exec(ev.text);
-      const byId = named ? pool.findIndex((e) => e.last.id === Number(named[1])) : -1;
+      // The event names the message; else match by node.
+      const byId = ev.message !== null ? pool.findIndex((e) => e.last.id === ev.message) : -1;
       const i =
         byId >= 0 ? byId : pool.findIndex((e) => ev.node === null || e.last.from === ev.node || e.last.to === ev.node);
       if (i >= 0) {
