@@ -28,6 +28,9 @@ use service::StateMachine;
 
 /// Limits: the simulator refuses to grow without bound.
 pub const NODES_MAX: usize = 9;
+/// Actions processed at one virtual millisecond before the simulation declares a message
+/// storm (a livelock: time would never advance) and stops.
+pub const ACTIONS_PER_MS_MAX: u64 = 200_000;
 /// Events kept for callers that have not drained them; older ones are discarded.
 pub const EVENTS_KEPT_MAX: usize = 20_000;
 
@@ -131,6 +134,8 @@ pub struct Simulation {
     applies: Vec<(NodeId, ApplyMsg)>,
     checker: Checker,
     violation: Option<Violation>,
+    /// (virtual time, actions processed at it): the livelock guard.
+    actions_now: (u64, u64),
     rpc_total: u64,
     bytes_total: u64,
     /// Bumped whenever a persister is written.
@@ -187,6 +192,7 @@ impl Simulation {
             rpc_total: 0,
             bytes_total: 0,
             persist_version: 0,
+            actions_now: (now_ms, 0),
             config,
         };
         for node in 0..n {
@@ -208,10 +214,14 @@ impl Simulation {
 
     /// Process the earliest queued action. Returns false when the queue is empty.
     pub fn step(&mut self) -> bool {
+        if self.is_stalled() {
+            return false;
+        }
         let Some(((time, _), action)) = self.queue.pop_first() else {
             return false;
         };
         self.now_ms = self.now_ms.max(time);
+        self.count_action();
         match action {
             Action::Timer { node } => self.fire_timer(node, time),
             Action::Deliver { id } => self.deliver(id),
@@ -219,10 +229,13 @@ impl Simulation {
         true
     }
 
-    /// Process every action due up to `time_ms`, then set the clock to it.
+    /// Process every action due up to `time_ms`, then set the clock to it. A livelocked
+    /// simulation (see `ACTIONS_PER_MS_MAX`) stays where it stopped.
     pub fn run_until(&mut self, time_ms: u64) {
         while self.next_action_ms().is_some_and(|t| t <= time_ms) {
-            self.step();
+            if !self.step() {
+                return;
+            }
         }
         self.now_ms = self.now_ms.max(time_ms);
     }
@@ -428,6 +441,28 @@ impl Simulation {
     }
 
     // ----- internals -----
+
+    /// True once the livelock guard tripped; `violation()` says where.
+    pub fn is_stalled(&self) -> bool {
+        self.actions_now.1 > ACTIONS_PER_MS_MAX
+    }
+
+    fn count_action(&mut self) {
+        if self.actions_now.0 != self.now_ms {
+            self.actions_now = (self.now_ms, 0);
+        }
+        self.actions_now.1 += 1;
+        if self.is_stalled() && self.violation.is_none() {
+            let detail = format!(
+                "more than {ACTIONS_PER_MS_MAX} actions at virtual time {} ms: a message storm keeps time from advancing",
+                self.now_ms
+            );
+            self.violation = Some(Violation {
+                property: "progress",
+                detail,
+            });
+        }
+    }
 
     fn check_node(&self, node: NodeId) -> Result<(), SimError> {
         if node < self.nodes.len() {
