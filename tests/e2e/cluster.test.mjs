@@ -7,6 +7,7 @@ import {
   WAIT,
   assertNoErrors,
   fastest,
+  frames,
   logEntries,
   nodes,
   nowMs,
@@ -15,6 +16,7 @@ import {
   play,
   sendRequest,
   statusLine,
+  virtualTimePasses,
   waitCommittedOn,
   waitForLeader,
 } from "./helpers.mjs";
@@ -97,7 +99,7 @@ describe("raftlab page: the cluster", () => {
       }
       await page.waitForFunction(() => document.querySelectorAll('svg [data-alive="false"]').length === 3, null, { timeout: WAIT });
       await play(page);
-      await page.waitForTimeout(500);
+      await virtualTimePasses(page, 2000); // time for elections that cannot succeed
       await sendRequest(page, "nobody-home");
       await page.waitForSelector('raft-cluster p.status[data-kind="error"]', { timeout: WAIT });
       assert.match(await statusLine(page).textContent(), /Send request: .*leader/i);
@@ -174,7 +176,7 @@ describe("raftlab page: the cluster", () => {
       const leader = await waitForLeader(page);
       await pause(page);
       const t0 = await nowMs(page);
-      await page.waitForTimeout(400);
+      await frames(page, 20);
       assert.equal(await nowMs(page), t0, "nothing advances while paused");
       await page.getByRole("button", { name: /^Step/ }).click();
       assert.equal(await nowMs(page), t0 + 10, "Step advances 10 ms");

@@ -126,3 +126,25 @@ export function statusLine(page) {
 export function nowMs(page) {
   return page.evaluate(() => document.querySelector("raft-cluster").cluster.nowMs);
 }
+
+/** Let `count` animation frames of the page pass (the page's clock runs once per frame). */
+export function frames(page, count) {
+  return page.evaluate(
+    (n) =>
+      new Promise((resolve) => {
+        const next = (left) => (left === 0 ? resolve() : requestAnimationFrame(() => next(left - 1)));
+        next(n);
+      }),
+    count,
+  );
+}
+
+/** Wait until the cluster's virtual time has advanced `ms` past where it is now. */
+export async function virtualTimePasses(page, ms) {
+  const t0 = await nowMs(page);
+  await page.waitForFunction(
+    (until) => document.querySelector("raft-cluster").cluster.nowMs >= until,
+    t0 + ms,
+    { timeout: WAIT },
+  );
+}

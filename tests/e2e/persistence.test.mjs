@@ -9,6 +9,7 @@ import {
   WAIT,
   assertNoErrors,
   fastest,
+  frames,
   logEntries,
   nodes,
   openPage,
@@ -44,7 +45,7 @@ describe("raftlab page: persistence and start-up", () => {
         await waitCommittedOn(page, cmd, 3);
       }
       await pause(page);
-      await page.waitForTimeout(300); // a frame or two: the last change is saved
+      await frames(page, 5); // the last change is saved at the end of a frame
       const before = await nodes(page);
       const committed = new Map();
       for (const n of before) {
@@ -106,7 +107,7 @@ describe("raftlab page: persistence and start-up", () => {
 
       await banner.getByRole("button", { name: /Keep stored data/ }).click();
       await page.getByText(/Running in memory only/).waitFor({ timeout: WAIT });
-      await page.waitForTimeout(300);
+      await frames(page, 20);
       assert.equal(await stored(page), "this is not a raftlab image");
 
       // Reset clears it and saves the new cluster.
@@ -131,7 +132,7 @@ describe("raftlab page: persistence and start-up", () => {
       await sendRequest(page, "soon-truncated");
       await waitCommittedOn(page, "soon-truncated", 3);
       await pause(page);
-      await page.waitForTimeout(300);
+      await frames(page, 20);
       const image = await stored(page);
       const truncated = image.slice(0, Math.floor(image.length / 2));
       // Write the truncated image while nothing runs, then reload.
@@ -146,7 +147,7 @@ describe("raftlab page: persistence and start-up", () => {
       const banner = page.getByRole("alert").filter({ hasText: "could not be restored" });
       await banner.waitFor({ timeout: WAIT });
       assert.ok((await banner.textContent()).length > 40, "the banner says what is wrong");
-      await page.waitForTimeout(300);
+      await frames(page, 20);
       assert.equal(await stored(page), truncated, "not overwritten before the user decides");
       await banner.getByRole("button", { name: /^Reset/ }).click();
       await banner.waitFor({ state: "hidden", timeout: WAIT });
