@@ -18,90 +18,10 @@ use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+// The plain objects of the Cluster handle, typed in the generated .d.ts from the one
+// documented source, web/src/api.ts (view.rs's tests check the objects match it).
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &'static str = r#"
-// The plain objects of the Cluster handle (web/src/api.ts has the same, documented).
-export type Role = "follower" | "candidate" | "leader";
-export interface ClusterOptions {
-  /** 3..=9, default 5. */
-  nodes?: number;
-  /** u64 as a safe-integer number, a bigint or a decimal string; missing: chosen at random. */
-  seed?: number | bigint | string;
-  /** Lower bound of the randomized election timeout (the upper bound is twice this). Default 300. */
-  electionTimeoutMs?: number;
-  /** Leader heartbeat interval. Default 100. */
-  heartbeatMs?: number;
-  /** Snapshot every this many applied entries; 0 = never. Default 10. */
-  snapshotEvery?: number;
-}
-export interface NetworkOptions {
-  /** Probability 0..=1 that a message (request or reply) is dropped. */
-  dropRate?: number;
-  /** One-way delay of each message, uniform in [delayMsMin, delayMsMax], at most 10000. */
-  delayMsMin?: number;
-  delayMsMax?: number;
-  /** 2/3 of replies are delayed a further 200..2199 ms. */
-  longReordering?: boolean;
-}
-export interface LogEntryView { index: number; term: number; command: string; }
-export interface ElectionTimerView { elapsedMs: number; timeoutMs: number; progress: number; }
-export interface NodeView {
-  id: number;
-  role: Role;
-  term: number;
-  votedFor: number | null;
-  alive: boolean;
-  connected: boolean;
-  commitIndex: number;
-  lastApplied: number;
-  snapshotIndex: number;
-  snapshotTerm: number;
-  log: LogEntryView[];
-  electionTimer: ElectionTimerView | null;
-  nextIndex: number[] | null;
-  matchIndex: number[] | null;
-  votesGranted: number[] | null;
-  appliedCount: number;
-  stateDigest: string;
-}
-export type MessageKind =
-  | "RequestVote" | "RequestVoteReply" | "AppendEntries" | "AppendEntriesReply"
-  | "InstallSnapshot" | "InstallSnapshotReply";
-export interface MessageView {
-  id: number;
-  from: number;
-  to: number;
-  kind: MessageKind;
-  heartbeat: boolean;
-  term: number;
-  sentMs: number;
-  deliverMs: number;
-  fields: Record<string, number | boolean | null>;
-}
-export interface ClusterState {
-  nowMs: number;
-  seed: string;
-  nodes: NodeView[];
-  messages: MessageView[];
-  partition: number[][] | null;
-  network: Required<NetworkOptions>;
-  violation: string | null;
-}
-export type EventKind =
-  | "electionStarted" | "voteGranted" | "becameLeader" | "steppedDown" | "commit" | "snapshot"
-  | "installSnapshot" | "crash" | "restart" | "disconnect" | "connect" | "partition" | "heal"
-  | "messageDropped" | "request";
-export interface ClusterEvent {
-  timeMs: number;
-  kind: EventKind;
-  node: number | null;
-  term: number | null;
-  index: number | null;
-  message: number | null;
-  text: string;
-}
-export interface RequestResult { index: number; term: number; leader: number; }
-"#;
+const TS_TYPES: &'static str = include_str!("../../web/src/api.ts");
 
 /// A simulated Raft cluster, advanced in virtual milliseconds by the page.
 #[wasm_bindgen]
