@@ -2,7 +2,8 @@
 //! virtual time, for rules that random testing rarely reaches: Figure 8 of the Raft paper
 //! (§5.4.2), and votedFor surviving a crash.
 
-use raftlab::sim::{SimConfig, Simulation};
+use raftlab::core::NodeEvent;
+use raftlab::sim::{EventKind, SimConfig, Simulation};
 
 /// Deliver everything that can be delivered now, without letting time pass (no timer fires).
 fn settle(sim: &mut Simulation) {
@@ -89,6 +90,22 @@ fn old_term_entry_on_a_majority_is_not_committed_by_counting_and_a_later_leader_
             node + 1
         );
     }
+    // S2 and S3 deleted their conflicting entry 2 (term 1), and the event stream says so.
+    let truncated: Vec<(usize, u64)> = sim
+        .drain_events()
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Node {
+                node,
+                event: NodeEvent::LogTruncated { from, .. },
+            } => Some((node, from)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        truncated.contains(&(1, 2)) && truncated.contains(&(2, 2)),
+        "truncations: {truncated:?}"
+    );
     assert!(sim.violation().is_none(), "{}", sim.violation().unwrap());
 }
 

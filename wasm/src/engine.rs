@@ -701,6 +701,14 @@ impl Engine {
                         Some(index),
                         text,
                     ),
+                    NodeEvent::LogTruncated { from, .. } => self.push(
+                        t,
+                        EventKindName::Truncate,
+                        Some(node),
+                        None,
+                        Some(from),
+                        text,
+                    ),
                 }
             }
             EventKind::Sent { id, term, .. } => {

@@ -110,6 +110,8 @@ export interface ClusterState {
   violation: string | null;
 }
 
+/** "truncate": a follower deleted uncommitted entries that conflicted with the leader's log
+ * (Figure 2, AppendEntries step 3); `index` is the first one deleted. */
 export type EventKind =
   | "electionStarted"
   | "voteGranted"
@@ -118,6 +120,7 @@ export type EventKind =
   | "commit"
   | "snapshot"
   | "installSnapshot"
+  | "truncate"
   | "crash"
   | "restart"
   | "disconnect"

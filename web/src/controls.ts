@@ -115,7 +115,7 @@ export class Controls {
     );
 
     // Client request
-    this.cmd = h("input", { type: "text", value: "x=1", autocomplete: "off", spellcheck: "false", size: 10 });
+    this.cmd = h("input", { type: "text", value: "x=1", autocomplete: "off", spellcheck: "false", size: 10, maxlength: 1000 });
     const sendBtn = button("Send request", { class: "primary" });
     this.cmdOut = h("output", { class: "result", "aria-live": "polite" });
     const sendForm = h("form", { class: "row" }, labelled("Command", this.cmd), sendBtn);
@@ -332,9 +332,16 @@ export class Controls {
     const crash = button("Crash", { "data-action": "crash" });
     const net = button("Disconnect", { "data-action": "net" });
     const timeout = button("Time out", { "data-action": "timeout", "aria-label": `Time out ${name}`, title: `Make ${name}'s election timer expire now` });
-    crash.addEventListener("click", () => this.crashOrRestart(id));
-    net.addEventListener("click", () => this.toggleConnected(id));
-    timeout.addEventListener("click", () => this.timeout(id));
+    // A mouse click leaves no focus behind, so Space stays play/pause rather than pressing
+    // the button again (whose action has flipped, e.g. Crash -> Restart). Keyboard
+    // activation (detail 0) keeps the focus where the user put it.
+    const onClick = (action: () => void) => (ev: MouseEvent) => {
+      action();
+      if (ev.detail > 0 && ev.currentTarget instanceof HTMLElement) ev.currentTarget.blur();
+    };
+    crash.addEventListener("click", onClick(() => this.crashOrRestart(id)));
+    net.addEventListener("click", onClick(() => this.toggleConnected(id)));
+    timeout.addEventListener("click", onClick(() => this.timeout(id)));
     return h("div", { class: "node-actions", role: "group", "aria-label": `Actions on ${name}` }, crash, net, timeout);
   }
 
@@ -369,7 +376,11 @@ export class Controls {
   }
 
   restart(id: number): void {
-    this.host.act(`Restart ${nodeName(id)}`, (c) => (c.restart(id), `Restarted ${nodeName(id)} from its persisted state.`));
+    this.host.act(`Restart ${nodeName(id)}`, (c) => {
+      if (c.state().nodes[id - 1]?.alive) throw new Error(`${nodeName(id)} is running: crash it first (c)`);
+      c.restart(id);
+      return `Restarted ${nodeName(id)} from its persisted state.`;
+    });
   }
 
   private toggleConnected(id: number): void {

@@ -155,7 +155,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       if (restored) {
         this.attach(restored, true);
         if (params.errors.length === 0) {
-          this.status.info(`Restored the stored cluster: ${restored.nodeCount} nodes, seed ${restored.seed}. Every node restarted from its persisted state.`);
+          this.status.info(`Restored the stored cluster: ${restored.nodeCount} nodes, seed ${restored.seed}. Every node restarted from its persisted state (currentTerm, votedFor, log, snapshot), as after a crash of the whole cluster; crashes, disconnections and partitions are not stored.`);
         }
         return;
       }

@@ -14,6 +14,7 @@ const KIND_LABEL: Record<EventKind, string> = {
   commit: "commit",
   snapshot: "snapshot",
   installSnapshot: "install",
+  truncate: "delete",
   crash: "crash",
   restart: "restart",
   disconnect: "disconnect",

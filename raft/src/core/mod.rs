@@ -122,6 +122,12 @@ pub enum NodeEvent {
         index: u64,
         term: u64,
     },
+    /// A follower deleted its entries `from..=to`, which conflicted with the leader's
+    /// (Figure 2, AppendEntries step 3). They were never committed.
+    LogTruncated {
+        from: u64,
+        to: u64,
+    },
 }
 
 /// (raftstate, snapshot): what `Persister::save` replaces together.

@@ -128,7 +128,9 @@ impl Raft {
                         "node {} would truncate committed index {index}",
                         self.me
                     );
+                    let to = self.log.last_index();
                     self.log.truncate_from(index);
+                    self.emit(NodeEvent::LogTruncated { from: index, to });
                 }
                 None => {}
             }

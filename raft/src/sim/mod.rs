@@ -773,6 +773,14 @@ pub fn describe_node_event(node: NodeId, event: &NodeEvent) -> String {
         NodeEvent::SnapshotInstalled { index, term } => {
             format!("S{s} installed the leader's snapshot (lastIncludedIndex {index}, lastIncludedTerm {term})")
         }
+        NodeEvent::LogTruncated { from, to } if from == to => {
+            format!(
+                "S{s} deleted its uncommitted entry {from}, which conflicted with the leader's log"
+            )
+        }
+        NodeEvent::LogTruncated { from, to } => {
+            format!("S{s} deleted its uncommitted entries {from}..{to}, which conflicted with the leader's log")
+        }
     }
 }
 
