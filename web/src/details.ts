@@ -11,7 +11,7 @@ function ids(list: number[] | null): string {
 }
 
 function perPeer(list: number[] | null): string {
-  return list === null ? "— (leaders only)" : list.map((v, i) => `${nodeName(i + 1)}: ${v}`).join("  ");
+  return list === null ? "— (leaders only)" : list.map((v, i) => `${nodeName(i + 1)}: ${v}`).join(", ");
 }
 
 function nodeRows(nd: NodeView): Row[] {
@@ -23,7 +23,7 @@ function nodeRows(nd: NodeView): Row[] {
     ["votedFor", nd.votedFor === null ? "null" : nodeName(nd.votedFor), "candidate that received this server's vote in currentTerm (persistent)"],
     [
       "log[]",
-      nd.log.length === 0 ? `empty after the snapshot (last index ${last})` : `${nd.log.length} entries, indices ${nd.snapshotIndex + 1}..${last}`,
+      nd.log.length === 0 ? `empty after the snapshot (last index ${last})` : `${nd.log.length} ${nd.log.length === 1 ? "entry" : "entries"}, indices ${nd.snapshotIndex + 1}..${last}`,
       "log entries after the snapshot (persistent)",
     ],
     ["commitIndex", String(nd.commitIndex), "highest log entry known to be committed"],
@@ -46,7 +46,7 @@ function nodeRows(nd: NodeView): Row[] {
 }
 
 function fieldValue(v: number | boolean | null): string {
-  return v === null ? "null" : String(v);
+  return v === null ? "—" : String(v);
 }
 
 function messageRows(m: MessageView, now: number): Row[] {

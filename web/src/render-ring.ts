@@ -411,6 +411,8 @@ export class RingView {
     for (const nd of state.nodes) {
       if (nd.alive && nd.role === "leader" && (!leader || nd.term > leader.term)) leader = nd;
     }
-    setText(this.centerInfo, leader ? `leader ${nodeName(leader.id)} · term ${leader.term}` : "no leader");
+    const newest = Math.max(0, ...state.nodes.filter((nd) => nd.alive).map((nd) => nd.term));
+    const stale = leader && leader.term < newest ? ` (stale: others are at term ${newest})` : "";
+    setText(this.centerInfo, leader ? `leader ${nodeName(leader.id)} · term ${leader.term}${stale}` : "no leader");
   }
 }
