@@ -2,7 +2,7 @@
 // Installs whatever raftlab's build and tests need and is still missing.
 // Idempotent and fast when everything is present: it only looks, and installs nothing.
 //
-//   node scripts/setup.mjs            Rust wasm target, wasm-bindgen CLI, npm packages
+//   node scripts/setup.mjs            Rust targets (wasm32, thumbv7em for the no_std check), wasm-bindgen CLI, npm packages
 //   node scripts/setup.mjs --browser  ... and Debian's Chromium + ChromeDriver (for the tests)
 //                                     (same as RAFTLAB_SETUP_BROWSER=1)
 //
@@ -20,6 +20,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const WASM_TARGET = 'wasm32-unknown-unknown';
+// A bare-metal target with no std at all: building the core for it proves it is no_std.
+export const NO_STD_TARGET = 'thumbv7em-none-eabihf';
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMEDRIVER = '/usr/bin/chromedriver';
 
@@ -94,20 +96,20 @@ function checkRust() {
   }
 }
 
-function ensureWasmTarget() {
+function ensureTarget(target) {
   const installed = probe('rustup', ['target', 'list', '--installed']);
   if (installed === null) {
     // No rustup: a distro Rust may still have the target; let cargo tell us later.
     const sysroot = probe('rustc', ['--print', 'sysroot']);
-    const libdir = sysroot && join(sysroot.trim(), 'lib', 'rustlib', WASM_TARGET);
+    const libdir = sysroot && join(sysroot.trim(), 'lib', 'rustlib', target);
     if (libdir && existsSync(libdir)) return;
     throw new StepError(
-      `the Rust target ${WASM_TARGET} is missing and rustup is not there to add it`,
+      `the Rust target ${target} is missing and rustup is not there to add it`,
     );
   }
-  if (installed.split(/\s+/).includes(WASM_TARGET)) return;
-  note(`installing the Rust target ${WASM_TARGET} (rustup target add)`);
-  timed(`rustup target add ${WASM_TARGET}`, () => run('rustup', ['target', 'add', WASM_TARGET]));
+  if (installed.split(/\s+/).includes(target)) return;
+  note(`installing the Rust target ${target} (rustup target add)`);
+  timed(`rustup target add ${target}`, () => run('rustup', ['target', 'add', target]));
 }
 
 function ensureWasmBindgenCli() {
@@ -206,7 +208,8 @@ function ensureBrowser() {
 export function setup({ browser = false } = {}) {
   ensureCargoPath();
   checkRust();
-  ensureWasmTarget();
+  ensureTarget(WASM_TARGET);
+  ensureTarget(NO_STD_TARGET);
   ensureWasmBindgenCli();
   ensureNpmPackages();
   if (browser) ensureBrowser();

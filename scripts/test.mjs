@@ -3,6 +3,7 @@
 //
 //   setup         node scripts/setup.mjs --browser (installs what is missing)
 //   native        cargo test --workspace            (core, Lab 3 suite, sweep)
+//   no-std        cargo build -p raftlab --no-default-features --target thumbv7em-none-eabihf
 //   build-wasm    node scripts/build-wasm.mjs        (web/pkg/)
 //   wasm-browser  cargo test -p raftlab-wasm --target wasm32-unknown-unknown --tests
 //                 in headless Chromium via wasm-bindgen-test-runner + chromedriver
@@ -19,7 +20,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { CHROMEDRIVER, CHROMIUM, ROOT, StepError, WASM_TARGET, ensureCargoPath, setup } from './setup.mjs';
+import { CHROMEDRIVER, CHROMIUM, NO_STD_TARGET, ROOT, StepError, WASM_TARGET, ensureCargoPath, setup } from './setup.mjs';
 import { buildWasm } from './build-wasm.mjs';
 
 const totals = { passed: 0, failed: 0, skipped: 0, counted: true };
@@ -93,13 +94,18 @@ function need(path, what) {
 const STAGES = [
   {
     name: 'setup',
-    what: 'install what is missing (Rust wasm target, wasm-bindgen CLI, npm packages, Chromium)',
+    what: 'install what is missing (Rust targets, wasm-bindgen CLI, npm packages, Chromium)',
     run: async () => setup({ browser: true }),
   },
   {
     name: 'native',
     what: 'cargo test --workspace (native: core, Lab 3 suite, sweep)',
     run: () => exec('cargo', ['test', '--workspace'], { count: 'cargo' }),
+  },
+  {
+    name: 'no-std',
+    what: `cargo build -p raftlab --no-default-features --target ${NO_STD_TARGET} (the core and simulator are no_std)`,
+    run: () => exec('cargo', ['build', '-p', 'raftlab', '--no-default-features', '--target', NO_STD_TARGET]),
   },
   {
     name: 'build-wasm',
