@@ -31,6 +31,19 @@ impl Raft {
         self.persist_needed = true;
     }
 
+    /// A message from this term's leader arrived: be its follower and restart the election
+    /// timer (Figure 2, "Followers" and "Candidates").
+    pub(super) fn follow_current_leader(&mut self) {
+        if self.role != Role::Follower {
+            self.emit(NodeEvent::SteppedDown {
+                term: self.current_term,
+                was: self.role,
+            });
+            self.role = Role::Follower;
+        }
+        self.reset_election_timer();
+    }
+
     /// Start an election now: the election timer fired, or the caller forces a timeout.
     pub fn campaign(&mut self) {
         if self.role == Role::Leader {

@@ -59,14 +59,7 @@ impl Raft {
             return;
         }
         // args.term == current_term: the sender is this term's leader.
-        if self.role != Role::Follower {
-            self.emit(NodeEvent::SteppedDown {
-                term: self.current_term,
-                was: self.role,
-            });
-            self.role = Role::Follower;
-        }
-        self.reset_election_timer();
+        self.follow_current_leader();
 
         let AppendEntriesArgs {
             mut prev_log_index,
@@ -84,11 +77,7 @@ impl Raft {
                 self.send(from, Message::AppendEntriesReply(reply));
                 return;
             }
-            prev_log_term = if skip == 0 {
-                prev_log_term
-            } else {
-                entries[skip - 1].term
-            };
+            prev_log_term = entries[skip - 1].term;
             entries.drain(..skip);
             prev_log_index = self.log.snapshot_index();
         }

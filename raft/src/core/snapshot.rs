@@ -40,14 +40,7 @@ impl Raft {
             self.send(from, Message::InstallSnapshotReply(reply));
             return;
         }
-        if self.role != Role::Follower {
-            self.emit(NodeEvent::SteppedDown {
-                term: self.current_term,
-                was: self.role,
-            });
-            self.role = Role::Follower;
-        }
-        self.reset_election_timer();
+        self.follow_current_leader();
         let index = args.last_included_index;
         // A snapshot we already cover (committed entries) changes nothing.
         if index > self.commit_index {

@@ -396,19 +396,15 @@ impl Config {
             f(&mut cfg)
         })
     }
-
-    fn join_activity<T>(&mut self, activity: Activity<T>) -> T {
-        while !activity.is_finished() {
-            self.sleep_ms(1);
-        }
-        activity.take()
-    }
 }
 
 impl<T> Activity<T> {
     /// Wait, in virtual time, until the activity has finished; returns what it returned.
     pub fn join(self, cfg: &mut Config) -> T {
-        cfg.join_activity(self)
+        while !self.is_finished() {
+            cfg.sleep_ms(1);
+        }
+        self.take()
     }
 }
 

@@ -1,7 +1,7 @@
 //! The one typed event stream that tests, the checker's diagnostics and the page share.
 
 use super::rng::Fnv;
-use crate::core::{MessageKind, NodeEvent, NodeId, Role};
+use crate::core::{MessageKind, NodeEvent, NodeId};
 use alloc::vec::Vec;
 
 /// Why a message never arrived (or its reply never came back).
@@ -175,14 +175,4 @@ impl SimEvent {
             }
         }
     }
-}
-
-/// "S3" for node 2: how the page and the messages name nodes.
-pub fn node_name(node: NodeId) -> alloc::string::String {
-    alloc::format!("S{}", node + 1)
-}
-
-/// Role as a word, for narration.
-pub fn role_name(role: Role) -> &'static str {
-    role.name()
 }

@@ -13,9 +13,7 @@ pub mod network;
 pub mod rng;
 pub mod service;
 
-use crate::core::{
-    ApplyMsg, Message, MessageKind, NodeEvent, NodeId, Persister, Raft, Ready, Role, Timing,
-};
+use crate::core::{ApplyMsg, Message, NodeEvent, NodeId, Persister, Raft, Ready, Role, Timing};
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::String;
@@ -519,12 +517,13 @@ impl Simulation {
         }
     }
 
-    /// Drain what `node` produced: persist, then send, then apply; check safety; re-arm
-    /// its timer. `reply_fate` dooms the replies (the receiver became unreachable).
+    /// Drain what `node` produced: persist, then send, then check safety, then apply; re-arm
+    /// its timer.
     fn after_step(&mut self, node: NodeId) {
         self.after_step_with(node, None);
     }
 
+    /// As `after_step`, for a node that handled a request: its replies follow `route`.
     fn after_step_with(&mut self, node: NodeId, route: Option<ReplyRoute>) {
         let Some(raft) = self.nodes[node].raft.as_mut() else {
             return;
@@ -746,11 +745,6 @@ impl Simulation {
         self.after_step_with(to, route);
     }
 }
-/// The kind of a message, as the page names it.
-pub fn kind_name(kind: MessageKind) -> &'static str {
-    kind.name()
-}
-
 /// Narration helper: "S2 became leader of term 3".
 pub fn describe_node_event(node: NodeId, event: &NodeEvent) -> String {
     let s = node + 1;
