@@ -1,8 +1,9 @@
 //! The randomized safety sweep: random clusters (3 to 7 nodes) under random crashes,
-//! restarts, partitions, disconnections, unreliable periods, long reordering, snapshots and
-//! client load, with Raft's safety properties checked after every simulated event, and
-//! liveness checked at the end (once the network is whole and reliable, a command commits
-//! everywhere). Used by `tests/sweep.rs` (a modest number of seeds under `cargo test`) and by
+//! restarts, partitions (some leaving the leader in a minority), disconnections, unreliable
+//! periods, long reordering, snapshots, bursts of client load and Figure 8 schedules, with
+//! Raft's safety properties checked after every simulated event, and liveness checked at
+//! the end (once the network is whole and reliable, a command commits everywhere and every
+//! service holds the same state). Used by `tests/sweep.rs` (a modest number of seeds under `cargo test`) and by
 //! the `sweep` binary (as many seeds as asked).
 
 use raftlab::core::Timing;
@@ -52,7 +53,37 @@ fn run_checked(sim: &mut Simulation, until_ms: u64, seed: u64) -> Result<(), Str
     Ok(())
 }
 
+/// Commands given so far; each is distinct, so the checker can tell them apart.
+struct Client {
+    command: u64,
+}
+
+impl Client {
+    /// Offer `count` new commands to every node: leaders (even stale ones) accept them.
+    fn burst(&mut self, sim: &mut Simulation, count: u64) {
+        for _ in 0..count {
+            self.command += 1;
+            for n in 0..sim.len() {
+                sim.start(n, self.command.to_le_bytes().to_vec());
+            }
+        }
+    }
+}
+
+/// The leader of the highest term among live nodes, if any.
+fn leader(sim: &Simulation) -> Option<usize> {
+    (0..sim.len())
+        .filter_map(|n| sim.get_state(n).filter(|s| s.1).map(|s| (s.0, n)))
+        .max()
+        .map(|(_, n)| n)
+}
+
 /// One sweep run. Err carries the failure report (seed, time, last events, replay command).
+///
+/// The chaos mixes what makes Raft's rules matter: bursts well over the
+/// `ENTRIES_PER_MESSAGE_MAX` cap (long divergent suffixes), leaders crashing right after
+/// replicating to a minority followed by quick elections (Figure 8), long partitions that
+/// leave a leader in a minority accepting many entries, snapshots, loss and reordering.
 pub fn run(seed: u64) -> Result<Outcome, String> {
     let mut rng = Rng::new(mix(seed ^ 0x5eed));
     let nodes = 3 + rng.below(5) as usize;
@@ -61,7 +92,7 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
     config.net = NetConfig::LAB_RELIABLE;
     config.snapshot_every = [None, Some(5), Some(10), Some(25)][rng.below(4) as usize];
     let mut sim = Simulation::new(config).map_err(|e| e.to_string())?;
-    let mut command = 0u64;
+    let mut client = Client { command: 0 };
 
     // Chaos: every 20..=300 ms something happens.
     while sim.now_ms() < CHAOS_MS {
@@ -69,41 +100,69 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
         run_checked(&mut sim, next, seed)?;
         let node = rng.below(nodes as u64) as usize;
         match rng.below(100) {
-            0..=44 => {
-                command += 1;
-                for n in 0..nodes {
-                    sim.start(n, command.to_le_bytes().to_vec());
-                }
+            0..=29 => client.burst(&mut sim, 1),
+            30..=37 => {
+                let count = 1 + rng.below(200);
+                client.burst(&mut sim, count);
             }
-            45..=49 => {
+            38..=42 => {
                 let _ = sim.crash(node);
             }
-            50..=59 => {
+            43..=51 => {
                 let _ = sim.restart(node);
             }
-            60..=63 => {
+            52..=55 => {
                 let _ = sim.disconnect(node);
             }
-            64..=73 => {
+            56..=63 => {
                 let _ = sim.connect(node);
             }
-            74..=77 => {
+            64..=67 => {
                 let mut groups = vec![Vec::new(), Vec::new()];
                 for n in 0..nodes {
                     groups[rng.below(2) as usize].push(n);
                 }
                 let _ = sim.partition(&groups);
             }
-            78..=83 => sim.heal(),
-            84..=89 => {
+            68..=70 => {
+                // The leader is cut off with a minority and keeps accepting entries.
+                if let Some(l) = leader(&sim) {
+                    let mut minority = vec![l];
+                    let mut majority = Vec::new();
+                    for n in (0..nodes).filter(|&n| n != l) {
+                        if minority.len() < nodes.div_ceil(2) - 1 && rng.below(2) == 0 {
+                            minority.push(n);
+                        } else {
+                            majority.push(n);
+                        }
+                    }
+                    let _ = sim.partition(&[minority, majority]);
+                    let count = 1 + rng.below(150);
+                    client.burst(&mut sim, count);
+                }
+            }
+            71..=75 => sim.heal(),
+            76..=80 => {
                 let mut net = sim.net();
                 net.set_unreliable(rng.below(2) == 0);
                 sim.set_net(net);
             }
-            90..=92 => {
+            81..=82 => {
                 let mut net = sim.net();
                 net.long_reordering = !net.long_reordering;
                 sim.set_net(net);
+            }
+            83..=90 => {
+                // Figure 8: the leader takes entries, reaches a minority at most, and dies;
+                // another node campaigns at once.
+                if let Some(l) = leader(&sim) {
+                    let count = 1 + rng.below(3);
+                    client.burst(&mut sim, count);
+                    let soon = sim.now_ms() + rng.below(3);
+                    run_checked(&mut sim, soon, seed)?;
+                    let _ = sim.crash(l);
+                    let _ = sim.timeout(node);
+                }
             }
             _ => {
                 let _ = sim.timeout(node);
@@ -139,6 +198,7 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
         let t = sim.now_ms() + 100;
         run_checked(&mut sim, t, seed)?;
         if (0..nodes).all(|n| sim.raft(n).is_some_and(|r| r.last_applied() >= index)) {
+            services_agree(&sim).map_err(|e| report(&sim, seed, &e))?;
             return Ok(Outcome {
                 nodes,
                 commits: index,
@@ -152,4 +212,32 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
         seed,
         &format!("index {index} was not applied by every node within 10 s of calm"),
     ))
+}
+
+/// At the end of a run every node's service has applied exactly what its Raft applied, and
+/// services that applied the same index hold the same state.
+fn services_agree(sim: &Simulation) -> Result<(), String> {
+    let mut first = std::collections::BTreeMap::new();
+    for n in 0..sim.len() {
+        let service = sim.node(n).service;
+        let raft = sim.raft(n).expect("every node is up in the calm");
+        if service.last_applied != raft.last_applied() {
+            return Err(format!(
+                "S{}'s service applied through {}, its Raft through {}",
+                n + 1,
+                service.last_applied,
+                raft.last_applied()
+            ));
+        }
+        let other = *first.entry(service.last_applied).or_insert((n, service));
+        if other.1 != service {
+            return Err(format!(
+                "S{} and S{} applied through index {} but their service states differ",
+                other.0 + 1,
+                n + 1,
+                service.last_applied
+            ));
+        }
+    }
+    Ok(())
 }

@@ -1,5 +1,7 @@
-//! A modest randomized sweep under `cargo test`; `RAFTLAB_SEEDS=k` runs k seeds (from
-//! RAFTLAB_SEED, default 1). For thousands of seeds with a progress bar, use the `sweep` binary.
+//! A modest randomized sweep under `cargo test`: 100 seeds from a seed drawn fresh for each
+//! run (or from RAFTLAB_SEED); `RAFTLAB_SEEDS=k` runs k seeds. A failure prints its seed and
+//! the command that replays it. For thousands of seeds with a progress bar, use the `sweep`
+//! binary.
 
 use raftlab::lab::seed_list;
 

@@ -3,7 +3,14 @@
 //! (§5.4.2), and votedFor surviving a crash.
 
 use raftlab::core::NodeEvent;
-use raftlab::sim::{EventKind, SimConfig, Simulation};
+use raftlab::sim::{EventKind, NetConfig, SimConfig, Simulation};
+
+/// A cluster on a network where every message arrives at once, in order.
+fn instant(nodes: usize, seed: u64) -> Simulation {
+    let mut config = SimConfig::new(nodes, seed);
+    config.net = NetConfig::INSTANT;
+    Simulation::new(config).expect("valid config")
+}
 
 /// Deliver everything that can be delivered now, without letting time pass (no timer fires).
 fn settle(sim: &mut Simulation) {
@@ -23,7 +30,7 @@ fn term(sim: &Simulation, node: usize) -> u64 {
 
 #[test]
 fn old_term_entry_on_a_majority_is_not_committed_by_counting_and_a_later_leader_may_overwrite_it() {
-    let mut sim = Simulation::new(SimConfig::new(5, 8)).expect("valid config");
+    let mut sim = instant(5, 8);
     // (a) S1 leads term 1; index 1 commits everywhere; index 2 (term 1) reaches only S2.
     sim.timeout(0).expect("S1 campaigns");
     settle(&mut sim);
@@ -111,7 +118,7 @@ fn old_term_entry_on_a_majority_is_not_committed_by_counting_and_a_later_leader_
 
 #[test]
 fn a_node_that_voted_and_restarted_does_not_vote_again_in_the_same_term() {
-    let mut sim = Simulation::new(SimConfig::new(3, 9)).expect("valid config");
+    let mut sim = instant(3, 9);
     // S3 wins term 1 with S1's vote while S2 is cut off (S2 stays in term 0).
     groups(&mut sim, &[&[0, 2], &[1]]);
     sim.timeout(2).expect("S3 campaigns");

@@ -1,10 +1,15 @@
-//! Which seeds a test runs at: `RAFTLAB_SEED=n` pins one, `RAFTLAB_SEEDS=k` runs k seeds
-//! (from RAFTLAB_SEED, default 1). A failing seed is printed with the command that replays it.
+//! Which seeds a test runs at. Like the Go tester, every run explores a fresh seed: without
+//! `RAFTLAB_SEED`, a process draws one from the operating system's randomness. `RAFTLAB_SEED=n`
+//! pins it; `RAFTLAB_SEEDS=k` runs k seeds from there. A failing seed is printed with the
+//! command that replays it.
 
 use std::cell::Cell;
+use std::hash::{BuildHasher, Hasher};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::OnceLock;
 
-pub const DEFAULT_SEED: u64 = 1;
+/// Drawn seeds stay below this, so a replay command is short to type.
+pub const DRAWN_SEED_MAX: u64 = 1_000_000_000;
 
 thread_local! {
     static CURRENT_SEED: Cell<Option<u64>> = const { Cell::new(None) };
@@ -18,19 +23,34 @@ fn env_u64(name: &str) -> Option<u64> {
     }
 }
 
-/// The seeds to run: RAFTLAB_SEED (default 1) and the RAFTLAB_SEEDS - 1 after it.
+/// This process's seed when RAFTLAB_SEED is not set: drawn once, from the OS (std's
+/// `RandomState` keys come from the operating system's random source).
+pub fn drawn_seed() -> u64 {
+    static SEED: OnceLock<u64> = OnceLock::new();
+    *SEED.get_or_init(|| {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(std::process::id());
+        let seed = 1 + hasher.finish() % DRAWN_SEED_MAX;
+        eprintln!("raftlab: drawn seed {seed} (RAFTLAB_SEED={seed} replays this run)");
+        seed
+    })
+}
+
+/// The first seed: RAFTLAB_SEED, else this process's drawn seed.
+pub fn base_seed() -> u64 {
+    env_u64("RAFTLAB_SEED").unwrap_or_else(drawn_seed)
+}
+
+/// The seeds to run: the base seed and the RAFTLAB_SEEDS - 1 after it.
 pub fn seed_list() -> Vec<u64> {
-    let base = env_u64("RAFTLAB_SEED").unwrap_or(DEFAULT_SEED);
+    let base = base_seed();
     let count = env_u64("RAFTLAB_SEEDS").unwrap_or(1).max(1);
     (0..count).map(|i| base.wrapping_add(i)).collect()
 }
 
-/// The seed `Config::new` uses: the one `seeds` is running, else RAFTLAB_SEED, else 1.
+/// The seed `Config::new` uses: the one `seeds` is running, else the base seed.
 pub fn current_seed() -> u64 {
-    CURRENT_SEED
-        .with(Cell::get)
-        .or_else(|| env_u64("RAFTLAB_SEED"))
-        .unwrap_or(DEFAULT_SEED)
+    CURRENT_SEED.with(Cell::get).unwrap_or_else(base_seed)
 }
 
 /// The name of the running test (libtest names each test's thread after it).

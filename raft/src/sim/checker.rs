@@ -1,14 +1,33 @@
-//! Raft's safety properties (Figure 3), checked after every simulated event:
-//! election safety, leader append-only, log matching, leader completeness and state
-//! machine safety. Checks are incremental: each looks only at what the last event changed.
+//! Raft's safety properties (Figure 3), checked after every simulated event: election
+//! safety, leader append-only, log matching, leader completeness and state machine safety,
+//! plus the bookkeeping they rest on (commitIndex never goes back, every node applies each
+//! index once and in order, snapshots carry committed state).
+//!
+//! The checker trusts no node's word. An index counts as committed only when the checker
+//! itself sees an entry of the committing leader's own term, at that index or above, stored
+//! on a majority of servers (in their logs, or covered by their snapshots; a crashed server
+//! counts with what its persister holds). A node that marks anything else committed, or
+//! commits an entry that differs from the committed one, is reported.
+//!
+//! Checks are incremental: each looks only at what the last event changed. It keeps
+//! checking after a violation and records up to `VIOLATIONS_MAX` of them.
+//!
+//! Memory: the tables cover only indices above the lowest snapshot of any server (live or
+//! on disk), which no log can hold again, so they are bounded by the longest log the
+//! simulation holds anyway.
 
 use super::rng::Fnv;
-use crate::core::{NodeEvent, NodeId, Raft, Role};
+use super::service::StateMachine;
+use super::NodeSlot;
+use crate::core::{ApplyMsg, Log, NodeEvent, NodeId, PersistentState, Raft, Role};
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+
+/// Violations kept; more are counted in `violations_dropped`.
+pub const VIOLATIONS_MAX: usize = 64;
 
 /// A broken safety property, with the nodes, terms and indices involved.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,13 +42,27 @@ impl fmt::Display for Violation {
     }
 }
 
-fn violation(property: &'static str, detail: String) -> Result<(), Violation> {
-    Err(Violation { property, detail })
+/// What a crashed server has on disk: its log (with the snapshot boundary) and its term.
+#[derive(Clone, Debug)]
+struct OnDisk {
+    log: Log,
+    term: u64,
+}
+
+/// What the checker recorded for an applied index.
+#[derive(Clone, Copy, Debug)]
+struct Applied {
+    /// Digest of the command applied there.
+    command: u64,
+    /// The simulation's own service right after applying it (None when the caller is the
+    /// service, as in the lab harness).
+    state: Option<StateMachine>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
-    /// Election safety: the one leader of each term seen so far.
+    /// Election safety: the one leader of each term seen so far (terms below every
+    /// server's current term are forgotten: no server can lead them any more).
     leader_of_term: BTreeMap<u64, NodeId>,
     /// Leader append-only: (term, last index, term at last index) of each current leader.
     leader_tail: Vec<Option<(u64, u64, u64)>>,
@@ -37,15 +70,24 @@ pub struct Checker {
     /// of the entry before it. Two logs holding (index, term) then agree on the entry and,
     /// by induction, on the whole prefix.
     entries: BTreeMap<(u64, u64), (u64, u64)>,
-    /// Leader completeness: for each committed index the checker saw as an entry, the entry's
-    /// term and the term it was committed in (as first seen: the committing node's current
-    /// term, never below the true one). Indices committed inside a snapshot it never saw
-    /// are absent.
+    /// The checker's own record of committed entries: index -> (entry term, term of the
+    /// leader whose majority committed it). Invariant: every index in
+    /// `floor + 1 ..= committed_max` that the checker saw in a log is present.
     committed: BTreeMap<u64, (u64, u64)>,
-    /// commitIndex of each node at the last check.
+    /// Highest index the checker saw committed by a majority in a leader's term.
+    committed_max: u64,
+    /// commitIndex of each node at the last check (restarts reset it).
     commit_seen: Vec<u64>,
-    /// State machine safety: digest of the command applied at each index.
-    applied: BTreeMap<u64, u64>,
+    /// Last index each node handed to its service (restarts reset it to the snapshot).
+    applied_seen: Vec<u64>,
+    /// State machine safety: what was applied at each index.
+    applied: BTreeMap<u64, Applied>,
+    /// Crashed servers: what their persister holds.
+    on_disk: Vec<Option<OnDisk>>,
+    /// Every server (live or on disk) has a snapshot through at least this index.
+    floor: u64,
+    violations: Vec<Violation>,
+    violations_dropped: u64,
 }
 
 impl Checker {
@@ -53,71 +95,285 @@ impl Checker {
         Checker {
             leader_tail: alloc::vec![None; nodes],
             commit_seen: alloc::vec![0; nodes],
+            applied_seen: alloc::vec![0; nodes],
+            on_disk: alloc::vec![None; nodes],
             ..Checker::default()
         }
     }
 
-    /// A node (re)started from its persisted state: it has applied nothing yet.
-    pub fn on_restart(&mut self, node: NodeId, raft: &Raft) {
+    /// Every violation found so far (the first `VIOLATIONS_MAX`).
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Violations found beyond `VIOLATIONS_MAX`.
+    pub fn violations_dropped(&self) -> u64 {
+        self.violations_dropped
+    }
+
+    /// Record a violation found outside the checker (the simulator's livelock guard).
+    pub fn report(&mut self, property: &'static str, detail: String) {
+        if self.violations.len() < VIOLATIONS_MAX {
+            self.violations.push(Violation { property, detail });
+        } else {
+            self.violations_dropped += 1;
+        }
+    }
+
+    /// The cluster was brought back from stored state (the page's reload): what the stored
+    /// snapshots cover was committed before this checker existed.
+    pub fn trust_restored(&mut self, raft: &Raft) {
+        self.committed_max = self.committed_max.max(raft.log().snapshot_index());
+    }
+
+    /// A node (re)started from its persisted state: commitIndex and lastApplied restart at
+    /// its snapshot, which must hold committed state.
+    pub fn on_restart(&mut self, node: NodeId, raft: &Raft, service: Option<&StateMachine>) {
         self.leader_tail[node] = None;
+        self.on_disk[node] = None;
+        let snapshot = raft.log().snapshot_index();
         self.commit_seen[node] = raft.commit_index();
+        self.applied_seen[node] = raft.last_applied();
+        if raft.commit_index() != snapshot || raft.last_applied() != snapshot {
+            self.report(
+                "restart",
+                format!(
+                    "S{} restarted with commitIndex {} and lastApplied {}, not at its snapshot (lastIncludedIndex {snapshot})",
+                    node + 1,
+                    raft.commit_index(),
+                    raft.last_applied()
+                ),
+            );
+        }
+        if snapshot > self.committed_max {
+            self.report(
+                "state machine safety",
+                format!(
+                    "S{} restarted from a snapshot through index {snapshot}, but only indices through {} were committed",
+                    node + 1,
+                    self.committed_max
+                ),
+            );
+        }
+        if let Some(service) = service {
+            self.check_service_state(node, snapshot, service, "restarted from its snapshot");
+        }
     }
 
-    /// A node crashed.
-    pub fn on_crash(&mut self, node: NodeId) {
+    /// A node crashed; `persisted` is what its persister holds (raft state).
+    pub fn on_crash(&mut self, node: NodeId, persisted: &[u8]) {
         self.leader_tail[node] = None;
+        let state = if persisted.is_empty() {
+            Ok(PersistentState::default())
+        } else {
+            PersistentState::decode(persisted)
+        };
+        match state {
+            Ok(state) => {
+                self.on_disk[node] = Some(OnDisk {
+                    log: state.log,
+                    term: state.current_term,
+                })
+            }
+            Err(e) => self.report(
+                "persistence",
+                format!(
+                    "S{} crashed with a persisted state that does not decode: {e}",
+                    node + 1
+                ),
+            ),
+        }
     }
 
-    /// Check `raft` after it handled an event, given what its Ready reported.
+    /// Check node `node` after it handled an event, given what its Ready reported.
+    /// Precondition: `slots[node]` is alive.
     pub fn after_step(
         &mut self,
-        raft: &Raft,
+        slots: &[NodeSlot],
+        node: NodeId,
         log_changed_from: Option<u64>,
         events: &[NodeEvent],
-    ) -> Result<(), Violation> {
-        let node = raft.id();
+    ) {
+        let raft = slots[node].raft.as_ref().expect("checked node is alive");
         if let Some(from) = log_changed_from {
-            self.check_log_matching(raft, from)?;
+            self.check_log_matching(raft, from);
         }
-        self.check_commits(raft)?;
+        self.check_commits(slots, raft);
         if raft.role() == Role::Leader {
-            self.check_election_safety(raft)?;
+            self.check_election_safety(raft);
             if events
                 .iter()
                 .any(|e| matches!(e, NodeEvent::BecameLeader { .. }))
             {
                 self.leader_tail[node] = None;
-                self.check_leader_completeness(raft)?;
+                self.check_leader_completeness(raft);
             }
-            self.check_append_only(raft)?;
+            self.check_append_only(raft, log_changed_from);
         } else {
             self.leader_tail[node] = None;
         }
-        Ok(())
+        for event in events {
+            if let NodeEvent::SnapshotTaken { index } = *event {
+                if index > self.applied_seen[node] {
+                    self.report(
+                        "state machine safety",
+                        format!(
+                            "S{} took a snapshot through index {index} but its service applied only through {}",
+                            node + 1,
+                            self.applied_seen[node]
+                        ),
+                    );
+                }
+            }
+        }
+        if events.iter().any(|e| {
+            matches!(
+                e,
+                NodeEvent::SnapshotTaken { .. } | NodeEvent::SnapshotInstalled { .. }
+            )
+        }) {
+            self.forget_below_snapshots(slots);
+        }
     }
 
-    /// State machine safety: no two nodes apply different commands at one index.
-    pub fn on_apply(&mut self, node: NodeId, index: u64, command: &[u8]) -> Result<(), Violation> {
-        let digest = Fnv::of(command);
-        match self.applied.get(&index) {
-            Some(&d) if d != digest => violation(
-                "state machine safety",
-                format!(
-                    "S{} applied a different command at index {index} than another server did",
-                    node + 1
-                ),
-            ),
-            _ => {
-                self.applied.insert(index, digest);
-                Ok(())
+    /// A node's service received `apply`; `service` is the simulation's own service after
+    /// it (None when the caller is the service). Every node applies each index once, in
+    /// order, only once it is committed, and exactly the committed command (state machine
+    /// safety); a snapshot carries committed state.
+    pub fn on_apply(&mut self, node: NodeId, apply: &ApplyMsg, service: Option<&StateMachine>) {
+        let s = node + 1;
+        let seen = self.applied_seen[node];
+        match apply {
+            ApplyMsg::Command { index, command } => {
+                let index = *index;
+                if index != seen + 1 {
+                    self.report(
+                        "state machine safety",
+                        format!(
+                            "S{s} applied index {index} after index {seen}: indices must be applied in order, each once"
+                        ),
+                    );
+                }
+                self.applied_seen[node] = index;
+                if index > self.committed_max {
+                    self.report(
+                        "state machine safety",
+                        format!(
+                            "S{s} applied index {index}, which is not committed (committed through {})",
+                            self.committed_max
+                        ),
+                    );
+                }
+                let digest = Fnv::of(command);
+                if let Some(&(term, _)) = self.committed.get(&index) {
+                    if self
+                        .entries
+                        .get(&(index, term))
+                        .is_some_and(|&(d, _)| d != digest)
+                    {
+                        self.report(
+                            "state machine safety",
+                            format!(
+                                "S{s} applied a command at index {index} other than the committed entry (term {term})"
+                            ),
+                        );
+                    }
+                }
+                match self.applied.get(&index) {
+                    Some(a) if a.command != digest => self.report(
+                        "state machine safety",
+                        format!(
+                            "S{s} applied a different command at index {index} than another server did"
+                        ),
+                    ),
+                    Some(_) => {}
+                    None if index > self.floor => {
+                        self.applied.insert(
+                            index,
+                            Applied {
+                                command: digest,
+                                state: service.copied(),
+                            },
+                        );
+                    }
+                    None => {}
+                }
+                if let Some(service) = service {
+                    self.check_service_state(node, index, service, "applied");
+                }
+            }
+            ApplyMsg::Snapshot { index, term, .. } => {
+                let (index, term) = (*index, *term);
+                if index <= seen {
+                    self.report(
+                        "state machine safety",
+                        format!(
+                            "S{s} was handed a snapshot through index {index} after applying index {seen}: its service would go back"
+                        ),
+                    );
+                }
+                self.applied_seen[node] = index;
+                if index > self.committed_max {
+                    self.report(
+                        "state machine safety",
+                        format!(
+                            "S{s} installed a snapshot through index {index}, which is not committed (committed through {})",
+                            self.committed_max
+                        ),
+                    );
+                }
+                if let Some(&(committed_term, _)) = self.committed.get(&index) {
+                    if committed_term != term {
+                        self.report(
+                            "state machine safety",
+                            format!(
+                                "S{s} installed a snapshot ending at index {index} with term {term}, but the committed entry there has term {committed_term}"
+                            ),
+                        );
+                    }
+                }
+                if let Some(service) = service {
+                    self.check_service_state(node, index, service, "installed a snapshot");
+                }
             }
         }
     }
 
-    fn check_election_safety(&mut self, raft: &Raft) -> Result<(), Violation> {
+    /// The service state at `index` agrees with what the first server to apply it had.
+    fn check_service_state(&mut self, node: NodeId, index: u64, got: &StateMachine, what: &str) {
+        if got.last_applied != index && index > 0 {
+            self.report(
+                "state machine safety",
+                format!(
+                    "S{} {what} through index {index}, but its service state ends at index {}",
+                    node + 1,
+                    got.last_applied
+                ),
+            );
+            return;
+        }
+        let expected = self.applied.get(&index).and_then(|a| a.state);
+        if let Some(expected) = expected {
+            if expected != *got {
+                self.report(
+                    "state machine safety",
+                    format!(
+                        "S{} {what} through index {index}, but its service state differs from another server's at that index",
+                        node + 1
+                    ),
+                );
+            }
+        } else if index > self.floor {
+            if let Some(a) = self.applied.get_mut(&index) {
+                a.state = Some(*got);
+            }
+        }
+    }
+
+    fn check_election_safety(&mut self, raft: &Raft) {
         let (term, node) = (raft.current_term(), raft.id());
         match self.leader_of_term.get(&term) {
-            Some(&other) if other != node => violation(
+            Some(&other) if other != node => self.report(
                 "election safety",
                 format!(
                     "S{} and S{} were both leader in term {term}",
@@ -125,35 +381,42 @@ impl Checker {
                     node + 1
                 ),
             ),
-            _ => {
+            Some(_) => {}
+            None => {
                 self.leader_of_term.insert(term, node);
-                Ok(())
             }
         }
     }
 
-    fn check_append_only(&mut self, raft: &Raft) -> Result<(), Violation> {
+    /// A leader only appends: within its term, no write below its previous last index, and
+    /// that last entry stays (compaction into a snapshot aside).
+    fn check_append_only(&mut self, raft: &Raft, log_changed_from: Option<u64>) {
         let log = raft.log();
         let term = raft.current_term();
         if let Some((t, last, last_term)) = self.leader_tail[raft.id()] {
-            if t == term
-                && last > log.snapshot_index()
-                && (last > log.last_index() || log.term_at(last) != Some(last_term))
-            {
-                return violation(
+            let rewrote = log_changed_from.is_some_and(|from| from <= last);
+            let lost = last > log.snapshot_index()
+                && (last > log.last_index() || log.term_at(last) != Some(last_term));
+            if t == term && (rewrote || lost) {
+                let at = log_changed_from.filter(|_| rewrote).unwrap_or(last);
+                self.report(
                     "leader append-only",
-                    format!("leader S{} of term {term} lost or overwrote its entry {last} (term {last_term})", raft.id() + 1),
+                    format!(
+                        "leader S{} of term {term} overwrote or deleted its entry {at} (its log ended at {last}, term {last_term})",
+                        raft.id() + 1
+                    ),
                 );
             }
         }
         self.leader_tail[raft.id()] = Some((term, log.last_index(), log.last_term()));
-        Ok(())
     }
 
-    fn check_log_matching(&mut self, raft: &Raft, from: u64) -> Result<(), Violation> {
+    fn check_log_matching(&mut self, raft: &Raft, from: u64) {
         let log = raft.log();
         for index in from.max(log.first_index())..=log.last_index() {
-            let entry = log.entry(index).expect("held");
+            let Some(entry) = log.entry(index) else {
+                continue;
+            };
             let prev_term = log.term_at(index - 1).unwrap_or(0);
             let seen = (Fnv::of(&entry.command), prev_term);
             match self.entries.get(&(index, entry.term)) {
@@ -163,7 +426,7 @@ impl Checker {
                     } else {
                         "a different previous entry"
                     };
-                    return violation(
+                    self.report(
                         "log matching",
                         format!(
                             "S{} holds entry {index} of term {} with {what} than another server",
@@ -178,58 +441,152 @@ impl Checker {
                 }
             }
         }
-        Ok(())
     }
 
-    /// Committed entries never change: every node's newly committed entries agree with
-    /// what was committed before, and extend the record.
-    fn check_commits(&mut self, raft: &Raft) -> Result<(), Violation> {
-        let node = raft.id();
-        let (seen, commit) = (self.commit_seen[node], raft.commit_index());
-        if commit <= seen {
-            self.commit_seen[node] = commit;
-            return Ok(());
+    /// The term of the entry at `index` that server `node` stores (log or snapshot), as its
+    /// disk would give it back. `Some(None)`: covered by its snapshot.
+    fn stored_term(&self, slots: &[NodeSlot], node: NodeId, index: u64) -> Option<Option<u64>> {
+        let log = match (&slots[node].raft, &self.on_disk[node]) {
+            (Some(raft), _) => raft.log(),
+            (None, Some(disk)) => &disk.log,
+            (None, None) => return None,
+        };
+        if index <= log.snapshot_index() {
+            Some(None)
+        } else {
+            log.term_at(index).map(Some)
         }
+    }
+
+    /// commitIndex never goes back; a leader's commit is verified against a majority of the
+    /// servers' stored logs in its own term; anything else a node marks committed must be
+    /// what the checker already saw committed.
+    fn check_commits(&mut self, slots: &[NodeSlot], raft: &Raft) {
+        let node = raft.id();
+        let s = node + 1;
+        let (seen, commit) = (self.commit_seen[node], raft.commit_index());
         self.commit_seen[node] = commit;
-        for index in (seen + 1).max(raft.log().snapshot_index())..=commit {
-            let Some(term) = raft.log().term_at(index) else {
-                continue;
-            };
-            let (slot, _) = self
-                .committed
-                .entry(index)
-                .or_insert((term, raft.current_term()));
-            if *slot != term {
-                return violation(
-                    "state machine safety",
-                    format!("S{} committed index {index} with term {term}, but term {} was committed there before", node + 1, *slot),
-                );
+        if commit < seen {
+            self.report(
+                "state machine safety",
+                format!("S{s}'s commitIndex went back from {seen} to {commit}"),
+            );
+            return;
+        }
+        if commit == seen {
+            return;
+        }
+        let log = raft.log();
+        let term = raft.current_term();
+        if raft.role() == Role::Leader && commit > self.committed_max {
+            match log.term_at(commit) {
+                Some(t) if t == term => {
+                    let stored = (0..slots.len())
+                        .filter(|&n| {
+                            self.stored_term(slots, n, commit)
+                                .is_some_and(|t| t.is_none_or(|t| t == term))
+                        })
+                        .count();
+                    if stored < slots.len() / 2 + 1 {
+                        self.report(
+                            "state machine safety",
+                            format!(
+                                "leader S{s} of term {term} marked index {commit} committed, but only {stored} of {} servers store it",
+                                slots.len()
+                            ),
+                        );
+                        return;
+                    }
+                    // Committed: the entry and, by log matching, every entry before it.
+                    for index in (self.committed_max + 1).max(log.first_index())..=commit {
+                        if let Some(t) = log.term_at(index) {
+                            self.committed.insert(index, (t, term));
+                        }
+                    }
+                    self.committed_max = commit;
+                }
+                other => {
+                    let t = other.map_or_else(|| String::from("?"), |t| format!("{t}"));
+                    self.report(
+                        "state machine safety",
+                        format!(
+                            "leader S{s} of term {term} marked index {commit} (term {t}) committed: a leader commits by counting replicas only entries of its own term (§5.4.2)"
+                        ),
+                    );
+                    return;
+                }
             }
         }
-        Ok(())
+        if commit > self.committed_max {
+            self.report(
+                "state machine safety",
+                format!(
+                    "S{s} advanced commitIndex to {commit}, but the checker saw no leader store an entry of its own term through index {commit} on a majority (committed through {})",
+                    self.committed_max
+                ),
+            );
+            return;
+        }
+        for index in (seen + 1).max(log.snapshot_index())..=commit {
+            let (Some(t), Some(&(committed, _))) = (log.term_at(index), self.committed.get(&index))
+            else {
+                continue;
+            };
+            if t != committed {
+                self.report(
+                    "state machine safety",
+                    format!(
+                        "S{s} marked index {index} committed with term {t}, but the committed entry there has term {committed}"
+                    ),
+                );
+                return;
+            }
+        }
     }
 
     /// A new leader holds every entry committed in an earlier term. (A leader of an old term
     /// can still be elected late, by delayed votes, after a higher term committed entries.)
-    fn check_leader_completeness(&self, raft: &Raft) -> Result<(), Violation> {
+    fn check_leader_completeness(&mut self, raft: &Raft) {
         let log = raft.log();
         let leader_term = raft.current_term();
-        let earlier = self
+        let missing = self
             .committed
-            .range(log.snapshot_index()..)
-            .filter(|(_, &(_, committed_in))| committed_in < leader_term);
-        for (&index, &(term, _)) in earlier {
-            if log.term_at(index) != Some(term) {
-                return violation(
-                    "leader completeness",
-                    format!(
-                        "S{} became leader of term {} without committed entry {index} (term {term})",
-                        raft.id() + 1,
-                        raft.current_term()
-                    ),
-                );
-            }
+            .range(log.snapshot_index() + 1..)
+            .filter(|(_, &(_, committed_in))| committed_in < leader_term)
+            .find(|(&index, &(term, _))| log.term_at(index) != Some(term))
+            .map(|(&index, &(term, _))| (index, term));
+        if let Some((index, term)) = missing {
+            self.report(
+                "leader completeness",
+                format!(
+                    "S{} became leader of term {leader_term} without committed entry {index} (term {term})",
+                    raft.id() + 1,
+                ),
+            );
         }
-        Ok(())
+    }
+
+    /// Forget what no server can hold again: indices at or below every server's snapshot,
+    /// and terms below every server's current term.
+    fn forget_below_snapshots(&mut self, slots: &[NodeSlot]) {
+        let mut floor = u64::MAX;
+        let mut term = u64::MAX;
+        for (n, slot) in slots.iter().enumerate() {
+            let (index, t) = match (&slot.raft, &self.on_disk[n]) {
+                (Some(raft), _) => (raft.log().snapshot_index(), raft.current_term()),
+                (None, Some(disk)) => (disk.log.snapshot_index(), disk.term),
+                (None, None) => (0, 0),
+            };
+            floor = floor.min(index);
+            term = term.min(t);
+        }
+        if floor > self.floor {
+            self.floor = floor;
+            self.entries = self.entries.split_off(&(floor + 1, 0));
+            self.committed = self.committed.split_off(&(floor + 1));
+            // Keep the state at the floor itself: a restart or snapshot there compares with it.
+            self.applied = self.applied.split_off(&floor);
+        }
+        self.leader_of_term = self.leader_of_term.split_off(&term);
     }
 }

@@ -131,7 +131,6 @@ pub struct Simulation {
     events_total: u64,
     applies: Vec<(NodeId, ApplyMsg)>,
     checker: Checker,
-    violation: Option<Violation>,
     /// (virtual time, actions processed at it): the livelock guard.
     actions_now: (u64, u64),
     rpc_total: u64,
@@ -186,7 +185,6 @@ impl Simulation {
             events_total: 0,
             applies: Vec::new(),
             checker: Checker::new(n),
-            violation: None,
             rpc_total: 0,
             bytes_total: 0,
             persist_version: 0,
@@ -194,7 +192,7 @@ impl Simulation {
             config,
         };
         for node in 0..n {
-            sim.boot(node)?;
+            sim.boot(node, true)?;
         }
         Ok(sim)
     }
@@ -298,7 +296,8 @@ impl Simulation {
         }
         self.nodes[node].incarnation += 1;
         self.nodes[node].timer_at = None;
-        self.checker.on_crash(node);
+        self.checker
+            .on_crash(node, self.nodes[node].persister.raftstate());
         self.record(EventKind::Crashed { node });
         Ok(())
     }
@@ -309,7 +308,7 @@ impl Simulation {
         if self.nodes[node].raft.is_some() {
             self.crash(node)?;
         }
-        self.boot(node)?;
+        self.boot(node, false)?;
         self.record(EventKind::Restarted { node });
         Ok(())
     }
@@ -423,7 +422,12 @@ impl Simulation {
     }
     /// The first safety violation the checker found, if any. Once set, it stays.
     pub fn violation(&self) -> Option<&Violation> {
-        self.violation.as_ref()
+        self.checker.violations().first()
+    }
+    /// Every violation found so far, oldest first (at most `checker::VIOLATIONS_MAX`; the
+    /// checker keeps checking after the first).
+    pub fn violations(&self) -> &[Violation] {
+        self.checker.violations()
     }
     /// The newest `n` events not yet drained, oldest first (for failure reports).
     pub fn recent_events(&self, n: usize) -> impl Iterator<Item = &SimEvent> {
@@ -450,15 +454,12 @@ impl Simulation {
             self.actions_now = (self.now_ms, 0);
         }
         self.actions_now.1 += 1;
-        if self.is_stalled() && self.violation.is_none() {
+        if self.actions_now.1 == ACTIONS_PER_MS_MAX + 1 {
             let detail = format!(
                 "more than {ACTIONS_PER_MS_MAX} actions at virtual time {} ms: a message storm keeps time from advancing",
                 self.now_ms
             );
-            self.violation = Some(Violation {
-                property: "progress",
-                detail,
-            });
+            self.checker.report("progress", detail);
         }
     }
 
@@ -474,7 +475,9 @@ impl Simulation {
         }
     }
 
-    fn boot(&mut self, node: NodeId) -> Result<(), SimError> {
+    /// Start `node` from its persister. `restoring`: the whole cluster is being brought back
+    /// from storage, so the checker takes the stored snapshots as committed.
+    fn boot(&mut self, node: NodeId, restoring: bool) -> Result<(), SimError> {
         let slot = &mut self.nodes[node];
         slot.incarnation += 1;
         slot.rpc_count = 0;
@@ -499,7 +502,11 @@ impl Simulation {
                 node + 1
             ))
         })?;
-        self.checker.on_restart(node, &raft);
+        if restoring {
+            self.checker.trust_restored(&raft);
+        }
+        let service = (!self.config.collect_applies).then_some(&slot.service);
+        self.checker.on_restart(node, &raft, service);
         slot.raft = Some(raft);
         self.after_step(node);
         Ok(())
@@ -545,15 +552,8 @@ impl Simulation {
         }
         // Check before applying: the service's snapshot would compact entries the checker
         // must see.
-        if self.violation.is_none() {
-            let raft = self.nodes[node].raft.as_ref().expect("alive");
-            if let Err(v) = self
-                .checker
-                .after_step(raft, ready.log_changed_from, &ready.events)
-            {
-                self.violation = Some(v);
-            }
-        }
+        self.checker
+            .after_step(&self.nodes, node, ready.log_changed_from, &ready.events);
         for apply in ready.applies {
             self.apply(node, apply);
         }
@@ -575,11 +575,6 @@ impl Simulation {
     fn apply(&mut self, node: NodeId, apply: ApplyMsg) {
         match &apply {
             ApplyMsg::Command { index, command } => {
-                if self.violation.is_none() {
-                    if let Err(v) = self.checker.on_apply(node, *index, command) {
-                        self.violation = Some(v);
-                    }
-                }
                 self.nodes[node].service.apply(*index, command);
                 self.record(EventKind::Applied {
                     node,
@@ -601,6 +596,9 @@ impl Simulation {
                 }
             }
         }
+        // The simulation's own service is checked too, unless the caller is the service.
+        let service = (!self.config.collect_applies).then_some(&self.nodes[node].service);
+        self.checker.on_apply(node, &apply, service);
         if self.config.collect_applies {
             self.applies.push((node, apply));
         }

@@ -1,0 +1,179 @@
+//! Figure 2's rules one at a time, on a single `Raft` fed messages by hand: each test builds
+//! the one situation where breaking its rule shows, so a core with that rule broken fails
+//! here even when random testing would need thousands of seeds to meet it.
+
+use raftlab::core::{
+    AppendEntriesArgs, AppendEntriesReply, ApplyMsg, Entry, InstallSnapshotArgs, Message,
+    NodeEvent, Persister, Raft, RequestVoteReply, Role, Timing,
+};
+
+const LEADER: usize = 1;
+
+fn follower() -> Raft {
+    Raft::new(0, 3, &Persister::new(), Timing::LAB, 1, 0).expect("fresh node")
+}
+
+fn entries(term: u64, count: u64) -> Vec<Entry> {
+    (0..count)
+        .map(|i| Entry {
+            term,
+            command: i.to_le_bytes().to_vec(),
+        })
+        .collect()
+}
+
+fn append(term: u64, prev: (u64, u64), entries: Vec<Entry>, leader_commit: u64) -> Message {
+    Message::AppendEntries(AppendEntriesArgs {
+        term,
+        leader_id: LEADER,
+        prev_log_index: prev.0,
+        prev_log_term: prev.1,
+        entries,
+        leader_commit,
+    })
+}
+
+/// The replies `raft` sent since the last call.
+fn replies(raft: &mut Raft) -> Vec<Message> {
+    raft.ready()
+        .messages
+        .into_iter()
+        .map(|m| m.message)
+        .collect()
+}
+
+#[test]
+fn a_follower_commits_only_through_the_last_entry_the_leader_sent() {
+    let mut raft = follower();
+    // Term 1's leader left entries 1..=5 (term 1) here; only index 1 is known committed.
+    raft.step(0, LEADER, append(1, (0, 0), entries(1, 5), 1));
+    assert_eq!(raft.commit_index(), 1);
+    // Term 2's leader matches at index 1 and says it committed through 5. Its entries 2..=5
+    // may differ from ours (not yet repaired), so we may commit only through index 1.
+    raft.step(10, 2, append(2, (1, 1), Vec::new(), 5));
+    assert_eq!(
+        raft.commit_index(),
+        1,
+        "commitIndex = min(leaderCommit, index of last new entry), not our last index"
+    );
+    // Once the leader's entries are here, its commit index counts.
+    raft.step(20, 2, append(2, (1, 1), entries(2, 4), 5));
+    assert_eq!(raft.commit_index(), 5);
+}
+
+#[test]
+fn a_snapshot_at_or_below_commit_index_is_not_installed_again() {
+    let mut raft = follower();
+    raft.step(0, LEADER, append(1, (0, 0), entries(1, 10), 10));
+    assert_eq!(raft.commit_index(), 10);
+    let applied = raft.ready().applies.len();
+    assert_eq!(applied, 10);
+    // A delayed InstallSnapshot through index 5 arrives after the entries it covers.
+    raft.step(
+        30,
+        LEADER,
+        Message::InstallSnapshot(InstallSnapshotArgs {
+            term: 1,
+            leader_id: LEADER,
+            last_included_index: 5,
+            last_included_term: 1,
+            data: vec![5].into(),
+        }),
+    );
+    assert_eq!(raft.commit_index(), 10, "commitIndex never goes back");
+    assert_eq!(raft.last_applied(), 10, "lastApplied never goes back");
+    assert_eq!(raft.log().last_index(), 10, "no committed entry is lost");
+    let ready = raft.ready();
+    assert!(
+        !ready
+            .applies
+            .iter()
+            .any(|a| matches!(a, ApplyMsg::Snapshot { .. })),
+        "the service is not sent back to index 5"
+    );
+    assert!(!ready
+        .events
+        .iter()
+        .any(|e| matches!(e, NodeEvent::SnapshotInstalled { .. })));
+}
+
+/// A leader of `term` (S1 of 3, elected with S2's vote) holding one entry of its term.
+fn leader_of_term(term: u64) -> Raft {
+    let mut raft = follower();
+    for _ in 0..term {
+        raft.campaign();
+    }
+    raft.step(
+        0,
+        LEADER,
+        Message::RequestVoteReply(RequestVoteReply {
+            term,
+            vote_granted: true,
+        }),
+    );
+    assert_eq!(raft.role(), Role::Leader);
+    assert_eq!(raft.current_term(), term);
+    assert_eq!(raft.start(b"x".to_vec()), Some((1, term)));
+    raft.ready();
+    raft
+}
+
+#[test]
+fn a_leader_ignores_append_entries_replies_from_an_older_term() {
+    let mut raft = leader_of_term(2);
+    // A reply to a request of term 1 (long delayed) claims S2 matches index 1.
+    raft.step(
+        5,
+        LEADER,
+        Message::AppendEntriesReply(AppendEntriesReply {
+            term: 1,
+            success: true,
+            match_index: 1,
+            conflict_term: None,
+            conflict_index: 0,
+        }),
+    );
+    assert_eq!(
+        raft.commit_index(),
+        0,
+        "a stale reply must not count as a replica of term 2's entry"
+    );
+    // The same reply in the current term does count.
+    raft.step(
+        6,
+        LEADER,
+        Message::AppendEntriesReply(AppendEntriesReply {
+            term: 2,
+            success: true,
+            match_index: 1,
+            conflict_term: None,
+            conflict_index: 0,
+        }),
+    );
+    assert_eq!(raft.commit_index(), 1);
+}
+
+#[test]
+fn a_leader_ignores_failed_replies_from_an_older_term() {
+    let mut raft = leader_of_term(2);
+    let (next_before, _) = raft
+        .leader_indices()
+        .map(|(n, m)| (n.to_vec(), m.to_vec()))
+        .unwrap();
+    raft.step(
+        5,
+        LEADER,
+        Message::AppendEntriesReply(AppendEntriesReply {
+            term: 1,
+            success: false,
+            match_index: 0,
+            conflict_term: None,
+            conflict_index: 1,
+        }),
+    );
+    assert_eq!(raft.leader_indices().unwrap().0, &next_before[..]);
+    assert!(
+        replies(&mut raft).is_empty(),
+        "nothing is resent for a stale reply"
+    );
+}
