@@ -18,15 +18,17 @@
 //! `decode` checks, in this order, and fails with a distinct message for each: not ours (no
 //! prefix), another version, truncated (fewer bytes than the header says), corrupt (bad base64,
 //! header, checksum, or a payload that does not decode), inconsistent (valid bytes that cannot be
-//! a cluster: node count, timing, a node's raft state or snapshot that does not decode). Only an
-//! image that passes all of them is handed back, so a cluster is never half-loaded.
+//! a cluster: node count, timing, a node's raft state or snapshot that does not decode, a raft
+//! state that breaks a rule of the core's `PersistentState::validate`, terms or indices past
+//! JavaScript's safe integers). Only an image that passes all of them is handed back, so a
+//! cluster is never half-loaded.
 
 use crate::engine::{Network, Options, NODES_MAX, NODES_MIN, SAFE_INTEGER_MAX};
 use base64::alphabet;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
-use raftlab::core::PersistentState;
+use raftlab::core::{PersistentState, RestoreError};
 use raftlab::sim::service::StateMachine;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -313,42 +315,19 @@ fn check(image: &Image) -> Result<(), String> {
     }
     for (i, p) in image.persisters.iter().enumerate() {
         let s = i + 1;
-        let state = if p.raftstate.is_empty() {
-            PersistentState::default()
-        } else {
-            PersistentState::decode(&p.raftstate)
-                .map_err(|e| format!("S{s}'s raft state does not decode: {e}"))?
-        };
-        if state.voted_for.is_some_and(|v| v >= nodes) {
-            return Err(format!("S{s} voted for a node outside the cluster"));
-        }
+        // The core's rules for a stored raft state (PersistentState::validate): terms,
+        // votedFor, index ranges, snapshot metadata, entry terms.
+        let state = PersistentState::restore(&p.raftstate, nodes).map_err(|e| match e {
+            RestoreError::Decode(e) => format!("S{s}'s raft state does not decode: {e}"),
+            RestoreError::Invalid(e) => format!("S{s}'s raft state is invalid: {e}"),
+        })?;
         let log = &state.log;
-        // Terms and indices must stay exact as JavaScript numbers, and a snapshot has a term
-        // exactly when it covers some index: the page and the checker rely on both.
+        // Terms and indices must also stay exact as JavaScript numbers: the page shows them.
         if state.current_term > SAFE_INTEGER_MAX || log.last_index() > SAFE_INTEGER_MAX {
-            return Err(format!("S{s}'s term or log index is out of range"));
-        }
-        if (log.snapshot_index() == 0) != (log.snapshot_term() == 0) {
             return Err(format!(
-                "S{s}'s snapshot metadata is inconsistent (lastIncludedIndex {}, lastIncludedTerm {})",
-                log.snapshot_index(),
-                log.snapshot_term()
-            ));
-        }
-        let mut term = log.snapshot_term();
-        for (k, entry) in log.entries_from(log.first_index()).iter().enumerate() {
-            if entry.term < term {
-                return Err(format!(
-                    "S{s}'s log goes back in term at index {}",
-                    log.first_index() + k as u64
-                ));
-            }
-            term = entry.term;
-        }
-        if term > state.current_term {
-            return Err(format!(
-                "S{s}'s log holds term {term}, after its currentTerm {}",
-                state.current_term
+                "S{s}'s term or log index is out of range (currentTerm {}, last log index {}; at most 2^53 - 1)",
+                state.current_term,
+                log.last_index()
             ));
         }
         let service = StateMachine::decode(&p.snapshot)

@@ -4,12 +4,19 @@ use super::*;
 
 impl Raft {
     pub(super) fn election_deadline_ms(&self) -> u64 {
-        self.election_reset_ms + self.election_timeout_ms
+        self.election_reset_ms
+            .saturating_add(self.election_timeout_ms)
     }
 
     pub(super) fn reset_election_timer(&mut self) {
-        let span = self.timing.election_timeout_ms_max - self.timing.election_timeout_ms_min;
-        self.election_timeout_ms = self.timing.election_timeout_ms_min + self.random_below(span);
+        let span = self
+            .timing
+            .election_timeout_ms_max
+            .saturating_sub(self.timing.election_timeout_ms_min);
+        self.election_timeout_ms = self
+            .timing
+            .election_timeout_ms_min
+            .saturating_add(self.random_below(span));
         self.election_reset_ms = self.now_ms;
     }
 
@@ -46,7 +53,7 @@ impl Raft {
 
     /// Start an election now: the election timer fired, or the caller forces a timeout.
     pub fn campaign(&mut self) {
-        if self.role == Role::Leader {
+        if self.role == Role::Leader || self.current_term >= TERM_MAX {
             return;
         }
         self.current_term += 1;

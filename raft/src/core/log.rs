@@ -17,6 +17,9 @@ pub struct Entry {
 /// Invariant: `entries[k]` has index `snapshot_index + 1 + k`.
 /// Invariant: entry terms never decrease along the log, and none exceeds the node's currentTerm.
 /// Invariant: `snapshot_term` is the term of the entry at `snapshot_index` (0 when it is 0).
+/// Invariant: `snapshot_index + entries.len() <=` [`INDEX_MAX`](super::INDEX_MAX), so index
+/// arithmetic never wraps. Entry terms are at least 1.
+/// (`PersistentState::validate` checks all of these for a log read from storage.)
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Log {
     snapshot_index: u64,
@@ -43,6 +46,11 @@ impl Log {
         self.snapshot_term
     }
 
+    /// The held entries, from `first_index()` on.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
     /// Index of the first entry still held (`snapshot_index + 1`).
     pub fn first_index(&self) -> u64 {
         self.snapshot_index + 1
@@ -66,18 +74,25 @@ impl Log {
         }
     }
 
-    /// The held entry at `index` (None when compacted or past the end).
-    pub fn entry(&self, index: u64) -> Option<&Entry> {
+    /// Position in `entries` of `index`, when `index` is above the snapshot. Indices past
+    /// what a `usize` holds (on 32-bit targets) are past the end, never truncated.
+    fn position(&self, index: u64) -> Option<usize> {
         if index <= self.snapshot_index {
             return None;
         }
-        self.entries.get((index - self.snapshot_index - 1) as usize)
+        usize::try_from(index - self.snapshot_index - 1).ok()
+    }
+
+    /// The held entry at `index` (None when compacted or past the end).
+    pub fn entry(&self, index: u64) -> Option<&Entry> {
+        self.entries.get(self.position(index)?)
     }
 
     /// Held entries from `from` (clamped to the first held index) to the end.
     pub fn entries_from(&self, from: u64) -> &[Entry] {
-        let from = from.max(self.first_index());
-        let start = ((from - self.snapshot_index - 1) as usize).min(self.entries.len());
+        let start = self
+            .position(from.max(self.first_index()))
+            .map_or(self.entries.len(), |p| p.min(self.entries.len()));
         &self.entries[start..]
     }
 
@@ -89,8 +104,9 @@ impl Log {
     /// Removes the entries at `index` and after. Precondition: `index > snapshot_index`.
     pub fn truncate_from(&mut self, index: u64) {
         assert!(index > self.snapshot_index, "truncating into the snapshot");
-        self.entries
-            .truncate((index - self.snapshot_index - 1) as usize);
+        if let Some(keep) = self.position(index) {
+            self.entries.truncate(keep);
+        }
     }
 
     /// First index of the run of entries with the same term as the entry at `index`,
@@ -125,7 +141,7 @@ impl Log {
             return;
         }
         if self.term_at(index) == Some(term) {
-            let keep_from = (index - self.snapshot_index) as usize;
+            let keep_from = self.position(index).expect("a held index") + 1;
             self.entries.drain(..keep_from);
         } else {
             self.entries.clear();

@@ -1,6 +1,7 @@
 //! The RPCs of Figure 2 and §7, as plain values. Each reply answers the request it names.
 
 use super::log::Entry;
+use super::{INDEX_MAX, TERM_MAX};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
@@ -119,6 +120,62 @@ impl Message {
             Message::AppendEntriesReply(_) => MessageKind::AppendEntriesReply,
             Message::InstallSnapshot(_) => MessageKind::InstallSnapshot,
             Message::InstallSnapshotReply(_) => MessageKind::InstallSnapshotReply,
+        }
+    }
+
+    /// Ok when a peer of a `peers`-node cluster could have sent this message; otherwise the
+    /// rule it breaks. `Raft::step` ignores a message that fails. Fields that are only compared
+    /// (lastLogIndex, leaderCommit, a reply's matchIndex or conflict fields) may be anything;
+    /// the checks are on what the receiver would store or add to:
+    /// - the term is in `1..=TERM_MAX` (every sender has term 1 or later);
+    /// - candidateId and leaderId are nodes (`0..peers`);
+    /// - AppendEntries: prevLogIndex + entries is at most `INDEX_MAX`; prevLogTerm is 0
+    ///   exactly when prevLogIndex is 0; entry terms are at least 1, never decrease, start at
+    ///   prevLogTerm or later and end at the message's term or earlier;
+    /// - InstallSnapshot: lastIncludedIndex is at most `INDEX_MAX`; lastIncludedTerm is 0
+    ///   exactly when lastIncludedIndex is 0, and at most the message's term.
+    pub fn validate(&self, peers: usize) -> Result<(), &'static str> {
+        let term = self.term();
+        if term == 0 || term > TERM_MAX {
+            return Err("term out of range");
+        }
+        match self {
+            Message::RequestVote(m) if m.candidate_id >= peers => Err("candidateId is not a node"),
+            Message::AppendEntries(m) => {
+                if m.leader_id >= peers {
+                    return Err("leaderId is not a node");
+                }
+                let last = u64::try_from(m.entries.len())
+                    .ok()
+                    .and_then(|n| m.prev_log_index.checked_add(n));
+                if last.is_none_or(|last| last > INDEX_MAX) {
+                    return Err("prevLogIndex + entries out of range");
+                }
+                if (m.prev_log_index == 0) != (m.prev_log_term == 0) || m.prev_log_term > term {
+                    return Err("prevLogTerm does not fit prevLogIndex or the term");
+                }
+                let mut previous = m.prev_log_term.max(1);
+                for entry in &m.entries {
+                    if entry.term < previous || entry.term > term {
+                        return Err("entry terms out of order");
+                    }
+                    previous = entry.term;
+                }
+                Ok(())
+            }
+            Message::InstallSnapshot(m) => {
+                if m.leader_id >= peers {
+                    return Err("leaderId is not a node");
+                }
+                if m.last_included_index > INDEX_MAX
+                    || (m.last_included_index == 0) != (m.last_included_term == 0)
+                    || m.last_included_term > term
+                {
+                    return Err("snapshot metadata out of range");
+                }
+                Ok(())
+            }
+            _ => Ok(()),
         }
     }
 

@@ -20,11 +20,21 @@ use rand_pcg::Pcg32;
 
 pub use log::{Entry, Log};
 pub use message::*;
-pub use persist::{PersistentState, Persister};
+pub use persist::{InvalidState, PersistentState, Persister, RestoreError};
 
 /// A limit on every AppendEntries: a follower far behind catches up in several round trips
 /// rather than in one unbounded message.
 pub const ENTRIES_PER_MESSAGE_MAX: usize = 64;
+
+/// The highest term a node takes. Terms arrive from outside (stored state, messages), so the
+/// core bounds them: a message with a higher term is ignored, a stored state with one is
+/// refused, and a node at this term no longer campaigns (`current_term + 1` never wraps).
+pub const TERM_MAX: u64 = i64::MAX as u64;
+
+/// The highest log index. As for terms: messages and stored states that claim a higher index
+/// are refused, and a leader whose log ends here accepts no more commands, so `index + 1` and
+/// `index + entries` never wrap (even on 32-bit targets' `usize`).
+pub const INDEX_MAX: u64 = i64::MAX as u64;
 
 /// Timing of a node, in virtual milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -196,7 +206,8 @@ pub struct Raft {
 
 impl Raft {
     /// 6.5840's Make(): `me` among `peers` nodes, restarting from `persister` (empty on first
-    /// boot). `seed` feeds this node's private PRNG (election timeouts).
+    /// boot). `seed` feeds this node's private PRNG (election timeouts). A stored state that
+    /// does not decode or breaks a rule of `PersistentState::validate` is an error.
     pub fn new(
         me: NodeId,
         peers: usize,
@@ -204,13 +215,9 @@ impl Raft {
         timing: Timing,
         seed: u64,
         now_ms: u64,
-    ) -> Result<Raft, postcard::Error> {
+    ) -> Result<Raft, RestoreError> {
         assert!(me < peers, "me ({me}) out of range for {peers} peers");
-        let state = if persister.raftstate().is_empty() {
-            PersistentState::default()
-        } else {
-            PersistentState::decode(persister.raftstate())?
-        };
+        let state = PersistentState::restore(persister.raftstate(), peers)?;
         let snapshot_index = state.log.snapshot_index();
         let mut raft = Raft {
             me,
@@ -245,7 +252,7 @@ impl Raft {
 
     /// Start agreement on `command`. Returns (index, term) when this node is the leader.
     pub fn start(&mut self, command: Vec<u8>) -> Option<(u64, u64)> {
-        if self.role != Role::Leader {
+        if self.role != Role::Leader || self.log.last_index() >= INDEX_MAX {
             return None;
         }
         let index = self.log.append(Entry {
@@ -294,11 +301,15 @@ impl Raft {
         }
     }
 
-    /// Handle a message from `from` at virtual time `now_ms`.
+    /// Handle a message from `from` at virtual time `now_ms`. A message that no peer could
+    /// have sent (see `Message::validate`) is ignored: it changes nothing.
     pub fn step(&mut self, now_ms: u64, from: NodeId, message: Message) {
         self.now_ms = self.now_ms.max(now_ms);
         if from >= self.peers {
             return; // Not a peer of ours; nothing to answer.
+        }
+        if message.validate(self.peers).is_err() {
+            return;
         }
         // All servers: a higher term makes us a follower (Figure 2).
         if message.term() > self.current_term {
@@ -419,7 +430,7 @@ impl Raft {
 
     fn random_below(&mut self, bound: u64) -> u64 {
         // Multiply-shift: uniform enough for timeouts, and no float or division.
-        ((self.rng.next_u32() as u64) * bound) >> 32
+        ((self.rng.next_u32() as u128 * bound as u128) >> 32) as u64
     }
 
     /// Hand committed entries to the service, in order.

@@ -9,7 +9,7 @@ impl Raft {
         for peer in self.others() {
             self.send_append_entries(peer);
         }
-        self.next_heartbeat_ms = self.now_ms + self.timing.heartbeat_ms;
+        self.next_heartbeat_ms = self.now_ms.saturating_add(self.timing.heartbeat_ms);
     }
 
     /// Send `peer` what it misses from nextIndex[peer] on (at most ENTRIES_PER_MESSAGE_MAX;
@@ -69,14 +69,16 @@ impl Raft {
             ..
         } = args;
         // Entries at or below our snapshot are committed, so they match: skip them.
+        // (`Message::validate` bounds prevLogIndex + entries by INDEX_MAX: no sum here wraps.)
         if prev_log_index < self.log.snapshot_index() {
-            let skip = (self.log.snapshot_index() - prev_log_index) as usize;
-            if skip > entries.len() {
+            let skip = self.log.snapshot_index() - prev_log_index;
+            if skip > entries.len() as u64 {
                 reply.success = true;
                 reply.match_index = prev_log_index + entries.len() as u64;
                 self.send(from, Message::AppendEntriesReply(reply));
                 return;
             }
+            let skip = skip as usize; // At most entries.len().
             prev_log_term = entries[skip - 1].term;
             entries.drain(..skip);
             prev_log_index = self.log.snapshot_index();
@@ -92,6 +94,15 @@ impl Raft {
             }
             Some(_) => {
                 let last_new = prev_log_index + entries.len() as u64;
+                if self
+                    .first_conflict(prev_log_index, &entries)
+                    .is_some_and(|index| index <= self.commit_index)
+                {
+                    // No leader of this term sends this: by Leader Completeness its log
+                    // holds every committed entry. Crafted, or from a broken peer: refuse it
+                    // whole, unanswered, rather than delete committed entries.
+                    return;
+                }
                 self.append_new_entries(prev_log_index, entries);
                 reply.success = true;
                 reply.match_index = last_new;
@@ -103,8 +114,19 @@ impl Raft {
         self.send(from, Message::AppendEntriesReply(reply));
     }
 
+    /// The first index at which `entries` (following `prev_log_index`) and the log hold
+    /// different terms, if any.
+    fn first_conflict(&self, prev_log_index: u64, entries: &[Entry]) -> Option<u64> {
+        entries
+            .iter()
+            .zip(prev_log_index + 1..)
+            .map_while(|(entry, index)| Some((index, self.log.term_at(index)? != entry.term)))
+            .find_map(|(index, conflict)| conflict.then_some(index))
+    }
+
     /// Figure 2, steps 3 and 4: delete a conflicting suffix, append what is new. An entry
     /// that is already there is kept, so a stale, reordered AppendEntries cannot truncate.
+    /// Precondition: no conflict at or below commitIndex (see `first_conflict`).
     fn append_new_entries(&mut self, prev_log_index: u64, entries: Vec<Entry>) {
         let mut index = prev_log_index;
         for entry in entries {
@@ -156,7 +178,10 @@ impl Raft {
                 .map_or(reply.conflict_index, |i| i + 1),
             None => reply.conflict_index,
         };
-        let next = next.clamp(self.match_index[from] + 1, self.log.last_index() + 1);
+        // A clamp, written so that it cannot panic even if the bounds crossed.
+        let next = next
+            .max(self.match_index[from] + 1)
+            .min(self.log.last_index() + 1);
         if next < self.next_index[from] {
             self.next_index[from] = next;
             self.send_append_entries(from);
