@@ -1,10 +1,11 @@
 //! Crafted and mutated storage images, with valid checksums, through `image::decode` and
-//! `Engine::restore` (natively; `web.rs` does the same through the `Cluster` handle in a
-//! browser). Whatever the bytes, decoding and restoring return Ok or Err and never panic, and
-//! an image that decodes restores a cluster that runs.
+//! `Engine::restore`, natively (`web.rs` restores the crafted image through the `Cluster`
+//! handle in a browser). Whatever the bytes, decoding and restoring return Ok or Err and never
+//! panic, and an image that decodes restores a cluster that runs.
 //!
 //! Seeded as the rest of the suite: a fresh seed per run, `RAFTLAB_SEED=n` pins it; a failure
 //! prints the seed and the command that replays it.
+#![cfg(not(target_arch = "wasm32"))]
 
 use raftlab::core::{Entry, Log, PersistentState};
 use raftlab::sim::rng::Rng;

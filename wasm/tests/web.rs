@@ -758,6 +758,53 @@ fn damaged_images_say_what_is_wrong() {
     assert!(restore(&good).is_ok());
 }
 
+#[wasm_bindgen_test]
+fn a_crafted_image_with_a_snapshot_index_near_u64_max_throws_an_error_not_a_trap() {
+    use raftlab::core::{Entry, Log, PersistentState, INDEX_MAX};
+    use raftlab::sim::service::StateMachine;
+    let mut c = cluster(12.0);
+    elect(&mut c);
+    let good = c.save_image();
+    let decoded = image::decode(&good).unwrap();
+    // Valid checksums, and S2's snapshot covers the index its log claims: only the raft
+    // state's index range is wrong. Before the core validated restored state, the first
+    // wrapped lastIncludedIndex + log length, the second panicked in the safety checker.
+    for (snapshot_index, entries) in [(u64::MAX - 1, 3), (u64::MAX, 1)] {
+        let mut bad = decoded.clone();
+        let state = PersistentState {
+            current_term: 9,
+            voted_for: None,
+            log: Log::new(
+                snapshot_index,
+                9,
+                vec![
+                    Entry {
+                        term: 9,
+                        command: b"x".to_vec()
+                    };
+                    entries
+                ],
+            ),
+        };
+        bad.persisters[1].raftstate = state.encode();
+        bad.persisters[1].snapshot = StateMachine {
+            last_applied: snapshot_index,
+            count: 1,
+            digest: 1,
+        }
+        .encode();
+        assert_eq!(
+            thrown(Cluster::restore(JsValue::from_str(&image::encode(&bad)))),
+            format!(
+                "stored cluster image is inconsistent: S2's raft state is invalid: its log index is out of range: lastIncludedIndex {snapshot_index} + {entries} entries passes index {INDEX_MAX}"
+            )
+        );
+    }
+    // The module did not trap: the handle still restores and runs the good image.
+    let mut r = Cluster::restore(JsValue::from_str(&good)).unwrap();
+    r.advance(num(1_000.0)).unwrap();
+}
+
 // ----- determinism -----
 
 #[wasm_bindgen_test]
