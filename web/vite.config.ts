@@ -1,8 +1,11 @@
-// Vite config for the raftlab page. Run from the repository root:
-//   npx vite build --config web/vite.config.ts      (writes web/dist)
+// Vite config for raftlab's static bundle. Run from the repository root:
+//   npx vite build --config web/vite.config.ts      (writes dist/: index.html, embed.html,
+//                                                    assets/raftlab.js, .css and .wasm)
 //   npx vite --config web/vite.config.ts            (dev server on http://localhost:5173)
-// The wasm module is web/pkg/raftlab_wasm.js (wasm-bindgen --target web); its glue loads
-// raftlab_wasm_bg.wasm through `new URL(..., import.meta.url)`, which Vite emits as an asset.
+// Every URL in dist/ is relative (base "./"), so the folder works from any static host or
+// subfolder, offline. Both pages load the same one ES module; the wasm is fetched relative to
+// it (`new URL(..., import.meta.url)` in wasm-bindgen's glue), the element's CSS is inside it
+// (a constructed stylesheet), and the pages' own CSS is assets/raftlab.css.
 import { defineConfig } from "vite";
 
 const root = decodeURIComponent(new URL(".", import.meta.url).pathname);
@@ -13,11 +16,25 @@ export default defineConfig({
   publicDir: false,
   clearScreen: false,
   build: {
-    outDir: root + "dist",
+    outDir: root + "../dist",
     emptyOutDir: true,
     target: "es2022",
     assetsInlineLimit: 0,
     sourcemap: false,
+    modulePreload: false,
+    rollupOptions: {
+      input: { index: root + "index.html", embed: root + "embed.html" },
+      output: {
+        entryFileNames: "assets/raftlab-[name].js",
+        chunkFileNames: (info) => (info.name === "main" ? "assets/raftlab.js" : "assets/raftlab-[name].js"),
+        assetFileNames: (info) => {
+          const name = info.names?.[0] ?? info.name ?? "";
+          if (name.endsWith(".wasm")) return "assets/raftlab.wasm";
+          if (name.endsWith(".css")) return "assets/raftlab.css";
+          return "assets/[name][extname]";
+        },
+      },
+    },
   },
   server: { port: 5173, strictPort: true, host: "localhost" },
   preview: { port: 4173, strictPort: false, host: "localhost" },

@@ -9,7 +9,9 @@ import {
   fastest,
   frames,
   logEntries,
+  nodeAction,
   nodes,
+  openPanel,
   nowMs,
   openPage,
   pause,
@@ -43,16 +45,16 @@ describe("raftlab page: the cluster", () => {
       // The event log narrates it, newest first.
       const events = page.getByRole("list", { name: "Events, newest first" });
       await events.locator('li[data-kind="becameLeader"]').first().waitFor({ timeout: WAIT });
-      await page.getByRole("button", { name: `Crash S${first.id}`, exact: true }).click();
+      await nodeAction(page, "Crash", first.id);
       await page.waitForSelector(`svg [data-node-id="${first.id}"][data-alive="false"]`, { timeout: WAIT });
       const second = await waitForLeader(page, { aboveTerm: first.term });
       assert.notEqual(second.id, first.id);
       assert.ok(second.term > first.term);
       // Restart the old leader: it comes back as a follower of the new term.
-      await page.getByRole("button", { name: `Restart S${first.id}`, exact: true }).click();
+      await nodeAction(page, "Restart", first.id);
       await page.waitForFunction(
         ({ id, term }) => {
-          const e = document.querySelector(`svg [data-node-id="${id}"]`);
+          const [e] = window.__raft(`svg [data-node-id="${id}"]`);
           return e?.getAttribute("data-alive") === "true" && Number(e.getAttribute("data-term")) >= term;
         },
         second,
@@ -94,10 +96,8 @@ describe("raftlab page: the cluster", () => {
       // five cannot elect anyone.
       await pause(page);
       const others = (await nodes(page)).map((n) => n.id).filter((id) => id !== leader.id).slice(0, 2);
-      for (const id of [leader.id, ...others]) {
-        await page.getByRole("button", { name: `Crash S${id}`, exact: true }).click();
-      }
-      await page.waitForFunction(() => document.querySelectorAll('svg [data-alive="false"]').length === 3, null, { timeout: WAIT });
+      for (const id of [leader.id, ...others]) await nodeAction(page, "Crash", id);
+      await page.waitForFunction(() => window.__raft('svg [data-alive="false"]').length === 3, null, { timeout: WAIT });
       await play(page);
       await virtualTimePasses(page, 2000); // time for elections that cannot succeed
       await sendRequest(page, "nobody-home");
@@ -120,6 +120,7 @@ describe("raftlab page: the cluster", () => {
       const minority = [old.id, buddy];
       const majority = ids.filter((id) => !minority.includes(id));
       // A malformed partition is refused with a message, not thrown.
+      await openPanel(page, "Partition");
       await page.getByLabel("Partition groups").fill("1,2");
       await page.getByRole("button", { name: "Apply partition" }).click();
       await page.waitForSelector('raft-cluster p.status[data-kind="error"]', { timeout: WAIT });
@@ -133,10 +134,10 @@ describe("raftlab page: the cluster", () => {
       await sendRequest(page, "during-partition");
       await waitCommittedOn(page, "during-partition", 3);
       await page.getByRole("button", { name: "Heal" }).click();
-      await page.waitForFunction(() => document.querySelectorAll("svg .partition-group").length === 0, null, { timeout: WAIT });
+      await page.waitForFunction(() => window.__raft("svg .partition-group").length === 0, null, { timeout: WAIT });
       // The stale leader hears the higher term and steps down: one leader again.
       await page.waitForFunction(
-        () => document.querySelectorAll('svg [data-role="leader"][data-alive="true"]').length === 1,
+        () => window.__raft('svg [data-role="leader"][data-alive="true"]').length === 1,
         null,
         { timeout: WAIT },
       );
@@ -153,13 +154,13 @@ describe("raftlab page: the cluster", () => {
     try {
       await fastest(page);
       const leader = await waitForLeader(page);
-      await page.getByRole("button", { name: `Disconnect S${leader.id}`, exact: true }).click();
+      await nodeAction(page, "Disconnect", leader.id);
       await page.waitForSelector(`svg [data-node-id="${leader.id}"][data-connected="false"]`, { timeout: WAIT });
       await waitForLeader(page, { aboveTerm: leader.term });
-      await page.getByRole("button", { name: `Reconnect S${leader.id}`, exact: true }).click();
+      await nodeAction(page, "Reconnect", leader.id);
       await page.waitForSelector(`svg [data-node-id="${leader.id}"][data-connected="true"]`, { timeout: WAIT });
       await page.waitForFunction(
-        () => document.querySelectorAll('svg [data-role="leader"][data-alive="true"]').length === 1,
+        () => window.__raft('svg [data-role="leader"][data-alive="true"]').length === 1,
         null,
         { timeout: WAIT },
       );
@@ -183,12 +184,13 @@ describe("raftlab page: the cluster", () => {
 
       const follower = (await nodes(page)).find((n) => n.id !== leader.id && n.alive);
       const before = follower.term;
-      await page.locator("body").click({ position: { x: 5, y: 5 } });
+      // Keys go to the focused instance: click its ring's empty corner.
+      await page.locator("raft-cluster .ring-view").click({ position: { x: 5, y: 5 } });
       await page.keyboard.press(String(follower.id));
       await page.keyboard.press("t");
       await page.waitForFunction(
         ({ id, before }) => {
-          const e = document.querySelector(`svg [data-node-id="${id}"]`);
+          const [e] = window.__raft(`svg [data-node-id="${id}"]`);
           return Number(e.getAttribute("data-term")) > before && e.getAttribute("data-role") !== "follower";
         },
         { id: follower.id, before },
@@ -204,8 +206,12 @@ describe("raftlab page: the cluster", () => {
       await page.waitForSelector(`svg [data-node-id="${follower.id}"][data-connected="true"]`, { timeout: WAIT });
       await page.keyboard.press(" ");
       await page.getByRole("button", { name: "Pause", exact: true }).waitFor({ timeout: WAIT });
-      // The help line lists the shortcuts.
-      await page.getByText(/1–9 select a node/).waitFor({ timeout: WAIT });
+      // "?" shows the shortcuts (and the legend); Escape closes them.
+      await page.keyboard.press("?");
+      const help = page.getByRole("dialog", { name: "Keyboard and legend" });
+      await help.getByText("select a node", { exact: true }).waitFor({ timeout: WAIT });
+      await page.keyboard.press("Escape");
+      await help.waitFor({ state: "hidden", timeout: WAIT });
       assertNoErrors(errors);
     } finally {
       await context.close();
@@ -218,14 +224,16 @@ describe("raftlab page: the cluster", () => {
       await fastest(page);
       const leader = await waitForLeader(page);
       await pause(page);
-      await page.locator(`svg [data-node-id="${leader.id}"]`).click();
+      await nodeAction(page, "Details of", leader.id);
       const details = page.locator("raft-cluster .details");
       for (const name of ["currentTerm", "votedFor", "commitIndex", "lastApplied", "nextIndex[]", "matchIndex[]", "lastIncludedIndex", "lastIncludedTerm"]) {
         await details.getByRole("rowheader", { name, exact: true }).waitFor({ timeout: WAIT });
       }
       assert.match(await details.locator("h2").textContent(), new RegExp(`S${leader.id}.*leader`));
 
-      // Step until a message is in flight, then click it.
+      // Close the node's actions (Escape), step until a message is in flight, click it.
+      await page.keyboard.press("Escape");
+      await page.locator("raft-cluster .node-menu").waitFor({ state: "hidden", timeout: WAIT });
       const msg = page.locator("svg [data-message-id]").first();
       for (let i = 0; i < 200 && (await msg.count()) === 0; i++) {
         await page.getByRole("button", { name: /^Step/ }).click();

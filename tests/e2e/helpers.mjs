@@ -1,14 +1,35 @@
 // Helpers for the end-to-end tests: open the page in a fresh browser context, collect console
-// and page errors, drive the controls the way a person would, and wait (bounded) for states.
+// errors, page errors and Content-Security-Policy violations, drive the controls the way a
+// person would, and wait (bounded) for states.
+//
+// <raft-cluster> renders into an open shadow root. Playwright's CSS and role locators pierce
+// open shadow roots; code that runs in the page (waitForFunction) uses window.__raft(), which
+// the init script below defines: the elements matching a selector inside the shadow root of
+// the <raft-cluster> matched by `scope` (default: the first one).
 import assert from "node:assert/strict";
 
 /** Bound of every wait, in real ms: the page runs in real time. */
 export const WAIT = 20_000;
 export const STORAGE_KEY = "raftlab:/";
+export const SCOPE = "raft-cluster";
+
+function installQuery() {
+  window.__raft = (sel, scope = "raft-cluster") => {
+    const host = document.querySelector(scope);
+    const root = host?.shadowRoot;
+    return root ? [...root.querySelectorAll(sel)] : [];
+  };
+  // Content-Security-Policy violations, for the tests to read.
+  window.__cspViolations = [];
+  document.addEventListener("securitypolicyviolation", (e) => {
+    window.__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
+  });
+}
 
 /** A new context (empty localStorage) and page; `errors` collects console errors and page errors. */
-export async function openPage(browser, url, { initScript, viewport } = {}) {
-  const context = await browser.newContext({ viewport: viewport ?? { width: 1400, height: 1100 } });
+export async function openPage(browser, url, { initScript, viewport, waitFor = "[data-node-id]" } = {}) {
+  const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 720 } });
+  await context.addInitScript(installQuery);
   if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   const errors = [];
@@ -17,7 +38,7 @@ export async function openPage(browser, url, { initScript, viewport } = {}) {
   });
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
   await page.goto(url);
-  await page.waitForSelector("[data-node-id]", { timeout: WAIT });
+  if (waitFor) await page.waitForSelector(waitFor, { timeout: WAIT });
   return { context, page, errors };
 }
 
@@ -25,44 +46,65 @@ export function assertNoErrors(errors) {
   assert.deepEqual(errors, [], `the page logged errors:\n${errors.join("\n")}`);
 }
 
+/** The CSP violations the page saw so far. */
+export function cspViolations(page) {
+  return page.evaluate(() => window.__cspViolations ?? []);
+}
+
+function root(page, scope) {
+  return page.locator(scope ?? SCOPE);
+}
+
 /** Moves the speed slider to its fastest setting. */
-export async function fastest(page) {
-  const speed = page.getByLabel("Speed");
+export async function fastest(page, scope) {
+  const speed = root(page, scope).getByLabel("Speed");
   const max = await speed.getAttribute("max");
   await speed.fill(max);
 }
 
-export async function pause(page) {
-  const btn = page.getByRole("button", { name: "Pause", exact: true });
+export async function pause(page, scope) {
+  const r = root(page, scope);
+  const btn = r.getByRole("button", { name: "Pause", exact: true });
   if (await btn.count()) await btn.click();
-  await page.getByRole("button", { name: "Play", exact: true }).waitFor({ timeout: WAIT });
+  await r.getByRole("button", { name: "Play", exact: true }).waitFor({ timeout: WAIT });
 }
 
-export async function play(page) {
-  const btn = page.getByRole("button", { name: "Play", exact: true });
+export async function play(page, scope) {
+  const r = root(page, scope);
+  const btn = r.getByRole("button", { name: "Play", exact: true });
   if (await btn.count()) await btn.click();
-  await page.getByRole("button", { name: "Pause", exact: true }).waitFor({ timeout: WAIT });
+  await r.getByRole("button", { name: "Pause", exact: true }).waitFor({ timeout: WAIT });
 }
 
 /** The nodes as drawn on the ring: [{ id, role, term, alive, connected }]. */
-export function nodes(page) {
-  return page.$$eval("svg [data-node-id]", (els) =>
-    els.map((e) => ({
-      id: Number(e.getAttribute("data-node-id")),
-      role: e.getAttribute("data-role"),
-      term: Number(e.getAttribute("data-term")),
-      alive: e.getAttribute("data-alive") === "true",
-      connected: e.getAttribute("data-connected") === "true",
-    })),
-  );
+export function nodes(page, scope) {
+  return root(page, scope)
+    .locator("svg [data-node-id]")
+    .evaluateAll((els) =>
+      els.map((e) => ({
+        id: Number(e.getAttribute("data-node-id")),
+        role: e.getAttribute("data-role"),
+        term: Number(e.getAttribute("data-term")),
+        alive: e.getAttribute("data-alive") === "true",
+        connected: e.getAttribute("data-connected") === "true",
+      })),
+    );
+}
+
+/** Waits until fn(arg) is truthy in the page and returns its value; `arg.scope` is the
+ * <raft-cluster> to look into with window.__raft(selector, arg.scope). */
+export async function waitInside(page, fn, arg) {
+  const handle = await page.waitForFunction(fn, arg, { timeout: WAIT });
+  return handle.jsonValue();
 }
 
 /** Waits for a live leader (optionally in a term above `aboveTerm`, among `among` ids). */
-export async function waitForLeader(page, { aboveTerm = -1, among = null } = {}) {
-  const handle = await page.waitForFunction(
-    ({ aboveTerm, among }) => {
+export async function waitForLeader(page, { aboveTerm = -1, among = null, scope = SCOPE } = {}) {
+  return waitInside(
+    page,
+    ({ aboveTerm, among, scope }) => {
       let best = null;
-      for (const e of document.querySelectorAll('svg [data-node-id][data-role="leader"][data-alive="true"]')) {
+      for (const e of window.__raft('svg [data-node-id][data-role="leader"][data-alive="true"]', scope)) {
         const id = Number(e.getAttribute("data-node-id"));
         const term = Number(e.getAttribute("data-term"));
         if (term <= aboveTerm || (among && !among.includes(id))) continue;
@@ -70,32 +112,33 @@ export async function waitForLeader(page, { aboveTerm = -1, among = null } = {})
       }
       return best;
     },
-    { aboveTerm, among },
-    { timeout: WAIT },
+    { aboveTerm, among, scope },
   );
-  return handle.jsonValue();
 }
 
 /** Log entries shown for node `id`: [{ index, term, command, committed }]. */
-export function logEntries(page, id) {
-  return page.$$eval(`[data-log-node="${id}"] .entry`, (els) =>
-    els
-      .map((e) => ({
-        index: Number(e.getAttribute("data-index")),
-        term: Number(e.getAttribute("data-term")),
-        command: e.querySelector(".e-cmd")?.textContent ?? "",
-        committed: e.getAttribute("data-committed") === "true",
-      }))
-      .sort((a, b) => a.index - b.index),
-  );
+export function logEntries(page, id, scope) {
+  return root(page, scope)
+    .locator(`[data-log-node="${id}"] .entry`)
+    .evaluateAll((els) =>
+      els
+        .map((e) => ({
+          index: Number(e.getAttribute("data-index")),
+          term: Number(e.getAttribute("data-term")),
+          command: e.querySelector(".e-cmd")?.textContent ?? "",
+          committed: e.getAttribute("data-committed") === "true",
+        }))
+        .sort((a, b) => a.index - b.index),
+    );
 }
 
 /** Waits until `command` is shown committed in at least `count` nodes' logs. */
-export async function waitCommittedOn(page, command, count) {
-  await page.waitForFunction(
-    ({ command, count }) => {
+export async function waitCommittedOn(page, command, count, scope = SCOPE) {
+  await waitInside(
+    page,
+    ({ command, count, scope }) => {
       let n = 0;
-      for (const row of document.querySelectorAll("[data-log-node]")) {
+      for (const row of window.__raft("[data-log-node]", scope)) {
         for (const e of row.querySelectorAll('.entry[data-committed="true"]')) {
           if (e.querySelector(".e-cmd")?.textContent === command) {
             n++;
@@ -105,26 +148,45 @@ export async function waitCommittedOn(page, command, count) {
       }
       return n >= count;
     },
-    { command, count },
-    { timeout: WAIT },
+    { command, count, scope },
   );
 }
 
 /** Sends a client request through the form; returns the result text. */
-export async function sendRequest(page, command) {
-  await page.getByLabel("Command").fill(command);
-  await page.getByRole("button", { name: "Send request" }).click();
-  return page.locator("raft-cluster .result").textContent();
+export async function sendRequest(page, command, scope) {
+  const r = root(page, scope);
+  await r.getByLabel("Command").fill(command);
+  await r.getByRole("button", { name: "Send request", exact: true }).click();
+  return r.locator(".result").textContent();
+}
+
+/** Opens a toolbar panel ("Network", "Partition", "New cluster") unless it is open. */
+export async function openPanel(page, name, scope) {
+  const btn = root(page, scope).getByRole("button", { name: new RegExp(`^${name}`) }).and(root(page, scope).locator("button.disclose"));
+  if ((await btn.getAttribute("aria-expanded")) !== "true") await btn.click();
+}
+
+/** Runs a node action ("Crash", "Restart", "Disconnect", "Reconnect", "Time out", "Details
+ * of", "Send request to") from the node's own menu: opens it from the keyboard (focus the
+ * node, Enter) unless the button is already shown, then clicks the button. */
+export async function nodeAction(page, action, id, scope) {
+  const r = root(page, scope);
+  const btn = r.getByRole("button", { name: `${action} S${id}`, exact: true });
+  if (!(await btn.isVisible())) {
+    await r.locator(`svg [data-node-id="${id}"]`).focus();
+    await page.keyboard.press("Enter");
+  }
+  await btn.click();
 }
 
 /** The status line (the outcome of the last action, or an error). */
-export function statusLine(page) {
-  return page.locator("raft-cluster p.status");
+export function statusLine(page, scope) {
+  return root(page, scope).locator("p.status");
 }
 
 /** Virtual time of the cluster (ms). */
-export function nowMs(page) {
-  return page.evaluate(() => document.querySelector("raft-cluster").cluster.nowMs);
+export function nowMs(page, scope = SCOPE) {
+  return page.evaluate((scope) => document.querySelector(scope).cluster.nowMs, scope);
 }
 
 /** Let `count` animation frames of the page pass (the page's clock runs once per frame). */
@@ -140,11 +202,11 @@ export function frames(page, count) {
 }
 
 /** Wait until the cluster's virtual time has advanced `ms` past where it is now. */
-export async function virtualTimePasses(page, ms) {
-  const t0 = await nowMs(page);
+export async function virtualTimePasses(page, ms, scope = SCOPE) {
+  const t0 = await nowMs(page, scope);
   await page.waitForFunction(
-    (until) => document.querySelector("raft-cluster").cluster.nowMs >= until,
-    t0 + ms,
+    ({ until, scope }) => document.querySelector(scope).cluster.nowMs >= until,
+    { until: t0 + ms, scope },
     { timeout: WAIT },
   );
 }

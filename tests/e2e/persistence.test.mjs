@@ -13,6 +13,7 @@ import {
   logEntries,
   nodes,
   openPage,
+  openPanel,
   pause,
   sendRequest,
   statusLine,
@@ -110,8 +111,12 @@ describe("raftlab page: persistence and start-up", () => {
       await frames(page, 20);
       assert.equal(await stored(page), "this is not a raftlab image");
 
-      // Reset clears it and saves the new cluster.
+      // Reset asks before it discards the stored data, then clears it and saves the new cluster.
+      await openPanel(page, "New cluster");
       await page.getByRole("button", { name: "Reset", exact: true }).click();
+      await page.getByRole("alertdialog", { name: "Discard the stored cluster?" }).waitFor({ timeout: WAIT });
+      assert.equal(await stored(page), "this is not a raftlab image", "nothing is discarded before the answer");
+      await page.getByRole("button", { name: "Discard and reset", exact: true }).click();
       await page.getByText(/Running in memory only/).waitFor({ state: "hidden", timeout: WAIT });
       await page.waitForFunction((key) => {
         const v = localStorage.getItem(key);
@@ -185,7 +190,9 @@ describe("raftlab page: persistence and start-up", () => {
     try {
       assert.equal(await page.locator("svg [data-node-id]").count(), 7);
       await page.getByText("seed 42", { exact: true }).waitFor({ timeout: WAIT });
-      assert.equal(await page.evaluate(() => location.search), "", "a reload restores rather than starting over");
+      // The address keeps ?nodes=&seed=: copied, it reproduces the cluster; reloaded, it
+      // restores the stored one (which matches).
+      assert.equal(await page.evaluate(() => location.search), "?nodes=7&seed=42");
       await fastest(page);
       await waitForLeader(page);
 

@@ -1,11 +1,16 @@
-// A tiny static file server for web/dist, for the end-to-end tests and scripts/measure.mjs.
-// No extra process: start() listens on a free loopback port inside the test's own process.
+// A tiny static file server for dist/ (`npm run build`), for the end-to-end tests and
+// scripts/measure.mjs. No extra process: start() listens on a free loopback port inside the
+// test's own process. Every response carries the strict Content-Security-Policy a course
+// site may send (CSP below), so the tests prove the bundle runs under it.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const DIST = resolve(fileURLToPath(new URL("../../web/dist/", import.meta.url)));
+export const DIST = resolve(fileURLToPath(new URL("../../dist/", import.meta.url)));
+
+/** The policy the pages must run under with no violation. */
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -21,12 +26,13 @@ const TYPES = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-/** Serves `root` (default web/dist) on 127.0.0.1 at a free port. Returns { url, close }. */
-export async function start(root = DIST) {
+/** Serves `root` (default dist/) on 127.0.0.1 at a free port, with the CSP header (unless
+ * `csp` is null). Returns { url, close }. */
+export async function start(root = DIST, { csp = CSP } = {}) {
   try {
     await stat(join(root, "index.html"));
   } catch {
-    throw new Error(`${root}/index.html is missing: build the page first (npx vite build --config web/vite.config.ts)`);
+    throw new Error(`${root}/index.html is missing: build the page first (npm run build)`);
   }
   const server = createServer(async (req, res) => {
     try {
@@ -42,6 +48,7 @@ export async function start(root = DIST) {
       res.writeHead(200, {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-store",
+        ...(csp ? { "content-security-policy": csp } : {}),
       });
       res.end(req.method === "HEAD" ? undefined : body);
     } catch {

@@ -10,7 +10,9 @@ use crate::image::{Image, StoredNetwork, StoredOptions, StoredPersister};
 use crate::view::{self, ClusterEvent, ClusterState, EventKindName, RequestResult};
 use raftlab::core::{NodeEvent, NodeId, Persister, Role};
 use raftlab::sim::rng::mix;
-use raftlab::sim::{describe_node_event, EventKind, NetConfig, SimConfig, SimEvent, Simulation};
+use raftlab::sim::{
+    describe_node_event, DropReason, EventKind, NetConfig, SimConfig, SimEvent, Simulation,
+};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
@@ -242,6 +244,21 @@ pub fn whole(what: &str, x: f64, lo: u64, hi: u64) -> Result<u64, String> {
     Ok(x as u64)
 }
 
+/// Why a message was dropped, naming the node concerned. A reply is dropped as
+/// `SenderGone` when the node that sent the request (the reply's receiver, `to`) crashed
+/// or restarted meanwhile; a request as `ReceiverGone` when its receiver did.
+fn drop_reason(reason: DropReason, to: NodeId) -> String {
+    let to = to + 1;
+    match reason {
+        DropReason::SenderGone => {
+            format!("S{to}, which sent the request, crashed or restarted before the reply arrived")
+        }
+        DropReason::ReceiverGone => format!("S{to} was cut off, crashed or restarted"),
+        DropReason::Unreachable => format!("S{to} was unreachable when it was sent"),
+        other => other.describe().into(),
+    }
+}
+
 pub struct Engine {
     sim: Simulation,
     options: Options,
@@ -250,6 +267,8 @@ pub struct Engine {
     /// Per node: the term it became leader in, while it has not stepped down, crashed or
     /// restarted since (from the event stream, so it is right at the time of each event).
     leading: Vec<Option<u64>>,
+    /// Per node: the role it had when it crashed, while it stays crashed (its view shows it).
+    crashed_role: Vec<Option<Role>>,
     /// Term of each message in flight (from its Sent event), to narrate drops.
     message_terms: BTreeMap<u64, u64>,
     /// Fraction of a virtual ms that `advance` has not run yet.
@@ -309,6 +328,7 @@ impl Engine {
     fn around(sim: Simulation, options: Options) -> Engine {
         let mut engine = Engine {
             leading: vec![None; sim.len()],
+            crashed_role: vec![None; sim.len()],
             sim,
             options,
             events: VecDeque::new(),
@@ -433,9 +453,18 @@ impl Engine {
         Ok(id as usize - 1)
     }
 
+    /// The role node `i` had when it crashed (None while it runs, or when unknown).
+    pub fn crashed_role(&self, i: usize) -> Option<Role> {
+        self.crashed_role.get(i).copied().flatten()
+    }
+
     pub fn crash(&mut self, id: f64) -> Result<(), Refusal> {
         let node = self.node_index(id)?;
+        let role = self.sim.raft(node).map(|r| r.role());
         let result = self.sim.crash(node).map_err(refused);
+        if result.is_ok() {
+            self.crashed_role[node] = role;
+        }
         self.pump();
         result
     }
@@ -443,6 +472,9 @@ impl Engine {
     pub fn restart(&mut self, id: f64) -> Result<(), Refusal> {
         let node = self.node_index(id)?;
         let result = self.sim.restart(node).map_err(refused);
+        if result.is_ok() {
+            self.crashed_role[node] = None;
+        }
         self.pump();
         result
     }
@@ -730,7 +762,7 @@ impl Engine {
                     kind.name(),
                     from + 1,
                     to + 1,
-                    reason.describe()
+                    drop_reason(reason, to)
                 );
                 self.push(
                     t,
@@ -971,7 +1003,10 @@ mod tests {
         e.crash(leader as f64 + 1.0).unwrap();
         let after = &e.state().nodes[leader];
         assert!(!after.alive);
-        assert_eq!(after.role, "follower");
+        assert_eq!(
+            after.role, "leader",
+            "a crashed leader's view says what it was"
+        );
         assert_eq!(
             (after.term, after.voted_for),
             (before.term, before.voted_for)

@@ -262,7 +262,11 @@ fn node_view(engine: &Engine, i: usize) -> NodeView {
             let snapshot_index = state.log.snapshot_index();
             NodeView {
                 id,
-                role: Role::Follower.name().into(),
+                role: engine
+                    .crashed_role(i)
+                    .unwrap_or(Role::Follower)
+                    .name()
+                    .into(),
                 term: state.current_term,
                 voted_for: state.voted_for.map(|v| v as u32 + 1),
                 alive: false,

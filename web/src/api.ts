@@ -45,6 +45,7 @@ export interface ElectionTimerView {
 
 export interface NodeView {
   id: number;
+  /** For a crashed node: the role it had when it crashed. */
   role: Role;
   term: number;
   /** Node id (1..n) or null. */
@@ -178,3 +179,43 @@ export interface ClusterApi {
 // Static: `Cluster.restore(image: string): Cluster` rebuilds a cluster from saveImage()'s
 // output, every node restarting from its persisted state; throws on corrupt, truncated,
 // foreign or other-version data, saying which.
+
+// ---- <raft-cluster> ------------------------------------------------------------------------
+
+/** The DOM events of a <raft-cluster> element (dispatched on the element; they bubble).
+ * Node ids are 1..n; times are the cluster's virtual milliseconds. */
+export interface RaftClusterEventMap {
+  /** A node became leader (Figure 2: it won a majority of votes in `term`). */
+  "leader-elected": CustomEvent<{ node: number; term: number; timeMs: number }>;
+  /** A leader advanced commitIndex to `index`. */
+  committed: CustomEvent<{ node: number | null; index: number; term: number | null; timeMs: number }>;
+  crashed: CustomEvent<{ node: number; timeMs: number }>;
+  restarted: CustomEvent<{ node: number; timeMs: number }>;
+  partitioned: CustomEvent<{ text: string; timeMs: number }>;
+  healed: CustomEvent<{ timeMs: number }>;
+  /** The safety checker saw a Raft safety property broken; the element pauses. */
+  violation: CustomEvent<{ message: string; timeMs: number }>;
+  /** Every event of the cluster, as the event log shows it. */
+  "raft-event": CustomEvent<ClusterEvent>;
+  /** A cluster is shown: at start (new or restored), after Reset, or when one is assigned. */
+  "cluster-ready": CustomEvent<{ nodes: number; seed: string; restored: boolean }>;
+}
+
+/** The <raft-cluster> element as a course page sees it. Attributes: nodes, seed, speed,
+ * autoplay, controls ("full" | "compact" | "none"), storage-key, persist ("none"), height,
+ * url-params (opt in to reading and writing ?nodes=&seed= in the page's address). */
+export interface RaftClusterElementApi extends HTMLElement {
+  /** The Cluster handle shown and driven by this element (null until the wasm module has
+   * loaded; listen for "cluster-ready"). Assigning one shows it instead. */
+  cluster: ClusterApi | null;
+  /** True while virtual time runs. */
+  readonly playing: boolean;
+  play(): void;
+  pause(): void;
+  addEventListener<K extends keyof RaftClusterEventMap>(
+    type: K,
+    listener: (this: RaftClusterElementApi, ev: RaftClusterEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+}

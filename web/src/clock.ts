@@ -52,6 +52,12 @@ export class Clock {
     this.playing = !this.playing;
   }
 
+  /** The loop stopped (paused, hidden, out of view): the next frame starts afresh instead of
+   * catching up the real time in between. */
+  rest(): void {
+    this.lastReal = null;
+  }
+
   /** Forget the fractional ms (a new cluster starts at its own nowMs). */
   reset(): void {
     this.residualMs = 0;

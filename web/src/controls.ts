@@ -1,13 +1,14 @@
 // The controls: play/pause, step, speed; the client request; the network (drop rate, delay,
-// long reordering); partitions; a new cluster (Reset with node count and seed); the per-node
-// actions (Crash / Restart, Disconnect / Reconnect, Time out); and the keyboard shortcuts.
+// long reordering); partitions; a new cluster (Reset with node count and seed, which asks
+// before it discards a stored cluster); the per-node actions (opened from the node itself,
+// see node-menu.ts) and the keyboard shortcuts of this instance.
 // Every control is a real form element with a visible label or an aria-label. Whatever the
 // Cluster throws goes to the status line through host.act().
-import type { ClusterApi, ClusterState, NetworkOptions, NodeView } from "./api";
+import type { ClusterApi, ClusterState, NetworkOptions } from "./api";
+import type { ControlsMode } from "./attributes";
 import { Clock, SPEEDS, STEP_MS, fmtSpeed } from "./clock";
-import { h, nodeName, s, setAttr, setText } from "./dom";
+import { h, nodeName, s, setAttr, setText, uid } from "./dom";
 import { MAX_NODES, MIN_NODES, parseSeed } from "./params";
-import type { NodeActionsFactory } from "./render-log";
 
 export interface ControlsHost {
   readonly clock: Clock;
@@ -16,15 +17,36 @@ export interface ControlsHost {
   act(what: string, fn: (c: ClusterApi) => string | void): boolean;
   /** Starts a new cluster (and clears the stored one). */
   reset(options: { nodes: number; seed?: string }): void;
+  /** A description of the stored cluster Reset would discard, or null when none is stored. */
+  storedCluster(): string | null;
   selectedNode(): number | null;
   select(id: number | null): void;
+  /** Opens the actions of node `id` next to it (keyboard: focus goes into the menu). */
+  openNodeMenu(id: number, focus: boolean): void;
+  toggleHelp(): void;
+  toggleTable(): void;
+  closePopups(): boolean;
   nodeCount(): number;
+  /** Something changed that the next frame must show (the loop may be idle). */
+  invalidate(): void;
   /** Reports a problem found before reaching the cluster (bad input). */
   error(message: string): void;
 }
 
-export const HELP_TEXT =
-  "Keys: 1–9 select a node · c crash · r restart · d disconnect / reconnect · t time out · space play / pause · s step · Esc clear selection";
+export const SHORTCUTS: readonly [string, string][] = [
+  ["Space", "play / pause (everywhere in the cluster, also right after clicking a button)"],
+  ["s", "step: pause and advance 10 virtual ms"],
+  ["1–9", "select a node"],
+  ["Enter", "open the selected node's actions"],
+  ["c", "crash the selected node"],
+  ["r", "restart the selected node"],
+  ["d", "disconnect / reconnect the selected node"],
+  ["t", "time out the selected node (it starts an election)"],
+  ["?", "this help"],
+  ["Esc", "close a menu or panel; clear the selection"],
+];
+
+export const HELP_TEXT = "Keys: 1–9 select a node · c crash · r restart · d disconnect / reconnect · t time out · space play / pause · s step · ? help · Esc close";
 
 /** Parses "1,2 | 3,4,5" (names like S1 allowed) into groups of node ids. */
 export function parsePartition(text: string): number[][] {
@@ -43,10 +65,16 @@ export function parsePartition(text: string): number[][] {
 
 /** Keys typed here are text, not shortcuts. (A slider or a checkbox takes no letters or
  * digits, so shortcuts still work right after using one.) */
-function isTextEntry(el: Element): boolean {
+export function isTextEntry(el: Element): boolean {
   if (el.closest("textarea, select, [contenteditable]")) return true;
   if (!(el instanceof HTMLInputElement)) return false;
   return !["range", "checkbox", "radio", "button", "submit", "reset", "color", "file"].includes(el.type);
+}
+
+/** Space on these would toggle or change them; it stays theirs. */
+function ownsSpace(el: Element): boolean {
+  if (isTextEntry(el)) return true;
+  return el instanceof HTMLInputElement && (el.type === "checkbox" || el.type === "radio");
 }
 
 function labelled(text: string, control: HTMLElement, extra?: HTMLElement): HTMLLabelElement {
@@ -57,20 +85,25 @@ function button(text: string, attrs: Record<string, string> = {}): HTMLButtonEle
   return h("button", { type: "button", ...attrs }, text);
 }
 
+/** A disclosure in the toolbar: a button that opens a panel below it. */
+function disclosure(title: string, ...content: HTMLElement[]): { el: HTMLElement; btn: HTMLButtonElement; pop: HTMLElement } {
+  const id = uid("pop");
+  const btn = h("button", { type: "button", class: "disclose", "aria-expanded": "false", "aria-controls": id }, title, h("span", { class: "caret", "aria-hidden": "true" }, " ▾"));
+  const pop = h("div", { class: "pop", id, role: "group", "aria-label": title, hidden: true }, ...content);
+  return { el: h("div", { class: "disclosure" }, btn, pop), btn, pop };
+}
+
 export class Controls {
   readonly toolbar: HTMLElement;
-  readonly panels: HTMLElement;
-  readonly help: HTMLElement;
-  readonly nodeActions: NodeActionsFactory;
-
   private readonly playBtn: HTMLButtonElement;
   private readonly playLabel: HTMLElement;
   private readonly playIcon: HTMLElement;
   private readonly speed: HTMLInputElement;
   private readonly speedOut: HTMLOutputElement;
-  private readonly seedOut: HTMLElement;
+  /** "seed N", shown in the ring's corner. */
+  readonly seedOut: HTMLElement;
   private readonly cmd: HTMLInputElement;
-  private readonly cmdOut: HTMLOutputElement;
+  readonly cmdOut: HTMLOutputElement;
   private readonly drop: HTMLInputElement;
   private readonly dropOut: HTMLOutputElement;
   private readonly delay: HTMLInputElement;
@@ -80,7 +113,12 @@ export class Controls {
   private readonly partOut: HTMLElement;
   private readonly nodesSel: HTMLSelectElement;
   private readonly seedIn: HTMLInputElement;
+  private readonly confirmBox: HTMLElement;
+  private readonly confirmText: HTMLElement;
+  private readonly pops: { btn: HTMLButtonElement; pop: HTMLElement }[] = [];
+  private readonly fullOnly: HTMLElement[] = [];
   private commandCounter = 1;
+  private pendingReset: { nodes: number; seed?: string } | null = null;
 
   constructor(private readonly host: ControlsHost) {
     // Time
@@ -90,47 +128,35 @@ export class Controls {
     this.playBtn.addEventListener("click", () => this.togglePlay());
     const stepBtn = button(`Step +${STEP_MS} ms`, { "aria-keyshortcuts": "S", title: "Pause and advance virtual time a little" });
     stepBtn.addEventListener("click", () => this.step());
+    const speedId = uid("speed");
     this.speed = h("input", {
       type: "range",
-      id: "speed",
+      id: speedId,
       min: 0,
       max: SPEEDS.length - 1,
       step: 1,
       value: host.clock.speedIndex(),
       "aria-valuetext": fmtSpeed(host.clock.speed),
     });
-    this.speedOut = h("output", { for: "speed", class: "speed-out" });
+    this.speedOut = h("output", { for: speedId, class: "speed-out" });
     this.speed.addEventListener("input", () => {
       host.clock.speed = SPEEDS[Number(this.speed.value)] ?? host.clock.speed;
       this.syncSpeed();
+      host.invalidate();
     });
-    this.seedOut = h("span", { class: "seed muted" });
-    this.toolbar = h(
-      "div",
-      { class: "toolbar", role: "toolbar", "aria-label": "Time" },
-      this.playBtn,
-      stepBtn,
-      h("label", { class: "field speed", for: "speed" }, h("span", { class: "field-name" }, "Speed"), this.speed, this.speedOut),
-      this.seedOut,
-    );
+    this.seedOut = h("span", { class: "seed" });
 
     // Client request
-    this.cmd = h("input", { type: "text", value: "x=1", autocomplete: "off", spellcheck: "false", size: 10, maxlength: 1000 });
+    this.cmd = h("input", { type: "text", value: "x=1", autocomplete: "off", spellcheck: "false", size: 6, maxlength: 1000 });
     const sendBtn = button("Send request", { class: "primary" });
-    this.cmdOut = h("output", { class: "result", "aria-live": "polite" });
-    const sendForm = h("form", { class: "row" }, labelled("Command", this.cmd), sendBtn);
     sendBtn.type = "submit";
+    // The request's outcome: shown in the status line; here for the form (and tests) too.
+    this.cmdOut = h("output", { class: "result visually-hidden" });
+    const sendForm = h("form", { class: "row send" }, labelled("Command", this.cmd), sendBtn, this.cmdOut);
     sendForm.addEventListener("submit", (ev) => {
       ev.preventDefault();
-      this.sendRequest();
+      this.sendRequest(null);
     });
-    const clientPanel = h(
-      "section",
-      { class: "panel", "aria-labelledby": "client-title" },
-      h("h2", { id: "client-title" }, "Client"),
-      sendForm,
-      this.cmdOut,
-    );
 
     // Network
     this.drop = h("input", { type: "range", min: 0, max: 0.5, step: 0.01, value: 0 });
@@ -151,67 +177,113 @@ export class Controls {
     });
     this.reorder = h("input", { type: "checkbox" });
     this.reorder.addEventListener("change", () => this.setNetwork({ longReordering: this.reorder.checked }));
-    const netPanel = h(
-      "section",
-      { class: "panel", "aria-labelledby": "net-title" },
-      h("h2", { id: "net-title" }, "Network"),
+    const net = disclosure(
+      "Network",
       labelled("Drop rate", this.drop, this.dropOut),
       labelled("Max delay", this.delay, this.delayOut),
-      h(
-        "label",
-        { class: "field inline", title: "6.5840's long reordering: 2/3 of replies are delayed a further 200..2199 ms" },
-        this.reorder,
-        " Long reordering",
-      ),
+      h("label", { class: "field inline", title: "6.5840's long reordering: 2/3 of replies are delayed a further 200..2199 ms" }, this.reorder, " Long reordering"),
     );
 
     // Partition
     this.part = h("input", { type: "text", placeholder: "1,2 | 3,4,5", autocomplete: "off", spellcheck: "false", size: 12 });
     const applyBtn = button("Apply partition");
-    const healBtn = button("Heal");
-    this.partOut = h("p", { class: "muted small" });
-    const partForm = h("form", { class: "row" }, labelled("Partition groups", this.part), applyBtn, healBtn);
     applyBtn.type = "submit";
+    const healBtn = button("Heal");
+    this.partOut = h("p", { class: "part-now" });
+    const partForm = h("form", { class: "row" }, labelled("Partition groups", this.part), applyBtn, healBtn);
     partForm.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.applyPartition();
     });
     healBtn.addEventListener("click", () => this.host.act("Heal", (c) => (c.heal(), "Network healed: every node can reach every other.")));
-    const partPanel = h(
-      "section",
-      { class: "panel", "aria-labelledby": "part-title" },
-      h("h2", { id: "part-title" }, "Partition"),
-      partForm,
-      this.partOut,
-    );
+    const part = disclosure("Partition", partForm, this.partOut);
 
     // New cluster
     this.nodesSel = h("select", {});
     for (let n = MIN_NODES; n <= MAX_NODES; n++) this.nodesSel.append(h("option", { value: n }, String(n)));
     this.nodesSel.value = "5";
     this.seedIn = h("input", { type: "text", inputmode: "numeric", placeholder: "random", autocomplete: "off", size: 10 });
-    const resetBtn = button("Reset", { class: "danger", title: "Start a new cluster and clear the stored one" });
+    const resetBtn = button("Reset", { class: "danger", title: "Start a new cluster (asks before it discards a stored one)" });
     resetBtn.addEventListener("click", () => this.reset());
-    const resetPanel = h(
-      "section",
-      { class: "panel", "aria-labelledby": "reset-title" },
-      h("h2", { id: "reset-title" }, "New cluster"),
+    this.confirmText = h("p", { class: "confirm-text" });
+    const yes = button("Discard and reset", { class: "danger" });
+    const no = button("Cancel");
+    yes.addEventListener("click", () => {
+      const r = this.pendingReset;
+      this.hideConfirm();
+      if (r) this.host.reset(r);
+    });
+    no.addEventListener("click", () => {
+      this.hideConfirm();
+      this.host.act("", () => "Reset cancelled: the stored cluster is kept.");
+    });
+    this.confirmBox = h("div", { class: "confirm", role: "alertdialog", "aria-label": "Discard the stored cluster?", hidden: true }, this.confirmText, h("div", { class: "row" }, yes, no));
+    const fresh = disclosure(
+      "New cluster",
       h("div", { class: "row" }, labelled("Nodes", this.nodesSel), labelled("Seed", this.seedIn), resetBtn),
-      h("p", { class: "muted small" }, "Reset starts a new cluster and clears the stored one."),
+      this.confirmBox,
+      h("p", { class: "note" }, "Reset starts a new cluster; it asks first when a stored cluster would be discarded."),
     );
 
-    this.panels = h("div", { class: "control-panels" }, clientPanel, partPanel, netPanel, resetPanel);
-    this.help = h("p", { class: "help" }, HELP_TEXT);
+    const tableBtn = button("Table", { "aria-pressed": "false", class: "table-toggle", title: "Show the cluster as a table" });
+    tableBtn.addEventListener("click", () => this.host.toggleTable());
+    const helpBtn = button("?", { "aria-label": "Help: keyboard shortcuts and legend", "aria-keyshortcuts": "?", class: "help-btn" });
+    helpBtn.addEventListener("click", () => this.host.toggleHelp());
 
-    this.nodeActions = {
-      create: (id) => this.createNodeActions(id),
-      update: (el, node) => this.updateNodeActions(el, node),
-    };
+    for (const d of [net, part, fresh]) {
+      this.pops.push(d);
+      d.btn.addEventListener("click", () => this.togglePop(d));
+      this.fullOnly.push(d.el);
+    }
+    this.fullOnly.push(tableBtn);
+    this.toolbar = h(
+      "div",
+      { class: "toolbar", role: "toolbar", "aria-label": "Controls" },
+      this.playBtn,
+      stepBtn,
+      h("label", { class: "field speed" }, h("span", { class: "field-name" }, "Speed"), this.speed, this.speedOut),
+      sendForm,
+      net.el,
+      part.el,
+      fresh.el,
+      tableBtn,
+      helpBtn,
+    );
     this.syncSpeed();
+  }
+
+  /** full: everything; compact: time, request, help; none: no toolbar. */
+  setMode(mode: ControlsMode): void {
+    this.toolbar.hidden = mode === "none";
+    for (const el of this.fullOnly) el.hidden = mode !== "full";
+  }
+
+  private togglePop(d: { btn: HTMLButtonElement; pop: HTMLElement }): void {
+    const open = d.pop.hidden;
+    this.closePops();
+    d.pop.hidden = !open;
+    d.btn.setAttribute("aria-expanded", String(open));
+  }
+
+  /** Closes the toolbar's open panels; true when one was open. */
+  closePops(): boolean {
+    let any = false;
+    for (const d of this.pops) {
+      if (!d.pop.hidden) any = true;
+      d.pop.hidden = true;
+      d.btn.setAttribute("aria-expanded", "false");
+    }
+    return any;
+  }
+
+  setTablePressed(on: boolean): void {
+    const b = this.toolbar.querySelector(".table-toggle");
+    if (b) b.setAttribute("aria-pressed", String(on));
   }
 
   togglePlay(): void {
     this.host.clock.toggle();
+    this.host.invalidate();
   }
 
   step(): void {
@@ -223,13 +295,20 @@ export class Controls {
     const txt = fmtSpeed(this.host.clock.speed);
     setText(this.speedOut, txt);
     setAttr(this.speed, "aria-valuetext", txt);
+    if (this.speed.value !== String(this.host.clock.speedIndex())) this.speed.value = String(this.host.clock.speedIndex());
+  }
+
+  /** The speed changed from outside (attribute). */
+  onSpeed(): void {
+    this.syncSpeed();
   }
 
   private setNetwork(options: NetworkOptions): void {
     this.host.act("Network", (c) => c.setNetwork(options));
   }
 
-  private sendRequest(): void {
+  /** Sends the command in the form; `to` names the node the client asks (null: the leader). */
+  sendRequest(to: number | null): void {
     const command = this.cmd.value.trim();
     if (command === "") {
       this.host.error("Send request: type a command first");
@@ -237,8 +316,16 @@ export class Controls {
     }
     let shown = "";
     const ok = this.host.act("Send request", (c) => {
+      let via = "";
+      if (to !== null) {
+        const nd = c.state().nodes[to - 1];
+        if (!nd) throw new Error(`there is no ${nodeName(to)}`);
+        if (!nd.alive) throw new Error(`${nodeName(to)} is crashed: the client gets no answer`);
+        if (!nd.connected) throw new Error(`${nodeName(to)} is cut off: the client gets no answer`);
+        if (nd.role !== "leader") via = `${nodeName(to)} is a ${nd.role}, so it redirected the client to the leader. `;
+      }
       const r = c.request(command);
-      shown = `“${command}” appended by leader ${nodeName(r.leader)} at index ${r.index} (term ${r.term}); it is committed once a majority stores it.`;
+      shown = `${via}“${command}” appended by leader ${nodeName(r.leader)} at index ${r.index} (term ${r.term}); it is committed once a majority stores it.`;
       return shown;
     });
     if (ok) {
@@ -270,26 +357,40 @@ export class Controls {
   private reset(): void {
     const nodes = Number(this.nodesSel.value);
     const seedText = this.seedIn.value.trim();
-    if (seedText === "") {
-      this.host.reset({ nodes });
+    let opts: { nodes: number; seed?: string } = { nodes };
+    if (seedText !== "") {
+      const r = parseSeed(seedText);
+      if ("error" in r) {
+        this.host.error(`Reset: ${r.error}`);
+        return;
+      }
+      opts = { nodes, seed: r.seed };
+    }
+    const stored = this.host.storedCluster();
+    if (stored === null) {
+      this.host.reset(opts);
       return;
     }
-    const r = parseSeed(seedText);
-    if ("error" in r) {
-      this.host.error(`Reset: ${r.error}`);
-      return;
-    }
-    this.host.reset({ nodes, seed: r.seed });
+    this.pendingReset = opts;
+    setText(this.confirmText, `Reset discards the stored cluster (${stored}). Start a new one anyway?`);
+    this.confirmBox.hidden = false;
+    (this.confirmBox.querySelector("button") as HTMLButtonElement | null)?.focus();
+  }
+
+  private hideConfirm(): void {
+    this.pendingReset = null;
+    this.confirmBox.hidden = true;
   }
 
   /** A new cluster is shown: put its node count in the selector. */
   onNewCluster(c: ClusterApi): void {
     this.nodesSel.value = String(c.nodeCount);
     setText(this.cmdOut, "");
+    this.hideConfirm();
   }
 
   /** Brings the controls in line with the cluster each frame (not while the user edits one). */
-  sync(state: ClusterState): void {
+  sync(state: ClusterState, active: Element | null): void {
     const playing = this.host.clock.playing;
     if (this.playIcon.dataset["playing"] !== String(playing)) {
       this.playIcon.dataset["playing"] = String(playing);
@@ -297,15 +398,12 @@ export class Controls {
         s(
           "svg",
           { viewBox: "0 0 12 12", width: 12, height: 12 },
-          playing
-            ? s("path", { d: "M2,1 h3 v10 h-3 Z M7,1 h3 v10 h-3 Z" })
-            : s("path", { d: "M2.5,1 L11,6 L2.5,11 Z" }),
+          playing ? s("path", { d: "M2,1 h3 v10 h-3 Z M7,1 h3 v10 h-3 Z" }) : s("path", { d: "M2.5,1 L11,6 L2.5,11 Z" }),
         ),
       );
     }
     setText(this.playLabel, playing ? "Pause" : "Play");
     setText(this.seedOut, `seed ${state.seed}`);
-    const active = document.activeElement;
     const net = state.network;
     if (active !== this.drop) {
       const v = String(net.dropRate);
@@ -319,47 +417,10 @@ export class Controls {
       setText(this.delayOut, net.delayMsMin === net.delayMsMax ? `${net.delayMsMax} ms` : `${net.delayMsMin}–${net.delayMsMax} ms`);
     }
     if (active !== this.reorder && this.reorder.checked !== net.longReordering) this.reorder.checked = net.longReordering;
-    setText(
-      this.partOut,
-      state.partition
-        ? `Now: ${state.partition.map((g) => `{${g.map(nodeName).join(", ")}}`).join(" | ")}`
-        : "Now: the network is whole.",
-    );
+    setText(this.partOut, describeNetwork(state));
   }
 
-  private createNodeActions(id: number): HTMLElement {
-    const name = nodeName(id);
-    const crash = button("Crash", { "data-action": "crash" });
-    const net = button("Disconnect", { "data-action": "net" });
-    const timeout = button("Time out", { "data-action": "timeout", "aria-label": `Time out ${name}`, title: `Make ${name}'s election timer expire now` });
-    // A mouse click leaves no focus behind, so Space stays play/pause rather than pressing
-    // the button again (whose action has flipped, e.g. Crash -> Restart). Keyboard
-    // activation (detail 0) keeps the focus where the user put it.
-    const onClick = (action: () => void) => (ev: MouseEvent) => {
-      action();
-      if (ev.detail > 0 && ev.currentTarget instanceof HTMLElement) ev.currentTarget.blur();
-    };
-    crash.addEventListener("click", onClick(() => this.crashOrRestart(id)));
-    net.addEventListener("click", onClick(() => this.toggleConnected(id)));
-    timeout.addEventListener("click", onClick(() => this.timeout(id)));
-    return h("div", { class: "node-actions", role: "group", "aria-label": `Actions on ${name}` }, crash, net, timeout);
-  }
-
-  private updateNodeActions(el: HTMLElement, node: NodeView): void {
-    const [crash, net, timeout] = el.children as unknown as [HTMLButtonElement, HTMLButtonElement, HTMLButtonElement];
-    const name = nodeName(node.id);
-    const crashWord = node.alive ? "Crash" : "Restart";
-    setText(crash, crashWord);
-    setAttr(crash, "aria-label", `${crashWord} ${name}`);
-    setAttr(crash, "data-state", node.alive ? "alive" : "crashed");
-    const netWord = node.connected ? "Disconnect" : "Reconnect";
-    setText(net, netWord);
-    setAttr(net, "aria-label", `${netWord} ${name}`);
-    const canTimeout = node.alive && node.role !== "leader";
-    if (timeout.disabled === canTimeout) timeout.disabled = !canTimeout;
-  }
-
-  private crashOrRestart(id: number): void {
+  crashOrRestart(id: number): void {
     this.host.act(`Crash/Restart ${nodeName(id)}`, (c) => {
       const nd = c.state().nodes[id - 1];
       if (nd && !nd.alive) {
@@ -383,7 +444,7 @@ export class Controls {
     });
   }
 
-  private toggleConnected(id: number): void {
+  toggleConnected(id: number): void {
     this.host.act(`Disconnect/Reconnect ${nodeName(id)}`, (c) => {
       const nd = c.state().nodes[id - 1];
       if (nd && !nd.connected) {
@@ -399,28 +460,49 @@ export class Controls {
     this.host.act(`Time out ${nodeName(id)}`, (c) => (c.timeout(id), `${nodeName(id)}'s election timer expired: it starts an election.`));
   }
 
-  /** Keyboard shortcuts on the whole document. Returns the function that removes them. */
-  attachKeyboard(doc: Document): () => void {
+  /** The instance's keyboard handling, on its own root (never on the document). Space is
+   * play/pause everywhere in the instance except in text fields and checkboxes: a button
+   * that was just clicked keeps no claim on it. Returns the function that removes it. */
+  attachKeyboard(root: HTMLElement): () => void {
     const onKey = (ev: KeyboardEvent) => this.onKey(ev);
-    doc.addEventListener("keydown", onKey);
-    return () => doc.removeEventListener("keydown", onKey);
+    // Space activates a focused button on keyup: swallow that too, or the button would fire.
+    const onKeyUp = (ev: KeyboardEvent) => {
+      if (ev.key !== " ") return;
+      const target = ev.composedPath()[0];
+      if (target instanceof Element && !ownsSpace(target)) ev.preventDefault();
+    };
+    root.addEventListener("keydown", onKey);
+    root.addEventListener("keyup", onKeyUp);
+    return () => {
+      root.removeEventListener("keydown", onKey);
+      root.removeEventListener("keyup", onKeyUp);
+    };
   }
 
   private onKey(ev: KeyboardEvent): void {
     if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    const target = ev.target instanceof Element ? ev.target : null;
-    if (target && isTextEntry(target)) return;
+    const first = ev.composedPath()[0];
+    const target = first instanceof Element ? first : null;
     const key = ev.key;
-    if (key === " " && target?.closest("button, [role=button], a, summary, input")) return;
+    if (key === "Escape") {
+      if (!this.host.closePopups() && !this.closePops()) this.host.select(null);
+      this.host.invalidate();
+      ev.preventDefault();
+      return;
+    }
+    if (key === " ") {
+      if (target && ownsSpace(target)) return;
+      this.togglePlay();
+      ev.preventDefault();
+      return;
+    }
+    if (target && isTextEntry(target)) return;
     const sel = this.host.selectedNode();
     const needNode = (fn: (id: number) => void) => {
       if (sel === null) this.host.error("Select a node first: press 1–9 or click it");
       else fn(sel);
     };
     switch (key) {
-      case " ":
-        this.togglePlay();
-        break;
       case "s":
       case ".":
         this.step();
@@ -437,9 +519,17 @@ export class Controls {
       case "t":
         needNode((id) => this.timeout(id));
         break;
-      case "Escape":
-        this.host.select(null);
+      case "?":
+        this.host.toggleHelp();
         break;
+      case "Enter": {
+        const g = target?.closest("[data-node-id]");
+        if (g) {
+          this.host.openNodeMenu(Number(g.getAttribute("data-node-id")), true);
+          break;
+        }
+        return;
+      }
       default:
         if (/^[1-9]$/.test(key)) {
           const id = Number(key);
@@ -452,6 +542,20 @@ export class Controls {
         }
         return;
     }
+    this.host.invalidate();
     ev.preventDefault();
   }
+}
+
+/** One sentence about the network that agrees with the state: the partition groups, the
+ * nodes cut off one by one, or "whole". */
+export function describeNetwork(state: ClusterState): string {
+  const parts: string[] = [];
+  if (state.partition) parts.push(`partitioned into ${state.partition.map((g) => `{${g.map(nodeName).join(", ")}}`).join(" | ")}`);
+  const cut = state.nodes.filter((n) => !n.connected);
+  if (cut.length > 0) parts.push(`${cut.map((n) => nodeName(n.id)).join(", ")} ${cut.length === 1 ? "is" : "are"} disconnected`);
+  const crashed = state.nodes.filter((n) => !n.alive);
+  const tail = crashed.length > 0 ? ` (${crashed.map((n) => nodeName(n.id)).join(", ")} crashed)` : "";
+  if (parts.length === 0) return `Now: the network is whole${tail}.`;
+  return `Now: ${parts.join("; ")}${tail}.`;
 }

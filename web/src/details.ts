@@ -1,7 +1,7 @@
 // The details panel: every field of the selected node (NodeView) or message (MessageView),
 // labelled with the names of the Raft paper's Figure 2.
 import type { ClusterState, MessageView, NodeView } from "./api";
-import { fmtTime, h, nodeName, setText } from "./dom";
+import { fmtTime, h, nodeName, setText, uid } from "./dom";
 import type { Selection } from "./selection";
 
 type Row = [label: string, value: string, hint?: string];
@@ -45,8 +45,13 @@ function nodeRows(nd: NodeView): Row[] {
   ];
 }
 
-function fieldValue(v: number | boolean | null): string {
-  return v === null ? "—" : String(v);
+/** Fields that hold a node id (1..n): shown as S1..Sn like everywhere else. */
+const NODE_ID_FIELDS = new Set(["candidateId", "leaderId"]);
+
+function fieldValue(k: string, v: number | boolean | null): string {
+  if (v === null) return "—";
+  if (NODE_ID_FIELDS.has(k) && typeof v === "number") return nodeName(v);
+  return String(v);
 }
 
 function messageRows(m: MessageView, now: number): Row[] {
@@ -59,7 +64,7 @@ function messageRows(m: MessageView, now: number): Row[] {
     ["sent", fmtTime(m.sentMs)],
     ["delivery", `${fmtTime(m.deliverMs)} (${Math.round(p * 100)}% of the way)`],
   ];
-  for (const [k, v] of Object.entries(m.fields)) rows.push([k, fieldValue(v)]);
+  for (const [k, v] of Object.entries(m.fields)) rows.push([k, fieldValue(k, v)]);
   rows.push(["message id", String(m.id)]);
   return rows;
 }
@@ -74,8 +79,14 @@ export class DetailsPanel {
   private values: HTMLElement[] = [];
   private lastMessage: MessageView | null = null;
 
-  constructor(private readonly onDropMessage: (id: number) => void) {
-    this.title = h("h2", { id: "details-title" }, "Details");
+  constructor(
+    private readonly onDropMessage: (id: number) => void,
+    onClose: () => void,
+  ) {
+    const titleId = uid("details-title");
+    this.title = h("h2", { id: titleId }, "Details");
+    const close = h("button", { type: "button", class: "menu-close", "aria-label": "Close details" }, "✕");
+    close.addEventListener("click", onClose);
     this.note = h("p", { class: "muted" });
     this.table = h("tbody");
     this.dropBtn = h("button", { type: "button", hidden: true }, "Drop this message");
@@ -84,8 +95,8 @@ export class DetailsPanel {
     });
     this.el = h(
       "section",
-      { class: "panel details", "aria-labelledby": "details-title" },
-      this.title,
+      { class: "panel details", "aria-labelledby": titleId },
+      h("div", { class: "menu-head" }, this.title, close),
       this.note,
       h("table", { class: "fields" }, this.table),
       this.dropBtn,

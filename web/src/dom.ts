@@ -64,6 +64,12 @@ export function toggleClass(el: Element, name: string, on: boolean): void {
   if (el.classList.contains(name) !== on) el.classList.toggle(name, on);
 }
 
+let ids = 0;
+/** A unique id for an element inside a shadow root (each instance gets its own). */
+export function uid(prefix: string): string {
+  return `${prefix}-${++ids}`;
+}
+
 /** "S3" for node id 3. */
 export function nodeName(id: number): string {
   return `S${id}`;

@@ -1,35 +1,62 @@
-// <raft-cluster>: the whole page around one Cluster handle (its `cluster` property).
+// <raft-cluster>: a whole virtual Raft cluster in one self-contained element.
 //
-// Each animation frame: the clock says how much virtual time passed, the cluster advances by
-// that much, then ONE state() call and one events() call feed every view (ring, logs, details,
-// event log, controls), and the persisted image is saved when persistVersion moved.
+// It renders into an open shadow root with its own constructed stylesheet and owns nothing
+// global: no ids outside its shadow root, no listeners on the document or the window (the
+// keyboard shortcuts act on the focused instance), its own storage key, and the page's
+// address only when the host page opts in with `url-params`.
 //
-// On connect, the element finds its cluster itself: a fresh one for ?nodes=&seed=, else the one
-// stored under its storage key (attribute `storageKey`, default "raftlab:" + pathname), else a
-// new one. Errors are shown in the status line or in a banner, never only in the console.
+// Each animation frame while it runs: the clock says how much virtual time passed, the
+// cluster advances by that much, then ONE state() call and one events() call feed every view
+// (ring, logs, details, event log, table, controls), and the persisted image is saved when
+// persistVersion moved. Paused, hidden, or scrolled out of view (IntersectionObserver) the
+// loop stops: no state() call, no drawing. A change while idle (a click, a key, a new
+// cluster) draws one frame.
 import type { ClusterApi, ClusterOptions } from "./api";
+import { type ElementConfig, OBSERVED_ATTRIBUTES, readConfig } from "./attributes";
 import { Clock } from "./clock";
-import { Controls, type ControlsHost } from "./controls";
+import cssText from "./cluster.css?inline";
+import { Controls, SHORTCUTS, type ControlsHost } from "./controls";
 import { DetailsPanel } from "./details";
-import { errorMessage, h } from "./dom";
+import { errorMessage, h, nodeName, uid } from "./dom";
 import { buildLegend } from "./legend";
+import { Narrator } from "./narrator";
+import { NodeMenu } from "./node-menu";
 import { Notices } from "./notices";
-import { parseStartParams, withoutStartParams } from "./params";
+import { parseStartParams } from "./params";
 import { EventFeed, EventLog } from "./render-events";
 import { LogView } from "./render-log";
 import { RingView } from "./render-ring";
 import type { Selection } from "./selection";
 import { StatusLine } from "./status";
-import { Persistence, defaultStorageKey } from "./storage";
-import { createCluster, restoreCluster } from "./wasm";
+import { Persistence, derivedStorageKey } from "./storage";
+import { TableView } from "./table-view";
+import { createCluster, loadWasm, restoreCluster } from "./wasm";
+
+let sheet: CSSStyleSheet | null = null;
+/** One constructed stylesheet shared by every instance (CSSOM: allowed by style-src 'self'). */
+function styles(): CSSStyleSheet {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(cssText);
+  }
+  return sheet;
+}
 
 export class RaftClusterElement extends HTMLElement implements ControlsHost {
+  static get observedAttributes(): string[] {
+    return OBSERVED_ATTRIBUTES;
+  }
+
   readonly clock = new Clock();
   /** Real ms the last frame's work took (advance, state, render, save); for measurements. */
   lastFrameMs = 0;
+  /** Frames drawn since the element was created; for measurements and tests. */
+  framesDrawn = 0;
 
   private _cluster: ClusterApi | null = null;
   private selection: Selection = null;
+  private readonly shadow: ShadowRoot;
+  private readonly root: HTMLElement;
   private readonly status = new StatusLine();
   private violationShown = false;
   private readonly notices = new Notices();
@@ -40,30 +67,73 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readonly ring: RingView;
   private readonly logs: LogView;
   private readonly details: DetailsPanel;
-  private built = false;
+  private readonly menu: NodeMenu;
+  private readonly table = new TableView();
+  private readonly narrator: Narrator;
+  private readonly help: HTMLElement;
+  private config: ElementConfig;
+  private booted = false;
   private raf = 0;
+  private inView = true;
+  private io: IntersectionObserver | null = null;
   private detachKeys: (() => void) | null = null;
   private frameFailed = false;
 
   constructor() {
     super();
-    this.persistence = new Persistence(defaultStorageKey(location.pathname), (m) => this.notices.memoryOnly(m));
+    this.config = readConfig(this);
+    this.persistence = new Persistence("", (m) => this.notices.memoryOnly(m));
+    this.narrator = new Narrator(this);
     this.controls = new Controls(this);
     this.ring = new RingView({
-      selectNode: (id) => this.select(id),
+      selectNode: (id) => {
+        this.select(id);
+        this.openNodeMenu(id, false);
+      },
       selectMessage: (id) => this.selectMessage(id),
     });
-    this.logs = new LogView(this.controls.nodeActions, (id) => this.select(id));
-    this.details = new DetailsPanel((id) => this.act(`Drop message ${id}`, (c) => (c.dropMessage(id), `Dropped message ${id}.`)));
+    this.logs = new LogView((id) => {
+      this.select(id);
+      this.openNodeMenu(id, false);
+    });
+    this.details = new DetailsPanel(
+      (id) => this.act(`Drop message ${id}`, (c) => (c.dropMessage(id), `Dropped message ${id}.`)),
+      () => this.closeDetails(),
+    );
+    this.menu = new NodeMenu({
+      crashOrRestart: (id) => this.controls.crashOrRestart(id),
+      toggleConnected: (id) => this.controls.toggleConnected(id),
+      timeout: (id) => this.controls.timeout(id),
+      sendTo: (id) => this.controls.sendRequest(id),
+      details: (id) => {
+        this.select(id);
+        this.details.el.hidden = false;
+        this.invalidate();
+      },
+      close: () => {
+        this.menu.hide();
+        this.invalidate();
+      },
+    });
+    this.help = this.buildHelp();
+    this.shadow = this.attachShadow({ mode: "open" });
+    this.shadow.adoptedStyleSheets = [styles()];
+    this.root = this.build();
+    this.shadow.append(this.root);
   }
 
-  /** The storage key: the `storageKey` attribute, else "raftlab:" + location.pathname. */
-  get storageKey(): string {
-    return this.getAttribute("storagekey") ?? this.getAttribute("storage-key") ?? defaultStorageKey(location.pathname);
-  }
+  // ---- attributes and public API ---------------------------------------------------------
 
-  set storageKey(key: string) {
-    this.setAttribute("storagekey", key);
+  attributeChangedCallback(name: string): void {
+    this.config = readConfig(this);
+    if (name === "speed" && this.config.speed !== undefined) {
+      this.clock.speed = this.config.speed;
+      this.controls.onSpeed();
+    }
+    if (name === "controls") this.applyMode();
+    if (name === "height") this.applyHeight();
+    if (this.booted && this.config.errors.length > 0) this.status.error(`${this.config.errors.join("; ")}.`);
+    this.invalidate();
   }
 
   /** The Cluster handle shown (and driven) by this element. */
@@ -79,70 +149,156 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.attach(c, false);
   }
 
+  get playing(): boolean {
+    return this.clock.playing;
+  }
+
+  play(): void {
+    this.clock.play();
+    this.invalidate();
+  }
+
+  pause(): void {
+    this.clock.pause();
+    this.invalidate();
+  }
+
+  /** The key this instance stores its cluster under ("" with persist="none"). */
+  get storageKey(): string {
+    return this.persistence.off ? "" : this.persistence.key;
+  }
+
   connectedCallback(): void {
-    if (!this.built) this.build();
-    this.persistence.key = this.storageKey;
-    this.detachKeys ??= this.controls.attachKeyboard(document);
-    if (!this._cluster) this.boot();
-    cancelAnimationFrame(this.raf);
-    this.raf = requestAnimationFrame(this.frame);
-    document.addEventListener("visibilitychange", this.saveNow);
-    window.addEventListener("pagehide", this.saveNow);
+    this.config = readConfig(this);
+    this.applyMode();
+    this.applyHeight();
+    this.persistence.off = !this.config.persist;
+    this.persistence.key = this.config.storageKey ?? derivedStorageKey(this);
+    this.detachKeys ??= this.controls.attachKeyboard(this.root);
+    if (typeof IntersectionObserver === "function" && !this.io) {
+      this.io = new IntersectionObserver((entries) => {
+        const last = entries[entries.length - 1];
+        if (!last) return;
+        this.inView = last.isIntersecting;
+        this.invalidate();
+      });
+      this.io.observe(this);
+    }
+    if (!this.booted) {
+      this.booted = true;
+      if (this.config.speed !== undefined) {
+        this.clock.speed = this.config.speed;
+        this.controls.onSpeed();
+      }
+      if (!this.config.autoplay) this.clock.pause();
+      loadWasm().then(
+        () => {
+          if (!this._cluster) this.boot();
+          this.invalidate();
+        },
+        (e: unknown) => this.status.error(`Could not load the Raft simulator (WebAssembly): ${errorMessage(e)}`),
+      );
+    }
+    this.invalidate();
   }
 
   disconnectedCallback(): void {
     cancelAnimationFrame(this.raf);
+    this.raf = 0;
     this.detachKeys?.();
     this.detachKeys = null;
-    document.removeEventListener("visibilitychange", this.saveNow);
-    window.removeEventListener("pagehide", this.saveNow);
+    this.io?.disconnect();
+    this.io = null;
     this.saveNow();
   }
 
-  private build(): void {
-    this.built = true;
+  private applyMode(): void {
+    const mode = this.config.controls;
+    this.root.dataset["controls"] = mode;
+    this.controls.setMode(mode);
+    this.status.el.hidden = mode === "none";
+  }
+
+  private applyHeight(): void {
+    // CSSOM, not a style attribute: allowed under a strict style-src.
+    this.style.height = this.config.height ?? "";
+  }
+
+  private build(): HTMLElement {
+    const ringTitle = uid("ring-title");
     const ringPanel = h(
       "section",
-      { class: "panel ring-panel", "aria-labelledby": "ring-title" },
-      h("h2", { id: "ring-title", class: "visually-hidden" }, "Cluster"),
+      { class: "ring-panel", "aria-labelledby": ringTitle },
+      h("h2", { id: ringTitle, class: "visually-hidden" }, "Cluster"),
       this.ring.el,
+      this.controls.seedOut,
+      this.table.el,
+      this.menu.el,
     );
+    const logsTitle = uid("logs-title");
     const logsPanel = h(
       "section",
-      { class: "panel logs-panel", "aria-labelledby": "logs-title" },
-      h(
-        "div",
-        { class: "panel-head" },
-        h("h2", { id: "logs-title" }, "Logs"),
-        h("span", { class: "muted small" }, "solid = committed · dashed = not yet · ✓ = applied · hatched = snapshot · ▼ nextIndex / ▲ matchIndex of the leader"),
-      ),
+      { class: "panel logs-panel", "aria-labelledby": logsTitle },
+      h("div", { class: "panel-head" }, h("h2", { id: logsTitle }, "Logs"), h("span", { class: "hint" }, "solid committed · dashed not yet · ✓ applied · ▼ nextIndex ▲ matchIndex")),
       this.logs.el,
     );
-    this.append(
+    this.details.el.hidden = true;
+    const root = h(
+      "div",
+      { class: "root", tabindex: -1 },
       this.notices.el,
-      h("div", { class: "topbar" }, this.controls.toolbar, this.controls.help, this.status.el),
-      h("div", { class: "stage" }, ringPanel, h("div", { class: "side" }, this.details.el, this.controls.panels)),
-      logsPanel,
-      h("div", { class: "lower" }, this.eventLog.el, buildLegend()),
+      this.controls.toolbar,
+      this.status.el,
+      h("div", { class: "main" }, ringPanel, h("div", { class: "side" }, logsPanel, this.details.el, this.eventLog.el)),
+      this.help,
+      this.narrator.live,
+    );
+    // A button clicked with the mouse keeps no focus: Space stays play/pause and never
+    // repeats the button's action (Send request, Reset, Heal, Step...).
+    root.addEventListener("click", (ev) => {
+      const b = ev.target instanceof Element ? ev.target.closest("button") : null;
+      if (b && ev.detail > 0 && this.shadow.activeElement === b) root.focus({ preventScroll: true });
+      this.invalidate();
+    });
+    root.addEventListener("input", () => this.invalidate());
+    return root;
+  }
+
+  private buildHelp(): HTMLElement {
+    const title = uid("help-title");
+    const close = h("button", { type: "button", class: "menu-close", "aria-label": "Close help" }, "✕");
+    close.addEventListener("click", () => this.toggleHelp());
+    return h(
+      "section",
+      { class: "help-panel", role: "dialog", "aria-labelledby": title, hidden: true },
+      h("div", { class: "menu-head" }, h("h2", { id: title }, "Keyboard and legend"), close),
+      h("p", {}, "Click a node (or Tab to it and press Enter) for its actions: crash, restart, disconnect, reconnect, time out, send a request, details. Click a message in flight for its fields."),
+      h("dl", { class: "shortcuts" }, ...SHORTCUTS.flatMap(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)])),
+      buildLegend(),
     );
   }
 
   // ---- choosing the cluster --------------------------------------------------------------
 
   private boot(): void {
-    const params = parseStartParams(location.search);
-    if (params.errors.length > 0) {
-      this.status.error(`${params.errors.join("; ")}. Ignored the URL parameters.`);
-    }
-    if (params.fresh) {
-      const opts: ClusterOptions = {};
-      if (params.nodes !== undefined) opts.nodes = params.nodes;
-      if (params.seed !== undefined) opts.seed = params.seed;
-      if (this.startFresh(opts, "from the URL")) {
-        history.replaceState(history.state, "", withoutStartParams(location.href));
-        return;
+    const cfg = this.config;
+    const errors = [...cfg.errors];
+    const want: ClusterOptions = {};
+    let fromUrl = false;
+    if (cfg.urlParams) {
+      const params = parseStartParams(this.ownerDocument.location?.search ?? "");
+      if (params.errors.length > 0) errors.push(`${params.errors.join("; ")}. Ignored the URL parameters`);
+      if (params.fresh) {
+        fromUrl = true;
+        if (params.nodes !== undefined) want.nodes = params.nodes;
+        if (params.seed !== undefined) want.seed = params.seed;
       }
     }
+    if (!fromUrl) {
+      if (cfg.nodes !== undefined) want.nodes = cfg.nodes;
+      if (cfg.seed !== undefined) want.seed = cfg.seed;
+    }
+    const problems = errors.length > 0 ? `${errors.join("; ")}.` : "";
     const image = this.persistence.read();
     if (image !== null) {
       let restored: ClusterApi | null = null;
@@ -153,25 +309,30 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         failure = errorMessage(e);
       }
       if (restored) {
-        this.attach(restored, true);
-        if (params.errors.length === 0) {
-          this.status.info(`Restored the stored cluster: ${restored.nodeCount} nodes, seed ${restored.seed}. Every node restarted from its persisted state (currentTerm, votedFor, log, snapshot), as after a crash of the whole cluster; crashes, disconnections and partitions are not stored.`);
+        const same = (want.nodes === undefined || want.nodes === restored.nodeCount) && (want.seed === undefined || String(want.seed) === restored.seed);
+        if (same || !fromUrl) {
+          this.attach(restored, true);
+          if (problems) this.status.error(problems);
+          else this.status.info(`Restored the stored cluster: ${restored.nodeCount} nodes, seed ${restored.seed}. Every node restarted from its persisted state (currentTerm, votedFor, log, snapshot), as after a crash of the whole cluster; crashes, disconnections and partitions are not stored.`);
+          return;
         }
+        restored.free();
+      } else {
+        this.persistence.hold = true;
+        this.notices.showRestoreError(failure, {
+          reset: () => this.reset({ nodes: this._cluster?.nodeCount ?? 5 }),
+          keep: () => {
+            this.notices.memoryOnly("Running in memory only: the stored data is kept as it was. Reset replaces it.");
+            this.status.info("Kept the stored data untouched; this cluster runs in memory only.");
+          },
+        });
+        this.startFresh(want, "in memory");
+        this.status.error(`Could not restore the stored cluster: ${failure}`);
         return;
       }
-      this.persistence.hold = true;
-      this.notices.showRestoreError(failure, {
-        reset: () => this.reset({ nodes: this._cluster?.nodeCount ?? 5 }),
-        keep: () => {
-          this.notices.memoryOnly("Running in memory only: the stored data is kept as it was. Reset replaces it.");
-          this.status.info("Kept the stored data untouched; this cluster runs in memory only.");
-        },
-      });
-      this.startFresh({}, "in memory");
-      this.status.error(`Could not restore the stored cluster: ${failure}`);
-      return;
     }
-    if (!this._cluster) this.startFresh({}, "");
+    this.startFresh(want, fromUrl ? "from the URL" : "");
+    if (problems) this.status.error(problems);
   }
 
   private startFresh(opts: ClusterOptions, how: string): boolean {
@@ -183,7 +344,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       return false;
     }
     this.attach(c, false);
-    this.status.info(`New cluster${how ? ` ${how}` : ""}: ${c.nodeCount} nodes, seed ${c.seed}. Watch the first election.`);
+    this.status.info(`New cluster${how ? ` ${how}` : ""}: ${c.nodeCount} nodes, seed ${c.seed}.${this.clock.playing ? " Watch the first election." : " Press Play (or Space) to start."}`);
     return true;
   }
 
@@ -202,7 +363,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.notices.hideRestoreError();
     this.attach(c, false);
     this.persistence.maybeSave(c);
-    this.status.info(`Reset: new cluster of ${c.nodeCount} nodes, seed ${c.seed}. The stored cluster was replaced.`);
+    this.status.info(`Reset: new cluster of ${c.nodeCount} nodes, seed ${c.seed}.${this.persistence.off ? "" : " The stored cluster was replaced."}`);
+  }
+
+  storedCluster(): string | null {
+    if (this.persistence.off || this.persistence.read() === null) return null;
+    if (this.persistence.hold || this.persistence.memoryOnly) return "stored data this cluster did not write";
+    const c = this._cluster;
+    return c ? `${c.nodeCount} nodes, seed ${c.seed}, at ${(c.nowMs / 1000).toFixed(1)} virtual s` : "stored data";
   }
 
   private attach(c: ClusterApi, restored: boolean): void {
@@ -220,11 +388,31 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.ring.reset();
     this.logs.reset();
     this.eventLog.clear();
+    this.violationShown = false;
     if (this.selection?.kind === "message" || (this.selection?.kind === "node" && this.selection.id > c.nodeCount)) this.selection = null;
+    if (this.menu.id !== null && this.menu.id > c.nodeCount) this.menu.hide();
     this.controls.onNewCluster(c);
     if (restored) this.persistence.markSaved(c);
     else this.persistence.forget();
     this.frameFailed = false;
+    this.syncUrl(c);
+    this.narrator.ready(c.nodeCount, c.seed, restored);
+    this.invalidate();
+  }
+
+  /** With url-params: the address says ?nodes=&seed= of the cluster shown, so a copied
+   * address reproduces it (and a reload restores the stored one, which matches). */
+  private syncUrl(c: ClusterApi): void {
+    if (!this.config.urlParams) return;
+    try {
+      const loc = this.ownerDocument.location;
+      const u = new URL(loc.href);
+      u.searchParams.set("nodes", String(c.nodeCount));
+      u.searchParams.set("seed", c.seed);
+      if (u.href !== loc.href) this.ownerDocument.defaultView?.history.replaceState(this.ownerDocument.defaultView.history.state, "", u.pathname + u.search + u.hash);
+    } catch {
+      // a sandboxed document may refuse; the cluster runs all the same
+    }
   }
 
   private detach(): void {
@@ -237,8 +425,17 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   // ---- the frame loop ----------------------------------------------------------------------
 
+  /** Something changed that must be drawn: schedule one frame (the loop may be idle). */
+  invalidate(): void {
+    if (this.raf === 0 && this.isConnected) this.raf = requestAnimationFrame(this.frame);
+  }
+
+  private get running(): boolean {
+    return this.clock.playing && this.inView && this._cluster !== null && !this.frameFailed;
+  }
+
   private readonly frame = (t: number): void => {
-    this.raf = requestAnimationFrame(this.frame);
+    this.raf = 0;
     const t0 = performance.now();
     try {
       this.update(t);
@@ -248,49 +445,60 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       if (!this.frameFailed) this.status.error(`The simulation stopped: ${errorMessage(e)}. Paused: press Play to go on, or Reset.`);
       this.frameFailed = true;
     }
+    this.framesDrawn++;
     this.lastFrameMs = performance.now() - t0;
+    if (this.running) this.invalidate();
+    else this.clock.rest();
   };
 
   private update(t: number): void {
     const c = this._cluster;
     if (!c) return;
     this.logs.applyScroll();
-    const dt = this.clock.tick(t, document.hidden);
+    const dt = this.inView ? this.clock.tick(t, this.ownerDocument.hidden) : 0;
     if (dt > 0) c.advance(dt);
     const state = c.state();
+    const events = this.feed.fresh(c.events());
     if (state.violation !== null && !this.violationShown) {
       this.violationShown = true;
       this.clock.pause();
       this.status.error(`Raft safety violated: ${state.violation}. Paused.`);
+      this.narrator.violation(state.violation, state.nowMs);
     }
-    const events = this.feed.fresh(c.events());
     this.persistence.maybeSave(c);
     const vt = state.nowMs + (this.clock.playing ? this.clock.residualMs : 0);
     if (this.selection?.kind === "node" && this.selection.id > state.nodes.length) this.selection = null;
-    this.ring.render(
-      state,
-      vt,
-      this.selection,
-      events.filter((e) => e.kind === "messageDropped"),
-      t,
-      this.clock.playing,
-    );
+    const shown = !this.table.shown;
+    if (shown) {
+      this.ring.render(
+        state,
+        vt,
+        this.selection,
+        events.filter((e) => e.kind === "messageDropped"),
+        t,
+        this.clock.playing,
+      );
+    }
+    this.table.render(state);
+    this.menu.render(this.menu.id !== null ? state.nodes[this.menu.id - 1] : undefined);
     this.logs.render(state, this.selection);
-    this.details.render(state, this.selection);
+    if (!this.details.el.hidden) this.details.render(state, this.selection);
     this.eventLog.add(events);
-    this.controls.sync(state);
+    this.controls.sync(state, this.shadow.activeElement);
+    this.narrator.events(events, t);
   }
 
-  private readonly saveNow = (): void => {
+  private saveNow(): void {
     if (this._cluster) this.persistence.maybeSave(this._cluster);
-  };
+  }
 
   // ---- ControlsHost --------------------------------------------------------------------
 
   act(what: string, fn: (c: ClusterApi) => string | void): boolean {
     const c = this._cluster;
+    this.invalidate();
     if (!c) {
-      this.status.error(`${what}: there is no cluster`);
+      this.status.error(`${what}: there is no cluster yet`);
       return false;
     }
     try {
@@ -313,10 +521,56 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   select(id: number | null): void {
     this.selection = id === null ? null : { kind: "node", id };
+    if (id !== null) this.status.info(`Selected ${nodeName(id)}: press Enter for its actions, or c r d t.`);
+    this.invalidate();
   }
 
   selectMessage(id: number): void {
     this.selection = { kind: "message", id };
+    this.details.el.hidden = false;
+    this.invalidate();
+  }
+
+  openNodeMenu(id: number, focus: boolean): void {
+    if (id > this.nodeCount()) return;
+    this.selection = { kind: "node", id };
+    this.menu.open(id, false);
+    const c = this._cluster;
+    if (c) this.menu.render(c.state().nodes[id - 1]);
+    if (focus) this.menu.open(id, true);
+    this.invalidate();
+  }
+
+  private closeDetails(): void {
+    this.details.el.hidden = true;
+    this.invalidate();
+  }
+
+  closePopups(): boolean {
+    if (!this.help.hidden) {
+      this.help.hidden = true;
+      return true;
+    }
+    if (this.menu.hide()) return true;
+    if (!this.details.el.hidden) {
+      this.details.el.hidden = true;
+      return true;
+    }
+    return false;
+  }
+
+  toggleHelp(): void {
+    this.help.hidden = !this.help.hidden;
+    if (!this.help.hidden) (this.help.querySelector("button") as HTMLButtonElement | null)?.focus();
+    this.invalidate();
+  }
+
+  toggleTable(): void {
+    const show = !this.table.shown;
+    this.table.el.hidden = !show;
+    this.ring.el.classList.toggle("hidden", show);
+    this.controls.setTablePressed(show);
+    this.invalidate();
   }
 
   nodeCount(): number {

@@ -1,5 +1,5 @@
 // The legend: what the shapes, outlines and marks mean, with the paper's names.
-import { h, s } from "./dom";
+import { h, s, uid } from "./dom";
 import { KIND_STYLES, swatch } from "./message-style";
 
 function nodeIcon(kind: "leader" | "candidate" | "follower" | "crashed" | "cut"): SVGSVGElement {
@@ -56,16 +56,17 @@ export function buildLegend(): HTMLElement {
     { class: "legend-list" },
     h("li", {}, logSample("committed", "3"), h("span", {}, h("strong", {}, "Committed"), " — index ≤ commitIndex (solid)")),
     h("li", {}, logSample("uncommitted", "4"), h("span", {}, h("strong", {}, "Not committed"), " — dashed")),
-    h("li", {}, logSample("committed applied", "3"), h("span", {}, h("strong", {}, "Applied ✓"), " — index ≤ lastApplied")),
+    h("li", {}, logSample("committed applied", "3✓"), h("span", {}, h("strong", {}, "Applied ✓"), " — index ≤ lastApplied")),
     h("li", {}, logSample("snap", "≤10"), h("span", {}, h("strong", {}, "Snapshot"), " — entries up to lastIncludedIndex (term lastIncludedTerm)")),
     h("li", {}, h("span", { class: "marker-sample" }, "▼"), h("span", {}, h("strong", {}, "nextIndex"), " — leader's next entry to send to this node")),
     h("li", {}, h("span", { class: "marker-sample" }, "▲"), h("span", {}, h("strong", {}, "matchIndex"), " — leader knows this node has up to here")),
   );
+  const title = uid("legend-title");
   return h(
     "section",
-    { class: "panel legend", "aria-labelledby": "legend-title" },
-    h("h2", { id: "legend-title" }, "Legend"),
-    h("div", { class: "legend-cols" }, h("div", {}, h("h3", {}, "Nodes"), nodes), h("div", {}, h("h3", {}, "Messages"), msgs), h("div", {}, h("h3", {}, "Logs"), logs)),
-    h("p", { class: "muted small" }, "Colours follow the term: each term has its own colour, and the number is always written too."),
+    { class: "legend", "aria-labelledby": title },
+    h("h3", { id: title }, "Legend"),
+    h("div", { class: "legend-cols" }, h("div", {}, h("h4", {}, "Nodes"), nodes), h("div", {}, h("h4", {}, "Messages"), msgs), h("div", {}, h("h4", {}, "Logs"), logs)),
+    h("p", { class: "note" }, "Colours follow the term: each term has its own colour, and the number is always written too."),
   );
 }

@@ -1,8 +1,8 @@
 // The event log: the cluster's events() narrated one sentence per line, newest first, bounded
-// to a few hundred lines. Dropped messages can be hidden (they can flood the log at high drop
-// rates).
+// to a few hundred lines. Dropped messages are left out unless asked for (under loss they
+// would flood it).
 import type { ClusterEvent, EventKind } from "./api";
-import { fmtTime, h, nodeName } from "./dom";
+import { fmtTime, h, nodeName, uid } from "./dom";
 
 export const MAX_EVENT_LINES = 300;
 
@@ -33,17 +33,19 @@ export class EventLog {
 
   constructor() {
     this.list = h("ol", { class: "event-list", "aria-label": "Events, newest first", "aria-live": "off" });
-    this.showDrops = h("input", { type: "checkbox", checked: true });
+    this.showDrops = h("input", { type: "checkbox" });
     this.showDrops.addEventListener("change", () => {
       this.list.classList.toggle("hide-drops", !this.showDrops.checked);
     });
+    this.list.classList.add("hide-drops");
+    const title = uid("events-title");
     this.el = h(
       "section",
-      { class: "panel events", "aria-labelledby": "events-title" },
+      { class: "panel events", "aria-labelledby": title },
       h(
         "div",
         { class: "panel-head" },
-        h("h2", { id: "events-title" }, "Events"),
+        h("h2", { id: title }, "Events"),
         h("label", { class: "inline" }, this.showDrops, " Show dropped messages"),
       ),
       this.list,
@@ -57,6 +59,8 @@ export class EventLog {
 
   /** Adds a batch of new events (oldest first, as events() returns them). */
   add(events: readonly ClusterEvent[]): void {
+    // (drops are filtered here, not hidden: hidden lines would push the others out)
+    if (!this.showDrops.checked) events = events.filter((e) => e.kind !== "messageDropped");
     if (events.length === 0) return;
     const batch = events.length > MAX_EVENT_LINES ? events.slice(events.length - MAX_EVENT_LINES) : events;
     const frag = document.createDocumentFragment();

@@ -13,16 +13,10 @@ import { termFill, termInk } from "./colors";
 import { h, nodeName, setAttr, setText, toggleClass } from "./dom";
 import { type Selection, selectedNode } from "./selection";
 
-const COL_W = 58; // px per log index
-const HEAD_W = 262; // px of the sticky row header
+const COL_W = 60; // px per log index
+const HEAD_W = 196; // px of the sticky row header
 const SPARE_COLS = 3; // empty columns after the longest log (room for nextIndex)
 const OVERSCAN = 4;
-
-/** What the log view needs from the per-node actions (owned by controls.ts). */
-export interface NodeActionsFactory {
-  create(id: number): HTMLElement;
-  update(el: HTMLElement, node: NodeView): void;
-}
 
 interface Row {
   id: number;
@@ -31,7 +25,6 @@ interface Row {
   badge: HTMLElement;
   title: HTMLElement;
   stats: HTMLElement;
-  actions: HTMLElement;
   track: HTMLElement;
   snap: HTMLElement;
   snapLabel: HTMLElement;
@@ -53,10 +46,7 @@ export class LogView {
   private scrollX = 0;
   private pendingScroll: number | null = null;
 
-  constructor(
-    private readonly actions: NodeActionsFactory,
-    private readonly onSelectNode: (id: number) => void,
-  ) {
+  constructor(private readonly onSelectNode: (id: number) => void) {
     this.inner = h("div", { class: "logs-inner" });
     this.scroller = h("div", { class: "logs-scroll", tabindex: 0, "aria-label": "Logs of all nodes, scroll sideways" }, this.inner);
     this.el = h("div", { class: "logs" }, this.scroller);
@@ -136,22 +126,21 @@ export class LogView {
       const title = h("span", { class: "row-title" });
       const nameBtn = h(
         "button",
-        { type: "button", class: "row-name", "aria-label": `Show details of ${nodeName(id)}` },
+        { type: "button", class: "row-name", title: `Actions on ${nodeName(id)}` },
         badge,
         h("strong", {}, nodeName(id)),
       );
       nameBtn.addEventListener("click", () => this.onSelectNode(id));
       const stats = h("div", { class: "row-stats" });
-      const actions = this.actions.create(id);
-      const head = h("div", { class: "log-head" }, h("div", { class: "row-line" }, nameBtn, title), stats, actions);
+      const head = h("div", { class: "log-head" }, h("div", { class: "row-line" }, nameBtn, title), stats);
       const snapLabel = h("span", { class: "snap-label" });
       const snap = h("div", { class: "snapshot", hidden: true }, snapLabel);
-      const next = h("div", { class: "marker next", hidden: true }, "▼ nextIndex");
-      const match = h("div", { class: "marker match", hidden: true }, "▲ matchIndex");
+      const next = h("div", { class: "marker next", hidden: true }, "▼");
+      const match = h("div", { class: "marker match", hidden: true }, "▲");
       const track = h("div", { class: "log-track" }, snap, next, match);
       const el = h("div", { class: "log-row", "data-log-node": id }, head, track);
       this.inner.append(el);
-      this.rows.push({ id, el, head, badge, title, stats, actions, track, snap, snapLabel, next, match, entries: new Map() });
+      this.rows.push({ id, el, head, badge, title, stats, track, snap, snapLabel, next, match, entries: new Map() });
     }
   }
 
@@ -173,12 +162,13 @@ export class LogView {
     toggleClass(row.el, "selected", selected);
     setAttr(row.badge, "data-role", nd.alive ? nd.role : "crashed");
     setText(row.badge, !nd.alive ? "✕" : nd.role === "leader" ? "L" : nd.role === "candidate" ? "C" : "F");
-    setText(
-      row.title,
-      `${nd.alive ? nd.role : "crashed"} · term ${nd.term} · votedFor ${nd.votedFor === null ? "—" : nodeName(nd.votedFor)}${nd.connected ? "" : " · cut off"}`,
+    setText(row.title, `term ${nd.term}${nd.connected ? "" : " · cut off"}`);
+    setText(row.stats, `commitIndex ${nd.commitIndex}\nlastApplied ${nd.lastApplied}`);
+    setAttr(
+      row.head,
+      "title",
+      `${nodeName(nd.id)}: ${nd.alive ? nd.role : `crashed (was ${nd.role})`}, term ${nd.term}, votedFor ${nd.votedFor === null ? "—" : nodeName(nd.votedFor)}, commitIndex ${nd.commitIndex}, lastApplied ${nd.lastApplied}`,
     );
-    setText(row.stats, `commitIndex ${nd.commitIndex} · lastApplied ${nd.lastApplied}`);
-    this.actions.update(row.actions, nd);
 
     // Snapshot block: indices first..snapshotIndex.
     if (nd.snapshotIndex > 0) {
@@ -239,7 +229,7 @@ export class LogView {
     const left = `${Math.max(0, index - first) * COL_W}px`;
     if (el.style.left !== left) el.style.left = left;
     const name = el.classList.contains("next") ? "▼ nextIndex" : "▲ matchIndex";
-    setText(el, `${name} ${index}`);
+    setText(el, name);
     setAttr(el, "title", title);
   }
 
@@ -248,8 +238,8 @@ export class LogView {
       "div",
       { class: "entry", "data-index": entry.index },
       h("span", { class: "e-index" }),
-      h("span", { class: "e-cmd" }),
       h("span", { class: "e-term" }),
+      h("span", { class: "e-cmd" }),
     );
     return el;
   }
@@ -263,8 +253,8 @@ export class LogView {
       el.style.setProperty("--fill", termFill(entry.term));
       el.style.setProperty("--ink", termInk(entry.term));
       setText(el.children[0]!, String(entry.index));
-      setText(el.children[1]!, entry.command);
-      setText(el.children[2]!, `T${entry.term}`);
+      setText(el.children[1]!, `T${entry.term}`);
+      setText(el.children[2]!, entry.command);
     }
     setAttr(el, "data-committed", String(committed));
     setAttr(el, "data-applied", String(applied));

@@ -52,6 +52,7 @@ interface MsgEls {
 interface DropMark {
   g: SVGGElement;
   born: number;
+  at: Point;
 }
 
 export interface RingCallbacks {
@@ -110,16 +111,8 @@ export class RingView {
       this.msgLayer,
       this.dropLayer,
     );
+    // Enter on a focused node opens its actions: the instance's keyboard handler does it.
     this.el.addEventListener("click", (ev) => this.onClick(ev));
-    this.el.addEventListener("keydown", (ev) => {
-      if (ev.key !== "Enter" && ev.key !== " ") return;
-      const target = ev.target as Element;
-      const g = target.closest?.("[data-node-id]");
-      if (g) {
-        ev.preventDefault();
-        this.cb.selectNode(Number(g.getAttribute("data-node-id")));
-      }
-    });
   }
 
   private onClick(ev: MouseEvent): void {
@@ -183,6 +176,7 @@ export class RingView {
           transform: `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`,
           tabindex: 0,
           role: "button",
+          "aria-haspopup": "true",
         }),
         halo: s("circle", { class: "cut-halo", r: r + 15 }),
         track: s("circle", { class: "timer-track", r: r + 7 }),
@@ -224,20 +218,22 @@ export class RingView {
     toggleClass(g, "crashed", !node.alive);
     toggleClass(g, "cut", !node.connected);
     toggleClass(g, "selected", selected);
-    const state = !node.alive ? "crashed" : node.role;
-    setAttr(
-      g,
-      "aria-label",
-      `${nodeName(node.id)}: ${state}, term ${node.term}${node.connected ? "" : ", cut off"}. Show details`,
-    );
-    setAttr(els.body, "style", node.alive ? `fill:${termFill(node.term)}` : null);
-    setText(els.term, `term ${node.term}`);
-    setText(els.badgeText, node.alive ? roleLetter(node) : "✕");
+    const state = !node.alive ? `crashed (was ${node.role})` : node.role;
+    // The name starts with what the node shows (S3, term 4, its sub-line), then says more.
+    const fill = node.alive ? termFill(node.term) : "";
+    if (els.body.style.fill !== fill) els.body.style.fill = fill; // CSSOM: no style attribute
     let sub: string;
     if (!node.alive) sub = "crashed";
     else if (node.role === "leader") sub = "leader";
     else if (node.role === "candidate") sub = `votes ${node.votesGranted?.length ?? 0}/${n}`;
     else sub = `votedFor ${node.votedFor === null ? "—" : nodeName(node.votedFor)}`;
+    setAttr(
+      g,
+      "aria-label",
+      `${nodeName(node.id)} term ${node.term} ${sub}${node.connected ? "" : " cut off"}: ${state}; actions`,
+    );
+    setText(els.term, `term ${node.term}`);
+    setText(els.badgeText, node.alive ? roleLetter(node) : "✕");
     setText(els.sub, sub);
     const timer = node.alive ? node.electionTimer : null;
     toggleClass(els.track, "hidden", timer === null);
@@ -267,15 +263,10 @@ export class RingView {
           ? `M${pts[0]!.x},${pts[0]!.y} l0.01,0`
           : "M" + pts.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" L") + " Z";
       const color = GROUP_COLORS[gi % GROUP_COLORS.length]!;
-      this.partLayer.append(
-        s("path", {
-          class: "partition-group",
-          d,
-          "stroke-width": width,
-          style: `stroke:${color};fill:${color}`,
-          "data-group": group.join(","),
-        }),
-      );
+      const path = s("path", { class: "partition-group", d, "stroke-width": width, "data-group": group.join(",") });
+      path.style.stroke = color; // CSSOM, not a style attribute (strict CSP)
+      path.style.fill = color;
+      this.partLayer.append(path);
     });
   }
 
@@ -368,15 +359,32 @@ export class RingView {
     return { g, tail, mark, label, last: m, at: { x: 0, y: 0 } };
   }
 
-  private addDrop(at: Point, realNow: number): void {
+  private addDrop(want: Point, realNow: number): void {
+    // Never over a node (its name, term and sub-line): push the mark out of every node's
+    // disc towards the ring's centre; and never on top of another mark.
+    const at = { ...want };
+    const clear = this.r + 30;
+    for (const p of this.pos) {
+      const d = Math.hypot(at.x - p.x, at.y - p.y);
+      if (d < clear) {
+        // Out to the edge of the node's clear zone, on the side the mark already was
+        // (towards the centre when it sits on the node's middle).
+        const len = d > 0.5 ? d : Math.hypot(p.x, p.y) || 1;
+        const ux = d > 0.5 ? (at.x - p.x) / len : -p.x / len;
+        const uy = d > 0.5 ? (at.y - p.y) / len : -p.y / len;
+        at.x = p.x + ux * clear;
+        at.y = p.y + uy * clear;
+      }
+    }
+    if (this.drops.some((dm) => Math.hypot(dm.at.x - at.x, dm.at.y - at.y) < 18)) return;
     const g = s(
       "g",
       { class: "drop", transform: `translate(${at.x.toFixed(1)},${at.y.toFixed(1)})` },
+      s("title", {}, "a message dropped by the network"),
       s("path", { d: "M-7,-7 L7,7 M7,-7 L-7,7" }),
-      s("text", { y: -12 }, "dropped"),
     );
     this.dropLayer.append(g);
-    this.drops.push({ g, born: realNow });
+    this.drops.push({ g, born: realNow, at });
     while (this.drops.length > MAX_DROP_MARKS) this.drops.shift()!.g.remove();
   }
 
