@@ -4,9 +4,9 @@
 //! message `Message::validate` refuses changes nothing; and every state a node persists is one
 //! it can restart from (`PersistentState::validate` passes).
 //!
-//! Seeded as the Lab 3 tests are (`raftlab::lab::seed_list`): a fresh seed per run, `RAFTLAB_SEED=n`
-//! pins it, `RAFTLAB_SEEDS=k` runs k seeds; a failure prints the seed and the command that
-//! replays it.
+//! Seeded as the Lab 3 tests are (`raftlab::lab::seed_list`): a fresh seed per run,
+//! `RAFTLAB_SEED=n` pins it, `RAFTLAB_SEEDS=k` runs k seeds; a failure prints the seed and the
+//! command that replays it.
 
 use raftlab::core::{
     AppendEntriesArgs, AppendEntriesReply, ApplyMsg, Entry, InstallSnapshotArgs,
@@ -104,7 +104,18 @@ fn a_snapshot_index_near_u64_max_is_an_error_from_raft_new_not_a_panic() {
     assert_eq!(single.role(), Role::Leader);
     assert_eq!(single.start(b"x".to_vec()), None);
     raft.tick(10_000);
+    assert_eq!(raft.role(), Role::Candidate);
     let _ = raft.ready();
+}
+
+#[test]
+fn a_node_at_term_max_does_not_campaign_rather_than_wrap_its_term() {
+    let s = state(TERM_MAX, None, log(0, 0, &[1, TERM_MAX]));
+    let mut raft = restore(&s, 3).unwrap();
+    raft.tick(10_000);
+    raft.campaign();
+    assert_eq!(raft.get_state(), (TERM_MAX, false));
+    assert_eq!(raft.role(), Role::Follower);
 }
 
 #[test]
@@ -260,6 +271,7 @@ fn append_entries_with_absurd_fields_is_ignored() {
         ae(2, 5, 3, &[], 5),
         ae(2, 5, 2, &[3], 5),
         ae(2, 5, 2, &[2, 1], 5),
+        ae(2, 5, 2, &[1], 5),
         ae(2, 5, 2, &[0], 5),
         ae(2, 0, 1, &[], 5),
         ae(2, 1, 0, &[], 5),
@@ -300,6 +312,13 @@ fn install_snapshot_and_request_vote_with_absurd_fields_are_ignored() {
         is(2, 9, 0),
         is(2, 9, 3),
         is(TERM_MAX + 1, 9, 2),
+        Message::InstallSnapshot(InstallSnapshotArgs {
+            term: 2,
+            leader_id: 99,
+            last_included_index: 9,
+            last_included_term: 2,
+            data: Arc::from(&b"s"[..]),
+        }),
         Message::RequestVote(RequestVoteArgs {
             term: 3,
             candidate_id: 7,
