@@ -19,7 +19,7 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 /// Nodes restored per seed, and what each then goes through.
-const CASES: u64 = 2_000;
+const CASES: u64 = 10_000;
 const OPERATIONS: u64 = 60;
 
 /// Runs `body` at each seed of `seed_list()` (RAFTLAB_SEED pins the first, else a fresh one
