@@ -94,8 +94,8 @@ export class DetailsPanel {
       if (this.lastMessage) this.onDropMessage(this.lastMessage.id);
     });
     this.el = h(
-      "section",
-      { class: "panel details", "aria-labelledby": titleId },
+      "div",
+      { class: "panel details", role: "group", "aria-labelledby": titleId },
       h("div", { class: "menu-head" }, this.title, close),
       this.note,
       h("table", { class: "fields" }, this.table),

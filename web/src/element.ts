@@ -227,8 +227,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private build(): HTMLElement {
     const ringTitle = uid("ring-title");
     const ringPanel = h(
-      "section",
-      { class: "ring-panel", "aria-labelledby": ringTitle },
+      "div",
+      { class: "ring-panel", role: "group", "aria-labelledby": ringTitle },
       h("h2", { id: ringTitle, class: "visually-hidden" }, "Cluster"),
       this.ring.el,
       this.controls.seedOut,
@@ -237,8 +237,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     );
     const logsTitle = uid("logs-title");
     const logsPanel = h(
-      "section",
-      { class: "panel logs-panel", "aria-labelledby": logsTitle },
+      "div",
+      { class: "panel logs-panel", role: "group", "aria-labelledby": logsTitle },
       h("div", { class: "panel-head" }, h("h2", { id: logsTitle }, "Logs"), h("span", { class: "hint" }, "solid committed · dashed not yet · ✓ applied · ▼ nextIndex ▲ matchIndex")),
       this.logs.el,
     );

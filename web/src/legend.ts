@@ -63,8 +63,8 @@ export function buildLegend(): HTMLElement {
   );
   const title = uid("legend-title");
   return h(
-    "section",
-    { class: "legend", "aria-labelledby": title },
+    "div",
+    { class: "legend", role: "group", "aria-labelledby": title },
     h("h3", { id: title }, "Legend"),
     h("div", { class: "legend-cols" }, h("div", {}, h("h4", {}, "Nodes"), nodes), h("div", {}, h("h4", {}, "Messages"), msgs), h("div", {}, h("h4", {}, "Logs"), logs)),
     h("p", { class: "note" }, "Colours follow the term: each term has its own colour, and the number is always written too."),

@@ -32,7 +32,7 @@ export class EventLog {
   private count = 0;
 
   constructor() {
-    this.list = h("ol", { class: "event-list", "aria-label": "Events, newest first", "aria-live": "off" });
+    this.list = h("ol", { class: "event-list", "aria-label": "Events, newest first", "aria-live": "off", tabindex: 0 });
     this.showDrops = h("input", { type: "checkbox" });
     this.showDrops.addEventListener("change", () => {
       this.list.classList.toggle("hide-drops", !this.showDrops.checked);
@@ -40,8 +40,8 @@ export class EventLog {
     this.list.classList.add("hide-drops");
     const title = uid("events-title");
     this.el = h(
-      "section",
-      { class: "panel events", "aria-labelledby": title },
+      "div",
+      { class: "panel events", role: "group", "aria-labelledby": title },
       h(
         "div",
         { class: "panel-head" },

@@ -38,6 +38,7 @@ interface NodeEls {
   cross: SVGGElement;
   sub: SVGTextElement;
   cut: SVGTextElement;
+  title: SVGTitleElement;
 }
 
 interface MsgEls {
@@ -184,7 +185,7 @@ export class RingView {
         body: s("circle", { class: "body", r }),
         name: s("text", { class: "name", y: -2 }, nodeName(id)),
         term: s("text", { class: "term", y: r * 0.42 + 4 }),
-        badge: s("g", { class: "badge", transform: `translate(${(r * 0.74).toFixed(1)},${(-r * 0.74).toFixed(1)})` }),
+        badge: s("g", { class: "badge", "aria-hidden": "true", transform: `translate(${(r * 0.74).toFixed(1)},${(-r * 0.74).toFixed(1)})` }),
         badgeText: s("text", { y: 0.5 }),
         crown: s("path", {
           class: "crown",
@@ -197,10 +198,11 @@ export class RingView {
           s("line", { x1: r * 0.6, y1: -r * 0.6, x2: -r * 0.6, y2: r * 0.6 }),
         ),
         sub: s("text", { class: "sub", y: r + 26 }),
-        cut: s("text", { class: "cut-label", y: r + 42 }, "✂ cut off"),
+        cut: s("text", { class: "cut-label", y: r + 42 }, "cut off"),
+        title: s("title"),
       };
       els.badge.append(s("circle", { r: 11 }), els.badgeText);
-      els.g.append(els.halo, els.track, els.arc, els.body, els.crown, els.name, els.term, els.badge, els.cross, els.sub, els.cut);
+      els.g.append(els.title, els.halo, els.track, els.arc, els.body, els.crown, els.name, els.term, els.badge, els.cross, els.sub, els.cut);
       this.nodeLayer.append(els.g);
       this.nodes.push(els);
     }
@@ -227,11 +229,9 @@ export class RingView {
     else if (node.role === "leader") sub = "leader";
     else if (node.role === "candidate") sub = `votes ${node.votesGranted?.length ?? 0}/${n}`;
     else sub = `votedFor ${node.votedFor === null ? "—" : nodeName(node.votedFor)}`;
-    setAttr(
-      g,
-      "aria-label",
-      `${nodeName(node.id)} term ${node.term} ${sub}${node.connected ? "" : " cut off"}: ${state}; actions`,
-    );
+    // The accessible name is the visible text (name, term, sub-line, "cut off"; the role
+    // badge repeats the sub-line and is hidden); the title adds the state in words.
+    setText(els.title, `${nodeName(node.id)} term ${node.term} ${sub}${node.connected ? "" : " cut off"} (${state}): Enter or click for its actions`);
     setText(els.term, `term ${node.term}`);
     setText(els.badgeText, node.alive ? roleLetter(node) : "✕");
     setText(els.sub, sub);

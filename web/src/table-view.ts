@@ -24,7 +24,7 @@ export class TableView {
     this.body = h("tbody");
     this.el = h(
       "div",
-      { class: "table-view", hidden: true },
+      { class: "table-view", hidden: true, tabindex: 0 },
       h(
         "table",
         { class: "nodes-table" },

@@ -1,0 +1,104 @@
+// End-to-end: accessibility and a strict Content-Security-Policy. axe-core audits the main
+// page and the embed page (inside the open shadow roots too) and must report no violation;
+// both pages, served with the policy of server.mjs, must cause no CSP violation and request
+// nothing beyond their own assets. Needs dist/ (npm run build).
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { after, before, describe, it } from "node:test";
+import { launch } from "./browser.mjs";
+import { WAIT, assertNoErrors, cspViolations, nodeAction, openPage, openPanel, pause, waitForLeader } from "./helpers.mjs";
+import { start } from "./server.mjs";
+
+const AXE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Runs axe-core on the page (all of its default rules) and returns the violations. */
+async function audit(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" >> ")}: ${n.failureSummary}`) }));
+  });
+}
+
+function describeViolations(vs) {
+  return vs.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join("\n    ")}`).join("\n");
+}
+
+describe("raftlab: accessibility and CSP", () => {
+  let server;
+  let browser;
+  before(async () => {
+    server = await start();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("the main page has no axe violation, with a node's actions, help and details open", async () => {
+    const { context, page, errors } = await openPage(browser, server.url);
+    try {
+      await waitForLeader(page);
+      await pause(page);
+      let v = await audit(page);
+      assert.deepEqual(v, [], describeViolations(v));
+      await nodeAction(page, "Details of", 1);
+      await openPanel(page, "Network");
+      v = await audit(page);
+      assert.deepEqual(v, [], describeViolations(v));
+      await page.keyboard.press("?");
+      await page.getByRole("dialog", { name: "Keyboard and legend" }).waitFor({ timeout: WAIT });
+      v = await audit(page);
+      assert.deepEqual(v, [], describeViolations(v));
+      await page.keyboard.press("Escape");
+      await page.locator("raft-cluster").getByRole("button", { name: "Table" }).click();
+      await page.getByRole("table", { name: "The cluster as a table" }).waitFor({ timeout: WAIT });
+      v = await audit(page);
+      assert.deepEqual(v, [], describeViolations(v));
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("the embed page has no axe violation", async () => {
+    const { context, page, errors } = await openPage(browser, `${server.url}embed.html`);
+    try {
+      await waitForLeader(page, { scope: "#three" });
+      const v = await audit(page);
+      assert.deepEqual(v, [], describeViolations(v));
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("both pages run under the strict CSP with no violation and fetch only their own assets", async () => {
+    for (const [path, scope] of [["", "raft-cluster"], ["embed.html", "#five"]]) {
+      const { context, page, errors } = await openPage(browser, server.url + path, { waitFor: null });
+      const requests = [];
+      page.on("request", (r) => requests.push(r.url()));
+      try {
+        await page.reload();
+        await page.waitForSelector("[data-node-id]", { timeout: WAIT });
+        await page.locator(scope).scrollIntoViewIfNeeded();
+        await waitForLeader(page, { scope });
+        // Exercise what styles things at run time: a partition, a crash, the details.
+        await openPanel(page, "Partition", scope);
+        await page.locator(scope).getByLabel("Partition groups").fill("1,2 | 3,4,5");
+        await page.locator(scope).getByRole("button", { name: "Apply partition" }).click();
+        await page.locator(scope).locator("svg .partition-group").first().waitFor({ timeout: WAIT });
+        await nodeAction(page, "Crash", 2, scope);
+        await nodeAction(page, "Details of", 2, scope);
+        assert.deepEqual(await cspViolations(page), [], `${path || "index"}: CSP violations`);
+        const foreign = requests.filter((u) => !u.startsWith(server.url));
+        assert.deepEqual(foreign, [], "requests beyond the bundle's own assets");
+        assertNoErrors(errors);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});
