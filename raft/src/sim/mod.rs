@@ -492,7 +492,7 @@ impl Simulation {
         )
         .map_err(|e| {
             SimError(format!(
-                "S{}'s stored raft state does not decode: {e}",
+                "S{}'s stored raft state cannot be restored: {e}",
                 node + 1
             ))
         })?;
