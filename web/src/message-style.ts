@@ -47,7 +47,7 @@ export function messageShape(key: StyleKey): SVGElement {
     case "rvr":
       return s("path", { class: cls, d: "M0,-9 L9,0 L0,9 L-9,0 Z" });
     case "ae":
-      return s("circle", { class: cls, r: 9 });
+      return s("circle", { class: cls, r: 12 });
     case "hb":
       return s("circle", { class: cls, r: 5.5 });
     case "aer":

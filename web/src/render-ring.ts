@@ -201,7 +201,7 @@ export class RingView {
         cut: s("text", { class: "cut-label", y: r + 42 }, "cut off"),
         title: s("title"),
       };
-      els.badge.append(s("circle", { r: 11 }), els.badgeText);
+      els.badge.append(s("circle", { r: 12 }), els.badgeText);
       els.g.append(els.title, els.halo, els.track, els.arc, els.body, els.crown, els.name, els.term, els.badge, els.cross, els.sub, els.cut);
       this.nodeLayer.append(els.g);
       this.nodes.push(els);
