@@ -177,3 +177,43 @@ fn a_leader_ignores_failed_replies_from_an_older_term() {
         "nothing is resent for a stale reply"
     );
 }
+
+#[test]
+fn an_append_entries_below_the_snapshot_is_acknowledged_through_its_last_entry() {
+    let mut raft = follower();
+    raft.step(
+        0,
+        LEADER,
+        Message::InstallSnapshot(InstallSnapshotArgs {
+            term: 1,
+            leader_id: LEADER,
+            last_included_index: 10,
+            last_included_term: 1,
+            data: vec![10].into(),
+        }),
+    );
+    assert_eq!(raft.commit_index(), 10);
+    raft.ready();
+    // A delayed AppendEntries for indices 3..=5, all inside the snapshot: they match (they
+    // are committed), and the reply claims exactly them, no more.
+    raft.step(5, LEADER, append(1, (2, 1), entries(1, 3), 5));
+    let matched: Vec<(bool, u64)> = replies(&mut raft)
+        .into_iter()
+        .filter_map(|m| match m {
+            Message::AppendEntriesReply(r) => Some((r.success, r.match_index)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(matched, vec![(true, 5)]);
+    // One reaching past the snapshot: entries 9..=12; 11 and 12 are appended.
+    raft.step(6, LEADER, append(1, (8, 1), entries(1, 4), 10));
+    assert_eq!(raft.log().last_index(), 12);
+    let matched: Vec<u64> = replies(&mut raft)
+        .into_iter()
+        .filter_map(|m| match m {
+            Message::AppendEntriesReply(r) if r.success => Some(r.match_index),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(matched, vec![12]);
+}
