@@ -217,3 +217,44 @@ fn an_append_entries_below_the_snapshot_is_acknowledged_through_its_last_entry()
         .collect();
     assert_eq!(matched, vec![12]);
 }
+
+#[test]
+fn a_leader_commits_the_highest_index_a_majority_stores_even_below_its_last() {
+    let mut raft = leader_of_term(1);
+    raft.start(b"y".to_vec()).expect("leader");
+    raft.ready();
+    // S2 stores index 1 only; index 2 is on S1 alone.
+    raft.step(
+        5,
+        LEADER,
+        Message::AppendEntriesReply(AppendEntriesReply {
+            term: 1,
+            success: true,
+            match_index: 1,
+            conflict_term: None,
+            conflict_index: 0,
+        }),
+    );
+    assert_eq!(raft.commit_index(), 1, "index 1 is on a majority");
+}
+
+#[test]
+fn a_stale_or_premature_snapshot_from_the_service_is_ignored() {
+    let mut raft = follower();
+    raft.step(0, LEADER, append(1, (0, 0), entries(1, 6), 4));
+    raft.ready();
+    raft.snapshot(3, vec![3]);
+    assert_eq!(raft.log().snapshot_index(), 3);
+    raft.snapshot(2, vec![2]);
+    assert_eq!(
+        raft.log().snapshot_index(),
+        3,
+        "an older snapshot changes nothing"
+    );
+    raft.snapshot(5, vec![5]);
+    assert_eq!(
+        raft.log().snapshot_index(),
+        3,
+        "the service cannot have applied index 5 (lastApplied is 4)"
+    );
+}
