@@ -1,12 +1,17 @@
 #!/usr/bin/env node
-// Measures the built page (web/dist) in headless chromium and prints Markdown tables:
+// Measures the built bundle (dist/, `npm run build`) in headless chromium and prints Markdown
+// tables:
+//  - the renderer's main-thread CPU (Chrome's TaskDuration over 5 real seconds, as % of one
+//    core) with the page paused, playing, and with instances scrolled out of view;
+//  - frame time with three instances on one page (dist/embed.html, all three in view and
+//    running, each with a light client load);
 //  - time per frame (median, 95th percentile) over 300 requestAnimationFrame frames measured
 //    inside the page, for 5 and 9 nodes at 1x and at the top speed, with a light client load:
 //    the interval between frames, and the work of the page's own frame (advance + state() +
 //    drawing + saving; <raft-cluster>.lastFrameMs);
 //  - the sizes of the wasm and JS files in web/dist, raw and gzipped;
 //  - the localStorage bytes used after 10,000 client commands.
-// Usage: npx vite build --config web/vite.config.ts && node scripts/measure.mjs
+// Usage: npm run build && node scripts/measure.mjs [cpu|three]   (one part only)
 // CHROMIUM_PATH overrides the browser binary (default /usr/bin/chromium).
 import { readFile, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -15,6 +20,7 @@ import { launch } from "../tests/e2e/browser.mjs";
 import { DIST, start } from "../tests/e2e/server.mjs";
 
 const FRAMES = 300;
+const CPU_WINDOW_MS = 5000;
 const COMMANDS = 10_000;
 
 function percentile(sorted, p) {
@@ -164,6 +170,117 @@ async function storageAfterCommands(browser, url, snapshotEvery) {
   }
 }
 
+/** Main-thread busy time of the page's renderer over CPU_WINDOW_MS, in % of one core. */
+async function cpuPercent(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const read = async () => {
+    const { metrics } = await cdp.send("Performance.getMetrics");
+    return metrics.find((m) => m.name === "TaskDuration").value;
+  };
+  const a = await read();
+  const t0 = Date.now();
+  await page.waitForTimeout(CPU_WINDOW_MS); // a measurement window, not a wait for a state
+  const b = await read();
+  const wall = (Date.now() - t0) / 1000;
+  await cdp.detach();
+  return (100 * (b - a)) / wall;
+}
+
+async function cpuScenarios(browser, url) {
+  const rows = [];
+  const run = async (name, path, viewport, prepare) => {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    try {
+      await page.goto(url + path);
+      await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+      await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
+      await prepare(page);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const frames0 = await page.evaluate(() => [...document.querySelectorAll("raft-cluster")].reduce((a, e) => a + e.framesDrawn, 0));
+      const cpu = await cpuPercent(page);
+      const frames1 = await page.evaluate(() => [...document.querySelectorAll("raft-cluster")].reduce((a, e) => a + e.framesDrawn, 0));
+      rows.push({ name, cpu, frames: frames1 - frames0 });
+    } finally {
+      await context.close();
+    }
+  };
+  const pauseAll = (page) => page.evaluate(() => document.querySelectorAll("raft-cluster").forEach((e) => e.pause()));
+  await run("main page, 5 nodes, playing at 0.1× (default)", "?nodes=5&seed=1", { width: 1280, height: 720 }, async () => {});
+  await run("main page, 5 nodes, paused", "?nodes=5&seed=1", { width: 1280, height: 720 }, pauseAll);
+  await run("embed page, 3 instances, all paused", "embed.html", { width: 1280, height: 720 }, pauseAll);
+  await run("embed page, 3 instances playing, all scrolled out of view", "embed.html", { width: 1280, height: 720 }, async (page) => {
+    await page.evaluate(() => {
+      const spacer = document.createElement("div");
+      spacer.style.height = "4000px"; // CSSOM: allowed by the policy
+      document.body.append(spacer);
+      window.scrollTo(0, document.body.scrollHeight);
+    });
+  });
+  return rows;
+}
+
+/** Frame time with the three instances of embed.html all in view and running at `speed`,
+ * each with 20 client requests per real second. */
+async function threeInstances(browser, url, speedIndex) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 2300 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(url + "embed.html");
+    for (const id of ["#three", "#five", "#seven"]) {
+      await page.waitForSelector(`${id} svg [data-role="leader"][data-alive="true"]`, { timeout: 20_000 });
+    }
+    const r = await page.evaluate(async ({ frames, speedIndex }) => {
+      const els = [...document.querySelectorAll("raft-cluster")];
+      for (const el of els) {
+        const speed = el.shadowRoot.querySelector('input[type="range"]');
+        speed.value = String(speedIndex < 0 ? Number(speed.max) : speedIndex);
+        speed.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      const label = els[0].shadowRoot.querySelector(".speed-out").textContent;
+      let n = 0;
+      const load = setInterval(() => {
+        for (const el of els) {
+          try {
+            el.cluster.request(`load-${n++}`);
+          } catch {
+            // no leader at the moment
+          }
+        }
+      }, 50);
+      const interval = [];
+      const work = [];
+      let last = null;
+      await new Promise((done) => {
+        const f = (t) => {
+          if (last !== null) {
+            interval.push(t - last);
+            work.push(els.reduce((a, e) => a + e.lastFrameMs, 0));
+          }
+          last = t;
+          if (interval.length >= frames) done();
+          else requestAnimationFrame(f);
+        };
+        requestAnimationFrame(f);
+      });
+      clearInterval(load);
+      return { interval, work, label };
+    }, { frames: FRAMES, speedIndex });
+    const si = [...r.interval].sort((a, b) => a - b);
+    const sw = [...r.work].sort((a, b) => a - b);
+    return {
+      scenario: `3 instances (3, 5, 7 nodes), ${r.label}`,
+      intervalMedian: percentile(si, 50),
+      intervalP95: percentile(si, 95),
+      workMedian: percentile(sw, 50),
+      workP95: percentile(sw, 95),
+    };
+  } finally {
+    await context.close();
+  }
+}
+
 async function sizes() {
   const rows = [];
   async function walk(dir) {
@@ -183,24 +300,37 @@ async function sizes() {
 const server = await start();
 const browser = await launch();
 try {
+  const only = process.argv[2] ?? "";
+  const cpu = !only || only === "cpu" ? await cpuScenarios(browser, server.url) : [];
   const frames = [];
-  for (const nodes of [5, 9]) {
-    for (const speed of ["1×", "top"]) frames.push(await frameTimes(browser, server.url, nodes, speed));
+  if (!only || only === "three") {
+    frames.push(await threeInstances(browser, server.url, 8)); // SPEEDS[8] = 1×
+    frames.push(await threeInstances(browser, server.url, -1)); // the top speed
+  }
+  if (!only) {
+    for (const nodes of [5, 9]) {
+      for (const speed of ["1×", "top"]) frames.push(await frameTimes(browser, server.url, nodes, speed));
+    }
   }
   const files = await sizes();
-  const stores = [
-    ["default (snapshot every 10 entries)", await storageAfterCommands(browser, server.url, null)],
-    ["snapshots off (snapshotEvery 0)", await storageAfterCommands(browser, server.url, 0)],
-  ];
+  const stores = only
+    ? []
+    : [
+        ["default (snapshot every 10 entries)", await storageAfterCommands(browser, server.url, null)],
+        ["snapshots off (snapshotEvery 0)", await storageAfterCommands(browser, server.url, 0)],
+      ];
 
   const out = [];
+  out.push(`## Main-thread CPU (${CPU_WINDOW_MS / 1000} s windows, % of one core)`, "", "| scenario | CPU | frames drawn |", "| --- | ---: | ---: |");
+  for (const c of cpu) out.push(`| ${c.name} | ${c.cpu.toFixed(1)}% | ${c.frames} |`);
+  out.push("");
   out.push(`## Frame time (${FRAMES} frames, headless chromium ${browser.version()}, 20 client requests/s)`, "");
-  out.push("| scenario | frame interval median | interval p95 | page work median | work p95 |");
+  out.push("| scenario | frame interval median | interval p95 | page work median (all instances) | work p95 |");
   out.push("| --- | ---: | ---: | ---: | ---: |");
   for (const f of frames) {
     out.push(`| ${f.scenario} | ${ms(f.intervalMedian)} | ${ms(f.intervalP95)} | ${ms(f.workMedian)} | ${ms(f.workP95)} |`);
   }
-  out.push("", "## Sizes (web/dist)", "", "| file | raw | gzip |", "| --- | ---: | ---: |");
+  out.push("", "## Sizes (dist/)", "", "| file | raw | gzip |", "| --- | ---: | ---: |");
   for (const f of files) out.push(`| ${f.file} | ${kb(f.raw)} | ${kb(f.gzip)} |`);
   for (const ext of ["wasm", "js"]) {
     const sel = files.filter((f) => f.file.endsWith(`.${ext}`));

@@ -167,4 +167,25 @@ describe("raftlab embed page: three independent instances", () => {
       await context.close();
     }
   });
+
+  it("reports bad attributes in the element's status line and runs with the defaults", async () => {
+    const { context, page, errors } = await openPage(browser, `${server.url}embed.html`);
+    try {
+      await page.evaluate(() => {
+        const el = document.createElement("raft-cluster");
+        el.id = "bad";
+        for (const [k, v] of [["nodes", "12"], ["seed", "-1"], ["speed", "fast"], ["controls", "some"], ["height", "banana"], ["persist", "maybe"]]) el.setAttribute(k, v);
+        document.querySelector("main").prepend(el);
+      });
+      const status = page.locator("#bad p.status");
+      await status.getByText(/attribute nodes must be 3\.\.9, got 12/).waitFor({ timeout: WAIT });
+      const text = await status.textContent();
+      for (const what of ["seed", "speed", "controls", "height", "persist"]) assert.match(text, new RegExp(`attribute ${what}`));
+      assert.equal(await page.evaluate(() => document.querySelector("#bad").cluster.nodeCount), 5);
+      assert.equal(await page.locator("#bad svg [data-node-id]").count(), 5);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
 });

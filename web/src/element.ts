@@ -42,6 +42,26 @@ function styles(): CSSStyleSheet {
   return sheet;
 }
 
+// One requestAnimationFrame callback drives every instance that has something to draw: first
+// each applies its pending scroll (while the layout is clean), then each draws. Separate
+// callbacks would interleave DOM writes and layout reads across instances and force a layout
+// of the whole page once per instance and frame.
+const pending = new Set<RaftClusterElement>();
+let sharedRaf = 0;
+
+function requestSharedFrame(el: RaftClusterElement): void {
+  pending.add(el);
+  if (sharedRaf === 0) sharedRaf = requestAnimationFrame(runSharedFrame);
+}
+
+function runSharedFrame(t: number): void {
+  sharedRaf = 0;
+  const batch = [...pending];
+  pending.clear();
+  for (const el of batch) el.beforeFrame();
+  for (const el of batch) el.frame(t);
+}
+
 export class RaftClusterElement extends HTMLElement implements ControlsHost {
   static get observedAttributes(): string[] {
     return OBSERVED_ATTRIBUTES;
@@ -73,7 +93,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readonly help: HTMLElement;
   private config: ElementConfig;
   private booted = false;
-  private raf = 0;
+  private heightSet = false;
+  private scheduled = false;
   private inView = true;
   private io: IntersectionObserver | null = null;
   private detachKeys: (() => void) | null = null;
@@ -203,8 +224,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   }
 
   disconnectedCallback(): void {
-    cancelAnimationFrame(this.raf);
-    this.raf = 0;
+    pending.delete(this);
+    this.scheduled = false;
     this.detachKeys?.();
     this.detachKeys = null;
     this.io?.disconnect();
@@ -220,8 +241,15 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   }
 
   private applyHeight(): void {
-    // CSSOM, not a style attribute: allowed under a strict style-src.
-    this.style.height = this.config.height ?? "";
+    // CSSOM, not a style attribute: allowed under a strict style-src. A height the host page
+    // set itself is left alone unless the attribute is given.
+    if (this.config.height !== null) {
+      this.style.height = this.config.height;
+      this.heightSet = true;
+    } else if (this.heightSet) {
+      this.style.height = "";
+      this.heightSet = false;
+    }
   }
 
   private build(): HTMLElement {
@@ -427,15 +455,24 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   /** Something changed that must be drawn: schedule one frame (the loop may be idle). */
   invalidate(): void {
-    if (this.raf === 0 && this.isConnected) this.raf = requestAnimationFrame(this.frame);
+    if (!this.scheduled && this.isConnected) {
+      this.scheduled = true;
+      requestSharedFrame(this);
+    }
   }
 
   private get running(): boolean {
     return this.clock.playing && this.inView && this._cluster !== null && !this.frameFailed;
   }
 
-  private readonly frame = (t: number): void => {
-    this.raf = 0;
+  /** Before any instance draws in this frame: the layout is still clean. */
+  beforeFrame(): void {
+    this.logs.applyScroll();
+  }
+
+  /** One frame (called by the shared requestAnimationFrame callback). */
+  frame(t: number): void {
+    this.scheduled = false;
     const t0 = performance.now();
     try {
       this.update(t);
@@ -449,12 +486,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.lastFrameMs = performance.now() - t0;
     if (this.running) this.invalidate();
     else this.clock.rest();
-  };
+  }
 
   private update(t: number): void {
     const c = this._cluster;
     if (!c) return;
-    this.logs.applyScroll();
     const dt = this.inView ? this.clock.tick(t, this.ownerDocument.hidden) : 0;
     if (dt > 0) c.advance(dt);
     const state = c.state();

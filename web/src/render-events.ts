@@ -4,7 +4,8 @@
 import type { ClusterEvent, EventKind } from "./api";
 import { fmtTime, h, nodeName, uid } from "./dom";
 
-export const MAX_EVENT_LINES = 300;
+/** Lines the event strip keeps (the newest; older ones are removed). */
+export const EVENT_LINES_MAX = 150;
 
 const KIND_LABEL: Record<EventKind, string> = {
   electionStarted: "election",
@@ -62,12 +63,12 @@ export class EventLog {
     // (drops are filtered here, not hidden: hidden lines would push the others out)
     if (!this.showDrops.checked) events = events.filter((e) => e.kind !== "messageDropped");
     if (events.length === 0) return;
-    const batch = events.length > MAX_EVENT_LINES ? events.slice(events.length - MAX_EVENT_LINES) : events;
+    const batch = events.length > EVENT_LINES_MAX ? events.slice(events.length - EVENT_LINES_MAX) : events;
     const frag = document.createDocumentFragment();
     for (let i = batch.length - 1; i >= 0; i--) frag.append(this.line(batch[i]!));
     this.list.prepend(frag);
     this.count += batch.length;
-    while (this.count > MAX_EVENT_LINES && this.list.lastElementChild) {
+    while (this.count > EVENT_LINES_MAX && this.list.lastElementChild) {
       this.list.lastElementChild.remove();
       this.count--;
     }
