@@ -176,13 +176,9 @@ export class LogView {
       const spanCols = nd.snapshotIndex - first + 1;
       const w = `${spanCols * COL_W - 6}px`;
       if (row.snap.style.width !== w) row.snap.style.width = w;
-      const narrow = spanCols < 6;
-      setText(
-        row.snapLabel,
-        narrow
-          ? `snapshot\n≤${nd.snapshotIndex} T${nd.snapshotTerm}`
-          : `snapshot · lastIncludedIndex ${nd.snapshotIndex} · lastIncludedTerm ${nd.snapshotTerm}`,
-      );
+      // Short, and at the block's right end (what stays in view when the log scrolls on).
+      const narrow = spanCols < 3;
+      setText(row.snapLabel, narrow ? `≤${nd.snapshotIndex}\nT${nd.snapshotTerm}` : `≤${nd.snapshotIndex} · T${nd.snapshotTerm}`);
       setAttr(row.snap, "title", `Snapshot: entries 1..${nd.snapshotIndex} compacted (lastIncludedIndex ${nd.snapshotIndex}, lastIncludedTerm ${nd.snapshotTerm})`);
       toggleClass(row.snap, "narrow", narrow);
     } else {
