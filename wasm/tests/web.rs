@@ -161,7 +161,8 @@ fn crashing_the_leader_elects_a_new_one_in_a_higher_term() {
     c.crash(num(old as f64)).unwrap();
     let s = state(&c);
     let crashed = &s.nodes[old as usize - 1];
-    assert!(!crashed.alive && crashed.role == "follower" && crashed.term == term);
+    // A crashed node shows the role it had when it crashed ("was leader").
+    assert!(!crashed.alive && crashed.role == "leader" && crashed.term == term);
     assert!(crashed.election_timer.is_none() && crashed.next_index.is_none());
     let s = advance_until(&mut c, 5_000.0, "a new leader", |s| {
         leader(s).is_some_and(|(_, t)| t > term)
