@@ -183,35 +183,38 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
         }
     }
     let calm_end = sim.now_ms() + CALM_MS;
-    let mut index = None;
-    while sim.now_ms() < calm_end && index.is_none() {
-        let t = sim.now_ms() + 100;
-        run_checked(&mut sim, t, seed)?;
-        index = (0..nodes)
-            .find_map(|n| sim.start(n, b"final".to_vec()))
-            .map(|(i, _)| i);
-    }
-    let Some(index) = index else {
-        return Err(report(&sim, seed, "no leader after 10 s of calm"));
-    };
+    // As the tester's one(): offer a command to the leader, and offer it again whenever a
+    // new leader takes over before it is applied everywhere (a leader commits an earlier
+    // term's entry only together with one of its own term, §5.4.2).
+    let mut offered: Option<(u64, u64)> = None; // (index, term) of the newest offer
     while sim.now_ms() < calm_end {
         let t = sim.now_ms() + 100;
         run_checked(&mut sim, t, seed)?;
-        if (0..nodes).all(|n| sim.raft(n).is_some_and(|r| r.last_applied() >= index)) {
-            services_agree(&sim).map_err(|e| report(&sim, seed, &e))?;
-            return Ok(Outcome {
-                nodes,
-                commits: index,
-                events: sim.events_total(),
-                trace_digest: sim.trace_digest(),
-            });
+        if let Some((index, _)) = offered {
+            if (0..nodes).all(|n| sim.raft(n).is_some_and(|r| r.last_applied() >= index)) {
+                services_agree(&sim).map_err(|e| report(&sim, seed, &e))?;
+                return Ok(Outcome {
+                    nodes,
+                    commits: index,
+                    events: sim.events_total(),
+                    trace_digest: sim.trace_digest(),
+                });
+            }
+        }
+        if let Some(l) = leader(&sim) {
+            let term = sim.get_state(l).map_or(0, |s| s.0);
+            if offered.is_none_or(|(_, t)| t != term) {
+                offered = sim.start(l, b"final".to_vec()).or(offered);
+            }
         }
     }
-    Err(report(
-        &sim,
-        seed,
-        &format!("index {index} was not applied by every node within 10 s of calm"),
-    ))
+    let message = match offered {
+        None => String::from("no leader after 10 s of calm"),
+        Some((index, _)) => {
+            format!("index {index} was not applied by every node within 10 s of calm")
+        }
+    };
+    Err(report(&sim, seed, &message))
 }
 
 /// At the end of a run every node's service has applied exactly what its Raft applied, and
