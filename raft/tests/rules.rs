@@ -258,3 +258,47 @@ fn a_stale_or_premature_snapshot_from_the_service_is_ignored() {
         "the service cannot have applied index 5 (lastApplied is 4)"
     );
 }
+
+fn rejection(term: u64, conflict_index: u64) -> Message {
+    Message::AppendEntriesReply(AppendEntriesReply {
+        term,
+        success: false,
+        match_index: 0,
+        conflict_term: None,
+        conflict_index,
+    })
+}
+
+/// The prevLogIndex of each AppendEntries the leader sent since the last call.
+fn appends_sent(raft: &mut Raft) -> Vec<u64> {
+    replies(raft)
+        .into_iter()
+        .filter_map(|m| match m {
+            Message::AppendEntries(a) => Some(a.prev_log_index),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_leader_backs_up_once_for_pipelined_requests_that_overtook_each_other() {
+    let mut raft = leader_of_term(1);
+    for command in [b"y", b"z"] {
+        raft.start(command.to_vec()).expect("leader");
+    }
+    raft.ready();
+    // S2 got the request for index 3 before the one for index 2: "my log ends at 1".
+    raft.step(5, LEADER, rejection(1, 2));
+    assert_eq!(appends_sent(&mut raft), vec![1], "one backup, from index 2");
+    // The rejection of the next overtaken request points at the same gap: the backup in
+    // flight answers it.
+    raft.step(6, LEADER, rejection(1, 2));
+    assert!(appends_sent(&mut raft).is_empty(), "no second backup");
+    // A gap further back is news.
+    raft.step(7, LEADER, rejection(1, 1));
+    assert_eq!(appends_sent(&mut raft), vec![0]);
+    // Had the backup been lost, a rejection one heartbeat interval later backs up again.
+    let later = 7 + Timing::LAB.heartbeat_ms;
+    raft.step(later, LEADER, rejection(1, 1));
+    assert!(appends_sent(&mut raft).contains(&0));
+}

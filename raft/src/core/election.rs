@@ -122,6 +122,7 @@ impl Raft {
         self.next_index.iter_mut().for_each(|n| *n = next);
         self.match_index.iter_mut().for_each(|m| *m = 0);
         self.match_index[self.me] = self.log.last_index();
+        self.backup.iter_mut().for_each(|b| *b = None);
         self.emit(NodeEvent::BecameLeader {
             term: self.current_term,
         });

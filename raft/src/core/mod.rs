@@ -198,6 +198,10 @@ pub struct Raft {
     /// Invariant: `match_index[i] < next_index[i] <= log.last_index() + 1` for peers i.
     next_index: Vec<u64>,
     match_index: Vec<u64>,
+    /// The last backup after a rejection, per peer: (first index resent, when). Pipelined
+    /// requests overtake each other on the wire (as in labrpc); rejections of the overtaken
+    /// ones that arrive while the backup is in flight are answered by it.
+    backup: Vec<Option<(u64, u64)>>,
     next_heartbeat_ms: u64,
 
     ready: Ready,
@@ -237,6 +241,7 @@ impl Raft {
             votes: alloc::vec![false; peers],
             next_index: alloc::vec![0; peers],
             match_index: alloc::vec![0; peers],
+            backup: alloc::vec![None; peers],
             next_heartbeat_ms: 0,
             ready: Ready::default(),
             persist_needed: false,

@@ -182,8 +182,21 @@ impl Raft {
         let next = next
             .max(self.match_index[from] + 1)
             .min(self.log.last_index() + 1);
+        // A backup from `first` is in flight and this rejection says only "my log is too
+        // short" at or past `first`: it answers a request the backup overtook, and the backup
+        // fills that gap. (Should the backup be lost, a rejection after one heartbeat
+        // interval backs up again; a conflicting term is acted on at once.)
+        if let Some((first, at_ms)) = self.backup[from] {
+            if reply.conflict_term.is_none()
+                && next >= first
+                && self.now_ms < at_ms.saturating_add(self.timing.heartbeat_ms)
+            {
+                return;
+            }
+        }
         if next < self.next_index[from] {
             self.next_index[from] = next;
+            self.backup[from] = Some((next, self.now_ms));
             self.send_append_entries(from);
         }
     }
