@@ -188,4 +188,27 @@ describe("raftlab embed page: three independent instances", () => {
       await context.close();
     }
   });
+
+  it("runs inside an iframe", async () => {
+    const { context, page, errors } = await openPage(browser, `${server.url}embed.html`);
+    try {
+      // Replace the page with an iframe of the embed page (same origin: the policy allows it).
+      await page.evaluate((src) => {
+        const frame = document.createElement("iframe");
+        frame.src = src;
+        frame.title = "raftlab in a frame";
+        frame.width = "900";
+        frame.height = "700";
+        document.body.replaceChildren(frame);
+      }, `${server.url}embed.html`);
+      const frame = page.frameLocator("iframe");
+      await frame.locator('#three svg [data-role="leader"][data-alive="true"]').first().waitFor({ timeout: WAIT });
+      await frame.locator("#three").getByRole("button", { name: "Pause", exact: true }).click();
+      await frame.locator("#three").getByRole("button", { name: "Play", exact: true }).waitFor({ timeout: WAIT });
+      assert.deepEqual(await cspViolations(page), []);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
 });

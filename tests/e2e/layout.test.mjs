@@ -291,4 +291,50 @@ describe("raftlab page: one screen, and the walk-through's fixes", () => {
       await context.close();
     }
   });
+
+  it("reaches messages from the keyboard (m) and drops one with Enter on its button", async () => {
+    const { context, page, errors } = await openPage(browser, server.url);
+    const r = page.locator("raft-cluster");
+    try {
+      await fastest(page);
+      await waitForLeader(page);
+      await pause(page);
+      const msg = r.locator("svg [data-message-id]").first();
+      for (let i = 0; i < 200 && (await msg.count()) === 0; i++) await r.getByRole("button", { name: /^Step/ }).click();
+      await page.keyboard.press("m");
+      const details = r.locator(".details");
+      await details.getByRole("rowheader", { name: "message id", exact: true }).waitFor({ timeout: WAIT });
+      const drop = details.getByRole("button", { name: /^Drop message \d+$/ });
+      const name = await drop.textContent();
+      const id = Number(name.replace(/\D+/g, ""));
+      await drop.focus();
+      await page.keyboard.press("Enter");
+      await r.locator("p.status").getByText(`Dropped message ${id}.`).waitFor({ timeout: WAIT });
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("honours prefers-reduced-motion: messages wait half-way instead of gliding", async () => {
+    const { context, page, errors } = await openPage(browser, server.url);
+    const r = page.locator("raft-cluster");
+    try {
+      await page.emulateMedia({ reducedMotion: "reduce" });
+      await waitForLeader(page);
+      // At the default speed a message takes many frames to cross; with reduced motion its
+      // position does not change while it is in flight.
+      const msg = r.locator("svg [data-message-id]").first();
+      await msg.waitFor({ timeout: WAIT });
+      const id = await msg.getAttribute("data-message-id");
+      const at = () => r.locator(`svg [data-message-id="${id}"]`).evaluateAll((els) => els.map((e) => e.getAttribute("transform")));
+      const first = await at();
+      await frames(page, 3);
+      const second = await at();
+      if (first.length === 1 && second.length === 1) assert.equal(second[0], first[0], "the message did not move");
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -26,6 +26,8 @@ export interface ControlsHost {
   toggleHelp(): void;
   toggleTable(): void;
   closePopups(): boolean;
+  /** Selects the message in flight after the selected one (or the first). */
+  selectNextMessage(): void;
   nodeCount(): number;
   /** Something changed that the next frame must show (the loop may be idle). */
   invalidate(): void;
@@ -42,11 +44,12 @@ export const SHORTCUTS: readonly [string, string][] = [
   ["r", "restart the selected node"],
   ["d", "disconnect / reconnect the selected node"],
   ["t", "time out the selected node (it starts an election)"],
+  ["m", "select the next message in flight: its fields, and a button to drop it"],
   ["?", "this help"],
   ["Esc", "close a menu or panel; clear the selection"],
 ];
 
-export const HELP_TEXT = "Keys: 1–9 select a node · c crash · r restart · d disconnect / reconnect · t time out · space play / pause · s step · ? help · Esc close";
+export const HELP_TEXT = "Keys: 1–9 select a node · c crash · r restart · d disconnect / reconnect · t time out · m next message · space play / pause · s step · ? help · Esc close";
 
 /** Parses "1,2 | 3,4,5" (names like S1 allowed) into groups of node ids. */
 export function parsePartition(text: string): number[][] {
@@ -521,6 +524,9 @@ export class Controls {
         break;
       case "?":
         this.host.toggleHelp();
+        break;
+      case "m":
+        this.host.selectNextMessage();
         break;
       case "Enter": {
         const g = target?.closest("[data-node-id]");

@@ -132,7 +132,7 @@ export class DetailsPanel {
       );
     }
     this.dropBtn.hidden = !m;
-    if (m) this.dropBtn.setAttribute("aria-label", `Drop message ${m.id}`);
+    if (m) setText(this.dropBtn, `Drop message ${m.id}`);
   }
 
   private show(title: string, note: string, rows: Row[]): void {

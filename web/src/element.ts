@@ -94,6 +94,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private config: ElementConfig;
   private booted = false;
   private heightSet = false;
+  private motionQuery: MediaQueryList | null = null;
   private scheduled = false;
   private inView = true;
   private io: IntersectionObserver | null = null;
@@ -271,13 +272,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.logs.el,
     );
     this.details.el.hidden = true;
+    const main = h("div", { class: "main" }, ringPanel, h("div", { class: "side" }, logsPanel, this.details.el, this.eventLog.el));
     const root = h(
       "div",
       { class: "root", tabindex: -1 },
       this.notices.el,
       this.controls.toolbar,
       this.status.el,
-      h("div", { class: "main" }, ringPanel, h("div", { class: "side" }, logsPanel, this.details.el, this.eventLog.el)),
+      main,
       this.help,
       this.narrator.live,
     );
@@ -289,6 +291,12 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.invalidate();
     });
     root.addEventListener("input", () => this.invalidate());
+    // The ring is the largest square that fits next to the logs (at most 58% of the width).
+    new ResizeObserver(() => {
+      const size = Math.floor(Math.max(0, Math.min(main.clientHeight, main.clientWidth * 0.58)));
+      const v = `${size}px`;
+      if (main.style.getPropertyValue("--ring-size") !== v) main.style.setProperty("--ring-size", v);
+    }).observe(main);
     return root;
   }
 
@@ -506,6 +514,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     if (this.selection?.kind === "node" && this.selection.id > state.nodes.length) this.selection = null;
     const shown = !this.table.shown;
     if (shown) {
+      this.ring.reducedMotion = this.reducedMotion();
       this.ring.render(
         state,
         vt,
@@ -522,6 +531,12 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.eventLog.add(events);
     this.controls.sync(state, this.shadow.activeElement);
     this.narrator.events(events, t);
+  }
+
+  /** prefers-reduced-motion, read per frame from the instance's own query (no listener). */
+  private reducedMotion(): boolean {
+    this.motionQuery ??= this.ownerDocument.defaultView?.matchMedia?.("(prefers-reduced-motion: reduce)") ?? null;
+    return this.motionQuery?.matches ?? false;
   }
 
   private saveNow(): void {
@@ -565,6 +580,20 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.selection = { kind: "message", id };
     this.details.el.hidden = false;
     this.invalidate();
+  }
+
+  selectNextMessage(): void {
+    const c = this._cluster;
+    if (!c) return;
+    const msgs = c.state().messages;
+    if (msgs.length === 0) {
+      this.status.info("No message is in flight right now.");
+      return;
+    }
+    const cur = this.selection?.kind === "message" ? this.selection.id : -1;
+    const next = msgs.find((m) => m.id > cur) ?? msgs[0]!;
+    this.selectMessage(next.id);
+    this.status.info(`Selected message ${next.id}: ${next.kind} from ${nodeName(next.from)} to ${nodeName(next.to)} (m: the next one).`);
   }
 
   openNodeMenu(id: number, focus: boolean): void {

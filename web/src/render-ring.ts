@@ -95,6 +95,8 @@ export class RingView {
   private partKey = "";
   private readonly msgs = new Map<number, MsgEls>();
   private drops: DropMark[] = [];
+  /** The user asked for reduced motion: messages do not glide and drop marks do not fade. */
+  reducedMotion = false;
 
   constructor(private readonly cb: RingCallbacks) {
     this.el = s(
@@ -303,7 +305,8 @@ export class RingView {
       }
       e.last = m;
       const span = m.deliverMs - m.sentMs;
-      const p = span > 0 ? Math.max(0, Math.min(1, (t - m.sentMs) / span)) : 1;
+      // prefers-reduced-motion: a message waits half-way instead of gliding.
+      const p = this.reducedMotion ? 0.5 : span > 0 ? Math.max(0, Math.min(1, (t - m.sentMs) / span)) : 1;
       const { at, dir } = this.along(m.from, m.to, p);
       e.at = at;
       setAttr(e.g, "transform", `translate(${at.x.toFixed(1)},${at.y.toFixed(1)})`);
@@ -408,7 +411,7 @@ export class RingView {
         d.g.remove();
         return false;
       }
-      setAttr(d.g, "opacity", (1 - age / DROP_SHOW_MS).toFixed(2));
+      if (!this.reducedMotion) setAttr(d.g, "opacity", (1 - age / DROP_SHOW_MS).toFixed(2));
       return true;
     });
   }
