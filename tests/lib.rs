@@ -8,7 +8,8 @@
 
 use raftlab::core::Timing;
 use raftlab::sim::rng::{mix, Rng};
-use raftlab::sim::{NetConfig, SimConfig, Simulation};
+use raftlab::sim::{Input, NetConfig, Outcome as Applied, SimConfig, Simulation, Stamp};
+use raftlab_session::{Run, Session};
 use std::fmt::Write as _;
 
 /// Virtual time of the chaotic phase, then of the calm phase that must end in agreement.
@@ -22,6 +23,10 @@ pub struct Outcome {
     pub commits: u64,
     pub events: u64,
     pub trace_digest: u64,
+    /// Every input the sweep applied, stamped: `run.replay_to(end)` reproduces the run.
+    pub run: Run,
+    /// Where the run ended.
+    pub end: Stamp,
 }
 
 /// The one-line command that replays a seed.
@@ -42,14 +47,18 @@ fn report(sim: &Simulation, seed: u64, message: &str) -> String {
 }
 
 /// Run the sim to `until_ms`, failing on the first safety violation.
-fn run_checked(sim: &mut Simulation, until_ms: u64, seed: u64) -> Result<(), String> {
-    while sim.next_action_ms().is_some_and(|t| t <= until_ms) {
-        sim.step();
-        if let Some(v) = sim.violation() {
-            return Err(report(sim, seed, &v.to_string()));
+fn run_checked(session: &mut Session, until_ms: u64, seed: u64) -> Result<(), String> {
+    while session
+        .sim()
+        .next_action_ms()
+        .is_some_and(|t| t <= until_ms)
+    {
+        session.step();
+        if let Some(v) = session.sim().violation() {
+            return Err(report(session.sim(), seed, &v.to_string()));
         }
     }
-    sim.run_until(until_ms);
+    session.run_until(until_ms);
     Ok(())
 }
 
@@ -60,11 +69,12 @@ struct Client {
 
 impl Client {
     /// Offer `count` new commands to every node: leaders (even stale ones) accept them.
-    fn burst(&mut self, sim: &mut Simulation, count: u64) {
+    fn burst(&mut self, session: &mut Session, count: u64) {
         for _ in 0..count {
             self.command += 1;
-            for n in 0..sim.len() {
-                sim.start(n, self.command.to_le_bytes().to_vec());
+            for node in 0..session.sim().len() {
+                let command = self.command.to_le_bytes().to_vec();
+                let _ = session.apply(Input::Request { node, command });
             }
         }
     }
@@ -84,6 +94,7 @@ fn leader(sim: &Simulation) -> Option<usize> {
 /// `ENTRIES_PER_MESSAGE_MAX` cap (long divergent suffixes), leaders crashing right after
 /// replicating to a minority followed by quick elections (Figure 8), long partitions that
 /// leave a leader in a minority accepting many entries, snapshots, loss and reordering.
+/// Every action is an `Input`, recorded in the outcome's `run`.
 pub fn run(seed: u64) -> Result<Outcome, String> {
     let mut rng = Rng::new(mix(seed ^ 0x5eed));
     let nodes = 3 + rng.below(5) as usize;
@@ -91,130 +102,157 @@ pub fn run(seed: u64) -> Result<Outcome, String> {
     config.timing = Timing::LAB;
     config.net = NetConfig::LAB_RELIABLE;
     config.snapshot_every = [None, Some(5), Some(10), Some(25)][rng.below(4) as usize];
-    let mut sim = Simulation::new(config).map_err(|e| e.to_string())?;
+    let mut session = Session::new(config).map_err(|e| e.to_string())?;
     let mut client = Client { command: 0 };
 
     // Chaos: every 20..=300 ms something happens.
-    while sim.now_ms() < CHAOS_MS {
-        let next = sim.now_ms() + 20 + rng.below(281);
-        run_checked(&mut sim, next, seed)?;
-        let node = rng.below(nodes as u64) as usize;
-        match rng.below(100) {
-            0..=29 => client.burst(&mut sim, 1),
-            30..=37 => {
-                let count = 1 + rng.below(200);
-                client.burst(&mut sim, count);
-            }
-            38..=42 => {
-                let _ = sim.crash(node);
-            }
-            43..=51 => {
-                let _ = sim.restart(node);
-            }
-            52..=55 => {
-                let _ = sim.disconnect(node);
-            }
-            56..=63 => {
-                let _ = sim.connect(node);
-            }
-            64..=67 => {
-                let mut groups = vec![Vec::new(), Vec::new()];
-                for n in 0..nodes {
-                    groups[rng.below(2) as usize].push(n);
-                }
-                let _ = sim.partition(&groups);
-            }
-            68..=70 => {
-                // The leader is cut off with a minority and keeps accepting entries.
-                if let Some(l) = leader(&sim) {
-                    let mut minority = vec![l];
-                    let mut majority = Vec::new();
-                    for n in (0..nodes).filter(|&n| n != l) {
-                        if minority.len() < nodes.div_ceil(2) - 1 && rng.below(2) == 0 {
-                            minority.push(n);
-                        } else {
-                            majority.push(n);
-                        }
-                    }
-                    let _ = sim.partition(&[minority, majority]);
-                    let count = 1 + rng.below(150);
-                    client.burst(&mut sim, count);
-                }
-            }
-            71..=75 => sim.heal(),
-            76..=80 => {
-                let mut net = sim.net();
-                net.set_unreliable(rng.below(2) == 0);
-                sim.set_net(net);
-            }
-            81..=82 => {
-                let mut net = sim.net();
-                net.long_reordering = !net.long_reordering;
-                sim.set_net(net);
-            }
-            83..=90 => {
-                // Figure 8: the leader takes entries, reaches a minority at most, and dies;
-                // another node campaigns at once.
-                if let Some(l) = leader(&sim) {
-                    let count = 1 + rng.below(3);
-                    client.burst(&mut sim, count);
-                    let soon = sim.now_ms() + rng.below(3);
-                    run_checked(&mut sim, soon, seed)?;
-                    let _ = sim.crash(l);
-                    let _ = sim.timeout(node);
-                }
-            }
-            _ => {
-                let _ = sim.timeout(node);
-            }
-        }
-        if let Some(v) = sim.violation() {
-            return Err(report(&sim, seed, &v.to_string()));
+    while session.sim().now_ms() < CHAOS_MS {
+        let next = session.sim().now_ms() + 20 + rng.below(281);
+        run_checked(&mut session, next, seed)?;
+        chaos(&mut session, &mut rng, &mut client, seed)?;
+        if let Some(v) = session.sim().violation() {
+            return Err(report(session.sim(), seed, &v.to_string()));
         }
     }
+    let commits = calm(&mut session, seed)?;
+    let sim = session.sim();
+    Ok(Outcome {
+        nodes,
+        commits,
+        events: sim.events_total(),
+        trace_digest: sim.trace_digest(),
+        end: sim.stamp(),
+        run: session.into_run(),
+    })
+}
 
-    // Calm: whole, reliable network, everyone up; a new command must commit everywhere.
-    sim.heal();
-    sim.set_net(NetConfig::LAB_RELIABLE);
-    for n in 0..nodes {
-        if sim.raft(n).is_none() {
-            sim.restart(n)
-                .map_err(|e| report(&sim, seed, &e.to_string()))?;
+/// One random fault or load, as inputs.
+fn chaos(
+    session: &mut Session,
+    rng: &mut Rng,
+    client: &mut Client,
+    seed: u64,
+) -> Result<(), String> {
+    let nodes = session.sim().len();
+    let node = rng.below(nodes as u64) as usize;
+    let input = match rng.below(100) {
+        0..=29 => {
+            client.burst(session, 1);
+            return Ok(());
         }
-    }
-    let calm_end = sim.now_ms() + CALM_MS;
-    // As the tester's one(): offer a command to the leader, and offer it again whenever a
-    // new leader takes over before it is applied everywhere (a leader commits an earlier
-    // term's entry only together with one of its own term, §5.4.2).
-    let mut offered: Option<(u64, u64)> = None; // (index, term) of the newest offer
-    while sim.now_ms() < calm_end {
-        let t = sim.now_ms() + 100;
-        run_checked(&mut sim, t, seed)?;
-        if let Some((index, _)) = offered {
-            if (0..nodes).all(|n| sim.raft(n).is_some_and(|r| r.last_applied() >= index)) {
-                services_agree(&sim).map_err(|e| report(&sim, seed, &e))?;
-                return Ok(Outcome {
-                    nodes,
-                    commits: index,
-                    events: sim.events_total(),
-                    trace_digest: sim.trace_digest(),
+        30..=37 => {
+            let count = 1 + rng.below(200);
+            client.burst(session, count);
+            return Ok(());
+        }
+        38..=42 => Input::Crash { node },
+        43..=51 => Input::Restart { node },
+        52..=55 => Input::Disconnect { node },
+        56..=63 => Input::Connect { node },
+        64..=67 => {
+            let mut groups = vec![Vec::new(), Vec::new()];
+            for n in 0..nodes {
+                groups[rng.below(2) as usize].push(n);
+            }
+            Input::Partition { groups }
+        }
+        68..=70 => {
+            // The leader is cut off with a minority and keeps accepting entries.
+            if let Some(l) = leader(session.sim()) {
+                let mut minority = vec![l];
+                let mut majority = Vec::new();
+                for n in (0..nodes).filter(|&n| n != l) {
+                    if minority.len() < nodes.div_ceil(2) - 1 && rng.below(2) == 0 {
+                        minority.push(n);
+                    } else {
+                        majority.push(n);
+                    }
+                }
+                let _ = session.apply(Input::Partition {
+                    groups: vec![minority, majority],
                 });
+                let count = 1 + rng.below(150);
+                client.burst(session, count);
             }
+            return Ok(());
         }
-        if let Some(l) = leader(&sim) {
-            let term = sim.get_state(l).map_or(0, |s| s.0);
-            if offered.is_none_or(|(_, t)| t != term) {
-                offered = sim.start(l, b"final".to_vec()).or(offered);
+        71..=75 => Input::Heal,
+        76..=80 => {
+            let mut net = session.sim().net();
+            net.set_unreliable(rng.below(2) == 0);
+            Input::SetNetwork { net }
+        }
+        81..=82 => {
+            let mut net = session.sim().net();
+            net.long_reordering = !net.long_reordering;
+            Input::SetNetwork { net }
+        }
+        83..=90 => {
+            // Figure 8: the leader takes entries, reaches a minority at most, and dies;
+            // another node campaigns at once.
+            if let Some(l) = leader(session.sim()) {
+                let count = 1 + rng.below(3);
+                client.burst(session, count);
+                let soon = session.sim().now_ms() + rng.below(3);
+                run_checked(session, soon, seed)?;
+                let _ = session.apply(Input::Crash { node: l });
+                let _ = session.apply(Input::Timeout { node });
             }
+            return Ok(());
+        }
+        _ => Input::Timeout { node },
+    };
+    // Refused inputs (crashing a crashed node, ...) are part of the chaos: they change nothing.
+    let _ = session.apply(input);
+    Ok(())
+}
+
+/// Calm: whole, reliable network, everyone up; a new command must commit everywhere.
+/// Returns its index.
+fn calm(session: &mut Session, seed: u64) -> Result<u64, String> {
+    let nodes = session.sim().len();
+    let _ = session.apply(Input::Heal);
+    let reliable = Input::SetNetwork {
+        net: NetConfig::LAB_RELIABLE,
+    };
+    session.apply(reliable).map_err(|e| e.to_string())?;
+    for node in 0..nodes {
+        if session.sim().raft(node).is_none() {
+            session
+                .apply(Input::Restart { node })
+                .map_err(|e| report(session.sim(), seed, &e.to_string()))?;
         }
     }
-    let message = match offered {
-        None => String::from("no leader after 10 s of calm"),
-        Some((index, _)) => {
-            format!("index {index} was not applied by every node within 10 s of calm")
-        }
+    let calm_end = session.sim().now_ms() + CALM_MS;
+    let mut index = None;
+    while session.sim().now_ms() < calm_end && index.is_none() {
+        let t = session.sim().now_ms() + 100;
+        run_checked(session, t, seed)?;
+        index = (0..nodes).find_map(|node| {
+            let command = b"final".to_vec();
+            match session.apply(Input::Request { node, command }) {
+                Ok(Applied::Accepted { index, .. }) => Some(index),
+                _ => None,
+            }
+        });
+    }
+    let Some(index) = index else {
+        return Err(report(session.sim(), seed, "no leader after 10 s of calm"));
     };
-    Err(report(&sim, seed, &message))
+    while session.sim().now_ms() < calm_end {
+        let t = session.sim().now_ms() + 100;
+        run_checked(session, t, seed)?;
+        let sim = session.sim();
+        if (0..nodes).all(|n| sim.raft(n).is_some_and(|r| r.last_applied() >= index)) {
+            services_agree(sim).map_err(|e| report(sim, seed, &e))?;
+            return Ok(index);
+        }
+    }
+    Err(report(
+        session.sim(),
+        seed,
+        &format!("index {index} was not applied by every node within 10 s of calm"),
+    ))
 }
 
 /// At the end of a run every node's service has applied exactly what its Raft applied, and

@@ -3,6 +3,7 @@
 
 use super::{Cmd, Lab, SNAPSHOT_INTERVAL};
 use crate::core::ApplyMsg;
+use crate::sim::Input;
 
 impl Lab {
     /// Run the simulation up to `time_ms`, checking after every event.
@@ -58,7 +59,13 @@ impl Lab {
                             (0..=index).map(|j| self.logs[i].get(&j).cloned()).collect();
                         let data = postcard::to_allocvec(&(index, xlog))
                             .expect("encoding into a Vec cannot fail");
-                        self.sim.snapshot(i, index, data);
+                        // The service of a server crashed since is gone: nothing to do.
+                        let snapshot = Input::Snapshot {
+                            node: i,
+                            index,
+                            data,
+                        };
+                        let _ = self.sim.apply(snapshot);
                     }
                 }
             }

@@ -16,7 +16,7 @@ pub use seeds::{current_seed, replay_command, seed_list, seeds};
 
 use crate::core::Timing;
 use crate::sim::rng::{mix, Rng};
-use crate::sim::{NetConfig, SimConfig, Simulation};
+use crate::sim::{Input, NetConfig, Outcome, SimConfig, Simulation};
 use scheduler::Shared;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -166,7 +166,14 @@ impl Config {
     pub fn start(&mut self, server: usize, cmd: impl Into<Cmd>) -> Option<(u64, u64)> {
         let cmd = cmd.into();
         let mut lab = self.lab();
-        let result = lab.sim.start(server, cmd.encode());
+        let request = Input::Request {
+            node: server,
+            command: cmd.encode(),
+        };
+        let result = match lab.sim.apply(request) {
+            Ok(Outcome::Accepted { index, term }) => Some((index, term)),
+            _ => None, // Not the leader, or crashed (config.go's rafts[i] == nil).
+        };
         lab.after_events();
         result
     }
@@ -196,7 +203,7 @@ impl Config {
         if !snapshot.is_empty() {
             lab.ingest_snap(server, &snapshot, None);
         }
-        if let Err(e) = lab.sim.restart(server) {
+        if let Err(e) = lab.sim.apply(Input::Restart { node: server }) {
             lab.fail(&format!("restart of server {server} failed: {e}"));
         }
         lab.after_events();
@@ -204,12 +211,12 @@ impl Config {
 
     pub fn connect(&mut self, server: usize) {
         let mut lab = self.lab();
-        lab.sim.connect(server).unwrap_or_else(|e| panic!("{e}"));
+        lab.input(Input::Connect { node: server });
     }
 
     pub fn disconnect(&mut self, server: usize) {
         let mut lab = self.lab();
-        lab.sim.disconnect(server).unwrap_or_else(|e| panic!("{e}"));
+        lab.input(Input::Disconnect { node: server });
     }
 
     pub fn is_connected(&self, server: usize) -> bool {
@@ -220,14 +227,14 @@ impl Config {
         let mut lab = self.lab();
         let mut net = lab.sim.net();
         net.set_unreliable(unreliable);
-        lab.sim.set_net(net);
+        lab.input(Input::SetNetwork { net });
     }
 
     pub fn set_long_reordering(&mut self, on: bool) {
         let mut lab = self.lab();
         let mut net = lab.sim.net();
         net.long_reordering = on;
-        lab.sim.set_net(net);
+        lab.input(Input::SetNetwork { net });
     }
 
     pub fn rpc_count(&self, server: usize) -> u64 {
@@ -430,9 +437,16 @@ impl Lab {
     }
 
     fn crash1(&mut self, server: usize) {
-        let _ = self.sim.disconnect(server);
+        self.input(Input::Disconnect { node: server });
         // Crashing a crashed server is a no-op, as in config.go.
-        let _ = self.sim.crash(server);
+        let _ = self.sim.apply(Input::Crash { node: server });
+    }
+
+    /// Apply an input the tester expects to be valid; a refusal is the tester's own bug.
+    fn input(&mut self, input: Input) {
+        if let Err(e) = self.sim.apply(input.clone()) {
+            self.fail(&format!("the tester's {input:?} was refused: {e}"));
+        }
     }
 
     pub(crate) fn n_committed(&self, index: u64) -> (usize, Option<Cmd>) {

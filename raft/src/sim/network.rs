@@ -1,11 +1,13 @@
 //! The simulated network: 6.5840 labrpc's semantics (reliable/unreliable, long reordering,
 //! long delays to unreachable peers), per-node connect/disconnect, and partitions.
 
+use super::error::NetError;
 use crate::core::NodeId;
 use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
 
 /// How messages travel. Probabilities are in permille so the core needs no floats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetConfig {
     /// Delay of a request, uniform in `request_delay_ms_min..=request_delay_ms_max`.
     pub request_delay_ms_min: u64,
@@ -25,6 +27,9 @@ pub struct NetConfig {
 }
 
 impl NetConfig {
+    /// The longest delay a setting may give a message.
+    pub const DELAY_MS_MAX: u64 = 10_000;
+
     /// Every message arrives at once, in the order sent: for scenario tests that build a
     /// situation step by step (not labrpc: see `LAB_RELIABLE`).
     pub const INSTANT: NetConfig = NetConfig {
@@ -56,6 +61,25 @@ impl NetConfig {
         drop_reply_permille: 100,
         ..NetConfig::LAB_RELIABLE
     };
+
+    /// Ok when every delay range is ordered and at most `DELAY_MS_MAX`, and every loss rate
+    /// at most 1000 permille.
+    pub fn validate(&self) -> Result<(), NetError> {
+        let ranges = [
+            (self.request_delay_ms_min, self.request_delay_ms_max),
+            (self.reply_delay_ms_min, self.reply_delay_ms_max),
+        ];
+        if ranges.iter().any(|&(min, max)| min > max) {
+            return Err(NetError::DelayRange);
+        }
+        if ranges.iter().any(|&(_, max)| max > NetConfig::DELAY_MS_MAX) {
+            return Err(NetError::DelayTooLong);
+        }
+        if self.drop_request_permille > 1000 || self.drop_reply_permille > 1000 {
+            return Err(NetError::PermilleOver);
+        }
+        Ok(())
+    }
 
     pub fn set_unreliable(&mut self, unreliable: bool) {
         let base = if unreliable {
