@@ -1,0 +1,133 @@
+//! A run is data: sweep runs replayed from their recorded inputs reproduce their traces,
+//! forks agree with the original up to the fork. Seeds move (`raftlab::lab::seed_list()`: a
+//! fresh seed per run unless RAFTLAB_SEED pins it); a failure prints its seed and the command
+//! that replays it.
+
+use raftlab::lab::seed_list;
+use raftlab::sim::rng::{mix, Fnv, Rng};
+use raftlab::sim::{Input, SimEvent, Simulation};
+use raftlab_session::Run;
+
+/// Sweep runs per test when RAFTLAB_SEEDS is not set (each is replayed at least once).
+const RUNS_PER_TEST: u64 = 8;
+
+/// The seeds: RUNS_PER_TEST from the drawn or pinned seed, or RAFTLAB_SEEDS of them.
+fn seeds() -> Vec<u64> {
+    let seeds = seed_list();
+    if std::env::var("RAFTLAB_SEEDS").is_ok() {
+        return seeds;
+    }
+    (seeds[0]..seeds[0] + RUNS_PER_TEST).collect()
+}
+
+/// Runs `check` for each seed; a failure names the seed and the command that replays it.
+fn for_each_seed(test: &str, check: impl Fn(u64) -> Result<(), String>) {
+    for seed in seeds() {
+        if let Err(why) = check(seed) {
+            panic!(
+                "seed {seed}: {why}\n  replay: RAFTLAB_SEED={seed} cargo test -p raftlab-lab3 --test replay -- --exact {test}"
+            );
+        }
+    }
+}
+
+/// Replays `inputs` from `run`'s config, keeping every event, then runs to `end`.
+fn events_of(run: &Run, end: impl FnOnce(&mut Simulation)) -> (Simulation, Vec<SimEvent>) {
+    let mut sim = Simulation::new(run.config.clone()).expect("the run's config is valid");
+    let mut events = Vec::new();
+    for (at, input) in &run.inputs {
+        sim.run_to(*at);
+        events.extend(sim.drain_events());
+        let _ = sim.apply(input.clone());
+        events.extend(sim.drain_events());
+    }
+    end(&mut sim);
+    events.extend(sim.drain_events());
+    (sim, events)
+}
+
+fn digest(events: &[SimEvent]) -> u64 {
+    let mut h = Fnv::default();
+    events.iter().for_each(|e| e.fold(&mut h));
+    h.0
+}
+
+#[test]
+fn sweep_runs_replayed_from_their_recorded_inputs_give_the_identical_trace_digest() {
+    for_each_seed(
+        "sweep_runs_replayed_from_their_recorded_inputs_give_the_identical_trace_digest",
+        |seed| {
+            let original = raftlab_lab3::run(seed)?;
+            let sim = original
+                .run
+                .replay_to(original.end)
+                .map_err(|e| e.to_string())?;
+            let replayed = (sim.trace_digest(), sim.events_total(), sim.stamp());
+            let recorded = (original.trace_digest, original.events, original.end);
+            if replayed != recorded {
+                return Err(format!(
+                    "{} inputs replayed to (digest, events, stamp) {replayed:?}, the run had {recorded:?}",
+                    original.run.inputs.len()
+                ));
+            }
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn a_fork_at_a_random_time_replays_exactly_the_original_up_to_the_fork() {
+    for_each_seed(
+        "a_fork_at_a_random_time_replays_exactly_the_original_up_to_the_fork",
+        |seed| {
+            let original = raftlab_lab3::run(seed)?;
+            let (_, all) = events_of(&original.run, |sim| sim.run_to(original.end));
+            if digest(&all) != original.trace_digest {
+                return Err("the replayed events are not the run's".into());
+            }
+            let mut rng = Rng::new(mix(seed ^ 0xf02c));
+            for _ in 0..4 {
+                let fork_ms = rng.below(original.end.at_ms + 1);
+                let fork = original.run.fork_at(fork_ms);
+                let kept = fork.inputs.len();
+                if fork.inputs[..] != original.run.inputs[..kept]
+                    || fork.inputs.iter().any(|(at, _)| at.at_ms > fork_ms)
+                    || original.run.inputs[kept..]
+                        .iter()
+                        .any(|(at, _)| at.at_ms <= fork_ms)
+                {
+                    return Err(format!(
+                        "the fork at {fork_ms} ms did not keep exactly the inputs up to it"
+                    ));
+                }
+                let (mut sim, events) = events_of(&fork, |sim| sim.run_until(fork_ms));
+                let before: Vec<SimEvent> = all
+                    .iter()
+                    .filter(|e| e.time_ms <= fork_ms)
+                    .cloned()
+                    .collect();
+                if events != before || sim.trace_digest() != digest(&before) {
+                    let same = events
+                        .iter()
+                        .zip(&before)
+                        .take_while(|(a, b)| a == b)
+                        .count();
+                    return Err(format!(
+                        "the fork at {fork_ms} ms has {} events, the original {} up to then; first difference at event {same}",
+                        events.len(),
+                        before.len()
+                    ));
+                }
+                // A fork is a run of its own: it goes on from there.
+                let _ = sim.apply(Input::Heal);
+                sim.run_until(fork_ms + 1_000);
+                if let Some(v) = sim.violation() {
+                    return Err(format!(
+                        "the fork at {fork_ms} ms went on to a violation: {v}"
+                    ));
+                }
+            }
+            Ok(())
+        },
+    );
+}
