@@ -97,6 +97,17 @@ fn a_snapshot_at_or_below_commit_index_is_not_installed_again() {
         .any(|e| matches!(e, NodeEvent::SnapshotInstalled { .. })));
 }
 
+/// S2's reply: it now matches the leader's log through `match_index`.
+fn matched(term: u64, match_index: u64) -> Message {
+    Message::AppendEntriesReply(AppendEntriesReply {
+        term,
+        success: true,
+        match_index,
+        conflict_term: None,
+        conflict_index: 0,
+    })
+}
+
 /// A leader of `term` (S1 of 3, elected with S2's vote) holding one entry of its term.
 fn leader_of_term(term: u64) -> Raft {
     let mut raft = follower();
@@ -122,34 +133,14 @@ fn leader_of_term(term: u64) -> Raft {
 fn a_leader_ignores_append_entries_replies_from_an_older_term() {
     let mut raft = leader_of_term(2);
     // A reply to a request of term 1 (long delayed) claims S2 matches index 1.
-    raft.step(
-        5,
-        LEADER,
-        Message::AppendEntriesReply(AppendEntriesReply {
-            term: 1,
-            success: true,
-            match_index: 1,
-            conflict_term: None,
-            conflict_index: 0,
-        }),
-    );
+    raft.step(5, LEADER, matched(1, 1));
     assert_eq!(
         raft.commit_index(),
         0,
         "a stale reply must not count as a replica of term 2's entry"
     );
     // The same reply in the current term does count.
-    raft.step(
-        6,
-        LEADER,
-        Message::AppendEntriesReply(AppendEntriesReply {
-            term: 2,
-            success: true,
-            match_index: 1,
-            conflict_term: None,
-            conflict_index: 0,
-        }),
-    );
+    raft.step(6, LEADER, matched(2, 1));
     assert_eq!(raft.commit_index(), 1);
 }
 
@@ -224,17 +215,7 @@ fn a_leader_commits_the_highest_index_a_majority_stores_even_below_its_last() {
     raft.start(b"y".to_vec()).expect("leader");
     raft.ready();
     // S2 stores index 1 only; index 2 is on S1 alone.
-    raft.step(
-        5,
-        LEADER,
-        Message::AppendEntriesReply(AppendEntriesReply {
-            term: 1,
-            success: true,
-            match_index: 1,
-            conflict_term: None,
-            conflict_index: 0,
-        }),
-    );
+    raft.step(5, LEADER, matched(1, 1));
     assert_eq!(raft.commit_index(), 1, "index 1 is on a majority");
 }
 
