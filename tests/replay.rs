@@ -6,7 +6,7 @@
 use raftlab::lab::seed_list;
 use raftlab::sim::rng::{mix, Fnv, Rng};
 use raftlab::sim::{Input, SimEvent, Simulation};
-use raftlab_session::Run;
+use raftlab_session::{Run, Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
 
 /// Sweep runs per test when RAFTLAB_SEEDS is not set (each is replayed at least once).
 const RUNS_PER_TEST: u64 = 8;
@@ -124,6 +124,80 @@ fn a_fork_at_a_random_time_replays_exactly_the_original_up_to_the_fork() {
                 if let Some(v) = sim.violation() {
                     return Err(format!(
                         "the fork at {fork_ms} ms went on to a violation: {v}"
+                    ));
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+/// What must agree between two ways of reaching one position.
+fn state(sim: &Simulation) -> (u64, u64, raftlab::sim::Stamp) {
+    (sim.trace_digest(), sim.events_total(), sim.stamp())
+}
+
+#[test]
+fn a_seek_through_checkpoints_lands_on_the_state_of_a_straight_replay() {
+    for_each_seed(
+        "a_seek_through_checkpoints_lands_on_the_state_of_a_straight_replay",
+        |seed| {
+            let original = raftlab_lab3::run(seed)?;
+            let mut timeline = Timeline::new(original.run.clone()).map_err(|e| e.to_string())?;
+            // Past the run's end the cluster keeps running: long enough to thin checkpoints.
+            let horizon_ms = (CHECKPOINTS_MAX as u64 + 8) * CHECKPOINT_SPACING_MS;
+            let mut rng = Rng::new(mix(seed ^ 0x5eec));
+            let mut times: Vec<u64> = (0..4).map(|_| rng.below(original.end.at_ms + 1)).collect();
+            times.extend([horizon_ms, rng.below(horizon_ms), original.end.at_ms]);
+            for t in times {
+                timeline.seek(t);
+                let straight = original.run.replay_until(t).map_err(|e| e.to_string())?;
+                if state(timeline.sim()) != state(&straight) {
+                    return Err(format!(
+                        "seek to {t} ms: {:?}, a straight replay: {:?}",
+                        state(timeline.sim()),
+                        state(&straight)
+                    ));
+                }
+                if timeline.checkpoints() > CHECKPOINTS_MAX {
+                    return Err(format!("{} checkpoints held", timeline.checkpoints()));
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn stepping_back_one_tick_returns_to_the_state_before_stepping_forward() {
+    for_each_seed(
+        "stepping_back_one_tick_returns_to_the_state_before_stepping_forward",
+        |seed| {
+            let original = raftlab_lab3::run(seed)?;
+            let mut timeline = Timeline::new(original.run.clone()).map_err(|e| e.to_string())?;
+            let mut rng = Rng::new(mix(seed ^ 0xbac));
+            timeline.seek(rng.below(original.end.at_ms + 1));
+            let mut forward = vec![state(timeline.sim())];
+            for _ in 0..40 {
+                if !timeline.step_forward() {
+                    break;
+                }
+                forward.push(state(timeline.sim()));
+            }
+            for (k, expected) in forward.iter().enumerate().rev().skip(1) {
+                if !timeline.step_back() {
+                    return Err(format!("step back refused at step {k}"));
+                }
+                let got = state(timeline.sim());
+                // The seek's position is the end of its millisecond; a step lands on an action.
+                let same = if k == 0 {
+                    (got.0, got.1, got.2.actions) == (expected.0, expected.1, expected.2.actions)
+                } else {
+                    got == *expected
+                };
+                if !same {
+                    return Err(format!(
+                        "back to step {k}: {got:?}, forward it was {expected:?}"
                     ));
                 }
             }
