@@ -48,6 +48,7 @@ fn a_follower_commits_only_through_the_last_entry_the_leader_sent() {
     // Term 1's leader left entries 1..=5 (term 1) here; only index 1 is known committed.
     raft.step(0, LEADER, append(1, (0, 0), entries(1, 5), 1));
     assert_eq!(raft.commit_index(), 1);
+    raft.ready();
     // Term 2's leader matches at index 1 and says it committed through 5. Its entries 2..=5
     // may differ from ours (not yet repaired), so we may commit only through index 1.
     raft.step(10, 2, append(2, (1, 1), Vec::new(), 5));
@@ -55,6 +56,14 @@ fn a_follower_commits_only_through_the_last_entry_the_leader_sent() {
         raft.commit_index(),
         1,
         "commitIndex = min(leaderCommit, index of last new entry), not our last index"
+    );
+    assert!(
+        !raft
+            .ready()
+            .events
+            .iter()
+            .any(|e| matches!(e, NodeEvent::Committed { .. })),
+        "commitIndex did not move, so nothing is narrated as committed"
     );
     // Once the leader's entries are here, its commit index counts.
     raft.step(20, 2, append(2, (1, 1), entries(2, 4), 5));
