@@ -11,7 +11,7 @@
 //    drawing + saving; <raft-cluster>.lastFrameMs);
 //  - the sizes of the wasm and JS files in web/dist, raw and gzipped;
 //  - the localStorage bytes used after 10,000 client commands.
-// Usage: npm run build && node scripts/measure.mjs [cpu|three]   (one part only)
+// Usage: npm run build && node scripts/measure.mjs [cpu|three|storage]   (one part only)
 // CHROMIUM_PATH overrides the browser binary (default /usr/bin/chromium).
 import { readFile, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -221,9 +221,9 @@ async function cpuScenarios(browser, url) {
   return rows;
 }
 
-/** Frame time with the three instances of embed.html all in view and running at `speed`,
- * each with 20 client requests per real second. */
-async function threeInstances(browser, url, speedIndex) {
+/** Frame time with the three instances of embed.html all in view and running at
+ * SPEEDS[speedIndex] (-1: the top speed), each with `load` client requests per real second. */
+async function threeInstances(browser, url, speedIndex, load) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 2300 } });
   const page = await context.newPage();
   try {
@@ -231,7 +231,7 @@ async function threeInstances(browser, url, speedIndex) {
     for (const id of ["#three", "#five", "#seven"]) {
       await page.waitForSelector(`${id} svg [data-role="leader"][data-alive="true"]`, { timeout: 20_000 });
     }
-    const r = await page.evaluate(async ({ frames, speedIndex }) => {
+    const r = await page.evaluate(async ({ frames, speedIndex, load }) => {
       const els = [...document.querySelectorAll("raft-cluster")];
       for (const el of els) {
         const speed = el.shadowRoot.querySelector('input[type="range"]');
@@ -240,15 +240,17 @@ async function threeInstances(browser, url, speedIndex) {
       }
       const label = els[0].shadowRoot.querySelector(".speed-out").textContent;
       let n = 0;
-      const load = setInterval(() => {
-        for (const el of els) {
-          try {
-            el.cluster.request(`load-${n++}`);
-          } catch {
-            // no leader at the moment
-          }
-        }
-      }, 50);
+      const timer = load > 0
+        ? setInterval(() => {
+            for (const el of els) {
+              try {
+                el.cluster.request(`load-${n++}`);
+              } catch {
+                // no leader at the moment
+              }
+            }
+          }, 1000 / load)
+        : 0;
       const interval = [];
       const work = [];
       let last = null;
@@ -264,13 +266,13 @@ async function threeInstances(browser, url, speedIndex) {
         };
         requestAnimationFrame(f);
       });
-      clearInterval(load);
+      clearInterval(timer);
       return { interval, work, label };
-    }, { frames: FRAMES, speedIndex });
+    }, { frames: FRAMES, speedIndex, load });
     const si = [...r.interval].sort((a, b) => a - b);
     const sw = [...r.work].sort((a, b) => a - b);
     return {
-      scenario: `3 instances (3, 5, 7 nodes), ${r.label}`,
+      scenario: `3 instances (3, 5, 7 nodes), ${r.label}, ${load ? `${load} requests/s each` : "no client load"}`,
       intervalMedian: percentile(si, 50),
       intervalP95: percentile(si, 95),
       workMedian: percentile(sw, 50),
@@ -304,8 +306,10 @@ try {
   const cpu = !only || only === "cpu" ? await cpuScenarios(browser, server.url) : [];
   const frames = [];
   if (!only || only === "three") {
-    frames.push(await threeInstances(browser, server.url, 8)); // SPEEDS[8] = 1×
-    frames.push(await threeInstances(browser, server.url, -1)); // the top speed
+    frames.push(await threeInstances(browser, server.url, 4, 0)); // SPEEDS[4] = 0.1×, the default
+    frames.push(await threeInstances(browser, server.url, 8, 0)); // SPEEDS[8] = 1×
+    frames.push(await threeInstances(browser, server.url, 8, 20));
+    frames.push(await threeInstances(browser, server.url, -1, 20)); // the top speed
   }
   if (!only) {
     for (const nodes of [5, 9]) {
@@ -313,7 +317,7 @@ try {
     }
   }
   const files = await sizes();
-  const stores = only
+  const stores = only && only !== "storage"
     ? []
     : [
         ["default (snapshot every 10 entries)", await storageAfterCommands(browser, server.url, null)],
@@ -324,7 +328,7 @@ try {
   out.push(`## Main-thread CPU (${CPU_WINDOW_MS / 1000} s windows, % of one core)`, "", "| scenario | CPU | frames drawn |", "| --- | ---: | ---: |");
   for (const c of cpu) out.push(`| ${c.name} | ${c.cpu.toFixed(1)}% | ${c.frames} |`);
   out.push("");
-  out.push(`## Frame time (${FRAMES} frames, headless chromium ${browser.version()}, 20 client requests/s)`, "");
+  out.push(`## Frame time (${FRAMES} frames, headless chromium ${browser.version()}; single-instance rows: 20 client requests/s)`, "");
   out.push("| scenario | frame interval median | interval p95 | page work median (all instances) | work p95 |");
   out.push("| --- | ---: | ---: | ---: | ---: |");
   for (const f of frames) {

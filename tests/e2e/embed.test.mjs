@@ -133,6 +133,9 @@ describe("raftlab embed page: three independent instances", () => {
       await frames(page, 30);
       const after = await framesDrawn(page, "#three");
       assert.ok(after - paused <= 6, `an action while paused draws a frame or two, not a loop (${after - paused})`);
+      // A course page's own call on element.cluster is drawn too (one frame), while paused.
+      await page.evaluate(() => document.querySelector("#three").cluster.crash(2));
+      await page.locator('#three svg [data-node-id="2"][data-alive="false"]').waitFor({ timeout: WAIT });
       assertNoErrors(errors);
     } finally {
       await context.close();

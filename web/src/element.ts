@@ -47,6 +47,8 @@ function styles(): CSSStyleSheet {
 // callbacks would interleave DOM writes and layout reads across instances and force a layout
 // of the whole page once per instance and frame.
 const pending = new Set<RaftClusterElement>();
+/** The handles given out by `element.cluster`, to the clusters they wrap. */
+const unwrapped = new WeakMap<object, ClusterApi>();
 let sharedRaf = 0;
 
 function requestSharedFrame(el: RaftClusterElement): void {
@@ -74,6 +76,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   framesDrawn = 0;
 
   private _cluster: ClusterApi | null = null;
+  private handle: { target: ClusterApi; proxy: ClusterApi } | null = null;
   private selection: Selection = null;
   private readonly shadow: ShadowRoot;
   private readonly root: HTMLElement;
@@ -158,9 +161,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.invalidate();
   }
 
-  /** The Cluster handle shown (and driven) by this element. */
+  /** The Cluster handle shown (and driven) by this element. What a page calls on it is drawn
+   * (and saved) at the next frame even while the element is paused: the handle given out
+   * is a thin wrapper whose methods schedule one frame after they ran. */
   get cluster(): ClusterApi | null {
-    return this._cluster;
+    const c = this._cluster;
+    if (!c) return null;
+    if (this.handle?.target !== c) this.handle = { target: c, proxy: this.wrap(c) };
+    return this.handle.proxy;
   }
 
   set cluster(c: ClusterApi | null) {
@@ -168,7 +176,25 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.detach();
       return;
     }
-    this.attach(c, false);
+    this.attach(unwrapped.get(c) ?? c, false);
+  }
+
+  private wrap(c: ClusterApi): ClusterApi {
+    const proxy = new Proxy(c, {
+      get: (target, key) => {
+        const v: unknown = Reflect.get(target, key, target);
+        if (typeof v !== "function" || key === "constructor") return v;
+        return (...args: unknown[]) => {
+          try {
+            return (v as (...a: unknown[]) => unknown).apply(target, args);
+          } finally {
+            this.invalidate();
+          }
+        };
+      },
+    });
+    unwrapped.set(proxy, c);
+    return proxy;
   }
 
   get playing(): boolean {
