@@ -873,6 +873,42 @@ mod tests {
         e
     }
 
+    #[test]
+    fn a_reply_dropped_because_its_requester_crashed_names_the_requester() {
+        let mut e = elected(3);
+        let leader = e.leader().unwrap() as u32 + 1;
+        // Wait for a reply on its way back to the leader, then crash the leader.
+        let mut reply = None;
+        for _ in 0..2_000 {
+            reply = e
+                .state()
+                .messages
+                .iter()
+                .find(|m| m.to == leader && m.kind == "AppendEntriesReply")
+                .map(|m| (m.id, m.from));
+            if reply.is_some() {
+                break;
+            }
+            e.advance(1.0).unwrap();
+        }
+        let (id, from) = reply.expect("a reply in flight to the leader");
+        e.take_events();
+        e.crash(leader as f64).unwrap();
+        e.advance(200.0).unwrap();
+        let dropped = e
+            .take_events()
+            .into_iter()
+            .find(|ev| ev.kind == EventKindName::MessageDropped && ev.message == Some(id))
+            .expect("the reply is dropped");
+        assert!(
+            dropped.text.contains(&format!(
+                "S{from}→S{leader} (message {id}) was dropped: S{leader}, which sent the request, crashed"
+            )),
+            "{}",
+            dropped.text
+        );
+    }
+
     fn bad(r: Result<(), Refusal>) -> String {
         match r {
             Err(Refusal::BadArgument(m)) => m,
