@@ -224,35 +224,39 @@ fn calm(session: &mut Session, seed: u64) -> Result<u64, String> {
         }
     }
     let calm_end = session.sim().now_ms() + CALM_MS;
-    let mut index = None;
-    while session.sim().now_ms() < calm_end && index.is_none() {
-        let t = session.sim().now_ms() + 100;
-        run_checked(session, t, seed)?;
-        index = (0..nodes).find_map(|node| {
-            let command = b"final".to_vec();
-            match session.apply(Input::Request { node, command }) {
-                Ok(Applied::Accepted { index, .. }) => Some(index),
-                _ => None,
-            }
-        });
-    }
-    let Some(index) = index else {
-        return Err(report(session.sim(), seed, "no leader after 10 s of calm"));
-    };
+    // As the tester's one(): offer a command to the leader, and offer it again whenever a
+    // new leader takes over before it is applied everywhere (a leader commits an earlier
+    // term's entry only together with one of its own term, §5.4.2).
+    let mut offered: Option<(u64, u64)> = None; // (index, term) of the newest offer
     while session.sim().now_ms() < calm_end {
         let t = session.sim().now_ms() + 100;
         run_checked(session, t, seed)?;
         let sim = session.sim();
-        if (0..nodes).all(|n| sim.raft(n).is_some_and(|r| r.last_applied() >= index)) {
-            services_agree(sim).map_err(|e| report(sim, seed, &e))?;
-            return Ok(index);
+        if let Some((index, _)) = offered {
+            if (0..nodes).all(|n| sim.raft(n).is_some_and(|r| r.last_applied() >= index)) {
+                services_agree(sim).map_err(|e| report(sim, seed, &e))?;
+                return Ok(index);
+            }
+        }
+        if let Some(node) = leader(sim) {
+            let term = sim.get_state(node).map_or(0, |s| s.0);
+            if offered.is_none_or(|(_, t)| t != term) {
+                let command = b"final".to_vec();
+                if let Ok(Applied::Accepted { index, term }) =
+                    session.apply(Input::Request { node, command })
+                {
+                    offered = Some((index, term));
+                }
+            }
         }
     }
-    Err(report(
-        session.sim(),
-        seed,
-        &format!("index {index} was not applied by every node within 10 s of calm"),
-    ))
+    let message = match offered {
+        None => String::from("no leader after 10 s of calm"),
+        Some((index, _)) => {
+            format!("index {index} was not applied by every node within 10 s of calm")
+        }
+    };
+    Err(report(session.sim(), seed, &message))
 }
 
 /// At the end of a run every node's service has applied exactly what its Raft applied, and

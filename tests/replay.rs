@@ -3,13 +3,13 @@
 //! fresh seed per run unless RAFTLAB_SEED pins it); a failure prints its seed and the command
 //! that replays it.
 
-use raftlab::lab::seed_list;
+use raftlab::lab::{seed_list, Config};
 use raftlab::sim::rng::{mix, Fnv, Rng};
 use raftlab::sim::{Input, SimEvent, Simulation};
 use raftlab_session::{Run, Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
 
 /// Sweep runs per test when RAFTLAB_SEEDS is not set (each is replayed at least once).
-const RUNS_PER_TEST: u64 = 8;
+const RUNS_PER_TEST: u64 = 5;
 
 /// The seeds: RUNS_PER_TEST from the drawn or pinned seed, or RAFTLAB_SEEDS of them.
 fn seeds() -> Vec<u64> {
@@ -200,6 +200,74 @@ fn stepping_back_one_tick_returns_to_the_state_before_stepping_forward() {
                         "back to step {k}: {got:?}, forward it was {expected:?}"
                     ));
                 }
+            }
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn a_lab_run_replayed_from_the_inputs_the_tester_applied_gives_the_identical_trace_digest() {
+    for_each_seed(
+        "a_lab_run_replayed_from_the_inputs_the_tester_applied_gives_the_identical_trace_digest",
+        |seed| {
+            // TestFigure8Unreliable3C's moves, shortened, with 3D's snapshotting appliers.
+            let servers = 5;
+            let mut cfg = Config::with_seed(servers, true, true, seed);
+            let first = cfg.rand_int() % 10_000;
+            cfg.one(first, 1, true);
+            for iter in 0..30 {
+                if iter == 15 {
+                    cfg.set_long_reordering(true);
+                }
+                let mut leader = None;
+                for i in 0..servers {
+                    let cmd = cfg.rand_int() % 10_000;
+                    if cfg.start(i, cmd).is_some() && cfg.is_connected(i) {
+                        leader = Some(i);
+                    }
+                }
+                let ms = if cfg.rand_int() % 1000 < 100 {
+                    cfg.rand_int() % 1000
+                } else {
+                    cfg.rand_int() % 13
+                };
+                cfg.sleep_ms(ms);
+                if let Some(l) = leader.filter(|_| cfg.rand_int() % 1000 < 500) {
+                    cfg.disconnect(l);
+                }
+                if (0..servers).filter(|&i| cfg.is_connected(i)).count() < 3 {
+                    let s = (cfg.rand_int() % servers as u64) as usize;
+                    if !cfg.is_connected(s) {
+                        cfg.connect(s);
+                    }
+                }
+                if iter % 10 == 9 {
+                    let s = (cfg.rand_int() % servers as u64) as usize;
+                    cfg.crash1(s);
+                    cfg.start1(s);
+                    cfg.connect(s);
+                }
+            }
+            for i in 0..servers {
+                cfg.connect(i);
+            }
+            cfg.set_unreliable(false);
+            let last = cfg.rand_int() % 10_000;
+            cfg.one(last, servers, true);
+            let recording = cfg.recording();
+            let run = Run {
+                config: recording.config,
+                inputs: recording.inputs,
+            };
+            let sim = run.replay_to(recording.end).map_err(|e| e.to_string())?;
+            let replayed = (sim.trace_digest(), sim.stamp());
+            let recorded = (recording.trace_digest, recording.end);
+            if replayed != recorded {
+                return Err(format!(
+                    "{} inputs replayed to (digest, stamp) {replayed:?}, the tester's run had {recorded:?}",
+                    run.inputs.len()
+                ));
             }
             Ok(())
         },

@@ -65,7 +65,7 @@ impl Lab {
                             index,
                             data,
                         };
-                        let _ = self.sim.apply(snapshot);
+                        let _ = self.apply_input(snapshot);
                     }
                 }
             }

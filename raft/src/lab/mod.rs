@@ -16,7 +16,7 @@ pub use seeds::{current_seed, replay_command, seed_list, seeds};
 
 use crate::core::Timing;
 use crate::sim::rng::{mix, Rng};
-use crate::sim::{Input, NetConfig, Outcome, SimConfig, Simulation};
+use crate::sim::{Error, Input, NetConfig, Outcome, SimConfig, Simulation, Stamp};
 use scheduler::Shared;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -45,12 +45,26 @@ pub(crate) struct Lab {
     /// Snapshot applier only: the last index applied by each server's current incarnation.
     pub last_applied: Vec<u64>,
     pub max_index: u64,
+    /// The simulation's config when it was built (inputs change its network since).
+    pub config: SimConfig,
+    /// Every input the tester applied, stamped where it applied it: with `config`, the whole
+    /// run (`Config::recording`).
+    pub inputs: Vec<(Stamp, Input)>,
     // begin()/end() statistics.
     pub t0_ms: u64,
     pub rpcs0: u64,
     pub bytes0: u64,
     pub max_index0: u64,
     pub finished: bool,
+}
+
+/// A test's run as data (see `Config::recording`).
+#[derive(Clone, Debug)]
+pub struct Recording {
+    pub config: SimConfig,
+    pub inputs: Vec<(Stamp, Input)>,
+    pub end: Stamp,
+    pub trace_digest: u64,
 }
 
 /// The handle a test (or one of its activities) drives the cluster through.
@@ -76,8 +90,8 @@ impl Config {
         };
         sim_config.collect_applies = true;
         sim_config.start_connected = false;
-        let sim =
-            Simulation::new(sim_config).unwrap_or_else(|e| panic!("cannot build the cluster: {e}"));
+        let sim = Simulation::new(sim_config.clone())
+            .unwrap_or_else(|e| panic!("cannot build the cluster: {e}"));
         let lab = Lab {
             sim,
             n: servers,
@@ -88,6 +102,8 @@ impl Config {
             logs: vec![BTreeMap::new(); servers],
             last_applied: vec![0; servers],
             max_index: 0,
+            config: sim_config,
+            inputs: Vec::new(),
             t0_ms: 0,
             rpcs0: 0,
             bytes0: 0,
@@ -106,6 +122,18 @@ impl Config {
 
     fn lab(&self) -> MutexGuard<'_, Lab> {
         self.shared.lock()
+    }
+
+    /// The run so far as data: replaying `inputs` on a simulation built from `config`, up to
+    /// `end`, reproduces `trace_digest` (the tester's appliers and checks only read).
+    pub fn recording(&self) -> Recording {
+        let lab = self.lab();
+        Recording {
+            config: lab.config.clone(),
+            inputs: lab.inputs.clone(),
+            end: lab.sim.stamp(),
+            trace_digest: lab.sim.trace_digest(),
+        }
     }
 
     pub fn seed(&self) -> u64 {
@@ -170,7 +198,7 @@ impl Config {
             node: server,
             command: cmd.encode(),
         };
-        let result = match lab.sim.apply(request) {
+        let result = match lab.apply_input(request) {
             Ok(Outcome::Accepted { index, term }) => Some((index, term)),
             _ => None, // Not the leader, or crashed (config.go's rafts[i] == nil).
         };
@@ -203,7 +231,7 @@ impl Config {
         if !snapshot.is_empty() {
             lab.ingest_snap(server, &snapshot, None);
         }
-        if let Err(e) = lab.sim.apply(Input::Restart { node: server }) {
+        if let Err(e) = lab.apply_input(Input::Restart { node: server }) {
             lab.fail(&format!("restart of server {server} failed: {e}"));
         }
         lab.after_events();
@@ -439,12 +467,19 @@ impl Lab {
     fn crash1(&mut self, server: usize) {
         self.input(Input::Disconnect { node: server });
         // Crashing a crashed server is a no-op, as in config.go.
-        let _ = self.sim.apply(Input::Crash { node: server });
+        let _ = self.apply_input(Input::Crash { node: server });
+    }
+
+    /// The tester's one way to change the simulation: record `input` where it is applied, then
+    /// apply it.
+    pub(crate) fn apply_input(&mut self, input: Input) -> Result<Outcome, Error> {
+        self.inputs.push((self.sim.stamp(), input.clone()));
+        self.sim.apply(input)
     }
 
     /// Apply an input the tester expects to be valid; a refusal is the tester's own bug.
     fn input(&mut self, input: Input) {
-        if let Err(e) = self.sim.apply(input.clone()) {
+        if let Err(e) = self.apply_input(input.clone()) {
             self.fail(&format!("the tester's {input:?} was refused: {e}"));
         }
     }

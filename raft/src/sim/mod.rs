@@ -213,6 +213,8 @@ impl Simulation {
     pub fn net(&self) -> NetConfig {
         self.config.net
     }
+    /// The config as it is now: `Input::SetNetwork` changes its `net` (a run replays from the
+    /// config the simulation was built with).
     pub fn config(&self) -> &SimConfig {
         &self.config
     }
