@@ -260,8 +260,12 @@ describe("raftlab page: one screen, and the walk-through's fixes", () => {
     }
   });
 
-  it("does not clip the log-row headers or the nextIndex / matchIndex markers", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+  for (const viewport of [
+    { width: 1280, height: 720 },
+    { width: 853, height: 480 },
+  ])
+  it(`does not clip the log-row headers or the nextIndex / matchIndex markers at ${viewport.width}x${viewport.height}`, async () => {
+    const { context, page, errors } = await openPage(browser, server.url, { viewport });
     try {
       await fastest(page);
       await waitForLeader(page);
@@ -278,9 +282,11 @@ describe("raftlab page: one screen, and the walk-through's fixes", () => {
             const b = el.getBoundingClientRect();
             if (b.width > 0 && (b.bottom > rb.bottom + 0.5 || b.top < rb.top - 0.5 || b.right > head.getBoundingClientRect().right + 0.5)) out.push(`row ${row.dataset.logNode}: ${el.className} outside its header`);
           }
+          const scroller = root.querySelector(".logs-scroll").getBoundingClientRect();
           for (const m of row.querySelectorAll(".marker:not([hidden])")) {
             const b = m.getBoundingClientRect();
             if (b.bottom > rb.bottom + 0.5 || b.top < rb.top - 0.5) out.push(`row ${row.dataset.logNode}: ${m.className} outside its row`);
+            if (b.left < head.getBoundingClientRect().right - 0.5 || b.right > scroller.right + 0.5) out.push(`row ${row.dataset.logNode}: ${m.className} scrolled partly out of view`);
           }
         }
         return out;

@@ -39,7 +39,7 @@ export const SHORTCUTS: readonly [string, string][] = [
   ["Space", "play / pause (everywhere in the cluster, also right after clicking a button)"],
   ["s", "step: pause and advance 10 virtual ms"],
   ["1–9", "select a node"],
-  ["Enter", "open the selected node's actions"],
+  ["Enter", "open the actions of the focused or selected node"],
   ["c", "crash the selected node"],
   ["r", "restart the selected node"],
   ["d", "disconnect / reconnect the selected node"],
@@ -529,9 +529,14 @@ export class Controls {
         this.host.selectNextMessage();
         break;
       case "Enter": {
+        // On a node: its actions. Elsewhere (not on a control): the selected node's.
         const g = target?.closest("[data-node-id]");
         if (g) {
           this.host.openNodeMenu(Number(g.getAttribute("data-node-id")), true);
+          break;
+        }
+        if (sel !== null && !target?.closest("button, a, input, select, textarea, summary, [role=button]")) {
+          this.host.openNodeMenu(sel, true);
           break;
         }
         return;

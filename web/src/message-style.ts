@@ -75,5 +75,5 @@ export function entriesLabel(m: MessageView): string {
 
 /** A short legend swatch for a kind (an inline SVG). */
 export function swatch(key: StyleKey): SVGSVGElement {
-  return s("svg", { class: "swatch", viewBox: "-12 -12 24 24", width: 22, height: 22, "aria-hidden": "true" }, messageShape(key));
+  return s("svg", { class: "swatch", viewBox: "-14 -14 28 28", width: 22, height: 22, "aria-hidden": "true" }, messageShape(key));
 }

@@ -15,7 +15,9 @@ import { type Selection, selectedNode } from "./selection";
 
 const COL_W = 60; // px per log index
 const HEAD_W = 196; // px of the sticky row header
-const SPARE_COLS = 3; // empty columns after the longest log (room for nextIndex)
+// Room after the longest log: the nextIndex column and its "▼ nextIndex" label (and the
+// track's 6 px margin), so following the newest entries never scrolls a marker half away.
+const NEXT_ROOM = COL_W + 64;
 const OVERSCAN = 4;
 
 interface Row {
@@ -82,8 +84,7 @@ export class LogView {
       last = Math.max(last, nd.snapshotIndex + nd.log.length);
     }
     const first = base > 0 ? base : 1;
-    const cols = Math.max(1, last - first + 1) + SPARE_COLS;
-    const width = HEAD_W + cols * COL_W;
+    const width = HEAD_W + Math.max(1, last - first + 1) * COL_W + NEXT_ROOM;
 
     const viewW = this.viewW;
     const scrollLeft = this.follow ? Math.max(0, width - viewW) : this.scrollX;
