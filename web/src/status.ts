@@ -22,6 +22,9 @@ export class StatusLine {
 
   private set(kind: "info" | "error", message: string): void {
     this.el.dataset["kind"] = kind;
-    setText(this.text, kind === "error" ? `⚠ ${message}` : message);
+    const text = kind === "error" ? `⚠ ${message}` : message;
+    setText(this.text, text);
+    // A long message is cut to one line on screen; the whole of it shows on hover.
+    if (this.el.title !== text) this.el.title = text;
   }
 }
