@@ -44,6 +44,8 @@ describe("raftlab: accessibility and CSP", () => {
       await pause(page);
       let v = await audit(page);
       assert.deepEqual(v, [], describeViolations(v));
+      // A crashed node (greyed log row, red badge), a node's actions and details, a panel.
+      await nodeAction(page, "Crash", 2);
       await nodeAction(page, "Details of", 1);
       await openPanel(page, "Network");
       v = await audit(page);
