@@ -273,3 +273,29 @@ fn a_lab_run_replayed_from_the_inputs_the_tester_applied_gives_the_identical_tra
         },
     );
 }
+
+#[test]
+fn a_run_written_as_json_and_read_back_replays_to_the_identical_trace_digest() {
+    for_each_seed(
+        "a_run_written_as_json_and_read_back_replays_to_the_identical_trace_digest",
+        |seed| {
+            let original = raftlab_lab3::run(seed)?;
+            let json = serde_json::to_string(&original.run).map_err(|e| e.to_string())?;
+            if !json.contains("\"seed\":") || !json.contains("{\"Request\":{\"node\":") {
+                return Err(format!(
+                    "the JSON does not name the seed and inputs: {:.200}",
+                    json
+                ));
+            }
+            let read: Run = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+            if read != original.run {
+                return Err("the run read back differs from the one written".into());
+            }
+            let sim = read.replay_to(original.end).map_err(|e| e.to_string())?;
+            if sim.trace_digest() != original.trace_digest {
+                return Err("the run read back replays to another trace".into());
+            }
+            Ok(())
+        },
+    );
+}

@@ -2,10 +2,11 @@
 
 use alloc::vec::Vec;
 use raftlab::sim::{Error, Input, SimConfig, Simulation, Stamp};
+use serde::{Deserialize, Serialize};
 
-/// A run as data. Invariant: `inputs` are in the order applied, so their stamps never go
-/// back.
-#[derive(Clone, Debug)]
+/// A run as data (serde: a file or a link holds it). Invariant: `inputs` are in the order
+/// applied, so their stamps never go back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Run {
     pub config: SimConfig,
     pub inputs: Vec<(Stamp, Input)>,

@@ -9,7 +9,7 @@
 //! through `apply`, so `(SimConfig, [(Stamp, Input)])` reproduces a run exactly.
 //!
 //! This file is the facade: building a simulation, driving its time, and what callers may
-//! look at. Each concept lives in a file of its own: `input` (outside actions), `queue` (time
+//! look at. Each concept lives in a file of its own: `config`, `input` (outside actions), `queue` (time
 //! and the livelock guard), `node` (lifecycle and the Ready pump), `wire` (labrpc's message
 //! fates), `applier` (the service's side of ApplyMsg), `load` (the client load generator),
 //! `error`, `narrate`, `reference` (the cross-platform trace fixture), `wrappers` (the
@@ -17,6 +17,7 @@
 
 mod applier;
 pub mod checker;
+mod config;
 mod error;
 pub mod event;
 mod input;
@@ -31,10 +32,11 @@ pub mod service;
 mod wire;
 mod wrappers;
 
-use crate::core::{ApplyMsg, NodeId, Persister, Raft, Timing};
+use crate::core::{ApplyMsg, NodeId, Persister, Raft};
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
 use checker::{Checker, Violation};
+pub use config::SimConfig;
 pub use error::{Error, NetError, SimError};
 pub use event::{DropReason, EventKind, SimEvent};
 pub use input::{Input, Outcome, Stamp};
@@ -51,34 +53,6 @@ pub use wire::InFlight;
 pub const NODES_MAX: usize = 9;
 /// Events kept for callers that have not drained them; older ones are discarded.
 pub const EVENTS_KEPT_MAX: usize = 20_000;
-
-#[derive(Clone, Debug)]
-pub struct SimConfig {
-    pub nodes: usize,
-    pub seed: u64,
-    pub timing: Timing,
-    pub net: NetConfig,
-    /// The built-in service snapshots every this many applied commands (None: never).
-    pub snapshot_every: Option<u64>,
-    /// Keep every ApplyMsg for the caller (`drain_applies`): the lab harness's appliers.
-    pub collect_applies: bool,
-    /// Start with every node connected (the page) or disconnected (the lab connects them).
-    pub start_connected: bool,
-}
-
-impl SimConfig {
-    pub fn new(nodes: usize, seed: u64) -> SimConfig {
-        SimConfig {
-            nodes,
-            seed,
-            timing: Timing::LAB,
-            net: NetConfig::LAB_RELIABLE,
-            snapshot_every: None,
-            collect_applies: false,
-            start_connected: true,
-        }
-    }
-}
 
 #[derive(Clone, Debug)]
 pub struct Simulation {

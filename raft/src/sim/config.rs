@@ -1,0 +1,45 @@
+//! `SimConfig`: the cluster, the seed, timing, network and service settings a simulation is
+//! built from. Serializable, so a run (config and inputs) can be stored and shared.
+
+use super::network::NetConfig;
+use crate::core::Timing;
+use serde::{Deserialize, Serialize};
+
+/// What a simulation is built from (with the inputs applied to it, a whole run).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimConfig {
+    pub nodes: usize,
+    pub seed: u64,
+    #[serde(with = "TimingDef")]
+    pub timing: Timing,
+    pub net: NetConfig,
+    /// The built-in service snapshots every this many applied commands (None: never).
+    pub snapshot_every: Option<u64>,
+    /// Keep every ApplyMsg for the caller (`drain_applies`): the lab harness's appliers.
+    pub collect_applies: bool,
+    /// Start with every node connected (the page) or disconnected (the lab connects them).
+    pub start_connected: bool,
+}
+
+impl SimConfig {
+    pub fn new(nodes: usize, seed: u64) -> SimConfig {
+        SimConfig {
+            nodes,
+            seed,
+            timing: Timing::LAB,
+            net: NetConfig::LAB_RELIABLE,
+            snapshot_every: None,
+            collect_applies: false,
+            start_connected: true,
+        }
+    }
+}
+
+/// `Timing`'s serde form (the core's types stay free of serde derives they do not need).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Timing")]
+struct TimingDef {
+    election_timeout_ms_min: u64,
+    election_timeout_ms_max: u64,
+    heartbeat_ms: u64,
+}
