@@ -138,72 +138,92 @@ fn chaos(
     let input = match rng.below(100) {
         0..=29 => {
             client.burst(session, 1);
-            return Ok(());
+            None
         }
         30..=37 => {
             let count = 1 + rng.below(200);
             client.burst(session, count);
-            return Ok(());
+            None
         }
-        38..=42 => Input::Crash { node },
-        43..=51 => Input::Restart { node },
-        52..=55 => Input::Disconnect { node },
-        56..=63 => Input::Connect { node },
+        38..=42 => Some(Input::Crash { node }),
+        43..=51 => Some(Input::Restart { node }),
+        52..=55 => Some(Input::Disconnect { node }),
+        56..=63 => Some(Input::Connect { node }),
         64..=67 => {
             let mut groups = vec![Vec::new(), Vec::new()];
             for n in 0..nodes {
                 groups[rng.below(2) as usize].push(n);
             }
-            Input::Partition { groups }
+            Some(Input::Partition { groups })
         }
         68..=70 => {
-            // The leader is cut off with a minority and keeps accepting entries.
-            if let Some(l) = leader(session.sim()) {
-                let mut minority = vec![l];
-                let mut majority = Vec::new();
-                for n in (0..nodes).filter(|&n| n != l) {
-                    if minority.len() < nodes.div_ceil(2) - 1 && rng.below(2) == 0 {
-                        minority.push(n);
-                    } else {
-                        majority.push(n);
-                    }
-                }
-                let _ = session.apply(Input::Partition {
-                    groups: vec![minority, majority],
-                });
-                let count = 1 + rng.below(150);
-                client.burst(session, count);
-            }
-            return Ok(());
+            minority_leader(session, rng, client);
+            None
         }
-        71..=75 => Input::Heal,
+        71..=75 => Some(Input::Heal),
         76..=80 => {
             let mut net = session.sim().net();
             net.set_unreliable(rng.below(2) == 0);
-            Input::SetNetwork { net }
+            Some(Input::SetNetwork { net })
         }
         81..=82 => {
             let mut net = session.sim().net();
             net.long_reordering = !net.long_reordering;
-            Input::SetNetwork { net }
+            Some(Input::SetNetwork { net })
         }
         83..=90 => {
-            // Figure 8: the leader takes entries, reaches a minority at most, and dies;
-            // another node campaigns at once.
-            if let Some(l) = leader(session.sim()) {
-                let count = 1 + rng.below(3);
-                client.burst(session, count);
-                let soon = session.sim().now_ms() + rng.below(3);
-                run_checked(session, soon, seed)?;
-                let _ = session.apply(Input::Crash { node: l });
-                let _ = session.apply(Input::Timeout { node });
-            }
-            return Ok(());
+            figure8(session, rng, client, node, seed)?;
+            None
         }
-        _ => Input::Timeout { node },
+        _ => Some(Input::Timeout { node }),
     };
     // Refused inputs (crashing a crashed node, ...) are part of the chaos: they change nothing.
-    let _ = session.apply(input);
+    if let Some(input) = input {
+        let _ = session.apply(input);
+    }
+    Ok(())
+}
+
+/// The leader is cut off with a minority and keeps accepting entries.
+fn minority_leader(session: &mut Session, rng: &mut Rng, client: &mut Client) {
+    let Some(l) = leader(session.sim()) else {
+        return;
+    };
+    let nodes = session.sim().len();
+    let mut minority = vec![l];
+    let mut majority = Vec::new();
+    for n in (0..nodes).filter(|&n| n != l) {
+        if minority.len() < nodes.div_ceil(2) - 1 && rng.below(2) == 0 {
+            minority.push(n);
+        } else {
+            majority.push(n);
+        }
+    }
+    let _ = session.apply(Input::Partition {
+        groups: vec![minority, majority],
+    });
+    let count = 1 + rng.below(150);
+    client.burst(session, count);
+}
+
+/// Figure 8: the leader takes entries, reaches a minority at most, and dies; `node`
+/// campaigns at once.
+fn figure8(
+    session: &mut Session,
+    rng: &mut Rng,
+    client: &mut Client,
+    node: usize,
+    seed: u64,
+) -> Result<(), String> {
+    let Some(l) = leader(session.sim()) else {
+        return Ok(());
+    };
+    let count = 1 + rng.below(3);
+    client.burst(session, count);
+    let soon = session.sim().now_ms() + rng.below(3);
+    run_checked(session, soon, seed)?;
+    let _ = session.apply(Input::Crash { node: l });
+    let _ = session.apply(Input::Timeout { node });
     Ok(())
 }
 
