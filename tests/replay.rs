@@ -169,9 +169,9 @@ fn a_seek_through_checkpoints_lands_on_the_state_of_a_straight_replay() {
 }
 
 #[test]
-fn stepping_back_one_tick_returns_to_the_state_before_stepping_forward() {
+fn stepping_back_one_tick_returns_to_the_state_before_stepping_forward_one() {
     for_each_seed(
-        "stepping_back_one_tick_returns_to_the_state_before_stepping_forward",
+        "stepping_back_one_tick_returns_to_the_state_before_stepping_forward_one",
         |seed| {
             let original = raftlab_lab3::run(seed)?;
             let mut timeline = Timeline::new(original.run.clone()).map_err(|e| e.to_string())?;
@@ -179,13 +179,13 @@ fn stepping_back_one_tick_returns_to_the_state_before_stepping_forward() {
             timeline.seek(rng.below(original.end.at_ms + 1));
             let mut forward = vec![state(timeline.sim())];
             for _ in 0..40 {
-                if !timeline.step_forward() {
+                if !timeline.tick_forward() {
                     break;
                 }
                 forward.push(state(timeline.sim()));
             }
             for (k, expected) in forward.iter().enumerate().rev().skip(1) {
-                if !timeline.step_back() {
+                if !timeline.tick_back() {
                     return Err(format!("step back refused at step {k}"));
                 }
                 let got = state(timeline.sim());
@@ -196,6 +196,44 @@ fn stepping_back_one_tick_returns_to_the_state_before_stepping_forward() {
                     got == *expected
                 };
                 if !same {
+                    return Err(format!(
+                        "back to step {k}: {got:?}, forward it was {expected:?}"
+                    ));
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn stepping_back_one_event_returns_to_the_trace_before_stepping_forward_one() {
+    for_each_seed(
+        "stepping_back_one_event_returns_to_the_trace_before_stepping_forward_one",
+        |seed| {
+            let original = raftlab_lab3::run(seed)?;
+            let mut timeline = Timeline::new(original.run.clone()).map_err(|e| e.to_string())?;
+            let mut rng = Rng::new(mix(seed ^ 0xe7e));
+            timeline.seek(rng.below(original.end.at_ms + 1));
+            let trace = |sim: &Simulation| (sim.trace_digest(), sim.events_total());
+            let mut forward = vec![trace(timeline.sim())];
+            for _ in 0..40 {
+                if !timeline.step_forward() {
+                    break;
+                }
+                let now = trace(timeline.sim());
+                if now.1 <= forward[forward.len() - 1].1 {
+                    return Err("a step forward recorded no event".into());
+                }
+                forward.push(now);
+            }
+            for (k, expected) in forward.iter().enumerate().rev().skip(1) {
+                if !timeline.step_back() {
+                    return Err(format!("step back refused at step {k}"));
+                }
+                // Back lands just before the tick of the newest event: where forward left.
+                let got = trace(timeline.sim());
+                if got != *expected {
                     return Err(format!(
                         "back to step {k}: {got:?}, forward it was {expected:?}"
                     ));

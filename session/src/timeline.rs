@@ -1,5 +1,5 @@
 //! `Timeline`: a run with bounded checkpoints, to seek to any virtual time and to step one
-//! tick (an action of the queue or an input) forward or back.
+//! event, or one tick (an action of the queue or an input), forward or back.
 //!
 //! Memory: at most `CHECKPOINTS_MAX` simulations (each a `Clone` with its events drained). They
 //! are taken every `CHECKPOINT_SPACING_MS` virtual ms; when that many are held, every other
@@ -90,24 +90,61 @@ impl Timeline {
         self.current = at;
     }
 
+    /// Forward to just after the next tick that records an event (ticks that record none,
+    /// such as a superseded timer, are passed over). False when nothing more happens.
+    pub fn step_forward(&mut self) -> bool {
+        let events = self.current.sim.events_total();
+        while self.current.sim.events_total() == events {
+            if !self.tick_forward() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Back to just before the tick that recorded the newest event: the latest position with
+    /// fewer events. False when no event has been recorded since the start.
+    pub fn step_back(&mut self) -> bool {
+        let events = self.current.sim.events_total();
+        if events == self.checkpoints[0].sim.events_total() {
+            return false;
+        }
+        let i = self
+            .checkpoints
+            .partition_point(|c| c.sim.events_total() < events);
+        let from = &self.checkpoints[i - 1];
+        // First pass: which tick is the last with fewer events; second: go there.
+        let mut at = from.clone();
+        let mut last = at.ticks();
+        while step(&self.run, &mut at) && at.sim.events_total() < events {
+            last = at.ticks();
+        }
+        self.current = self.ticked_to(i - 1, last);
+        true
+    }
+
     /// One tick forward: the next input if it is due before the next action, else the next
     /// action. False at the end of what the run holds (an empty queue, or a stalled run).
-    pub fn step_forward(&mut self) -> bool {
+    pub fn tick_forward(&mut self) -> bool {
         step(&self.run, &mut self.current)
     }
 
-    /// One tick back: from the nearest checkpoint before, forward to the tick before this
-    /// one. False at the start.
-    pub fn step_back(&mut self) -> bool {
+    /// One tick back. False at the start.
+    pub fn tick_back(&mut self) -> bool {
         let target = self.current.ticks();
         if target == self.checkpoints[0].ticks() {
             return false;
         }
         let i = self.checkpoints.partition_point(|c| c.ticks() < target);
-        let mut at = self.checkpoints[i - 1].clone();
-        while at.ticks() + 1 < target && step(&self.run, &mut at) {}
-        self.current = at;
+        self.current = self.ticked_to(i - 1, target - 1);
         true
+    }
+
+    /// The position `ticks` reached by ticking from checkpoint `from`.
+    fn ticked_to(&self, from: usize, ticks: u64) -> Position {
+        let mut at = self.checkpoints[from].clone();
+        while at.ticks() < ticks && step(&self.run, &mut at) {}
+        at
     }
 
     /// Keep `at` as a checkpoint if it is past the last one; thin them when there are too many.
