@@ -1,6 +1,7 @@
 //! `cargo run --release -p raftlab-lab3 --bin sweep -- --seeds 1000 [--from 1]` runs the
 //! randomized safety sweep over many seeds with a progress bar and prints each failing seed;
-//! `--seed N` replays one seed and prints its full report.
+//! `--seed N` replays one seed and prints its full report (and checks that its recorded
+//! inputs replay to the same trace).
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -20,10 +21,20 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(seed) = arg(&args, "--seed") {
         match raftlab_lab3::run(seed) {
-            Ok(o) => println!(
-                "seed {seed}: ok ({} nodes, {} entries committed, {} events)",
-                o.nodes, o.commits, o.events
-            ),
+            Ok(o) => {
+                println!(
+                    "seed {seed}: ok ({} nodes, {} entries committed, {} events, {} inputs)",
+                    o.nodes,
+                    o.commits,
+                    o.events,
+                    o.run.inputs.len()
+                );
+                let replayed = o.run.replay_to(o.end).map(|sim| sim.trace_digest());
+                if replayed != Ok(o.trace_digest) {
+                    println!("but its inputs replay to another trace: {replayed:?}");
+                    std::process::exit(1);
+                }
+            }
             Err(report) => {
                 println!("{report}");
                 std::process::exit(1);
