@@ -3,8 +3,8 @@
 //! here even when random testing would need thousands of seeds to meet it.
 
 use raftlab::core::{
-    AppendEntriesArgs, AppendEntriesReply, ApplyMsg, Entry, InstallSnapshotArgs, Message,
-    NodeEvent, Persister, Raft, RequestVoteReply, Role, Timing,
+    AppendEntriesArgs, AppendEntriesReply, ApplyMsg, Entry, InstallSnapshotArgs,
+    InstallSnapshotReply, Message, NodeEvent, Persister, Raft, RequestVoteReply, Role, Timing,
 };
 
 const LEADER: usize = 1;
@@ -291,4 +291,89 @@ fn a_leader_backs_up_once_for_pipelined_requests_that_overtook_each_other() {
     let later = 7 + Timing::LAB.heartbeat_ms;
     raft.step(later, LEADER, rejection(1, 1));
     assert!(appends_sent(&mut raft).contains(&0));
+}
+
+#[test]
+fn an_install_snapshot_from_an_older_term_is_refused_and_changes_nothing() {
+    let mut raft = follower();
+    raft.step(0, LEADER, append(2, (0, 0), entries(2, 3), 1));
+    raft.campaign(); // Term 3, candidate.
+    raft.ready();
+    raft.step(
+        5,
+        LEADER,
+        Message::InstallSnapshot(InstallSnapshotArgs {
+            term: 2,
+            leader_id: LEADER,
+            last_included_index: 3,
+            last_included_term: 2,
+            data: vec![3].into(),
+        }),
+    );
+    assert_eq!(
+        raft.role(),
+        Role::Candidate,
+        "a stale leader is not followed"
+    );
+    assert_eq!(
+        raft.log().snapshot_index(),
+        0,
+        "nor is its snapshot installed"
+    );
+    let answers: Vec<(u64, bool)> = replies(&mut raft)
+        .into_iter()
+        .filter_map(|m| match m {
+            Message::InstallSnapshotReply(r) => Some((r.term, r.accepted)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        answers,
+        vec![(3, false)],
+        "the reply tells it the newer term"
+    );
+}
+
+#[test]
+fn after_an_install_snapshot_the_leader_counts_it_and_sends_the_entries_after_it_at_once() {
+    const S3: usize = 2;
+    let mut raft = leader_of_term(2);
+    raft.step(1, LEADER, matched(2, 1));
+    assert_eq!(raft.commit_index(), 1);
+    raft.ready(); // Applies index 1.
+    raft.snapshot(1, vec![1]);
+    raft.start(b"y".to_vec()).expect("leader");
+    raft.ready();
+    // S3 has nothing: the leader backs up into its snapshot and sends it whole.
+    raft.step(2, S3, rejection(2, 1));
+    let sent = replies(&mut raft);
+    assert!(
+        matches!(&sent[..], [Message::InstallSnapshot(a)] if a.last_included_index == 1),
+        "{sent:?}"
+    );
+    // S3 installed it: it now matches through index 1 and gets index 2 right away.
+    raft.step(
+        3,
+        S3,
+        Message::InstallSnapshotReply(InstallSnapshotReply {
+            term: 2,
+            accepted: true,
+            last_included_index: 1,
+        }),
+    );
+    assert_eq!(raft.leader_indices().expect("leader").1[S3], 1);
+    assert_eq!(appends_sent(&mut raft), vec![1]);
+    // A refused or stale reply counts for nothing.
+    for (term, accepted) in [(2, false), (1, true)] {
+        raft.step(
+            4,
+            S3,
+            Message::InstallSnapshotReply(InstallSnapshotReply {
+                term,
+                accepted,
+                last_included_index: 2,
+            }),
+        );
+        assert_eq!(raft.leader_indices().expect("leader").1[S3], 1);
+    }
 }
