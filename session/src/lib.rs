@@ -9,6 +9,8 @@
 
 extern crate alloc;
 
+#[cfg(test)]
+mod fixture;
 mod run;
 mod session;
 mod timeline;

@@ -188,3 +188,24 @@ fn step(run: &Run, at: &mut Position) -> bool {
     }
     at.sim.step()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
+    use crate::fixture::session;
+
+    #[test]
+    fn checkpoints_stay_at_most_checkpoints_max_and_seeks_land_where_a_straight_replay_does() {
+        let run = session().into_run();
+        let end_ms = 3 * CHECKPOINTS_MAX as u64 * CHECKPOINT_SPACING_MS;
+        let mut timeline = Timeline::new(run.clone()).expect("valid run");
+        for t in [end_ms, 9_000, 21_000, 123_457, 0, 40_001, end_ms / 2] {
+            timeline.seek(t);
+            assert!(timeline.checkpoints() <= CHECKPOINTS_MAX);
+            let straight = run.replay_until(t).expect("valid run");
+            let state = |s: &raftlab::sim::Simulation| (s.trace_digest(), s.stamp());
+            assert_eq!(state(timeline.sim()), state(&straight), "seek to {t} ms");
+        }
+        assert!(timeline.spacing_ms > CHECKPOINT_SPACING_MS, "never thinned");
+    }
+}
