@@ -25,7 +25,7 @@ import { Notices } from "./notices";
 import { parseStartParams } from "./params";
 import { EventFeed, EventLog } from "./render-events";
 import { LogView } from "./render-log";
-import { RingView } from "./render-ring";
+import { RING_VIEW_UNITS, RingView } from "./render-ring";
 import type { Selection } from "./selection";
 import { StatusLine } from "./status";
 import { Persistence, derivedStorageKey } from "./storage";
@@ -323,6 +323,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       const v = `${size}px`;
       if (main.style.getPropertyValue("--ring-size") !== v) main.style.setProperty("--ring-size", v);
     }).observe(main);
+    // Text on a small ring: enlarge it (at most 1.5×) towards 14 px.
+    new ResizeObserver(() => {
+      const px = Math.min(ringPanel.clientWidth, ringPanel.clientHeight);
+      if (px <= 0) return;
+      const scale = px / RING_VIEW_UNITS;
+      const ts = Math.min(1.5, Math.max(1, 14.5 / (17 * scale))).toFixed(2);
+      if (main.style.getPropertyValue("--ts") !== ts) main.style.setProperty("--ts", ts);
+    }).observe(ringPanel);
     return root;
   }
 

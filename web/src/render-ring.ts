@@ -14,6 +14,8 @@ import { entriesLabel, messageShape, replyMark, styleKey } from "./message-style
 import { type Selection, selectedMessage, selectedNode } from "./selection";
 
 const VIEW = 330; // the viewBox is -VIEW..VIEW in both directions
+/** Width (and height) of the ring's viewBox, in its own units. */
+export const RING_VIEW_UNITS = 2 * VIEW;
 const RING_R = 232;
 const LANE = 6; // messages keep this far to the right of the line between two nodes
 const DROP_SHOW_MS = 1400; // real ms a drop marker stays
@@ -62,7 +64,7 @@ export interface RingCallbacks {
 }
 
 function nodeRadius(n: number): number {
-  return n <= 5 ? 46 : n <= 7 ? 40 : 34;
+  return n <= 3 ? 56 : n <= 5 ? 46 : n <= 7 ? 40 : 34;
 }
 
 function ringPositions(n: number): Point[] {
@@ -186,7 +188,8 @@ export class RingView {
         arc: s("circle", { class: "timer-arc", r: r + 7, pathLength: 100, transform: "rotate(-90)" }),
         body: s("circle", { class: "body", r }),
         name: s("text", { class: "name", y: -2 }, nodeName(id)),
-        term: s("text", { class: "term", y: r * 0.42 + 4 }),
+        // Offsets in em: they grow with the text when a small ring enlarges it (--ts).
+        term: s("text", { class: "term", dy: `${((r * 0.42 + 4) / 17).toFixed(2)}em` }),
         badge: s("g", { class: "badge", "aria-hidden": "true", transform: `translate(${(r * 0.74).toFixed(1)},${(-r * 0.74).toFixed(1)})` }),
         badgeText: s("text", { y: 0.5 }),
         crown: s("path", {
@@ -199,8 +202,8 @@ export class RingView {
           s("line", { x1: -r * 0.6, y1: -r * 0.6, x2: r * 0.6, y2: r * 0.6 }),
           s("line", { x1: r * 0.6, y1: -r * 0.6, x2: -r * 0.6, y2: r * 0.6 }),
         ),
-        sub: s("text", { class: "sub", y: r + 26 }),
-        cut: s("text", { class: "cut-label", y: r + 42 }, "cut off"),
+        sub: s("text", { class: "sub", y: r + 9, dy: "1em" }),
+        cut: s("text", { class: "cut-label", y: r + 9, dy: "2em" }, "cut off"),
         title: s("title"),
       };
       els.badge.append(s("circle", { r: 12 }), els.badgeText);
