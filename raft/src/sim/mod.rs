@@ -9,11 +9,11 @@
 //! through `apply`, so `(SimConfig, [(Stamp, Input)])` reproduces a run exactly.
 //!
 //! This file is the facade: building a simulation, driving its time, and what callers may
-//! look at. Each concept lives in a file of its own: `config`, `input` (outside actions), `queue` (time
-//! and the livelock guard), `node` (lifecycle and the Ready pump), `wire` (labrpc's message
-//! fates), `applier` (the service's side of ApplyMsg), `load` (the client load generator),
-//! `error`, `narrate`, `reference` (the cross-platform trace fixture), `wrappers` (the
-//! 6.5840-style method API over `apply`).
+//! look at. Each concept lives in a file of its own: `config`, `input` (outside actions),
+//! `queue` (time and the livelock guard), `node` (lifecycle and the Ready pump), `wire`
+//! (labrpc's message fates), `applier` (the service's side of ApplyMsg), `load` (the client
+//! load generator), `error`, `narrate`, `reference` (the cross-platform trace fixture),
+//! `wrappers` (the 6.5840-style method API over `apply`).
 
 mod applier;
 pub mod checker;
