@@ -28,3 +28,42 @@ pub(crate) fn session() -> Session {
     }
     session
 }
+
+/// A 5-node session of `minutes` virtual minutes with `actions` inputs at random times
+/// (requests, crashes, restarts, disconnections, partitions, time-outs, client load, network
+/// settings), each drawn from `seed`.
+pub(crate) fn generated(seed: u64, minutes: u64, actions: usize) -> Session {
+    use raftlab::sim::rng::Rng;
+    let nodes = 5;
+    let mut rng = Rng::new(seed);
+    let end_ms = minutes * 60_000;
+    let mut times: alloc::vec::Vec<u64> = (0..actions).map(|_| rng.below(end_ms)).collect();
+    times.sort_unstable();
+    let mut config = SimConfig::new(nodes, seed);
+    config.snapshot_every = Some(10);
+    let mut session = Session::new(config).expect("valid config");
+    for (i, at_ms) in times.into_iter().enumerate() {
+        session.run_until(at_ms);
+        let node = rng.below(nodes as u64) as usize;
+        let input = match rng.below(9) {
+            0 | 1 => Input::Request {
+                node,
+                command: alloc::format!("x={i}").into_bytes(),
+            },
+            2 => Input::Crash { node },
+            3 => Input::Restart { node },
+            4 => Input::Disconnect { node },
+            5 => Input::Connect { node },
+            6 => Input::Partition {
+                groups: alloc::vec![alloc::vec![node, (node + 1) % nodes]],
+            },
+            7 => Input::Heal,
+            _ => Input::ClientLoad {
+                per_second: rng.below(20) as u32,
+            },
+        };
+        let _ = session.apply(input);
+    }
+    session.run_until(end_ms);
+    session
+}

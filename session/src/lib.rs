@@ -2,19 +2,30 @@
 //! sweep, a test) and the simulator. A run is a value: the simulation's `SimConfig` (seed
 //! included) and the inputs applied to it, each at its `Stamp`. Replaying a run reproduces
 //! its trace exactly; forking it keeps the inputs up to a time and drops the rest; a `Timeline`
-//! seeks through it with bounded checkpoints.
+//! seeks through it with bounded checkpoints. A run travels as a link (`link`, compact text
+//! for a URL) or a run file (`file`, readable JSON, with captions); both check what they read
+//! (`Run::validate`).
 //!
 //! `no_std` + `alloc`, like the simulator.
 #![no_std]
 
 extern crate alloc;
+#[cfg(test)]
+extern crate std;
 
+pub mod codec;
 #[cfg(test)]
 mod fixture;
+pub mod link;
 mod run;
 mod session;
 mod timeline;
+mod validate;
 
+pub use link::{Link, LinkError};
 pub use run::Run;
 pub use session::Session;
 pub use timeline::{Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
+pub use validate::{
+    check_position, RunError, INPUTS_MAX, INPUT_BYTES_MAX, RUN_MS_MAX, TIMING_MS_MAX,
+};
