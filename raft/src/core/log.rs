@@ -197,6 +197,18 @@ mod tests {
     }
 
     #[test]
+    fn a_term_run_starts_at_the_first_held_index_after_a_snapshot_of_that_term() {
+        // Snapshot through index 4 (term 2); entries 5..=7 are terms 2, 2, 3.
+        let log = Log::new(4, 2, vec![e(2), e(2), e(3)]);
+        assert_eq!(log.first_index_of_term_at(6), 5, "not into the snapshot");
+        assert_eq!(log.first_index_of_term_at(7), 7);
+        assert_eq!(log.last_index_of_term(2), Some(6));
+        assert_eq!(log.last_index_of_term(1), None);
+        let compacted = Log::new(4, 2, Vec::new());
+        assert_eq!(compacted.last_index_of_term(2), Some(4), "the snapshot's own term");
+    }
+
+    #[test]
     fn up_to_date_compares_last_term_then_length() {
         let log = Log::new(0, 0, vec![e(1), e(3)]);
         assert!(log.is_up_to_date(1, 4));
