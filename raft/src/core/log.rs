@@ -205,7 +205,11 @@ mod tests {
         assert_eq!(log.last_index_of_term(2), Some(6));
         assert_eq!(log.last_index_of_term(1), None);
         let compacted = Log::new(4, 2, Vec::new());
-        assert_eq!(compacted.last_index_of_term(2), Some(4), "the snapshot's own term");
+        assert_eq!(
+            compacted.last_index_of_term(2),
+            Some(4),
+            "the snapshot's own term"
+        );
     }
 
     #[test]
