@@ -14,6 +14,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod codec;
+pub mod file;
 #[cfg(test)]
 mod fixture;
 pub mod link;
@@ -22,6 +23,7 @@ mod session;
 mod timeline;
 mod validate;
 
+pub use file::{Caption, FileError, RunFile};
 pub use link::{Link, LinkError};
 pub use run::Run;
 pub use session::Session;

@@ -1,0 +1,752 @@
+//! A run as a readable JSON file: the config (seed included), each input with its time and
+//! name, optional captions (a tester's steps), the end of the run and its trace digest.
+//!
+//! ```json
+//! {
+//!   "format": "raftlab-run",
+//!   "version": 1,
+//!   "title": "TestFigure8Unreliable3C, seed 1: Test (3C): Figure 8 (unreliable)",
+//!   "config": {"nodes": 5, "seed": 1, "timing": {...}, "network": {...}, ...},
+//!   "inputs": [
+//!     {"atMs": 1200, "actions": 3456, "input": {"crash": {"node": 3}}},
+//!     {"atMs": 1250, "actions": 3500, "input": {"request": {"node": 1, "command": "x=1"}}},
+//!     {"atMs": 1300, "actions": 3600, "input": "heal"}
+//!   ],
+//!   "captions": [{"atMs": 1200, "actions": 3456, "text": "crash1(S3)"}],
+//!   "end": {"atMs": 9000, "actions": 20000},
+//!   "traceDigest": "4f0c2a9e8b7d6c5a"
+//! }
+//! ```
+//!
+//! Node ids are 1-based (S1 is `1`). `actions` is how many queued actions the simulation had
+//! processed when the input was applied (inputs can fall between two actions of one
+//! millisecond). `read` checks the JSON, the format and version, every field, then
+//! `Run::validate`, and says what is wrong (with the line and column for bad JSON). It never
+//! panics. The page should hand the text to Rust as it is: seeds, ids and digests are 64-bit.
+
+use crate::run::Run;
+use crate::validate::RunError;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+use core::fmt::Write as _;
+use raftlab::core::Timing;
+use raftlab::sim::{Input, NetConfig, SimConfig, Stamp};
+use serde::{Deserialize, Serialize};
+
+/// What the `format` field says.
+pub const FILE_FORMAT: &str = "raftlab-run";
+/// The run file version this build writes and reads.
+pub const FILE_VERSION: u64 = 1;
+/// The largest run file `read` takes, in bytes.
+pub const RUN_FILE_BYTES_MAX: usize = 64 << 20;
+/// The most captions a run file may hold.
+pub const CAPTIONS_MAX: usize = 100_000;
+/// The longest caption or title, in characters.
+pub const CAPTION_CHARS_MAX: usize = 500;
+
+/// A note at a moment of a run ("crash1(S3)"): it describes, it changes nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caption {
+    pub at: Stamp,
+    pub text: String,
+}
+
+/// What a run file holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunFile {
+    pub title: Option<String>,
+    pub run: Run,
+    /// In stamp order.
+    pub captions: Vec<Caption>,
+    /// Where the run ended (replay to it with `Run::replay_to`), if known.
+    pub end: Option<Stamp>,
+    /// The trace digest at `end`, if known: a replay must reproduce it.
+    pub trace_digest: Option<u64>,
+}
+
+/// Why a text is not a run file this build can play.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileError {
+    /// Larger than `RUN_FILE_BYTES_MAX`.
+    TooLarge { bytes: usize },
+    /// Not JSON, or JSON of the wrong shape: serde_json's message, with line and column.
+    Json(String),
+    /// JSON, but not a raftlab run file (no `"format": "raftlab-run"`).
+    Foreign,
+    /// A run file of another version.
+    Version(u64),
+    /// A field is out of range or unreadable: which and why.
+    Field(String),
+    /// The run cannot be replayed.
+    Run(RunError),
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::TooLarge { bytes } => write!(
+                f,
+                "the run file is {bytes} bytes; at most {RUN_FILE_BYTES_MAX} are read"
+            ),
+            FileError::Json(e) => write!(f, "the run file is not valid: {e}"),
+            FileError::Foreign => f.write_str(
+                "this is not a raftlab run file (it has no \"format\": \"raftlab-run\")",
+            ),
+            FileError::Version(v) => write!(
+                f,
+                "the run file is of version {v}; this page reads version {FILE_VERSION}"
+            ),
+            FileError::Field(e) => write!(f, "the run file has {e}"),
+            FileError::Run(e) => write!(f, "the run file's run cannot be replayed: {e}"),
+        }
+    }
+}
+
+// ----- the JSON shapes (camelCase, 1-based node ids) -----
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileTiming {
+    #[serde(rename = "electionTimeoutMsMin")]
+    election_timeout_ms_min: u64,
+    #[serde(rename = "electionTimeoutMsMax")]
+    election_timeout_ms_max: u64,
+    #[serde(rename = "heartbeatMs")]
+    heartbeat_ms: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileNet {
+    #[serde(rename = "requestDelayMsMin")]
+    request_delay_ms_min: u64,
+    #[serde(rename = "requestDelayMsMax")]
+    request_delay_ms_max: u64,
+    #[serde(rename = "replyDelayMsMin")]
+    reply_delay_ms_min: u64,
+    #[serde(rename = "replyDelayMsMax")]
+    reply_delay_ms_max: u64,
+    #[serde(rename = "dropRequestPermille")]
+    drop_request_permille: u32,
+    #[serde(rename = "dropReplyPermille")]
+    drop_reply_permille: u32,
+    #[serde(rename = "longReordering")]
+    long_reordering: bool,
+    #[serde(rename = "longDelays")]
+    long_delays: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    nodes: usize,
+    seed: u64,
+    timing: FileTiming,
+    network: FileNet,
+    /// Null: the built-in service never snapshots.
+    #[serde(rename = "snapshotEvery")]
+    snapshot_every: Option<u64>,
+    /// The lab harness's appliers receive every ApplyMsg (its runs); the page's do not.
+    #[serde(rename = "collectApplies")]
+    collect_applies: bool,
+    #[serde(rename = "startConnected")]
+    start_connected: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+enum FileInput {
+    Request {
+        node: u64,
+        /// The command as text, when it is printable UTF-8.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        command: Option<String>,
+        /// Otherwise its bytes in hexadecimal.
+        #[serde(
+            rename = "commandHex",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        command_hex: Option<String>,
+    },
+    Crash {
+        node: u64,
+    },
+    Restart {
+        node: u64,
+    },
+    Connect {
+        node: u64,
+    },
+    Disconnect {
+        node: u64,
+    },
+    Partition {
+        groups: Vec<Vec<u64>>,
+    },
+    Heal,
+    Timeout {
+        node: u64,
+    },
+    DropMessage {
+        id: u64,
+    },
+    SetNetwork {
+        network: FileNet,
+    },
+    Snapshot {
+        node: u64,
+        index: u64,
+        #[serde(rename = "dataHex")]
+        data_hex: String,
+    },
+    ClientLoad {
+        #[serde(rename = "perSecond")]
+        per_second: u32,
+    },
+    RestartAllFromDisk,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileStamp {
+    #[serde(rename = "atMs")]
+    at_ms: u64,
+    actions: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileStep {
+    #[serde(rename = "atMs")]
+    at_ms: u64,
+    actions: u64,
+    input: FileInput,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCaption {
+    #[serde(rename = "atMs")]
+    at_ms: u64,
+    actions: u64,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileV1 {
+    #[allow(dead_code)]
+    format: String,
+    #[allow(dead_code)]
+    version: u64,
+    #[serde(default)]
+    title: Option<String>,
+    config: FileConfig,
+    inputs: Vec<FileStep>,
+    #[serde(default)]
+    captions: Vec<FileCaption>,
+    #[serde(default)]
+    end: Option<FileStamp>,
+    #[serde(default, rename = "traceDigest")]
+    trace_digest: Option<String>,
+}
+
+/// Only what tells a run file's kind and version, read first.
+#[derive(Deserialize)]
+struct Header {
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    version: Option<u64>,
+}
+
+impl From<&NetConfig> for FileNet {
+    fn from(n: &NetConfig) -> FileNet {
+        FileNet {
+            request_delay_ms_min: n.request_delay_ms_min,
+            request_delay_ms_max: n.request_delay_ms_max,
+            reply_delay_ms_min: n.reply_delay_ms_min,
+            reply_delay_ms_max: n.reply_delay_ms_max,
+            drop_request_permille: n.drop_request_permille,
+            drop_reply_permille: n.drop_reply_permille,
+            long_reordering: n.long_reordering,
+            long_delays: n.long_delays,
+        }
+    }
+}
+
+impl From<FileNet> for NetConfig {
+    fn from(n: FileNet) -> NetConfig {
+        NetConfig {
+            request_delay_ms_min: n.request_delay_ms_min,
+            request_delay_ms_max: n.request_delay_ms_max,
+            reply_delay_ms_min: n.reply_delay_ms_min,
+            reply_delay_ms_max: n.reply_delay_ms_max,
+            drop_request_permille: n.drop_request_permille,
+            drop_reply_permille: n.drop_reply_permille,
+            long_reordering: n.long_reordering,
+            long_delays: n.long_delays,
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
+}
+
+/// Text a reader can read back as the same bytes: UTF-8 without control characters.
+fn printable(bytes: &[u8]) -> Option<&str> {
+    core::str::from_utf8(bytes)
+        .ok()
+        .filter(|s| !s.chars().any(char::is_control))
+}
+
+fn file_input(input: &Input) -> FileInput {
+    let id = |node: usize| node as u64 + 1;
+    match input {
+        Input::Request { node, command } => {
+            let text = printable(command);
+            FileInput::Request {
+                node: id(*node),
+                command: text.map(ToString::to_string),
+                command_hex: text.is_none().then(|| hex(command)),
+            }
+        }
+        Input::Crash { node } => FileInput::Crash { node: id(*node) },
+        Input::Restart { node } => FileInput::Restart { node: id(*node) },
+        Input::Connect { node } => FileInput::Connect { node: id(*node) },
+        Input::Disconnect { node } => FileInput::Disconnect { node: id(*node) },
+        Input::Partition { groups } => FileInput::Partition {
+            groups: groups
+                .iter()
+                .map(|g| g.iter().map(|&n| id(n)).collect())
+                .collect(),
+        },
+        Input::Heal => FileInput::Heal,
+        Input::Timeout { node } => FileInput::Timeout { node: id(*node) },
+        Input::DropMessage { id } => FileInput::DropMessage { id: *id },
+        Input::SetNetwork { net } => FileInput::SetNetwork {
+            network: net.into(),
+        },
+        Input::Snapshot { node, index, data } => FileInput::Snapshot {
+            node: id(*node),
+            index: *index,
+            data_hex: hex(data),
+        },
+        Input::ClientLoad { per_second } => FileInput::ClientLoad {
+            per_second: *per_second,
+        },
+        Input::RestartAllFromDisk => FileInput::RestartAllFromDisk,
+    }
+}
+
+/// A 1-based node id from the file as the simulator's 0-based one.
+fn node_of(index: usize, node: u64) -> Result<usize, FileError> {
+    match node.checked_sub(1).and_then(|n| usize::try_from(n).ok()) {
+        Some(n) => Ok(n),
+        None => Err(FileError::Field(format!(
+            "node {node} in input {}: node ids start at 1 (S1)",
+            index + 1
+        ))),
+    }
+}
+
+fn input_of(index: usize, input: FileInput) -> Result<Input, FileError> {
+    let node = |n| node_of(index, n);
+    Ok(match input {
+        FileInput::Request {
+            node: n,
+            command,
+            command_hex,
+        } => {
+            let command = match (command, command_hex) {
+                (Some(text), None) => text.into_bytes(),
+                (None, Some(h)) => unhex(&h).ok_or_else(|| {
+                    FileError::Field(format!(
+                        "an unreadable commandHex in input {} (pairs of hexadecimal digits)",
+                        index + 1
+                    ))
+                })?,
+                _ => {
+                    return Err(FileError::Field(format!(
+                        "a request in input {} with {} of \"command\" and \"commandHex\" (it takes one)",
+                        index + 1,
+                        "both or neither"
+                    )))
+                }
+            };
+            Input::Request {
+                node: node(n)?,
+                command,
+            }
+        }
+        FileInput::Crash { node: n } => Input::Crash { node: node(n)? },
+        FileInput::Restart { node: n } => Input::Restart { node: node(n)? },
+        FileInput::Connect { node: n } => Input::Connect { node: node(n)? },
+        FileInput::Disconnect { node: n } => Input::Disconnect { node: node(n)? },
+        FileInput::Partition { groups } => Input::Partition {
+            groups: groups
+                .into_iter()
+                .map(|g| g.into_iter().map(node).collect())
+                .collect::<Result<_, _>>()?,
+        },
+        FileInput::Heal => Input::Heal,
+        FileInput::Timeout { node: n } => Input::Timeout { node: node(n)? },
+        FileInput::DropMessage { id } => Input::DropMessage { id },
+        FileInput::SetNetwork { network } => Input::SetNetwork {
+            net: network.into(),
+        },
+        FileInput::Snapshot {
+            node: n,
+            index: i,
+            data_hex,
+        } => Input::Snapshot {
+            node: node(n)?,
+            index: i,
+            data: unhex(&data_hex).ok_or_else(|| {
+                FileError::Field(format!(
+                    "an unreadable dataHex in input {} (pairs of hexadecimal digits)",
+                    index + 1
+                ))
+            })?,
+        },
+        FileInput::ClientLoad { per_second } => Input::ClientLoad { per_second },
+        FileInput::RestartAllFromDisk => Input::RestartAllFromDisk,
+    })
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("these shapes always serialize")
+}
+
+impl RunFile {
+    /// A file of `run` alone: no title, captions, end or digest.
+    pub fn of(run: Run) -> RunFile {
+        RunFile {
+            title: None,
+            run,
+            captions: Vec::new(),
+            end: None,
+            trace_digest: None,
+        }
+    }
+
+    /// The file as JSON text: one input or caption per line.
+    pub fn write(&self) -> String {
+        let c = &self.run.config;
+        let config = FileConfig {
+            nodes: c.nodes,
+            seed: c.seed,
+            timing: FileTiming {
+                election_timeout_ms_min: c.timing.election_timeout_ms_min,
+                election_timeout_ms_max: c.timing.election_timeout_ms_max,
+                heartbeat_ms: c.timing.heartbeat_ms,
+            },
+            network: (&c.net).into(),
+            snapshot_every: c.snapshot_every,
+            collect_applies: c.collect_applies,
+            start_connected: c.start_connected,
+        };
+        let mut out = String::new();
+        let _ = writeln!(out, "{{\n  \"format\": \"{FILE_FORMAT}\",");
+        let _ = writeln!(out, "  \"version\": {FILE_VERSION},");
+        if let Some(title) = &self.title {
+            let _ = writeln!(out, "  \"title\": {},", json(title));
+        }
+        let _ = writeln!(out, "  \"config\": {},", json(&config));
+        let lines = |items: Vec<String>| {
+            if items.is_empty() {
+                return String::from("[]");
+            }
+            format!("[\n    {}\n  ]", items.join(",\n    "))
+        };
+        let inputs = self
+            .run
+            .inputs
+            .iter()
+            .map(|(at, input)| {
+                json(&FileStep {
+                    at_ms: at.at_ms,
+                    actions: at.actions,
+                    input: file_input(input),
+                })
+            })
+            .collect();
+        let _ = write!(out, "  \"inputs\": {}", lines(inputs));
+        let captions = self
+            .captions
+            .iter()
+            .map(|c| {
+                json(&FileCaption {
+                    at_ms: c.at.at_ms,
+                    actions: c.at.actions,
+                    text: c.text.clone(),
+                })
+            })
+            .collect();
+        let _ = write!(out, ",\n  \"captions\": {}", lines(captions));
+        if let Some(end) = self.end {
+            let end = FileStamp {
+                at_ms: end.at_ms,
+                actions: end.actions,
+            };
+            let _ = write!(out, ",\n  \"end\": {}", json(&end));
+        }
+        if let Some(digest) = self.trace_digest {
+            let _ = write!(out, ",\n  \"traceDigest\": \"{digest:016x}\"");
+        }
+        out.push_str("\n}\n");
+        out
+    }
+
+    /// The run file in `text`, checked through and through (see the module documentation).
+    pub fn read(text: &str) -> Result<RunFile, FileError> {
+        if text.len() > RUN_FILE_BYTES_MAX {
+            return Err(FileError::TooLarge { bytes: text.len() });
+        }
+        let header: Header =
+            serde_json::from_str(text).map_err(|e| FileError::Json(e.to_string()))?;
+        if header.format.as_deref() != Some(FILE_FORMAT) {
+            return Err(FileError::Foreign);
+        }
+        match header.version {
+            Some(FILE_VERSION) => {}
+            Some(v) => return Err(FileError::Version(v)),
+            None => return Err(FileError::Field("no \"version\"".into())),
+        }
+        let file: FileV1 =
+            serde_json::from_str(text).map_err(|e| FileError::Json(e.to_string()))?;
+        if file.inputs.len() > crate::INPUTS_MAX {
+            return Err(FileError::Run(RunError::TooManyInputs {
+                count: file.inputs.len(),
+            }));
+        }
+        if file.captions.len() > CAPTIONS_MAX {
+            return Err(FileError::Field(format!(
+                "{} captions; at most {CAPTIONS_MAX}",
+                file.captions.len()
+            )));
+        }
+        let c = file.config;
+        let config = SimConfig {
+            nodes: c.nodes,
+            seed: c.seed,
+            timing: Timing {
+                election_timeout_ms_min: c.timing.election_timeout_ms_min,
+                election_timeout_ms_max: c.timing.election_timeout_ms_max,
+                heartbeat_ms: c.timing.heartbeat_ms,
+            },
+            net: c.network.into(),
+            snapshot_every: c.snapshot_every,
+            collect_applies: c.collect_applies,
+            start_connected: c.start_connected,
+        };
+        let inputs = file
+            .inputs
+            .into_iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let at = Stamp {
+                    at_ms: step.at_ms,
+                    actions: step.actions,
+                };
+                Ok((at, input_of(i, step.input)?))
+            })
+            .collect::<Result<Vec<_>, FileError>>()?;
+        let run = Run { config, inputs };
+        run.validate().map_err(FileError::Run)?;
+        let mut captions = Vec::with_capacity(file.captions.len());
+        for (i, c) in file.captions.into_iter().enumerate() {
+            let at = Stamp {
+                at_ms: c.at_ms,
+                actions: c.actions,
+            };
+            if captions.last().is_some_and(|last: &Caption| at < last.at) {
+                return Err(FileError::Field(format!(
+                    "caption {} stamped before caption {i}: captions are in time order",
+                    i + 1
+                )));
+            }
+            crate::check_position(at.at_ms).map_err(FileError::Run)?;
+            check_text("caption", i + 1, &c.text)?;
+            captions.push(Caption { at, text: c.text });
+        }
+        if let Some(title) = &file.title {
+            check_text("title", 1, title)?;
+        }
+        let end = file.end.map(|e| Stamp {
+            at_ms: e.at_ms,
+            actions: e.actions,
+        });
+        if let Some(end) = end {
+            crate::check_position(end.at_ms).map_err(FileError::Run)?;
+            if run.inputs.last().is_some_and(|(last, _)| end < *last) {
+                return Err(FileError::Field("an \"end\" before its last input".into()));
+            }
+        }
+        let trace_digest = match file.trace_digest {
+            None => None,
+            Some(d) => Some(
+                u64::from_str_radix(&d, 16)
+                    .ok()
+                    .filter(|_| !d.is_empty() && d.len() <= 16)
+                    .ok_or_else(|| {
+                        FileError::Field(format!(
+                            "an unreadable traceDigest {:?} (16 hexadecimal digits)",
+                            d
+                        ))
+                    })?,
+            ),
+        };
+        Ok(RunFile {
+            title: file.title,
+            run,
+            captions,
+            end,
+            trace_digest,
+        })
+    }
+}
+
+fn check_text(what: &str, number: usize, text: &str) -> Result<(), FileError> {
+    let chars = text.chars().count();
+    if chars > CAPTION_CHARS_MAX {
+        return Err(FileError::Field(format!(
+            "{what} {number} of {chars} characters; at most {CAPTION_CHARS_MAX}"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Caption, FileError, RunFile};
+    use crate::fixture::session;
+    use alloc::string::{String, ToString};
+    use alloc::vec;
+    use raftlab::sim::{Input, Stamp};
+
+    fn fixture_file() -> RunFile {
+        let mut session = session();
+        // Inputs whose file form is not plain: a binary command, a snapshot's bytes.
+        let _ = session.apply(Input::Request {
+            node: 2,
+            command: vec![0, 159, 255],
+        });
+        let _ = session.apply(Input::Request {
+            node: 3,
+            command: b"x=\"1\"".to_vec(),
+        });
+        session.run_until(41_000);
+        let end = session.sim().stamp();
+        RunFile {
+            title: Some("the fixture".to_string()),
+            captions: vec![
+                Caption {
+                    at: Stamp::default(),
+                    text: "start".to_string(),
+                },
+                Caption {
+                    at: end,
+                    text: "the end".to_string(),
+                },
+            ],
+            end: Some(end),
+            trace_digest: Some(session.sim().trace_digest()),
+            run: session.into_run(),
+        }
+    }
+
+    #[test]
+    fn a_run_file_read_back_is_the_run_written_and_replays_to_its_trace_digest() {
+        let file = fixture_file();
+        let text = file.write();
+        assert!(
+            text.contains("\"input\":{\"crash\":{\"node\":2}}"),
+            "{text}"
+        );
+        assert!(text.contains("\"input\":\"heal\""), "{text}");
+        assert!(text.contains("\"commandHex\":\"009fff\""), "{text}");
+        assert!(text.contains("\"command\":\"x=\\\"1\\\"\""), "{text}");
+        let read = RunFile::read(&text).expect("a file this build wrote");
+        assert_eq!(read, file);
+        let sim = read.run.replay_to(read.end.unwrap()).expect("valid run");
+        assert_eq!(Some(sim.trace_digest()), read.trace_digest);
+    }
+
+    #[test]
+    fn a_damaged_run_file_gets_an_error_that_says_what_is_wrong() {
+        let text = fixture_file().write();
+        let crash = "\"input\":{\"crash\":{\"node\":2}}";
+        let cases: [(&str, String, &str); 8] = [
+            (
+                "cut",
+                text[..text.len() / 2].to_string(),
+                "EOF while parsing",
+            ),
+            (
+                "not a run file",
+                "{\"a\": 1}".to_string(),
+                "not a raftlab run file",
+            ),
+            (
+                "another version",
+                text.replacen("\"version\": 1", "\"version\": 2", 1),
+                "version 2; this page reads version 1",
+            ),
+            (
+                "node 0",
+                text.replacen(crash, "\"input\":{\"crash\":{\"node\":0}}", 1),
+                "node ids start at 1",
+            ),
+            (
+                "S9 of 5",
+                text.replacen(crash, "\"input\":{\"crash\":{\"node\":9}}", 1),
+                "names S9, but the cluster has S1..S5",
+            ),
+            (
+                "back in time",
+                text.replacen("\"atMs\":4000", "\"atMs\":1", 1),
+                "input 2 is stamped before input 1",
+            ),
+            (
+                "a misspelt input",
+                text.replacen("\"crash\"", "\"crsh\"", 1),
+                "unknown variant `crsh`",
+            ),
+            (
+                "bad hex",
+                text.replacen("009fff", "009fzz", 1),
+                "unreadable commandHex in input 7",
+            ),
+        ];
+        for (what, text, says) in cases {
+            let error = RunFile::read(&text).expect_err(what);
+            let shown = error.to_string();
+            assert!(shown.contains(says), "{what}: {shown}");
+            if what == "cut" {
+                assert!(
+                    matches!(error, FileError::Json(_)) && shown.contains("line"),
+                    "{shown}"
+                );
+            }
+        }
+    }
+}
