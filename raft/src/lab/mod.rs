@@ -12,14 +12,16 @@ mod seeds;
 
 pub use cmd::Cmd;
 pub use scheduler::Activity;
-pub use seeds::{current_seed, replay_command, seed_list, seeds};
+pub use seeds::{current_seed, pin_seed, replay_command, seed_list, seeds};
 
 use crate::core::Timing;
 use crate::sim::rng::{mix, Rng};
 use crate::sim::{Error, Input, NetConfig, Outcome, SimConfig, Simulation, Stamp};
 use scheduler::Shared;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, MutexGuard};
 
 /// `RaftElectionTimeout` in the tests: the time allowed for an election.
@@ -30,6 +32,46 @@ pub const SNAPSHOT_INTERVAL: u64 = 10;
 pub const TEST_TIME_LIMIT_MS: u64 = 120_000;
 /// Events shown when a test fails (RAFTLAB_EVENTS=n shows n).
 const EVENTS_IN_REPORT: usize = 40;
+
+/// Whether the tester's `... Passed --` lines go to stderr (`report_to_stderr`).
+static REPORT_TO_STDERR: AtomicBool = AtomicBool::new(false);
+thread_local! {
+    /// This thread's recordings of finished tests, while `capture_recordings` is on.
+    static CAPTURED: RefCell<Option<Vec<Recording>>> = const { RefCell::new(None) };
+}
+
+/// Print the tester's lines (`begin`'s description, `end`'s `... Passed --`) on stderr rather
+/// than stdout, so a program can write a run on stdout.
+pub fn report_to_stderr(on: bool) {
+    REPORT_TO_STDERR.store(on, Ordering::Relaxed);
+}
+
+fn report(line: &str) {
+    if REPORT_TO_STDERR.load(Ordering::Relaxed) {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
+    }
+}
+
+/// From now on, keep the recording of every test's `Config` that this thread drops (the end
+/// of the test), for `take_recordings`.
+pub fn capture_recordings() {
+    CAPTURED.with(|c| {
+        c.borrow_mut().get_or_insert_with(Vec::new);
+    });
+}
+
+/// The recordings this thread kept since `capture_recordings` (or the last take), oldest
+/// first.
+pub fn take_recordings() -> Vec<Recording> {
+    CAPTURED.with(|c| {
+        c.borrow_mut()
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    })
+}
 
 /// The tester's state: the simulated cluster plus config.go's bookkeeping.
 pub(crate) struct Lab {
@@ -50,6 +92,11 @@ pub(crate) struct Lab {
     /// Every input the tester applied, stamped where it applied it: with `config`, the whole
     /// run (`Config::recording`).
     pub inputs: Vec<(Stamp, Input)>,
+    /// The tester's steps as it took them ("crash1(S3)", "one(101) on 5 servers"), stamped
+    /// where it took them. Captions only describe: the trace is the same without them.
+    pub captions: Vec<(Stamp, String)>,
+    /// `begin`'s description of the test ("Test (3C): Figure 8 (unreliable)").
+    pub title: Option<String>,
     // begin()/end() statistics.
     pub t0_ms: u64,
     pub rpcs0: u64,
@@ -63,6 +110,13 @@ pub(crate) struct Lab {
 pub struct Recording {
     pub config: SimConfig,
     pub inputs: Vec<(Stamp, Input)>,
+    /// The tester's steps, stamped (see `Lab::captions`).
+    pub captions: Vec<(Stamp, String)>,
+    /// `begin`'s description of the test, if it called `begin`.
+    pub title: Option<String>,
+    /// The test's name (its thread's) and seed.
+    pub test: String,
+    pub seed: u64,
     pub end: Stamp,
     pub trace_digest: u64,
 }
@@ -104,6 +158,8 @@ impl Config {
             max_index: 0,
             config: sim_config,
             inputs: Vec::new(),
+            captions: Vec::new(),
+            title: None,
             t0_ms: 0,
             rpcs0: 0,
             bytes0: 0,
@@ -127,13 +183,7 @@ impl Config {
     /// The run so far as data: replaying `inputs` on a simulation built from `config`, up to
     /// `end`, reproduces `trace_digest` (the tester's appliers and checks only read).
     pub fn recording(&self) -> Recording {
-        let lab = self.lab();
-        Recording {
-            config: lab.config.clone(),
-            inputs: lab.inputs.clone(),
-            end: lab.sim.stamp(),
-            trace_digest: lab.sim.trace_digest(),
-        }
+        self.lab().recording()
     }
 
     pub fn seed(&self) -> u64 {
@@ -154,8 +204,10 @@ impl Config {
     }
 
     pub fn begin(&mut self, description: &str) {
-        println!("{description} ...");
+        report(&format!("{description} ..."));
         let mut lab = self.lab();
+        lab.title = Some(description.to_string());
+        lab.caption(description.to_string());
         lab.t0_ms = lab.sim.now_ms();
         lab.rpcs0 = lab.sim.rpc_total();
         lab.bytes0 = lab.sim.bytes_total();
@@ -169,7 +221,9 @@ impl Config {
         let rpcs = lab.sim.rpc_total() - lab.rpcs0;
         let bytes = lab.sim.bytes_total() - lab.bytes0;
         let cmds = lab.max_index - lab.max_index0;
-        println!("  ... Passed --  {secs:4.1}  {} {rpcs:4} {bytes:7} {cmds:4}  (virtual seconds; seed {})", lab.n, lab.seed);
+        report(&format!("  ... Passed --  {secs:4.1}  {} {rpcs:4} {bytes:7} {cmds:4}  (virtual seconds; seed {})", lab.n, lab.seed));
+        drop(lab);
+        self.lab().caption("Passed".to_string());
     }
 
     // ----- tester randomness (Go's math/rand, seeded) -----
@@ -219,12 +273,14 @@ impl Config {
     /// Shut a server down, keeping its persisted state (config.go's crash1).
     pub fn crash1(&mut self, server: usize) {
         let mut lab = self.lab();
+        lab.caption(format!("crash1(S{})", server + 1));
         lab.crash1(server);
     }
 
     /// Start or restart a server from its persisted state, disconnected (config.go's start1).
     pub fn start1(&mut self, server: usize) {
         let mut lab = self.lab();
+        lab.caption(format!("start1(S{})", server + 1));
         lab.crash1(server);
         lab.last_applied[server] = 0;
         let snapshot = lab.sim.node(server).persister.snapshot().clone();
@@ -239,11 +295,13 @@ impl Config {
 
     pub fn connect(&mut self, server: usize) {
         let mut lab = self.lab();
+        lab.caption(format!("connect S{}", server + 1));
         lab.input(Input::Connect { node: server });
     }
 
     pub fn disconnect(&mut self, server: usize) {
         let mut lab = self.lab();
+        lab.caption(format!("disconnect S{}", server + 1));
         lab.input(Input::Disconnect { node: server });
     }
 
@@ -253,6 +311,14 @@ impl Config {
 
     pub fn set_unreliable(&mut self, unreliable: bool) {
         let mut lab = self.lab();
+        lab.caption(
+            if unreliable {
+                "unreliable network"
+            } else {
+                "reliable network"
+            }
+            .to_string(),
+        );
         let mut net = lab.sim.net();
         net.set_unreliable(unreliable);
         lab.input(Input::SetNetwork { net });
@@ -260,6 +326,7 @@ impl Config {
 
     pub fn set_long_reordering(&mut self, on: bool) {
         let mut lab = self.lab();
+        lab.caption(format!("long reordering {}", if on { "on" } else { "off" }));
         let mut net = lab.sim.net();
         net.long_reordering = on;
         lab.input(Input::SetNetwork { net });
@@ -306,7 +373,11 @@ impl Config {
                 }
             }
             if let Some((_, ls)) = leaders.last_key_value() {
-                return ls[0];
+                let leader = ls[0];
+                drop(lab);
+                self.lab()
+                    .caption(format!("checkOneLeader(): S{} leads", leader + 1));
+                return leader;
             }
         }
         self.lab().fail("expected one leader, got none")
@@ -348,6 +419,8 @@ impl Config {
     /// Do a complete agreement on `cmd` (config.go's one()); returns its index.
     pub fn one(&mut self, cmd: impl Into<Cmd>, expected_servers: usize, retry: bool) -> u64 {
         let cmd = cmd.into();
+        self.lab()
+            .caption(format!("one({cmd}) on {expected_servers} servers"));
         let t0 = self.now_ms();
         let mut starts = 0;
         while self.now_ms() - t0 < 10_000 && !self.lab().finished {
@@ -451,6 +524,11 @@ impl Drop for Config {
         }
         let mut lab = self.lab();
         lab.finished = true;
+        let _ = CAPTURED.try_with(|c| {
+            if let Some(captured) = c.borrow_mut().as_mut() {
+                captured.push(lab.recording());
+            }
+        });
         if !std::thread::panicking() {
             lab.check_timeout();
         }
@@ -462,6 +540,26 @@ impl Lab {
         if self.sim.now_ms() > TEST_TIME_LIMIT_MS {
             self.fail("test took longer than 120 seconds");
         }
+    }
+
+    /// The run so far (see `Config::recording`).
+    fn recording(&self) -> Recording {
+        Recording {
+            config: self.config.clone(),
+            inputs: self.inputs.clone(),
+            captions: self.captions.clone(),
+            title: self.title.clone(),
+            test: self.test.clone(),
+            seed: self.seed,
+            end: self.sim.stamp(),
+            trace_digest: self.sim.trace_digest(),
+        }
+    }
+
+    /// Note one of the tester's steps, where the run is now.
+    fn caption(&mut self, text: String) {
+        let at = self.sim.stamp();
+        self.captions.push((at, text));
     }
 
     fn crash1(&mut self, server: usize) {

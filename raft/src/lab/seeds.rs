@@ -13,6 +13,13 @@ pub const DRAWN_SEED_MAX: u64 = 1_000_000_000;
 
 thread_local! {
     static CURRENT_SEED: Cell<Option<u64>> = const { Cell::new(None) };
+    static PINNED_SEED: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// Run this thread's tests at `seed` alone, whatever RAFTLAB_SEED and RAFTLAB_SEEDS say (None:
+/// as they say again). For programs that run a test at a given seed (`lab3-run`).
+pub fn pin_seed(seed: Option<u64>) {
+    PINNED_SEED.with(|s| s.set(seed));
 }
 
 fn env_u64(name: &str) -> Option<u64> {
@@ -43,6 +50,9 @@ pub fn base_seed() -> u64 {
 
 /// The seeds to run: the base seed and the RAFTLAB_SEEDS - 1 after it.
 pub fn seed_list() -> Vec<u64> {
+    if let Some(seed) = PINNED_SEED.with(Cell::get) {
+        return vec![seed];
+    }
     let base = base_seed();
     let count = env_u64("RAFTLAB_SEEDS").unwrap_or(1).max(1);
     (0..count).map(|i| base.wrapping_add(i)).collect()
@@ -50,7 +60,10 @@ pub fn seed_list() -> Vec<u64> {
 
 /// The seed `Config::new` uses: the one `seeds` is running, else the base seed.
 pub fn current_seed() -> u64 {
-    CURRENT_SEED.with(Cell::get).unwrap_or_else(base_seed)
+    CURRENT_SEED
+        .with(Cell::get)
+        .or_else(|| PINNED_SEED.with(Cell::get))
+        .unwrap_or_else(base_seed)
 }
 
 /// The name of the running test (libtest names each test's thread after it).

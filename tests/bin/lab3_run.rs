@@ -1,0 +1,113 @@
+//! Export a Lab 3 test at a seed as a run file the page plays (JSON on stdout), or all 28
+//! into a directory with an index:
+//!
+//! ```sh
+//! cargo run -p raftlab-lab3 --bin lab3-run -- TestFigure8Unreliable3C --seed 1 > figure8.json
+//! cargo run -p raftlab-lab3 --bin lab3-run -- --all web/public/runs --seed 1
+//! ```
+//!
+//! The tester's own lines (`... Passed --`) go to stderr.
+
+#[path = "../lab3_runs.rs"]
+mod lab3_runs;
+
+use lab3_runs::{find, record, run_file, LAB3_TESTS};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: lab3-run <TestName> [--seed N]   (the run file on stdout)
+       lab3-run --all <dir> [--seed N]       (all 28 as <dir>/<TestName>.json, and <dir>/index.json)
+       lab3-run --list
+test names are the Go names (TestFigure8Unreliable3C); the seed defaults to 1";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lab3-run: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<(), String> {
+    let mut seed = 1;
+    let mut all = None;
+    let mut test = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--seed" => {
+                let value = args.next().ok_or("--seed needs a number")?;
+                seed = value
+                    .parse()
+                    .map_err(|_| format!("--seed {value:?} is not a non-negative integer"))?;
+            }
+            "--all" => all = Some(args.next().ok_or("--all needs a directory")?),
+            "--list" => {
+                LAB3_TESTS.iter().for_each(|t| println!("{}", t.go_name));
+                return Ok(());
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            name if !name.starts_with('-') && test.is_none() => test = Some(arg),
+            _ => return Err(format!("unexpected argument {arg:?}\n{USAGE}")),
+        }
+    }
+    raftlab::lab::report_to_stderr(true);
+    match (all, test) {
+        (Some(dir), None) => export_all(&dir, seed),
+        (None, Some(name)) => {
+            let test = find(&name).ok_or_else(|| {
+                format!("no Lab 3 test is named {name:?} (lab3-run --list lists them)")
+            })?;
+            let recording = record(test, seed)?;
+            print!("{}", run_file(test, recording).write());
+            Ok(())
+        }
+        _ => Err(USAGE.into()),
+    }
+}
+
+/// All 28 tests at `seed` into `dir`, and `dir/index.json`: `{"seed": 1, "runs": [{"test":
+/// "TestInitialElection3A", "file": "TestInitialElection3A.json", "title": ...}, ...]}`.
+fn export_all(dir: &str, seed: u64) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
+    let mut index = Vec::new();
+    for test in LAB3_TESTS {
+        let file = run_file(test, record(test, seed)?);
+        let name = format!("{}.json", test.go_name);
+        let path = std::path::Path::new(dir).join(&name);
+        std::fs::write(&path, file.write())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        index.push(format!(
+            "    {{\"test\": \"{}\", \"file\": \"{name}\", \"inputs\": {}, \"endMs\": {}, \"title\": {}}}",
+            test.go_name,
+            file.run.inputs.len(),
+            file.end.map_or(0, |e| e.at_ms),
+            json_string(file.title.as_deref().unwrap_or(""))
+        ));
+    }
+    let index = format!(
+        "{{\n  \"format\": \"raftlab-run-index\",\n  \"seed\": {seed},\n  \"runs\": [\n{}\n  ]\n}}\n",
+        index.join(",\n")
+    );
+    let path = std::path::Path::new(dir).join("index.json");
+    std::fs::write(&path, index).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// `s` as a JSON string (the titles are ASCII text; quotes and backslashes escaped).
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
