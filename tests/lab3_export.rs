@@ -14,17 +14,16 @@ fn replay_command(test: &str, seed: u64) -> String {
     format!("RAFTLAB_SEED={seed} cargo test -p raftlab-lab3 --test lab3_export -- --exact {test}")
 }
 
-#[test]
-fn every_lab3_test_exported_as_a_run_file_replays_to_the_digest_the_test_produced() {
-    const THIS: &str =
-        "every_lab3_test_exported_as_a_run_file_replays_to_the_digest_the_test_produced";
+/// Each test of `part` ("3A"...), exported at each seed and read back, replays to the digest
+/// the test produced.
+fn export_and_replay(part: &str, this: &str) {
     for seed in seed_list() {
-        for test in LAB3_TESTS {
+        for test in LAB3_TESTS.iter().filter(|t| t.go_name.ends_with(part)) {
             let fail = |why: String| -> ! {
                 panic!(
                     "{} at seed {seed}: {why}\n  replay: {}",
                     test.go_name,
-                    replay_command(THIS, seed)
+                    replay_command(this, seed)
                 )
             };
             let recording = record(test, seed).unwrap_or_else(|e| fail(e));
@@ -51,6 +50,38 @@ fn every_lab3_test_exported_as_a_run_file_replays_to_the_digest_the_test_produce
             }
         }
     }
+}
+
+#[test]
+fn every_3a_test_exported_as_a_run_file_replays_to_the_digest_the_test_produced() {
+    export_and_replay(
+        "3A",
+        "every_3a_test_exported_as_a_run_file_replays_to_the_digest_the_test_produced",
+    );
+}
+
+#[test]
+fn every_3b_test_exported_as_a_run_file_replays_to_the_digest_the_test_produced() {
+    export_and_replay(
+        "3B",
+        "every_3b_test_exported_as_a_run_file_replays_to_the_digest_the_test_produced",
+    );
+}
+
+#[test]
+fn every_3c_test_exported_as_a_run_file_replays_to_the_digest_the_test_produced() {
+    export_and_replay(
+        "3C",
+        "every_3c_test_exported_as_a_run_file_replays_to_the_digest_the_test_produced",
+    );
+}
+
+#[test]
+fn every_3d_test_exported_as_a_run_file_replays_to_the_digest_the_test_produced() {
+    export_and_replay(
+        "3D",
+        "every_3d_test_exported_as_a_run_file_replays_to_the_digest_the_test_produced",
+    );
 }
 
 #[test]
