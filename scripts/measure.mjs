@@ -11,7 +11,8 @@
 //    drawing + saving; <raft-cluster>.lastFrameMs);
 //  - the sizes of the wasm and JS files in web/dist, raw and gzipped;
 //  - the localStorage bytes used after 10,000 client commands.
-// Usage: npm run build && node scripts/measure.mjs [cpu|three|storage]   (one part only)
+//  - time travel in a 10-minute virtual run: seek and step-back times, checkpoints, wasm memory.
+// Usage: npm run build && node scripts/measure.mjs [cpu|three|storage|travel]   (one part only)
 // CHROMIUM_PATH overrides the browser binary (default /usr/bin/chromium).
 import { readFile, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -283,6 +284,64 @@ async function threeInstances(browser, url, speedIndex, load) {
   }
 }
 
+/** Time travel in a 10-minute virtual run (5 nodes, 20 client requests per virtual second, a
+ * crash and a restart every minute): the wasm heap before and after, and the real time of
+ * seeks to random moments (seek + state(), what a slider move costs) and of steps back. */
+async function timeTravel(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}?nodes=5&seed=7`);
+    await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+    return await page.evaluate(() => {
+      const el = document.querySelector("raft-cluster");
+      el.pause();
+      const c = el.cluster;
+      const heapBefore = el.wasmMemoryBytes;
+      const t0 = performance.now();
+      let n = 0;
+      for (let s = 0; s < 600; s++) {
+        for (let k = 0; k < 20; k++) {
+          try {
+            c.request(`m${n++}`);
+          } catch {
+            // no leader at the moment
+          }
+          c.advance(50);
+        }
+        if (s % 60 === 30) c.crash(1 + (Math.floor(s / 60) % 5));
+        if (s % 60 === 45) c.restart(1 + (Math.floor(s / 60) % 5));
+      }
+      const buildMs = performance.now() - t0;
+      const end = c.endMs;
+      // A fixed sequence of pseudo-random moments (same each run).
+      let x = 12345;
+      const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const seeks = [];
+      for (let i = 0; i < 60; i++) {
+        const t = Math.floor(rand() * end);
+        const s0 = performance.now();
+        c.seek(t);
+        c.state();
+        c.recentEvents();
+        seeks.push(performance.now() - s0);
+      }
+      const backs = [];
+      for (let i = 0; i < 20; i++) {
+        c.seek(Math.floor(rand() * end));
+        const s0 = performance.now();
+        c.stepBack();
+        c.state();
+        backs.push(performance.now() - s0);
+      }
+      const tl = c.timeline();
+      return { buildMs, endMs: end, seeks, backs, heapBefore, heapAfter: el.wasmMemoryBytes, checkpoints: tl.checkpoints, spacing: tl.checkpointSpacingMs, markers: tl.markers.length, inputs: tl.inputs };
+    });
+  } finally {
+    await context.close();
+  }
+}
+
 async function sizes() {
   const rows = [];
   async function walk(dir) {
@@ -316,6 +375,7 @@ try {
       for (const speed of ["1×", "top"]) frames.push(await frameTimes(browser, server.url, nodes, speed));
     }
   }
+  const travel = !only || only === "travel" ? await timeTravel(browser, server.url) : null;
   const files = await sizes();
   const stores = only && only !== "storage"
     ? []
@@ -349,6 +409,16 @@ try {
     out.push(
       `| ${name} | ${s.keys} | ${s.chars} | ${kb(s.chars * 2)} | ${kb(s.utf8)} | ${s.commitIndex} | ${s.snapshotIndex} | ${s.logLength} | ${(s.ms / 1000).toFixed(1)} s |`,
     );
+  }
+  if (travel) {
+    const seeks = [...travel.seeks].sort((a, b) => a - b);
+    const backs = [...travel.backs].sort((a, b) => a - b);
+    const mib = (b) => `${(b / 1048576).toFixed(1)} MiB`;
+    out.push("", `## Time travel: a ${travel.endMs / 60000}-minute virtual run (5 nodes, 20 requests per virtual s, ${travel.inputs} inputs; built in ${(travel.buildMs / 1000).toFixed(1)} s)`, "");
+    out.push("| what | median | p95 | max |", "| --- | ---: | ---: | ---: |");
+    out.push(`| seek to a random moment + state() + recentEvents() (${seeks.length}) | ${ms(percentile(seeks, 50))} | ${ms(percentile(seeks, 95))} | ${ms(seeks[seeks.length - 1])} |`);
+    out.push(`| step back one event + state() (${backs.length}) | ${ms(percentile(backs, 50))} | ${ms(percentile(backs, 95))} | ${ms(backs[backs.length - 1])} |`);
+    out.push("", `checkpoints: ${travel.checkpoints} (spacing ${travel.spacing} virtual ms); markers: ${travel.markers}; wasm memory: ${mib(travel.heapBefore)} before, ${mib(travel.heapAfter)} after (high-water mark)`);
   }
   console.log(out.join("\n"));
 } finally {

@@ -18,8 +18,10 @@ pub mod file;
 #[cfg(test)]
 mod fixture;
 pub mod link;
+pub mod narrate;
 mod run;
 mod session;
+pub mod time_travel;
 mod timeline;
 mod validate;
 
@@ -27,6 +29,7 @@ pub use file::{Caption, FileError, RunFile};
 pub use link::{Link, LinkError};
 pub use run::Run;
 pub use session::Session;
+pub use time_travel::{Fork, Marker, MarkerKind, TimeTravel};
 pub use timeline::{Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
 pub use validate::{
     check_position, RunError, INPUTS_MAX, INPUT_BYTES_MAX, RUN_MS_MAX, TIMING_MS_MAX,

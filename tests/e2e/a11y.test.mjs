@@ -63,7 +63,7 @@ describe("raftlab: accessibility and CSP", () => {
       await page.locator("raft-cluster").getByRole("button", { name: "Table" }).click();
       await page.locator("raft-cluster .ring-view").click({ position: { x: 5, y: 5 } });
       for (let i = 0; i < 200 && (await page.locator("raft-cluster svg [data-message-id]").count()) === 0; i++) {
-        await page.locator("raft-cluster").getByRole("button", { name: /^Step/ }).click();
+        await page.locator("raft-cluster").getByRole("button", { name: /^Step \+/ }).click();
       }
       await page.keyboard.press("m");
       await page.locator("raft-cluster .details").getByRole("rowheader", { name: "message id", exact: true }).waitFor({ timeout: WAIT });

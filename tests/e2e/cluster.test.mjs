@@ -179,7 +179,7 @@ describe("raftlab page: the cluster", () => {
       const t0 = await nowMs(page);
       await frames(page, 20);
       assert.equal(await nowMs(page), t0, "nothing advances while paused");
-      await page.getByRole("button", { name: /^Step/ }).click();
+      await page.getByRole("button", { name: /^Step \+/ }).click();
       assert.equal(await nowMs(page), t0 + 10, "Step advances 10 ms");
 
       const follower = (await nodes(page)).find((n) => n.id !== leader.id && n.alive);
@@ -236,7 +236,7 @@ describe("raftlab page: the cluster", () => {
       await page.locator("raft-cluster .node-menu").waitFor({ state: "hidden", timeout: WAIT });
       const msg = page.locator("svg [data-message-id]").first();
       for (let i = 0; i < 200 && (await msg.count()) === 0; i++) {
-        await page.getByRole("button", { name: /^Step/ }).click();
+        await page.getByRole("button", { name: /^Step \+/ }).click();
       }
       assert.ok((await msg.count()) > 0, "a message is in flight");
       const kind = await msg.getAttribute("data-kind");

@@ -141,7 +141,7 @@ describe("raftlab page: one screen, and the walk-through's fixes", () => {
       await fastest(page);
       await waitForLeader(page);
       // Step pauses; Space plays; Space pauses.
-      await r.getByRole("button", { name: /^Step/ }).click();
+      await r.getByRole("button", { name: /^Step \+/ }).click();
       assert.equal(await playing(), false);
       const t0 = await page.evaluate(() => document.querySelector("raft-cluster").cluster.nowMs);
       await space(true);
@@ -306,7 +306,7 @@ describe("raftlab page: one screen, and the walk-through's fixes", () => {
       await waitForLeader(page);
       await pause(page);
       const msg = r.locator("svg [data-message-id]").first();
-      for (let i = 0; i < 200 && (await msg.count()) === 0; i++) await r.getByRole("button", { name: /^Step/ }).click();
+      for (let i = 0; i < 200 && (await msg.count()) === 0; i++) await r.getByRole("button", { name: /^Step \+/ }).click();
       await page.keyboard.press("m");
       const details = r.locator(".details");
       await details.getByRole("rowheader", { name: "message id", exact: true }).waitFor({ timeout: WAIT });

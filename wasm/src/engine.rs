@@ -7,13 +7,11 @@
 //! English sentences; `lib.rs` prefixes them with the call (`crash(id): ...`) and throws them.
 
 use crate::image::{Image, StoredNetwork, StoredOptions, StoredPersister};
-use crate::view::{self, ClusterEvent, ClusterState, EventKindName, RequestResult};
-use raftlab::core::{NodeEvent, NodeId, Persister, Role};
+use crate::view::{self, ClusterEvent, ClusterState, RequestResult};
+use raftlab::core::{NodeId, Persister, Role};
 use raftlab::sim::rng::mix;
-use raftlab::sim::{
-    describe_node_event, DropReason, EventKind, NetConfig, SimConfig, SimEvent, Simulation,
-};
-use std::collections::{BTreeMap, VecDeque};
+use raftlab::sim::{Input, NetConfig, Outcome, SimConfig, Simulation};
+use raftlab_session::TimeTravel;
 use std::sync::Arc;
 
 /// Smallest cluster the page offers (a majority must survive one crash).
@@ -34,11 +32,8 @@ pub const DEFAULT_DELAY_MS_MAX: u64 = 60;
 pub const DELAY_MS_LIMIT: u64 = 10_000;
 /// Largest `advance(ms)` in one call.
 pub const ADVANCE_MS_MAX: f64 = 60_000.0;
-/// `advance` runs the simulator in slices of this many virtual ms and drains its events after
-/// each, so the simulator's own event buffer never overflows (slicing does not change the run).
-const SLICE_MS: u64 = 1_000;
 /// Page events kept between two `events()` calls (the newest).
-pub const EVENTS_MAX: usize = 500;
+pub const EVENTS_MAX: usize = raftlab_session::time_travel::FRESH_MAX;
 /// Largest client command, in UTF-8 bytes.
 pub const COMMAND_BYTES_MAX: usize = 1_000;
 /// Largest JavaScript safe integer: every number handed to the page stays exact.
@@ -229,8 +224,8 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-fn refused(e: raftlab::sim::SimError) -> Refusal {
-    Refusal::Refused(e.0)
+fn refused(e: raftlab::sim::Error) -> Refusal {
+    Refusal::Refused(e.to_string())
 }
 
 /// A whole number in `lo..=hi` from a JavaScript number, or an error naming `what`.
@@ -244,33 +239,10 @@ pub fn whole(what: &str, x: f64, lo: u64, hi: u64) -> Result<u64, String> {
     Ok(x as u64)
 }
 
-/// Why a message was dropped, naming the node concerned. A reply is dropped as
-/// `SenderGone` when the node that sent the request (the reply's receiver, `to`) crashed
-/// or restarted meanwhile; a request as `ReceiverGone` when its receiver did.
-fn drop_reason(reason: DropReason, to: NodeId) -> String {
-    let to = to + 1;
-    match reason {
-        DropReason::SenderGone => {
-            format!("S{to}, which sent the request, crashed or restarted before the reply arrived")
-        }
-        DropReason::ReceiverGone => format!("S{to} was cut off, crashed or restarted"),
-        DropReason::Unreachable => format!("S{to} was unreachable when it was sent"),
-        other => other.describe().into(),
-    }
-}
-
 pub struct Engine {
-    sim: Simulation,
+    /// The run, its checkpoints and the moment shown: every command is an input of it.
+    travel: TimeTravel,
     options: Options,
-    /// Page events not yet handed out by `events()`, oldest first, at most EVENTS_MAX.
-    events: VecDeque<ClusterEvent>,
-    /// Per node: the term it became leader in, while it has not stepped down, crashed or
-    /// restarted since (from the event stream, so it is right at the time of each event).
-    leading: Vec<Option<u64>>,
-    /// Per node: the role it had when it crashed, while it stays crashed (its view shows it).
-    crashed_role: Vec<Option<Role>>,
-    /// Term of each message in flight (from its Sent event), to narrate drops.
-    message_terms: BTreeMap<u64, u64>,
     /// Fraction of a virtual ms that `advance` has not run yet.
     fraction_ms: f64,
     /// Bumped by changes the image holds that are not persister writes (the network).
@@ -326,29 +298,23 @@ impl Engine {
     }
 
     fn around(sim: Simulation, options: Options) -> Engine {
-        let mut engine = Engine {
-            leading: vec![None; sim.len()],
-            crashed_role: vec![None; sim.len()],
-            sim,
+        Engine {
+            travel: TimeTravel::new(sim),
             options,
-            events: VecDeque::new(),
-            message_terms: BTreeMap::new(),
             fraction_ms: 0.0,
             settings_version: 0,
-        };
-        engine.pump();
-        engine
+        }
     }
 
     /// The image `saveImage()` stores: options, network, time and every node's persister.
     pub fn image(&self) -> Image {
         Image {
             options: StoredOptions::of(&self.options),
-            now_ms: self.sim.now_ms(),
+            now_ms: self.sim().now_ms(),
             network: StoredNetwork::of(&self.network()),
-            persisters: (0..self.sim.len())
+            persisters: (0..self.sim().len())
                 .map(|i| {
-                    let p = &self.sim.node(i).persister;
+                    let p = &self.sim().node(i).persister;
                     StoredPersister {
                         raftstate: p.raftstate().to_vec(),
                         snapshot: p.snapshot().to_vec(),
@@ -360,43 +326,83 @@ impl Engine {
 
     // ----- views -----
 
+    /// The simulation at the moment shown.
     pub fn sim(&self) -> &Simulation {
-        &self.sim
+        self.travel.sim()
+    }
+    pub fn travel(&self) -> &TimeTravel {
+        &self.travel
     }
     pub fn options(&self) -> &Options {
         &self.options
     }
     pub fn network(&self) -> Network {
-        Network::of(&self.sim.net())
+        Network::of(&self.sim().net())
     }
     pub fn now_ms(&self) -> u64 {
-        self.sim.now_ms()
+        self.sim().now_ms()
     }
     pub fn node_count(&self) -> usize {
-        self.sim.len()
+        self.sim().len()
     }
     /// Bumps whenever a persister is written (or the stored network settings change).
     pub fn persist_version(&self) -> u64 {
-        self.sim.persist_version() + self.settings_version
+        self.sim().persist_version() + self.settings_version
     }
     pub fn trace_digest(&self) -> u64 {
-        self.sim.trace_digest()
+        self.sim().trace_digest()
     }
     pub fn state(&self) -> ClusterState {
         view::cluster_state(self)
     }
     /// The page events since the last call, oldest first (at most EVENTS_MAX, the newest).
     pub fn take_events(&mut self) -> Vec<ClusterEvent> {
-        self.pump();
-        self.events.drain(..).collect()
+        self.travel
+            .take_fresh()
+            .iter()
+            .map(view::cluster_event)
+            .collect()
+    }
+
+    /// The last events up to the moment shown (what an event log shows there), oldest first.
+    pub fn recent_events(&self) -> Vec<ClusterEvent> {
+        self.travel.recent().map(view::cluster_event).collect()
+    }
+
+    // ----- time travel -----
+
+    /// Show the end of virtual millisecond `ms` (clamped to the run's start and end).
+    pub fn seek(&mut self, ms: f64) -> Result<(), Refusal> {
+        if !ms.is_finite() || ms < 0.0 {
+            return Err(Refusal::BadArgument(format!(
+                "ms must be a finite number >= 0, got {}",
+                js_number(ms)
+            )));
+        }
+        self.fraction_ms = 0.0;
+        self.travel
+            .seek(ms.floor().min(SAFE_INTEGER_MAX as f64) as u64);
+        Ok(())
+    }
+
+    /// One event back; false at the start.
+    pub fn step_back(&mut self) -> bool {
+        self.fraction_ms = 0.0;
+        self.travel.step_back()
+    }
+
+    /// One event forward; false when none comes.
+    pub fn step_forward(&mut self) -> bool {
+        self.fraction_ms = 0.0;
+        self.travel.step_forward()
     }
 
     /// The live node that thinks it is leader with the highest term.
     pub fn leader(&self) -> Option<NodeId> {
-        (0..self.sim.len())
+        let sim = self.sim();
+        (0..sim.len())
             .filter_map(|i| {
-                self.sim
-                    .raft(i)
+                sim.raft(i)
                     .filter(|r| r.role() == Role::Leader)
                     .map(|r| (r.current_term(), i))
             })
@@ -423,21 +429,19 @@ impl Engine {
         let total = self.fraction_ms + ms;
         let whole = total.floor();
         self.fraction_ms = total - whole;
-        let target = self.sim.now_ms().saturating_add(whole as u64);
+        let target = self.now_ms().saturating_add(whole as u64);
         if target > SAFE_INTEGER_MAX {
             return Err(Refusal::Refused("virtual time would pass 2^53 ms".into()));
         }
-        while self.sim.now_ms() < target {
-            let next = target.min(self.sim.now_ms() + SLICE_MS);
-            self.sim.run_until(next);
-            self.pump();
+        if target > self.now_ms() {
+            self.travel.advance_to(target);
         }
         Ok(())
     }
 
     /// A node id 1..n from JavaScript as the simulator's 0-based index.
     pub fn node_index(&self, id: f64) -> Result<NodeId, Refusal> {
-        let n = self.sim.len();
+        let n = self.sim().len();
         if !id.is_finite() || id.fract() != 0.0 {
             return Err(Refusal::BadArgument(format!(
                 "id must be a node id 1..{n}, got {}",
@@ -455,55 +459,44 @@ impl Engine {
 
     /// The role node `i` had when it crashed (None while it runs, or when unknown).
     pub fn crashed_role(&self, i: usize) -> Option<Role> {
-        self.crashed_role.get(i).copied().flatten()
+        self.travel.crashed_role(i)
+    }
+
+    /// Apply `input` to the moment shown (in the past: a fork) and record it in the run.
+    fn input(&mut self, input: Input) -> Result<Outcome, Refusal> {
+        self.fraction_ms = 0.0;
+        self.travel.apply(input).map_err(refused)
+    }
+
+    fn node_input(&mut self, id: f64, input: fn(NodeId) -> Input) -> Result<(), Refusal> {
+        let node = self.node_index(id)?;
+        self.input(input(node)).map(|_| ())
     }
 
     pub fn crash(&mut self, id: f64) -> Result<(), Refusal> {
-        let node = self.node_index(id)?;
-        let role = self.sim.raft(node).map(|r| r.role());
-        let result = self.sim.crash(node).map_err(refused);
-        if result.is_ok() {
-            self.crashed_role[node] = role;
-        }
-        self.pump();
-        result
+        self.node_input(id, |node| Input::Crash { node })
     }
 
     pub fn restart(&mut self, id: f64) -> Result<(), Refusal> {
-        let node = self.node_index(id)?;
-        let result = self.sim.restart(node).map_err(refused);
-        if result.is_ok() {
-            self.crashed_role[node] = None;
-        }
-        self.pump();
-        result
+        self.node_input(id, |node| Input::Restart { node })
     }
 
     pub fn disconnect(&mut self, id: f64) -> Result<(), Refusal> {
-        let node = self.node_index(id)?;
-        let result = self.sim.disconnect(node).map_err(refused);
-        self.pump();
-        result
+        self.node_input(id, |node| Input::Disconnect { node })
     }
 
     pub fn connect(&mut self, id: f64) -> Result<(), Refusal> {
-        let node = self.node_index(id)?;
-        let result = self.sim.connect(node).map_err(refused);
-        self.pump();
-        result
+        self.node_input(id, |node| Input::Connect { node })
     }
 
     /// Force an election on `id` now.
     pub fn timeout(&mut self, id: f64) -> Result<(), Refusal> {
-        let node = self.node_index(id)?;
-        let result = self.sim.timeout(node).map_err(refused);
-        self.pump();
-        result
+        self.node_input(id, |node| Input::Timeout { node })
     }
 
     /// Split the network into `groups` of node ids; nodes not named are each alone.
     pub fn partition(&mut self, groups: &[Vec<f64>]) -> Result<(), Refusal> {
-        let n = self.sim.len();
+        let n = self.sim().len();
         let mut seen = vec![false; n];
         let mut indices = Vec::with_capacity(groups.len());
         for group in groups {
@@ -520,15 +513,12 @@ impl Engine {
             }
             indices.push(g);
         }
-        let result = self.sim.partition(&indices).map_err(refused);
-        self.pump();
-        result
+        self.input(Input::Partition { groups: indices }).map(|_| ())
     }
 
     /// One network again, every node connected.
     pub fn heal(&mut self) {
-        self.sim.heal();
-        self.pump();
+        let _ = self.input(Input::Heal);
     }
 
     /// Lose the message `id` that is in flight.
@@ -536,12 +526,11 @@ impl Engine {
         let id = whole("id", id, 0, SAFE_INTEGER_MAX).map_err(|e| {
             Refusal::BadArgument(format!("{e} (a message id from state().messages)"))
         })?;
-        if self.sim.drop_message(id) {
-            Ok(())
-        } else {
-            Err(Refusal::Refused(format!(
+        match self.input(Input::DropMessage { id }) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(Refusal::Refused(format!(
                 "message {id} is not in flight (it was delivered or dropped already)"
-            )))
+            ))),
         }
     }
 
@@ -549,11 +538,14 @@ impl Engine {
     pub fn set_network(&mut self, patch: NetworkPatch) -> Result<(), Refusal> {
         self.patched_network(patch)
             .map_err(Refusal::BadArgument)
-            .map(|net| {
+            .and_then(|net| {
                 if net != self.network() {
-                    self.sim.set_net(net.net_config());
+                    self.input(Input::SetNetwork {
+                        net: net.net_config(),
+                    })?;
                     self.settings_version += 1;
                 }
+                Ok(())
             })
     }
 
@@ -598,15 +590,17 @@ impl Engine {
                 self.why_no_leader()
             )));
         };
-        let result = self.sim.start(leader, command.as_bytes().to_vec());
-        self.pump();
+        let result = self.input(Input::Request {
+            node: leader,
+            command: command.as_bytes().to_vec(),
+        });
         match result {
-            Some((index, term)) => Ok(RequestResult {
+            Ok(Outcome::Accepted { index, term }) => Ok(RequestResult {
                 index,
                 term,
                 leader: leader as u32 + 1,
             }),
-            None => Err(Refusal::Refused(format!(
+            _ => Err(Refusal::Refused(format!(
                 "no leader: S{} stopped being leader before it could take the command",
                 leader + 1
             ))),
@@ -614,8 +608,8 @@ impl Engine {
     }
 
     fn why_no_leader(&self) -> String {
-        let n = self.sim.len();
-        let alive = (0..n).filter(|&i| self.sim.raft(i).is_some()).count();
+        let n = self.sim().len();
+        let alive = (0..n).filter(|&i| self.sim().raft(i).is_some()).count();
         if alive <= n / 2 {
             format!(
                 "only {alive} of {n} nodes are alive and a leader needs votes from a majority ({}); restart a node",
@@ -625,244 +619,12 @@ impl Engine {
             "no live node thinks it is leader right now (an election may be under way); advance time and try again".into()
         }
     }
-
-    // ----- events -----
-
-    /// Turn the simulator's new events into page events.
-    fn pump(&mut self) {
-        let drained = self.sim.drain_events();
-        for event in drained {
-            self.narrate(event);
-        }
-    }
-
-    fn push(
-        &mut self,
-        time_ms: u64,
-        kind: EventKindName,
-        node: Option<NodeId>,
-        term: Option<u64>,
-        index: Option<u64>,
-        text: String,
-    ) {
-        if self.events.len() == EVENTS_MAX {
-            self.events.pop_front();
-        }
-        self.events.push_back(ClusterEvent {
-            time_ms,
-            kind,
-            node: node.map(|i| i as u32 + 1),
-            term,
-            index,
-            message: None,
-            text,
-        });
-    }
-
-    fn narrate(&mut self, event: SimEvent) {
-        let t = event.time_ms;
-        match event.kind {
-            EventKind::Node { node, event } => {
-                let text = describe_node_event(node, &event);
-                match event {
-                    NodeEvent::ElectionStarted { term } => self.push(
-                        t,
-                        EventKindName::ElectionStarted,
-                        Some(node),
-                        Some(term),
-                        None,
-                        text,
-                    ),
-                    NodeEvent::VoteGranted { term, .. } => self.push(
-                        t,
-                        EventKindName::VoteGranted,
-                        Some(node),
-                        Some(term),
-                        None,
-                        text,
-                    ),
-                    NodeEvent::BecameLeader { term } => {
-                        self.leading[node] = Some(term);
-                        self.push(
-                            t,
-                            EventKindName::BecameLeader,
-                            Some(node),
-                            Some(term),
-                            None,
-                            text,
-                        )
-                    }
-                    NodeEvent::SteppedDown { term, .. } => {
-                        self.leading[node] = None;
-                        self.push(
-                            t,
-                            EventKindName::SteppedDown,
-                            Some(node),
-                            Some(term),
-                            None,
-                            text,
-                        )
-                    }
-                    NodeEvent::Committed { index } => {
-                        // A leader commits only entries of its own term (§5.4.2): that is the
-                        // entry's term.
-                        if let Some(term) = self.leading[node] {
-                            self.push(
-                                t,
-                                EventKindName::Commit,
-                                Some(node),
-                                Some(term),
-                                Some(index),
-                                text,
-                            )
-                        }
-                    }
-                    NodeEvent::SnapshotTaken { index } => self.push(
-                        t,
-                        EventKindName::Snapshot,
-                        Some(node),
-                        None,
-                        Some(index),
-                        text,
-                    ),
-                    NodeEvent::SnapshotInstalled { index, term } => self.push(
-                        t,
-                        EventKindName::InstallSnapshot,
-                        Some(node),
-                        Some(term),
-                        Some(index),
-                        text,
-                    ),
-                    NodeEvent::LogTruncated { from, .. } => self.push(
-                        t,
-                        EventKindName::Truncate,
-                        Some(node),
-                        None,
-                        Some(from),
-                        text,
-                    ),
-                }
-            }
-            EventKind::Sent { id, term, .. } => {
-                self.message_terms.insert(id, term);
-            }
-            EventKind::Delivered { id, .. } => {
-                self.message_terms.remove(&id);
-            }
-            EventKind::Dropped {
-                id,
-                from,
-                to,
-                kind,
-                reason,
-            } => {
-                let term = self.message_terms.remove(&id);
-                let text = format!(
-                    "{} S{}→S{} (message {id}) was dropped: {}",
-                    kind.name(),
-                    from + 1,
-                    to + 1,
-                    drop_reason(reason, to)
-                );
-                self.push(
-                    t,
-                    EventKindName::MessageDropped,
-                    Some(from),
-                    term,
-                    None,
-                    text,
-                );
-                if let Some(last) = self.events.back_mut() {
-                    last.message = Some(id);
-                }
-            }
-            EventKind::Applied { .. } | EventKind::TimedOut { .. } => {}
-            EventKind::Crashed { node } => {
-                self.leading[node] = None;
-                let text = format!("S{} crashed: it keeps only its persisted state (currentTerm, votedFor, log[], snapshot)", node + 1);
-                self.push(t, EventKindName::Crash, Some(node), None, None, text);
-            }
-            EventKind::Restarted { node } => {
-                self.leading[node] = None;
-                let term = self.sim.raft(node).map(|r| r.current_term());
-                let text = format!(
-                    "S{} restarted from its persisted state as a follower",
-                    node + 1
-                );
-                self.push(t, EventKindName::Restart, Some(node), term, None, text);
-            }
-            EventKind::Connected { node } => {
-                let text = format!("S{} was connected to the network", node + 1);
-                self.push(t, EventKindName::Connect, Some(node), None, None, text);
-            }
-            EventKind::Disconnected { node } => {
-                let text = format!("S{} was disconnected from the network", node + 1);
-                self.push(t, EventKindName::Disconnect, Some(node), None, None, text);
-            }
-            EventKind::Partitioned { groups } => {
-                let n = self.sim.len();
-                let mut named = vec![false; n];
-                let mut parts: Vec<String> = Vec::new();
-                for group in &groups {
-                    group.iter().for_each(|&i| named[i] = true);
-                    if !group.is_empty() {
-                        parts.push(format!(
-                            "{{{}}}",
-                            group
-                                .iter()
-                                .map(|i| format!("S{}", i + 1))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ));
-                    }
-                }
-                parts.extend(
-                    (0..n)
-                        .filter(|&i| !named[i])
-                        .map(|i| format!("{{S{}}}", i + 1)),
-                );
-                let text = format!("The network was partitioned into {}", parts.join(" | "));
-                self.push(t, EventKindName::Partition, None, None, None, text);
-            }
-            EventKind::Healed => {
-                self.push(
-                    t,
-                    EventKindName::Heal,
-                    None,
-                    None,
-                    None,
-                    "The network was healed: every node can reach every other".into(),
-                );
-            }
-            EventKind::Requested { node, index, term } => {
-                let command = self
-                    .sim
-                    .raft(node)
-                    .and_then(|r| r.log().entry(index))
-                    .map(|e| view::command_text(&e.command))
-                    .unwrap_or_default();
-                let text =
-                    format!("Client request \u{201c}{command}\u{201d} appended by leader S{} at index {index} in term {term}", node + 1);
-                self.push(
-                    t,
-                    EventKindName::Request,
-                    Some(node),
-                    Some(term),
-                    Some(index),
-                    text,
-                );
-            }
-        }
-        // Terms of messages whose end was never seen (none expected) must not pile up.
-        if self.message_terms.len() > 100_000 {
-            self.message_terms.clear();
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::view::EventKindName;
 
     fn elected(seed: u64) -> Engine {
         let mut e = Engine::new(Options::with_seed(seed)).unwrap();
@@ -966,6 +728,11 @@ mod tests {
             "ms must be a finite number >= 0, got NaN"
         );
         assert!(bad(e.advance(60_001.0)).contains("at most 60000"));
+        assert_eq!(
+            bad(e.seek(f64::NAN)),
+            "ms must be a finite number >= 0, got NaN"
+        );
+        assert!(bad(e.seek(-5.0)).contains("got -5"));
         assert!(bad(e.partition(&[vec![1.0, 2.0], vec![2.0, 3.0]]))
             .contains("node 2 appears more than once"));
         assert!(bad(e.partition(&[vec![1.0, 7.0]])).contains("unknown node 7"));
@@ -1097,6 +864,33 @@ mod tests {
         assert_eq!(events.len(), EVENTS_MAX);
         assert!(events.windows(2).all(|w| w[0].time_ms <= w[1].time_ms));
         assert!(e.take_events().is_empty());
+    }
+
+    #[test]
+    fn every_command_is_an_input_and_a_seek_shows_the_crashed_node_alive_again() {
+        let mut e = elected(13);
+        let t = e.now_ms();
+        let down = (e.leader().unwrap() + 1) % 5;
+        e.crash(down as f64 + 1.0).unwrap();
+        e.request("a").unwrap();
+        e.advance(500.0).unwrap();
+        assert_eq!(
+            e.travel().run().inputs.len(),
+            2,
+            "crash and request recorded"
+        );
+        e.seek(t as f64 - 1.0).unwrap();
+        assert_eq!(e.now_ms(), t - 1);
+        assert!(e.state().nodes[down].alive, "alive before its crash");
+        assert!(e.take_events().is_empty(), "a seek hands out no events");
+        assert!(e
+            .recent_events()
+            .iter()
+            .all(|ev| ev.kind != EventKindName::Crash));
+        e.restart(1.0).unwrap();
+        assert_eq!(e.travel().forks(), 1, "acting in the past forks");
+        assert_eq!(e.travel().run().inputs.len(), 1, "the future was dropped");
+        assert_eq!(e.travel().end_ms(), t - 1);
     }
 
     #[test]

@@ -353,6 +353,72 @@ impl Cluster {
         to_js("events()", &self.engine.take_events())
     }
 
+    /// The last events up to the moment shown (at most 150, oldest first): what the event
+    /// log shows there, after a seek or a step back.
+    #[wasm_bindgen(js_name = recentEvents, unchecked_return_type = "ClusterEvent[]")]
+    pub fn recent_events(&self) -> Result<JsValue, JsError> {
+        to_js("recentEvents()", &self.engine.recent_events())
+    }
+
+    /// The first virtual ms of the run (0, or where a restored cluster started).
+    #[wasm_bindgen(getter, js_name = startMs)]
+    pub fn start_ms(&self) -> f64 {
+        self.engine.travel().start_ms() as f64
+    }
+
+    /// The furthest virtual ms the run has reached (nowMs is at most this).
+    #[wasm_bindgen(getter, js_name = endMs)]
+    pub fn end_ms(&self) -> f64 {
+        self.engine.travel().end_ms() as f64
+    }
+
+    /// Bumps whenever the moment shown jumps (seek, step back): redraw from recentEvents().
+    #[wasm_bindgen(getter, js_name = jumps)]
+    pub fn jumps(&self) -> f64 {
+        self.engine.travel().jumps() as f64
+    }
+
+    /// Bumps whenever the timeline's markers or forks change.
+    #[wasm_bindgen(getter, js_name = timelineVersion)]
+    pub fn timeline_version(&self) -> f64 {
+        self.engine.travel().version() as f64
+    }
+
+    /// How many times acting in the past forked the run.
+    #[wasm_bindgen(getter)]
+    pub fn forks(&self) -> f64 {
+        self.engine.travel().forks() as f64
+    }
+
+    /// The run's timeline: start, end, the moment shown, markers, forks, checkpoints.
+    #[wasm_bindgen(unchecked_return_type = "TimelineView")]
+    pub fn timeline(&self) -> Result<JsValue, JsError> {
+        to_js("timeline()", &view::timeline_view(self.engine.travel()))
+    }
+
+    /// Show the end of virtual millisecond `ms` (clamped to startMs..endMs). Acting there
+    /// forks the run; playing goes on from there.
+    pub fn seek(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue,
+    ) -> Result<(), JsError> {
+        const CALL: &str = "seek(ms)";
+        let ms = number("ms", &ms).map_err(|e| error(CALL, e))?;
+        self.engine.seek(ms).map_err(|e| refusal(CALL, e))
+    }
+
+    /// Back to just before the newest event shown; false at the start.
+    #[wasm_bindgen(js_name = stepBack)]
+    pub fn step_back(&mut self) -> bool {
+        self.engine.step_back()
+    }
+
+    /// On to just after the next event; false when none comes.
+    #[wasm_bindgen(js_name = stepForward)]
+    pub fn step_forward(&mut self) -> bool {
+        self.engine.step_forward()
+    }
+
     /// Kill node `id`: it keeps only what it persisted.
     pub fn crash(
         &mut self,

@@ -7,6 +7,8 @@ use crate::engine::Engine;
 use raftlab::core::{Message, PersistentState, Role};
 use raftlab::sim::service::StateMachine;
 use raftlab::sim::InFlight;
+use raftlab_session::narrate::{Narration, NarrationKind};
+use raftlab_session::{MarkerKind, TimeTravel};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -140,11 +142,104 @@ pub struct RequestResult {
     pub leader: u32,
 }
 
-/// A command as the page shows it: its UTF-8 text, or lowercase hex when it is not text.
-pub fn command_text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => hex(bytes),
+pub use raftlab_session::narrate::command_text;
+
+/// A narrated line as the page's ClusterEvent (node ids 1..n).
+pub fn cluster_event(line: &Narration) -> ClusterEvent {
+    use NarrationKind as N;
+    let kind = match line.kind {
+        N::ElectionStarted => EventKindName::ElectionStarted,
+        N::VoteGranted => EventKindName::VoteGranted,
+        N::BecameLeader => EventKindName::BecameLeader,
+        N::SteppedDown => EventKindName::SteppedDown,
+        N::Commit => EventKindName::Commit,
+        N::Snapshot => EventKindName::Snapshot,
+        N::InstallSnapshot => EventKindName::InstallSnapshot,
+        N::Truncate => EventKindName::Truncate,
+        N::Crash => EventKindName::Crash,
+        N::Restart => EventKindName::Restart,
+        N::Disconnect => EventKindName::Disconnect,
+        N::Connect => EventKindName::Connect,
+        N::Partition => EventKindName::Partition,
+        N::Heal => EventKindName::Heal,
+        N::MessageDropped => EventKindName::MessageDropped,
+        N::Request => EventKindName::Request,
+    };
+    ClusterEvent {
+        time_ms: line.time_ms,
+        kind,
+        node: line.node.map(|i| i as u32 + 1),
+        term: line.term,
+        index: line.index,
+        message: line.message,
+        text: line.text.clone(),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineMarkerView {
+    pub time_ms: u64,
+    /// "election" | "crash" | "partition" | "action".
+    pub kind: String,
+    pub node: Option<u32>,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForkView {
+    pub at_ms: u64,
+    pub dropped_to_ms: u64,
+    pub inputs_dropped: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineView {
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub now_ms: u64,
+    pub markers: Vec<TimelineMarkerView>,
+    pub markers_omitted: u64,
+    pub inputs: u64,
+    pub forks: u64,
+    pub last_fork: Option<ForkView>,
+    pub checkpoints: u64,
+    pub checkpoint_spacing_ms: u64,
+}
+
+pub fn timeline_view(travel: &TimeTravel) -> TimelineView {
+    TimelineView {
+        start_ms: travel.start_ms(),
+        end_ms: travel.end_ms(),
+        now_ms: travel.now_ms(),
+        markers: travel
+            .markers()
+            .iter()
+            .map(|m| TimelineMarkerView {
+                time_ms: m.time_ms,
+                kind: match m.kind {
+                    MarkerKind::Election => "election",
+                    MarkerKind::Crash => "crash",
+                    MarkerKind::Partition => "partition",
+                    MarkerKind::Action => "action",
+                }
+                .into(),
+                node: m.node.map(|i| i as u32 + 1),
+                label: m.label.clone(),
+            })
+            .collect(),
+        markers_omitted: travel.markers_omitted(),
+        inputs: travel.run().inputs.len() as u64,
+        forks: travel.forks(),
+        last_fork: travel.last_fork().map(|f| ForkView {
+            at_ms: f.at_ms,
+            dropped_to_ms: f.dropped_to_ms,
+            inputs_dropped: f.inputs_dropped as u64,
+        }),
+        checkpoints: travel.checkpoints() as u64,
+        checkpoint_spacing_ms: travel.spacing_ms(),
     }
 }
 

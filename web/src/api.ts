@@ -151,6 +151,40 @@ export interface RequestResult {
   leader: number;
 }
 
+/** A mark on the timeline: a node became leader, a crash, a partition or heal, or an action
+ * from outside (an input of the run). */
+export interface TimelineMarker {
+  timeMs: number;
+  kind: "election" | "crash" | "partition" | "action";
+  node: number | null;
+  label: string;
+}
+
+/** The last fork: acting at `atMs` (in the past) dropped the run from there to `droppedToMs`. */
+export interface ForkView {
+  atMs: number;
+  droppedToMs: number;
+  inputsDropped: number;
+}
+
+/** The run as a timeline (see `Cluster.timeline()`). */
+export interface TimelineView {
+  startMs: number;
+  endMs: number;
+  /** The moment shown (= state().nowMs). */
+  nowMs: number;
+  markers: TimelineMarker[];
+  /** Markers left out once the timeline held its maximum (2000). */
+  markersOmitted: number;
+  /** Inputs recorded in the run. */
+  inputs: number;
+  forks: number;
+  lastFork: ForkView | null;
+  /** Checkpoints held (at most 64 + the start) and their spacing in virtual ms. */
+  checkpoints: number;
+  checkpointSpacingMs: number;
+}
+
 /** The methods of the wasm `Cluster` handle (see wasm/src/lib.rs). All throw an Error whose
  * message says what was wrong for bad arguments; none traps. */
 export interface ClusterApi {
@@ -174,6 +208,24 @@ export interface ClusterApi {
   request(command: string): RequestResult;
   /** The versioned, checksummed image of every node's persister (and the options), as text. */
   saveImage(): string;
+  // ---- time travel: every action above is an input of the run; nowMs is the moment shown.
+  /** The first and the furthest virtual ms of the run. */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Bumps whenever the moment shown jumps (seek, step back). */
+  readonly jumps: number;
+  /** Bumps whenever the timeline's markers or forks change. */
+  readonly timelineVersion: number;
+  /** How many times acting in the past forked the run (the future after it was dropped). */
+  readonly forks: number;
+  /** Show the end of virtual millisecond `ms` (clamped to startMs..endMs). */
+  seek(ms: number): void;
+  /** One event back (false at the start) / forward (false when none comes). */
+  stepBack(): boolean;
+  stepForward(): boolean;
+  /** The last events (at most 150) up to the moment shown, oldest first. */
+  recentEvents(): ClusterEvent[];
+  timeline(): TimelineView;
   free(): void;
 }
 // Static: `Cluster.restore(image: string): Cluster` rebuilds a cluster from saveImage()'s

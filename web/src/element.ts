@@ -17,7 +17,7 @@ import { Clock } from "./clock";
 import cssText from "./cluster.css?inline";
 import { Controls, SHORTCUTS, type ControlsHost } from "./controls";
 import { DetailsPanel } from "./details";
-import { errorMessage, h, nodeName, uid } from "./dom";
+import { errorMessage, fmtTime, h, nodeName, uid } from "./dom";
 import { buildLegend } from "./legend";
 import { Narrator } from "./narrator";
 import { NodeMenu } from "./node-menu";
@@ -30,7 +30,8 @@ import type { Selection } from "./selection";
 import { StatusLine } from "./status";
 import { Persistence, derivedStorageKey } from "./storage";
 import { TableView } from "./table-view";
-import { createCluster, loadWasm, restoreCluster } from "./wasm";
+import { TimelineBar } from "./timeline-bar";
+import { createCluster, loadWasm, restoreCluster, wasmMemoryBytes } from "./wasm";
 
 let sheet: CSSStyleSheet | null = null;
 /** One constructed stylesheet shared by every instance (CSSOM: allowed by style-src 'self'). */
@@ -74,6 +75,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   lastFrameMs = 0;
   /** Frames drawn since the element was created; for measurements and tests. */
   framesDrawn = 0;
+  /** Bytes of the wasm module's memory (shared by every instance, a high-water mark); for
+   * measurements. */
+  get wasmMemoryBytes(): number {
+    return wasmMemoryBytes();
+  }
 
   private _cluster: ClusterApi | null = null;
   private handle: { target: ClusterApi; proxy: ClusterApi } | null = null;
@@ -92,6 +98,10 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readonly details: DetailsPanel;
   private readonly menu: NodeMenu;
   private readonly table = new TableView();
+  private readonly timeline: TimelineBar;
+  /** The Cluster's jumps and forks counts last drawn (a change: redraw from the Cluster). */
+  private jumps = 0;
+  private forks = 0;
   private readonly narrator: Narrator;
   private readonly help: HTMLElement;
   private config: ElementConfig;
@@ -110,6 +120,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.persistence = new Persistence("", (m) => this.notices.memoryOnly(m));
     this.narrator = new Narrator(this);
     this.controls = new Controls(this);
+    this.timeline = new TimelineBar({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause() });
     this.ring = new RingView({
       selectNode: (id) => {
         this.select(id);
@@ -265,6 +276,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.root.dataset["controls"] = mode;
     this.controls.setMode(mode);
     this.status.el.hidden = mode === "none";
+    this.timeline.el.hidden = mode !== "full";
   }
 
   private applyHeight(): void {
@@ -304,6 +316,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       { class: "root", tabindex: -1 },
       this.notices.el,
       this.controls.toolbar,
+      this.timeline.el,
       this.status.el,
       main,
       this.help,
@@ -458,6 +471,9 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.ring.reset();
     this.logs.reset();
     this.eventLog.clear();
+    this.timeline.reset();
+    this.jumps = c.jumps;
+    this.forks = c.forks;
     this.violationShown = false;
     if (this.selection?.kind === "message" || (this.selection?.kind === "node" && this.selection.id > c.nodeCount)) this.selection = null;
     if (this.menu.id !== null && this.menu.id > c.nodeCount) this.menu.hide();
@@ -536,6 +552,20 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     const dt = this.inView ? this.clock.tick(t, this.ownerDocument.hidden) : 0;
     if (dt > 0) c.advance(dt);
     const state = c.state();
+    if (c.jumps !== this.jumps) {
+      // The moment shown jumped (a seek, a step back): everything is drawn afresh from what
+      // the Cluster says about that moment.
+      this.jumps = c.jumps;
+      this.feed.reset();
+      this.ring.reset();
+      this.eventLog.clear();
+      this.eventLog.add(this.feed.fresh(c.recentEvents()));
+    }
+    if (c.forks !== this.forks) {
+      this.forks = c.forks;
+      const fork = c.timeline().lastFork;
+      if (fork) this.status.info(`Acted in the past, at ${fmtTime(fork.atMs)}: the run forked there. Its future (to ${fmtTime(fork.droppedToMs)}, ${fork.inputsDropped} later action${fork.inputsDropped === 1 ? "" : "s"}) was dropped and the action recorded.`);
+    }
     const events = this.feed.fresh(c.events());
     if (state.violation !== null && !this.violationShown) {
       this.violationShown = true;
@@ -564,6 +594,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     if (!this.details.el.hidden) this.details.render(state, this.selection);
     this.eventLog.add(events);
     this.controls.sync(state, this.shadow.activeElement);
+    if (!this.timeline.el.hidden) this.timeline.sync(c, state.nowMs);
     this.narrator.events(events, t);
   }
 

@@ -5,11 +5,19 @@ import init, { Cluster as WasmCluster } from "../pkg/raftlab_wasm.js";
 import type { ClusterApi, ClusterOptions } from "./api";
 
 let loading: Promise<void> | null = null;
+let memory: WebAssembly.Memory | null = null;
 
 /** Loads and instantiates the wasm module (once). */
 export function loadWasm(): Promise<void> {
-  loading ??= init().then(() => undefined);
+  loading ??= init().then((exports) => {
+    memory = exports.memory;
+  });
   return loading;
+}
+
+/** Bytes of the module's linear memory (it only grows: a high-water mark); for measurements. */
+export function wasmMemoryBytes(): number {
+  return memory?.buffer.byteLength ?? 0;
 }
 
 /** `new Cluster(options)`; throws the Cluster's Error for bad options. */

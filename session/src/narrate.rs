@@ -1,0 +1,264 @@
+//! Narration: the simulator's events as sentences in the paper's words, for an event log.
+//!
+//! A `Narrator` is the little state narration needs (who leads in which term, the role a
+//! crashed node had, the term of each message in flight). It is `Clone` and lives beside the
+//! simulation it narrates (a timeline's checkpoints carry theirs), so the narration of a past
+//! moment is computed from the state at that moment, never from the newest one.
+//!
+//! Node ids are 0-based here, as in the simulator; the sentences say S1..Sn.
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use raftlab::core::{NodeEvent, NodeId, Role};
+use raftlab::sim::{describe_node_event, DropReason, EventKind, SimEvent, Simulation};
+
+/// Terms of messages in flight kept to narrate drops (cleared when reached: a safety net,
+/// messages leave it on delivery or drop).
+pub const MESSAGE_TERMS_MAX: usize = 100_000;
+
+/// What a narrated event is about (the page's `EventKind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NarrationKind {
+    ElectionStarted,
+    VoteGranted,
+    BecameLeader,
+    SteppedDown,
+    Commit,
+    Snapshot,
+    InstallSnapshot,
+    Truncate,
+    Crash,
+    Restart,
+    Disconnect,
+    Connect,
+    Partition,
+    Heal,
+    MessageDropped,
+    Request,
+}
+
+/// One line of an event log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Narration {
+    pub time_ms: u64,
+    pub kind: NarrationKind,
+    pub node: Option<NodeId>,
+    pub term: Option<u64>,
+    pub index: Option<u64>,
+    /// The message a `MessageDropped` line is about.
+    pub message: Option<u64>,
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Narrator {
+    /// Per node: the term it became leader in, while it has not stepped down, crashed or
+    /// restarted since (a leader commits only entries of its own term, §5.4.2).
+    leading: Vec<Option<u64>>,
+    /// Per node: the role it had when it crashed, while it stays crashed.
+    crashed_role: Vec<Option<Role>>,
+    /// Term of each message in flight (from its Sent event), to narrate drops.
+    message_terms: BTreeMap<u64, u64>,
+}
+
+impl Narrator {
+    pub fn new(nodes: usize) -> Narrator {
+        Narrator {
+            leading: vec![None; nodes],
+            crashed_role: vec![None; nodes],
+            message_terms: BTreeMap::new(),
+        }
+    }
+
+    /// The role `node` had when it crashed (None while it runs, or when unknown).
+    pub fn crashed_role(&self, node: NodeId) -> Option<Role> {
+        self.crashed_role.get(node).copied().flatten()
+    }
+
+    /// Note that `node` is about to crash with `role` (the event stream does not say it).
+    pub fn note_crash(&mut self, node: NodeId, role: Option<Role>) {
+        if let Some(slot) = self.crashed_role.get_mut(node) {
+            *slot = role;
+        }
+    }
+
+    /// `event` (just drained from `sim`) as a line, or None for the events a log leaves out
+    /// (sends, deliveries, applies, time outs, commits by non-leaders).
+    pub fn narrate(&mut self, sim: &Simulation, event: SimEvent) -> Option<Narration> {
+        let t = event.time_ms;
+        let line = |kind, node: Option<NodeId>, term, index, text| Narration {
+            time_ms: t,
+            kind,
+            node,
+            term,
+            index,
+            message: None,
+            text,
+        };
+        use NarrationKind as K;
+        Some(match event.kind {
+            EventKind::Node { node, event } => {
+                let text = describe_node_event(node, &event);
+                match event {
+                    NodeEvent::ElectionStarted { term } => {
+                        line(K::ElectionStarted, Some(node), Some(term), None, text)
+                    }
+                    NodeEvent::VoteGranted { term, .. } => {
+                        line(K::VoteGranted, Some(node), Some(term), None, text)
+                    }
+                    NodeEvent::BecameLeader { term } => {
+                        self.leading[node] = Some(term);
+                        line(K::BecameLeader, Some(node), Some(term), None, text)
+                    }
+                    NodeEvent::SteppedDown { term, .. } => {
+                        self.leading[node] = None;
+                        line(K::SteppedDown, Some(node), Some(term), None, text)
+                    }
+                    // A leader commits only entries of its own term: that is the entry's term.
+                    NodeEvent::Committed { index } => {
+                        let term = self.leading[node]?;
+                        line(K::Commit, Some(node), Some(term), Some(index), text)
+                    }
+                    NodeEvent::SnapshotTaken { index } => {
+                        line(K::Snapshot, Some(node), None, Some(index), text)
+                    }
+                    NodeEvent::SnapshotInstalled { index, term } => line(
+                        K::InstallSnapshot,
+                        Some(node),
+                        Some(term),
+                        Some(index),
+                        text,
+                    ),
+                    NodeEvent::LogTruncated { from, .. } => {
+                        line(K::Truncate, Some(node), None, Some(from), text)
+                    }
+                }
+            }
+            EventKind::Sent { id, term, .. } => {
+                if self.message_terms.len() >= MESSAGE_TERMS_MAX {
+                    self.message_terms.clear();
+                }
+                self.message_terms.insert(id, term);
+                return None;
+            }
+            EventKind::Delivered { id, .. } => {
+                self.message_terms.remove(&id);
+                return None;
+            }
+            EventKind::Dropped {
+                id,
+                from,
+                to,
+                kind,
+                reason,
+            } => {
+                let term = self.message_terms.remove(&id);
+                let text = format!(
+                    "{} S{}→S{} (message {id}) was dropped: {}",
+                    kind.name(),
+                    from + 1,
+                    to + 1,
+                    drop_reason(reason, to)
+                );
+                let mut l = line(K::MessageDropped, Some(from), term, None, text);
+                l.message = Some(id);
+                l
+            }
+            EventKind::Applied { .. } | EventKind::TimedOut { .. } => return None,
+            EventKind::Crashed { node } => {
+                self.leading[node] = None;
+                let text = format!("S{} crashed: it keeps only its persisted state (currentTerm, votedFor, log[], snapshot)", node + 1);
+                line(K::Crash, Some(node), None, None, text)
+            }
+            EventKind::Restarted { node } => {
+                self.leading[node] = None;
+                self.crashed_role[node] = None;
+                let term = sim.raft(node).map(|r| r.current_term());
+                let text = format!(
+                    "S{} restarted from its persisted state as a follower",
+                    node + 1
+                );
+                line(K::Restart, Some(node), term, None, text)
+            }
+            EventKind::Connected { node } => {
+                let text = format!("S{} was connected to the network", node + 1);
+                line(K::Connect, Some(node), None, None, text)
+            }
+            EventKind::Disconnected { node } => {
+                let text = format!("S{} was disconnected from the network", node + 1);
+                line(K::Disconnect, Some(node), None, None, text)
+            }
+            EventKind::Partitioned { groups } => {
+                let text = format!(
+                    "The network was partitioned into {}",
+                    partition_text(sim.len(), &groups)
+                );
+                line(K::Partition, None, None, None, text)
+            }
+            EventKind::Healed => line(
+                K::Heal,
+                None,
+                None,
+                None,
+                "The network was healed: every node can reach every other".into(),
+            ),
+            EventKind::Requested { node, index, term } => {
+                let command = sim
+                    .raft(node)
+                    .and_then(|r| r.log().entry(index))
+                    .map(|e| command_text(&e.command))
+                    .unwrap_or_default();
+                let text = format!("Client request \u{201c}{command}\u{201d} appended by leader S{} at index {index} in term {term}", node + 1);
+                line(K::Request, Some(node), Some(term), Some(index), text)
+            }
+        })
+    }
+}
+
+/// "{S1, S2} | {S3, S4, S5}": groups of `n` nodes; nodes not named are each alone.
+pub fn partition_text(n: usize, groups: &[Vec<NodeId>]) -> String {
+    let mut named = vec![false; n];
+    let mut parts: Vec<String> = Vec::new();
+    let name = |g: &[NodeId]| {
+        let names: Vec<String> = g.iter().map(|i| format!("S{}", i + 1)).collect();
+        format!("{{{}}}", names.join(", "))
+    };
+    for group in groups {
+        group.iter().for_each(|&i| {
+            if let Some(seen) = named.get_mut(i) {
+                *seen = true
+            }
+        });
+        if !group.is_empty() {
+            parts.push(name(group));
+        }
+    }
+    parts.extend((0..n).filter(|&i| !named[i]).map(|i| name(&[i])));
+    parts.join(" | ")
+}
+
+/// A command as the page shows it: its UTF-8 text, or lowercase hex when it is not text.
+pub fn command_text(bytes: &[u8]) -> String {
+    match core::str::from_utf8(bytes) {
+        Ok(s) => s.into(),
+        Err(_) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+    }
+}
+
+/// Why a message was dropped, naming the node concerned. A reply is dropped as
+/// `SenderGone` when the node that sent the request (the reply's receiver, `to`) crashed
+/// or restarted meanwhile; a request as `ReceiverGone` when its receiver did.
+fn drop_reason(reason: DropReason, to: NodeId) -> String {
+    let to = to + 1;
+    match reason {
+        DropReason::SenderGone => {
+            format!("S{to}, which sent the request, crashed or restarted before the reply arrived")
+        }
+        DropReason::ReceiverGone => format!("S{to} was cut off, crashed or restarted"),
+        DropReason::Unreachable => format!("S{to} was unreachable when it was sent"),
+        other => other.describe().into(),
+    }
+}

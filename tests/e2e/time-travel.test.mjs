@@ -1,0 +1,164 @@
+// End-to-end: time travel as a new user meets it. Act on the cluster (crash S3), scrub back
+// with the Timeline slider and see S3 alive again (ring, logs and event log as they were),
+// step one event back and forward, then act in the past (crash S2 there): the run forks, the
+// page says so, the future (S3's crash) is gone, and playing on shows the new future. A
+// reload keeps working. Every action goes through the Cluster's run (element.cluster).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { launch } from "./browser.mjs";
+import {
+  WAIT,
+  assertNoErrors,
+  cspViolations,
+  fastest,
+  nodeAction,
+  nodes,
+  openPage,
+  pause,
+  play,
+  statusLine,
+  virtualTimePasses,
+  waitForLeader,
+} from "./helpers.mjs";
+import { start } from "./server.mjs";
+
+const cluster = (page) =>
+  page.evaluate(() => {
+    const c = document.querySelector("raft-cluster").cluster;
+    const t = c.timeline();
+    return { nowMs: c.state().nowMs, endMs: c.endMs, inputs: t.inputs, forks: t.forks, markers: t.markers.map((m) => m.kind) };
+  });
+const alive = async (page, id) => (await nodes(page)).find((n) => n.id === id)?.alive;
+/** The frame after an action has drawn it: the ring agrees with the Cluster. */
+const drawn = (page, id, want) =>
+  page.waitForFunction(
+    ({ id, want }) => window.__raft(`svg [data-node-id="${id}"]`)[0]?.getAttribute("data-alive") === String(want),
+    { id, want },
+    { timeout: WAIT },
+  );
+
+describe("raftlab page: time travel", () => {
+  let server;
+  let browser;
+  before(async () => {
+    server = await start();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("scrubs back to a crashed node alive, steps, and forks when acting in the past", async () => {
+    const { context, page, errors } = await openPage(browser, `${server.url}?nodes=5&seed=42`);
+    try {
+      const r = page.locator("raft-cluster");
+      const timeline = r.getByRole("slider", { name: "Timeline" });
+      await fastest(page);
+      await play(page);
+      await waitForLeader(page);
+      await pause(page);
+      const before = await cluster(page);
+      await nodeAction(page, "Crash", 3);
+      await drawn(page, 3, false);
+      await play(page);
+      await virtualTimePasses(page, 600);
+      await pause(page);
+      const after = await cluster(page);
+      assert.equal(after.inputs, 1, "the crash is an input of the run");
+      assert.equal(after.nowMs, after.endMs, "playing stays at the end of the run");
+      assert.ok(after.markers.includes("crash") && after.markers.includes("election") && after.markers.includes("action"), `markers: ${after.markers}`);
+      assert.equal(Number(await timeline.getAttribute("max")), after.endMs);
+      assert.ok((await r.locator("svg.timeline-marks .mark-crash").count()) >= 1, "a crash marker is drawn");
+
+      // Scrub back to just before the crash: S3 is alive again, and the log says nothing of it.
+      const t = before.nowMs - 1;
+      await timeline.fill(String(t));
+      await drawn(page, 3, true);
+      const back = await cluster(page);
+      assert.equal(back.nowMs, t, "nowMs is the moment the Timeline shows");
+      assert.equal(back.endMs, after.endMs, "seeking keeps the run");
+      assert.equal(await timeline.inputValue(), String(t));
+      const events = r.getByRole("list", { name: "Events, newest first" });
+      assert.equal(await events.getByText("S3 crashed").count(), 0, "the event log is that of the moment shown");
+      assert.ok((await events.locator("li").count()) > 0, "the event log shows what happened before it");
+      assert.match(await r.locator(".timeline-out").textContent(), /the past/);
+
+      // Forward to the end again: S3 crashed, its line back in the log.
+      await timeline.fill(String(after.endMs));
+      await drawn(page, 3, false);
+      assert.equal(await events.getByText("S3 crashed").count(), 1);
+
+      // One event back and forward.
+      await timeline.fill(String(t));
+      await drawn(page, 3, true);
+      await r.getByRole("button", { name: "Step forward", exact: true }).click();
+      await page.waitForFunction((t) => document.querySelector("raft-cluster").cluster.nowMs >= t, t, { timeout: WAIT });
+      const fwd = (await cluster(page)).nowMs;
+      assert.equal(await timeline.inputValue(), String(fwd));
+      await r.getByRole("button", { name: "Step back", exact: true }).click();
+      await page.waitForFunction((f) => document.querySelector("raft-cluster").cluster.nowMs <= f, fwd, { timeout: WAIT });
+      assert.ok((await cluster(page)).nowMs <= fwd);
+      assert.match(await statusLine(page).textContent(), /Stepped back/);
+
+      // Act in the past: crash S2 there. The run forks: S3's crash is dropped.
+      await timeline.fill(String(t));
+      await drawn(page, 3, true);
+      await nodeAction(page, "Crash", 2);
+      await drawn(page, 2, false);
+      const forked = await cluster(page);
+      assert.equal(forked.forks, 1);
+      assert.equal(forked.inputs, 1, "the future's crash of S3 was dropped, the crash of S2 recorded");
+      assert.equal(forked.endMs, t, "the moment shown is the end of the run now");
+      assert.match(await statusLine(page).textContent(), /forked/);
+      await play(page);
+      await virtualTimePasses(page, 800);
+      await pause(page);
+      assert.equal(await alive(page, 3), true, "S3 is not crashed in the new future");
+      assert.equal(await alive(page, 2), false);
+      assertNoErrors(errors);
+      assert.deepEqual(await cspViolations(page), []);
+
+      // A reload brings the stored cluster back, as before.
+      await page.reload();
+      await page.waitForSelector("svg [data-node-id]", { timeout: WAIT });
+      await page.waitForFunction(() => document.querySelector("raft-cluster").cluster?.nodeCount === 5, null, { timeout: WAIT });
+      await play(page);
+      await virtualTimePasses(page, 200);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("bad seeks from JavaScript get an Error; seeks clamp to the run", async () => {
+    const { context, page, errors } = await openPage(browser, server.url);
+    try {
+      const out = await page.evaluate(() => {
+        const c = document.querySelector("raft-cluster").cluster;
+        const caught = (f) => {
+          try {
+            f();
+            return "no error";
+          } catch (e) {
+            return e instanceof Error ? e.message : String(e);
+          }
+        };
+        c.advance(500);
+        const nan = caught(() => c.seek(Number.NaN));
+        const str = caught(() => c.seek("5"));
+        c.seek(1e12);
+        const clamped = c.nowMs === c.endMs;
+        c.seek(-0);
+        return { nan, str, clamped, start: c.nowMs, back: c.stepBack() };
+      });
+      assert.match(out.nan, /^seek\(ms\): ms must be a finite number/);
+      assert.match(out.str, /^seek\(ms\): ms must be a number, got string "5"/);
+      assert.ok(out.clamped);
+      assert.equal(out.start, 0);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+});

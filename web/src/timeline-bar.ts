@@ -1,0 +1,107 @@
+// The timeline: a slider over the run's virtual time (its value is the moment shown), buttons
+// to step one event back or forward, and markers for elections, crashes, partitions and
+// actions. Everything it shows comes from the Cluster (`timeline()`, `nowMs`, `endMs`); it
+// keeps no history. Markers are drawn once per change in the run's own milliseconds; each
+// frame only the SVG's viewBox follows the run's growing end (no per-marker work, no styles).
+import type { ClusterApi, TimelineView } from "./api";
+import { fmtTime, h, s, setAttr, setText } from "./dom";
+
+export interface TimelineHost {
+  /** Runs fn on the current cluster; a returned string is shown as information, a thrown
+   * error as an error. */
+  act(what: string, fn: (c: ClusterApi) => string | void): boolean;
+  /** Stepping pauses the clock. */
+  pause(): void;
+}
+
+const MARKER_Y: Record<string, [number, number]> = {
+  action: [0, 10],
+  election: [0, 4],
+  crash: [6, 10],
+  partition: [3, 7],
+};
+
+export class TimelineBar {
+  readonly el: HTMLElement;
+  private readonly slider: HTMLInputElement;
+  private readonly marks: SVGSVGElement;
+  private readonly out: HTMLOutputElement;
+  private version = -1;
+  private shownMarkers = 0;
+
+  constructor(private readonly host: TimelineHost) {
+    this.slider = h("input", { type: "range", min: 0, max: 0, step: 1, value: 0, "aria-label": "Timeline" });
+    const seek = (): void => {
+      const ms = Number(this.slider.value);
+      this.host.act("Timeline", (c) => c.seek(ms));
+    };
+    this.slider.addEventListener("input", seek);
+    this.slider.addEventListener("change", seek);
+    this.marks = s("svg", { class: "timeline-marks", viewBox: "0 0 1 10", preserveAspectRatio: "none", "aria-hidden": "true", focusable: "false" });
+    const back = h("button", { type: "button", title: "Go back to just before the last event shown" }, "Step back");
+    back.addEventListener("click", () => {
+      this.host.pause();
+      this.host.act("Step back", (c) => (c.stepBack() ? `Stepped back to ${fmtTime(c.nowMs)}.` : "At the start of the run: nothing happened before."));
+    });
+    const forward = h("button", { type: "button", title: "Go on to just after the next event" }, "Step forward");
+    forward.addEventListener("click", () => {
+      this.host.pause();
+      this.host.act("Step forward", (c) => (c.stepForward() ? `Stepped forward to ${fmtTime(c.nowMs)}.` : "Nothing more happens."));
+    });
+    this.out = h("output", { class: "timeline-out" });
+    this.el = h(
+      "div",
+      { class: "timeline", role: "group", "aria-label": "Time travel" },
+      back,
+      h("div", { class: "timeline-track" }, this.marks, this.slider),
+      forward,
+      this.out,
+    );
+  }
+
+  /** A new cluster: markers are drawn afresh. */
+  reset(): void {
+    this.version = -1;
+    this.shownMarkers = 0;
+    this.marks.replaceChildren();
+  }
+
+  /** Once per frame: the thumb at the moment shown, the viewBox over the run. */
+  sync(c: ClusterApi, nowMs: number): void {
+    const start = c.startMs;
+    const end = c.endMs;
+    setAttr(this.slider, "min", start);
+    setAttr(this.slider, "max", end);
+    if (this.slider.value !== String(nowMs)) this.slider.value = String(nowMs);
+    const past = nowMs < end;
+    setAttr(this.slider, "aria-valuetext", `${fmtTime(nowMs)} of ${fmtTime(end)}${past ? ", in the past" : ""}`);
+    setText(this.out, past ? `${fmtTime(nowMs)} of ${fmtTime(end)} · the past: acting here forks the run` : fmtTime(nowMs));
+    this.el.dataset["past"] = String(past);
+    setAttr(this.marks, "viewBox", `${start} 0 ${Math.max(1, end - start)} 10`);
+    if (c.timelineVersion !== this.version) {
+      this.version = c.timelineVersion;
+      this.drawMarkers(c.timeline());
+    }
+  }
+
+  private drawMarkers(t: TimelineView): void {
+    // Markers only grow at the end unless the run forked: then redraw them all.
+    if (t.markers.length < this.shownMarkers) {
+      this.marks.replaceChildren();
+      this.shownMarkers = 0;
+    }
+    for (const m of t.markers.slice(this.shownMarkers)) {
+      const [y1, y2] = MARKER_Y[m.kind] ?? [0, 10];
+      this.marks.append(
+        s(
+          "line",
+          { class: `mark mark-${m.kind}`, "data-kind": m.kind, "data-time-ms": m.timeMs, x1: m.timeMs, x2: m.timeMs, y1, y2, "vector-effect": "non-scaling-stroke" },
+          s("title", {}, `${fmtTime(m.timeMs)}: ${m.label}`),
+        ),
+      );
+    }
+    this.shownMarkers = t.markers.length;
+    // Reaching the markers' maximum is said, not hidden.
+    setAttr(this.el, "title", t.markersOmitted > 0 ? `${t.markers.length} markers shown; ${t.markersOmitted} later ones are not (at most ${t.markers.length})` : null);
+  }
+}
