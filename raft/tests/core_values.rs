@@ -138,3 +138,48 @@ fn log_indices_up_to_index_max_are_accepted_and_beyond_it_refused() {
         );
     }
 }
+
+#[test]
+fn the_views_the_page_draws_follow_the_role() {
+    let mut raft = Raft::new(0, 3, &Persister::new(), Timing::LAB, 1, 0).expect("fresh node");
+    assert_eq!(raft.peers(), 3);
+    raft.tick(100);
+    let (elapsed, timeout) = raft.election_timer_ms().expect("a follower's timer runs");
+    assert_eq!(elapsed, 100);
+    assert!((300..600).contains(&timeout), "{timeout}");
+    assert_eq!(raft.votes(), None, "only a candidate counts votes");
+    raft.campaign();
+    assert_eq!(
+        raft.votes(),
+        Some(&[true, false, false][..]),
+        "its own vote"
+    );
+    assert!(raft.has_ready());
+    raft.ready();
+    assert!(!raft.has_ready(), "drained");
+    raft.step(
+        110,
+        1,
+        Message::RequestVoteReply(raftlab::core::RequestVoteReply {
+            term: 1,
+            vote_granted: true,
+        }),
+    );
+    assert_eq!(raft.role(), Role::Leader);
+    assert_eq!(
+        raft.election_timer_ms(),
+        None,
+        "a leader has no election timer"
+    );
+    assert_eq!(raft.votes(), None);
+    raft.ready();
+    raft.start(b"x".to_vec()).expect("leader");
+    assert!(raft.has_ready());
+    let ready = raft.ready();
+    assert_eq!(
+        ready.log_changed_from,
+        Some(1),
+        "the checker is told which entries changed"
+    );
+    assert!(!raft.has_ready());
+}
