@@ -749,4 +749,80 @@ mod tests {
             }
         }
     }
+
+    /// Seeds of the fuzz test: a fixed list, each printed if its case panics.
+    const FUZZ_SEEDS: core::ops::Range<u64> = 1..21;
+    /// Mutated files per seed.
+    const CASES_PER_SEED: usize = 50;
+
+    #[test]
+    fn mutated_and_truncated_run_files_never_panic() {
+        use raftlab::sim::rng::Rng;
+        const PIECES: &[&str] = &[
+            "0",
+            "1",
+            "-1",
+            "99999999999999999999",
+            "\"",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "null",
+            "true",
+            "\"node\"",
+            "\"atMs\"",
+            "\"heal\"",
+            "\"zz\"",
+            "\u{e9}",
+            "",
+        ];
+        let text = fixture_file().write();
+        for seed in FUZZ_SEEDS {
+            let result = std::panic::catch_unwind(|| {
+                let mut rng = Rng::new(seed);
+                for _ in 0..CASES_PER_SEED {
+                    let mut damaged = text.clone();
+                    let digits: alloc::vec::Vec<usize> = damaged
+                        .char_indices()
+                        .filter(|(_, c)| c.is_ascii_digit())
+                        .map(|(i, _)| i)
+                        .collect();
+                    if rng.below(2) == 0 {
+                        // A number changed: ids, times, counts, limits out of range.
+                        let at = digits[rng.below(digits.len() as u64) as usize];
+                        let piece =
+                            ["0", "9", "-1", "99999999999999999999", "1.5"][rng.below(5) as usize];
+                        damaged.replace_range(at..at + 1, piece);
+                    }
+                    for _ in 0..rng.below(3) {
+                        let mut at = rng.below(damaged.len() as u64) as usize;
+                        while !damaged.is_char_boundary(at) {
+                            at -= 1;
+                        }
+                        if rng.below(5) == 0 {
+                            damaged.truncate(at);
+                        } else {
+                            let mut end = (at + rng.below(4) as usize).min(damaged.len());
+                            while !damaged.is_char_boundary(end) {
+                                end -= 1;
+                            }
+                            let piece = PIECES[rng.below(PIECES.len() as u64) as usize];
+                            damaged.replace_range(at..end, piece);
+                        }
+                    }
+                    match RunFile::read(&damaged) {
+                        Ok(file) => file.run.validate().expect("read validates"),
+                        Err(e) => assert!(!e.to_string().is_empty()),
+                    }
+                }
+            });
+            if let Err(panic) = result {
+                std::println!("the run file fuzz test failed at seed {seed}");
+                std::panic::resume_unwind(panic);
+            }
+        }
+    }
 }
