@@ -335,7 +335,40 @@ async function timeTravel(browser, url) {
         backs.push(performance.now() - s0);
       }
       const tl = c.timeline();
-      return { buildMs, endMs: end, seeks, backs, heapBefore, heapAfter: el.wasmMemoryBytes, checkpoints: tl.checkpoints, spacing: tl.checkpointSpacingMs, markers: tl.markers.length, inputs: tl.inputs };
+      const linkChars = c.link().length;
+      return { linkChars, buildMs, endMs: end, seeks, backs, heapBefore, heapAfter: el.wasmMemoryBytes, checkpoints: tl.checkpoints, spacing: tl.checkpointSpacingMs, markers: tl.markers.length, inputs: tl.inputs };
+    });
+  } finally {
+    await context.close();
+  }
+}
+
+/** Link size: a 5-minute session with 50 actions (requests, a crash and a restart among
+ * them), and per action. */
+async function linkSize(browser, url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}?nodes=5&seed=11`);
+    await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+    return await page.evaluate(() => {
+      const el = document.querySelector("raft-cluster");
+      el.pause();
+      const c = el.cluster;
+      const empty = c.link().length;
+      let actions = 0;
+      for (let i = 0; i < 50; i++) {
+        c.advance(6000);
+        try {
+          if (i === 20) c.crash(2);
+          else if (i === 30) c.restart(2);
+          else c.request(`x=${i}`);
+          actions++;
+        } catch {
+          // no leader at the moment
+        }
+      }
+      return { empty, chars: c.link().length, actions, inputs: c.timeline().inputs };
     });
   } finally {
     await context.close();
@@ -376,6 +409,7 @@ try {
     }
   }
   const travel = !only || only === "travel" ? await timeTravel(browser, server.url) : null;
+  const link = !only || only === "travel" ? await linkSize(browser, server.url) : null;
   const files = await sizes();
   const stores = only && only !== "storage"
     ? []
@@ -418,6 +452,8 @@ try {
     out.push("| what | median | p95 | max |", "| --- | ---: | ---: | ---: |");
     out.push(`| seek to a random moment + state() + recentEvents() (${seeks.length}) | ${ms(percentile(seeks, 50))} | ${ms(percentile(seeks, 95))} | ${ms(seeks[seeks.length - 1])} |`);
     out.push(`| step back one event + state() (${backs.length}) | ${ms(percentile(backs, 50))} | ${ms(percentile(backs, 95))} | ${ms(backs[backs.length - 1])} |`);
+    out.push("", `link of that run: ${travel.linkChars} characters`);
+    if (link) out.push(`link of a 5-minute run with ${link.inputs} actions: ${link.chars} characters (${link.empty} with none: ${((link.chars - link.empty) / link.inputs).toFixed(1)} per action)`);
     out.push("", `checkpoints: ${travel.checkpoints} (spacing ${travel.spacing} virtual ms); markers: ${travel.markers}; wasm memory: ${mib(travel.heapBefore)} before, ${mib(travel.heapAfter)} after (high-water mark)`);
   }
   console.log(out.join("\n"));

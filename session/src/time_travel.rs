@@ -163,6 +163,20 @@ impl TimeTravel {
         }
     }
 
+    /// `run` replayed from a fresh start (`Simulation::new` of its config) to `end_ms` (or to
+    /// its last input, if later), showing `end_ms`: its inputs are the recorded future, so
+    /// acting before the last of them forks. The caller validated the run (`Run::validate`).
+    pub fn from_run(run: Run, end_ms: u64) -> Result<TimeTravel, Error> {
+        let sim = Simulation::new(run.config.clone())?;
+        let last = run.inputs.last().map_or(0, |(at, _)| at.at_ms);
+        let mut tt = TimeTravel::new(sim);
+        tt.tape.run.inputs = run.inputs;
+        tt.tape.forward(&mut tt.current, end_ms.max(last), false);
+        tt.tape.note_end(&tt.current);
+        tt.seek(end_ms);
+        Ok(tt)
+    }
+
     // ----- what is shown -----
 
     /// The simulation at the moment shown.
@@ -631,6 +645,22 @@ mod tests {
             tt.sim().raft(1).is_some(),
             "the dropped crash of S2 does not happen"
         );
+    }
+
+    #[test]
+    fn a_run_from_a_link_replays_to_the_same_moment_with_its_future_recorded() {
+        let mut tt = played();
+        tt.seek(6_000);
+        let from = TimeTravel::from_run(tt.run().clone(), 6_000).expect("valid");
+        assert_eq!(state(from.sim()), state(tt.sim()));
+        let last = tt.run().inputs.last().expect("inputs").0.at_ms;
+        assert_eq!(
+            from.end_ms(),
+            last,
+            "the run up to its last input is recorded"
+        );
+        assert!(!from.at_end());
+        assert_eq!(from.run(), tt.run());
     }
 
     #[test]

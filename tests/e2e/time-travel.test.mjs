@@ -1,8 +1,9 @@
 // End-to-end: time travel as a new user meets it. Act on the cluster (crash S3), scrub back
 // with the Timeline slider and see S3 alive again (ring, logs and event log as they were),
 // step one event back and forward, then act in the past (crash S2 there): the run forks, the
-// page says so, the future (S3's crash) is gone, and playing on shows the new future. A
-// reload keeps working. Every action goes through the Cluster's run (element.cluster).
+// page says so, the future (S3's crash) is gone, and playing on shows the new future. Copy
+// link, open it in a fresh browser context: the same run at the same moment (same trace
+// digest); a damaged link gets a message. A reload keeps working. Every action goes through the Cluster's run (element.cluster).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { launch } from "./browser.mjs";
@@ -118,6 +119,42 @@ describe("raftlab page: time travel", () => {
       assert.equal(await alive(page, 2), false);
       assertNoErrors(errors);
       assert.deepEqual(await cspViolations(page), []);
+
+      // Copy link: the run and the moment shown, opened in a fresh browser context.
+      await timeline.fill(String(t + 200));
+      await r.getByRole("button", { name: "Copy link", exact: true }).click();
+      const linkField = r.getByRole("textbox", { name: "Link", exact: true });
+      await linkField.waitFor({ timeout: WAIT });
+      const link = await linkField.inputValue();
+      assert.ok(link.startsWith(`${server.url}?run=raftlab-run-`), link);
+      assert.equal(await linkField.getAttribute("readonly"), "");
+      const here = await page.evaluate(() => {
+        const c = document.querySelector("raft-cluster").cluster;
+        return { nowMs: c.nowMs, digest: c.traceDigest, alive: c.state().nodes.map((n) => n.alive), inputs: c.timeline().inputs };
+      });
+      const other = await openPage(browser, link);
+      try {
+        await other.page.waitForFunction((ms) => document.querySelector("raft-cluster").cluster?.nowMs === ms, here.nowMs, { timeout: WAIT });
+        const there = await other.page.evaluate(() => {
+          const c = document.querySelector("raft-cluster").cluster;
+          return { nowMs: c.nowMs, digest: c.traceDigest, alive: c.state().nodes.map((n) => n.alive), inputs: c.timeline().inputs };
+        });
+        assert.deepEqual(there, here, "the same run at the same moment");
+        assert.equal(await other.page.locator("raft-cluster").getByRole("slider", { name: "Timeline" }).inputValue(), String(here.nowMs));
+        assert.match(await statusLine(other.page).textContent(), /Opened the link/);
+        assertNoErrors(other.errors);
+      } finally {
+        await other.context.close();
+      }
+
+      // A damaged link gets a message, and a cluster all the same.
+      const damaged = await openPage(browser, link.slice(0, -12) + "AAAAAAAAAAAA");
+      try {
+        assert.match(await statusLine(damaged.page).textContent(), /Could not open the link/);
+        assertNoErrors(damaged.errors);
+      } finally {
+        await damaged.context.close();
+      }
 
       // A reload brings the stored cluster back, as before.
       await page.reload();

@@ -243,6 +243,9 @@ pub struct Engine {
     /// The run, its checkpoints and the moment shown: every command is an input of it.
     travel: TimeTravel,
     options: Options,
+    /// True when the run started from a fresh cluster (`Simulation::new` of its config), so
+    /// its link replays it; false for a cluster restored from storage.
+    fresh_start: bool,
     /// Fraction of a virtual ms that `advance` has not run yet.
     fraction_ms: f64,
     /// Bumped by changes the image holds that are not persister writes (the network).
@@ -255,7 +258,9 @@ impl Engine {
         options.validate()?;
         let sim = Simulation::new(options.sim_config(options.seed, Network::DEFAULT.net_config()))
             .map_err(|e| e.to_string())?;
-        Ok(Engine::around(sim, options))
+        let mut engine = Engine::around(sim, options);
+        engine.fresh_start = true;
+        Ok(engine)
     }
 
     /// A cluster from a stored image (already validated by `image::decode`): every node
@@ -301,9 +306,58 @@ impl Engine {
         Engine {
             travel: TimeTravel::new(sim),
             options,
+            fresh_start: false,
             fraction_ms: 0.0,
             settings_version: 0,
         }
+    }
+
+    /// The cluster of a link (already decoded and validated): its run replayed from a fresh
+    /// start, showing the link's moment.
+    pub fn from_link(link: raftlab_session::Link) -> Result<Engine, String> {
+        let config = &link.run.config;
+        let options = Options {
+            nodes: config.nodes,
+            seed: config.seed,
+            election_timeout_ms: config.timing.election_timeout_ms_min,
+            heartbeat_ms: config.timing.heartbeat_ms,
+            snapshot_every: config.snapshot_every.unwrap_or(0),
+        };
+        options
+            .validate()
+            .map_err(|e| format!("the link's cluster is not one this page shows: {e}"))?;
+        let end = link
+            .run
+            .inputs
+            .last()
+            .map_or(0, |(at, _)| at.at_ms)
+            .max(link.position_ms.unwrap_or(0));
+        let at = link.position_ms.unwrap_or(end);
+        let travel = TimeTravel::from_run(link.run, end).map_err(|e| e.to_string())?;
+        let mut engine = Engine {
+            travel,
+            options,
+            fresh_start: true,
+            fraction_ms: 0.0,
+            settings_version: 0,
+        };
+        engine.travel.seek(at);
+        Ok(engine)
+    }
+
+    /// The run and the moment shown as link text; refused for a cluster restored from
+    /// storage (a link replays from a fresh start, which that run did not have).
+    pub fn link(&self) -> Result<String, Refusal> {
+        if !self.fresh_start {
+            return Err(Refusal::Refused(format!(
+                "this cluster was restored from storage at {} ms, as after a crash of every node, and a link replays a run from a fresh start: Reset (or open ?nodes=&seed=) to start a run that a link can share",
+                self.travel.start_ms()
+            )));
+        }
+        Ok(raftlab_session::link::encode(
+            self.travel.run(),
+            Some(self.now_ms()),
+        ))
     }
 
     /// The image `saveImage()` stores: options, network, time and every node's persister.
@@ -891,6 +945,25 @@ mod tests {
         assert_eq!(e.travel().forks(), 1, "acting in the past forks");
         assert_eq!(e.travel().run().inputs.len(), 1, "the future was dropped");
         assert_eq!(e.travel().end_ms(), t - 1);
+    }
+
+    #[test]
+    fn a_link_replays_to_the_same_moment_and_a_restored_cluster_has_none() {
+        let mut e = elected(17);
+        e.request("shared").unwrap();
+        e.advance(700.0).unwrap();
+        e.seek(e.now_ms() as f64 - 300.0).unwrap();
+        let text = e.link().unwrap();
+        let link = raftlab_session::link::decode(&text).unwrap();
+        let other = Engine::from_link(link).unwrap();
+        assert_eq!(other.now_ms(), e.now_ms());
+        assert_eq!(other.trace_digest(), e.trace_digest());
+        assert_eq!(other.state(), e.state());
+        let image = crate::image::decode(&crate::image::encode(&e.image())).unwrap();
+        let restored = Engine::restore(&image).unwrap();
+        assert!(
+            matches!(restored.link(), Err(Refusal::Refused(m)) if m.contains("restored from storage"))
+        );
     }
 
     #[test]

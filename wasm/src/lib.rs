@@ -295,6 +295,30 @@ impl Cluster {
         Ok(Cluster { engine })
     }
 
+    /// `Cluster.fromLink(text)`: the cluster of a `link()` text, its run replayed from a fresh
+    /// start, showing the link's moment. Throws, saying why, on anything else.
+    #[wasm_bindgen(js_name = fromLink)]
+    pub fn from_link(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<Cluster, JsError> {
+        const CALL: &str = "Cluster.fromLink(text)";
+        let Some(text) = text.as_string() else {
+            return Err(error(
+                CALL,
+                format!("text must be a string, got {}", describe(&text)),
+            ));
+        };
+        let link = raftlab_session::link::decode(text.trim()).map_err(|e| error(CALL, e))?;
+        let engine = Engine::from_link(link).map_err(|e| error(CALL, e))?;
+        Ok(Cluster { engine })
+    }
+
+    /// The run and the moment shown as link text (versioned, compact, URL-safe); throws for
+    /// a cluster restored from storage.
+    pub fn link(&self) -> Result<String, JsError> {
+        self.engine.link().map_err(|e| refusal("link()", e))
+    }
+
     /// The versioned, checksummed image of every node's persister (and the options), as text.
     #[wasm_bindgen(js_name = saveImage)]
     pub fn save_image(&self) -> String {

@@ -226,11 +226,15 @@ export interface ClusterApi {
   /** The last events (at most 150) up to the moment shown, oldest first. */
   recentEvents(): ClusterEvent[];
   timeline(): TimelineView;
+  /** The run and the moment shown as link text (versioned, compact, URL-safe); throws for a
+   * cluster restored from storage (a link replays from a fresh start). */
+  link(): string;
   free(): void;
 }
 // Static: `Cluster.restore(image: string): Cluster` rebuilds a cluster from saveImage()'s
 // output, every node restarting from its persisted state; throws on corrupt, truncated,
-// foreign or other-version data, saying which.
+// foreign or other-version data, saying which. `Cluster.fromLink(text: string): Cluster` plays
+// a link()'s run from a fresh start and shows its moment; throws, saying why, on a bad link.
 
 // ---- <raft-cluster> ------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ import { StatusLine } from "./status";
 import { Persistence, derivedStorageKey } from "./storage";
 import { TableView } from "./table-view";
 import { TimelineBar } from "./timeline-bar";
-import { createCluster, loadWasm, restoreCluster, wasmMemoryBytes } from "./wasm";
+import { clusterFromLink, createCluster, loadWasm, restoreCluster, wasmMemoryBytes } from "./wasm";
 
 let sheet: CSSStyleSheet | null = null;
 /** One constructed stylesheet shared by every instance (CSSOM: allowed by style-src 'self'). */
@@ -120,7 +120,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.persistence = new Persistence("", (m) => this.notices.memoryOnly(m));
     this.narrator = new Narrator(this);
     this.controls = new Controls(this);
-    this.timeline = new TimelineBar({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause() });
+    this.timeline = new TimelineBar({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), linkUrl: (text) => this.linkUrl(text) });
     this.ring = new RingView({
       selectNode: (id) => {
         this.select(id);
@@ -377,6 +377,20 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         if (params.seed !== undefined) want.seed = params.seed;
       }
     }
+    // A link (?run=, from "Copy link") plays its run from a fresh start at its moment.
+    const runText = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("run") : null;
+    if (runText !== null) {
+      try {
+        const c = clusterFromLink(runText);
+        this.attach(c, false);
+        if (errors.length > 0) this.status.error(`${errors.join("; ")}.`);
+        else this.status.info(`Opened the link: ${c.nodeCount} nodes, seed ${c.seed}, ${c.timeline().inputs} recorded actions, shown at ${fmtTime(c.nowMs)} (the run goes on to ${fmtTime(c.endMs)}). Press Play to go on.`);
+        this.clock.pause();
+        return;
+      } catch (e) {
+        errors.push(`Could not open the link in the address: ${errorMessage(e)}`);
+      }
+    }
     if (!fromUrl) {
       if (cfg.nodes !== undefined) want.nodes = cfg.nodes;
       if (cfg.seed !== undefined) want.seed = cfg.seed;
@@ -486,6 +500,15 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.invalidate();
   }
 
+  /** The absolute URL of this page that opens link text `text` (?run=). */
+  private linkUrl(text: string): string {
+    const u = new URL(this.ownerDocument.location.href);
+    u.search = "";
+    u.hash = "";
+    u.searchParams.set("run", text);
+    return u.href;
+  }
+
   /** With url-params: the address says ?nodes=&seed= of the cluster shown, so a copied
    * address reproduces it (and a reload restores the stored one, which matches). */
   private syncUrl(c: ClusterApi): void {
@@ -495,6 +518,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       const u = new URL(loc.href);
       u.searchParams.set("nodes", String(c.nodeCount));
       u.searchParams.set("seed", c.seed);
+      // A link is opened once; a reload then restores the stored cluster.
+      u.searchParams.delete("run");
       if (u.href !== loc.href) this.ownerDocument.defaultView?.history.replaceState(this.ownerDocument.defaultView.history.state, "", u.pathname + u.search + u.hash);
     } catch {
       // a sandboxed document may refuse; the cluster runs all the same

@@ -12,6 +12,8 @@ export interface TimelineHost {
   act(what: string, fn: (c: ClusterApi) => string | void): boolean;
   /** Stepping pauses the clock. */
   pause(): void;
+  /** The absolute URL that opens link text `text` on this page. */
+  linkUrl(text: string): string;
 }
 
 const MARKER_Y: Record<string, [number, number]> = {
@@ -26,6 +28,7 @@ export class TimelineBar {
   private readonly slider: HTMLInputElement;
   private readonly marks: SVGSVGElement;
   private readonly out: HTMLOutputElement;
+  private readonly link: HTMLInputElement;
   private version = -1;
   private shownMarkers = 0;
 
@@ -49,6 +52,9 @@ export class TimelineBar {
       this.host.act("Step forward", (c) => (c.stepForward() ? `Stepped forward to ${fmtTime(c.nowMs)}.` : "Nothing more happens."));
     });
     this.out = h("output", { class: "timeline-out" });
+    this.link = h("input", { type: "text", readonly: true, "aria-label": "Link", class: "timeline-link", hidden: true, spellcheck: "false" });
+    const copy = h("button", { type: "button", title: "A link to this run at the moment shown" }, "Copy link");
+    copy.addEventListener("click", () => this.copyLink());
     this.el = h(
       "div",
       { class: "timeline", role: "group", "aria-label": "Time travel" },
@@ -56,11 +62,28 @@ export class TimelineBar {
       h("div", { class: "timeline-track" }, this.marks, this.slider),
       forward,
       this.out,
+      copy,
+      this.link,
     );
+  }
+
+  private copyLink(): void {
+    this.host.act("Copy link", (c) => {
+      const url = this.host.linkUrl(c.link());
+      this.link.value = url;
+      this.link.hidden = false;
+      this.link.select();
+      const at = fmtTime(c.nowMs);
+      // The clipboard may be refused (permissions, an insecure page): the field holds it anyway.
+      navigator.clipboard?.writeText(url).catch(() => undefined);
+      return `A link to this run at ${at} (${url.length} characters) is in the Link field and, where the browser allows, on the clipboard.`;
+    });
   }
 
   /** A new cluster: markers are drawn afresh. */
   reset(): void {
+    this.link.hidden = true;
+    this.link.value = "";
     this.version = -1;
     this.shownMarkers = 0;
     this.marks.replaceChildren();

@@ -29,3 +29,8 @@ export function createCluster(options: ClusterOptions): ClusterApi {
 export function restoreCluster(image: string): ClusterApi {
   return WasmCluster.restore(image) as unknown as ClusterApi;
 }
+
+/** `Cluster.fromLink(text)`: the run of a link, shown at its moment; throws on a bad link. */
+export function clusterFromLink(text: string): ClusterApi {
+  return WasmCluster.fromLink(text) as unknown as ClusterApi;
+}
