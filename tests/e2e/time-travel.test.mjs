@@ -50,7 +50,7 @@ describe("raftlab page: time travel", () => {
     await server?.close();
   });
 
-  it("scrubs back to a crashed node alive, steps, and forks when acting in the past", async () => {
+  it("scrubs back to a crashed node alive, steps, forks when acting in the past, and shares the moment as a link", async () => {
     const { context, page, errors } = await openPage(browser, `${server.url}?nodes=5&seed=42`);
     try {
       const r = page.locator("raft-cluster");

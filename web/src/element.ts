@@ -585,6 +585,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.ring.reset();
       this.eventLog.clear();
       this.eventLog.add(this.feed.fresh(c.recentEvents()));
+      // Before a violation it is not shown: playing on to it pauses and reports it again.
+      this.violationShown = state.violation !== null;
     }
     if (c.forks !== this.forks) {
       this.forks = c.forks;
