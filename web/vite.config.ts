@@ -13,7 +13,8 @@ const root = decodeURIComponent(new URL(".", import.meta.url).pathname);
 export default defineConfig({
   root,
   base: "./",
-  publicDir: false,
+  // web/public/ (the Lab 3 runs, runs/*.json) is copied into dist/ as it is.
+  publicDir: root + "public",
   clearScreen: false,
   build: {
     outDir: root + "../dist",

@@ -250,6 +250,9 @@ pub struct Engine {
     fraction_ms: f64,
     /// Bumped by changes the image holds that are not persister writes (the network).
     settings_version: u64,
+    /// The run file's title and captions (the tester's steps), when it came from one.
+    title: Option<String>,
+    captions: Vec<raftlab_session::file::Caption>,
 }
 
 impl Engine {
@@ -309,6 +312,8 @@ impl Engine {
             fresh_start: false,
             fraction_ms: 0.0,
             settings_version: 0,
+            title: None,
+            captions: Vec::new(),
         }
     }
 
@@ -340,9 +345,68 @@ impl Engine {
             fresh_start: true,
             fraction_ms: 0.0,
             settings_version: 0,
+            title: None,
+            captions: Vec::new(),
         };
         engine.travel.seek(at);
         Ok(engine)
+    }
+
+    /// The cluster of a run file (already read and validated by `RunFile::read`): its run
+    /// replayed from a fresh start to its end, shown paused at its start.
+    pub fn from_run_file(file: raftlab_session::file::RunFile) -> Result<Engine, String> {
+        let config = &file.run.config;
+        let options = Options {
+            nodes: config.nodes,
+            seed: config.seed,
+            election_timeout_ms: config.timing.election_timeout_ms_min,
+            heartbeat_ms: config.timing.heartbeat_ms,
+            snapshot_every: config.snapshot_every.unwrap_or(0),
+        };
+        let last = file.run.inputs.last().map_or(0, |(at, _)| at.at_ms);
+        let end = file.end.map_or(last, |e| e.at_ms).max(last);
+        let travel = TimeTravel::from_run(file.run, end).map_err(|e| e.to_string())?;
+        let mut engine = Engine {
+            travel,
+            options,
+            fresh_start: true,
+            fraction_ms: 0.0,
+            settings_version: 0,
+            title: file.title,
+            captions: file.captions,
+        };
+        let start = engine.travel.start_ms();
+        engine.travel.seek(start);
+        Ok(engine)
+    }
+
+    /// The run as a readable run file (`RunFile::write`), with its title and captions, its end
+    /// and the trace digest there (the moment shown when that is the end, else a replay).
+    pub fn run_file(&self) -> String {
+        let mut file = raftlab_session::file::RunFile::of(self.travel.run().clone());
+        file.title = self.title.clone();
+        file.captions = self.captions.clone();
+        let end = if self.travel.at_end() {
+            Some((self.sim().stamp(), self.trace_digest()))
+        } else {
+            self.travel
+                .run()
+                .replay_until(self.travel.end_ms())
+                .ok()
+                .map(|sim| (sim.stamp(), sim.trace_digest()))
+        };
+        if let Some((stamp, digest)) = end {
+            file.end = Some(stamp);
+            file.trace_digest = Some(digest);
+        }
+        file.write()
+    }
+
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+    pub fn captions(&self) -> &[raftlab_session::file::Caption] {
+        &self.captions
     }
 
     /// The run and the moment shown as link text; refused for a cluster restored from
@@ -978,5 +1042,51 @@ mod tests {
         let mut c = Engine::new(Options::with_seed(22)).unwrap();
         c.advance(7_000.0).unwrap();
         assert_ne!(a.trace_digest(), c.trace_digest());
+    }
+
+    #[test]
+    fn a_lab3_run_file_opens_at_its_start_plays_to_its_digest_and_exports_the_same_run() {
+        let text = include_str!("../../web/public/runs/TestInitialElection3A.json");
+        let file = raftlab_session::RunFile::read(text).unwrap();
+        let mut e = Engine::from_run_file(file).unwrap();
+        assert_eq!(e.now_ms(), 0);
+        assert_eq!(e.travel().end_ms(), 3005);
+        assert_eq!(
+            e.title(),
+            Some("TestInitialElection3A, seed 1: Test (3A): initial election")
+        );
+        assert_eq!(e.captions().last().unwrap().text, "Passed");
+        e.seek(3005.0).unwrap();
+        assert_eq!(e.trace_digest(), 0x3b6bebec4a581369);
+        assert!(e.leader().is_some());
+        // Playing on past the recorded end: applies are drained, the view copes.
+        e.advance(2_000.0).unwrap();
+        assert!(e.state().nodes.len() == 3);
+        let end_digest = e.trace_digest();
+        e.seek(3005.0).unwrap();
+        // Exported from the past: the file still holds the whole run, to its end.
+        let again = raftlab_session::RunFile::read(&e.run_file()).unwrap();
+        assert_eq!(again.trace_digest, Some(end_digest));
+        let mut f = Engine::from_run_file(again).unwrap();
+        assert_eq!(f.now_ms(), 0);
+        assert_eq!(f.travel().end_ms(), 5005);
+        f.seek(3005.0).unwrap();
+        assert_eq!(f.trace_digest(), 0x3b6bebec4a581369);
+        f.seek(5005.0).unwrap();
+        assert_eq!(f.trace_digest(), end_digest);
+        assert_eq!(f.captions().len(), e.captions().len());
+    }
+
+    #[test]
+    fn a_damaged_run_file_is_refused_with_a_reason() {
+        let text = include_str!("../../web/public/runs/TestInitialElection3A.json");
+        for bad in [
+            String::new(),
+            text.replace("\"nodes\":3", "\"nodes\":\"three\""),
+            text[..text.len() / 2].to_string(),
+        ] {
+            let err = raftlab_session::RunFile::read(&bad).unwrap_err();
+            assert!(!err.to_string().is_empty());
+        }
     }
 }

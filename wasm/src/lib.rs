@@ -313,6 +313,54 @@ impl Cluster {
         Ok(Cluster { engine })
     }
 
+    /// `Cluster.fromRunFile(text)`: the cluster of a run file (`RunFile::write`'s readable
+    /// JSON, as "Export run" and the Lab 3 exporter write it), its run replayed from a fresh
+    /// start to its end and shown paused at its start. Throws, saying why, on anything else.
+    #[wasm_bindgen(js_name = fromRunFile)]
+    pub fn from_run_file(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<Cluster, JsError> {
+        const CALL: &str = "Cluster.fromRunFile(text)";
+        let Some(text) = text.as_string() else {
+            return Err(error(
+                CALL,
+                format!("text must be a string, got {}", describe(&text)),
+            ));
+        };
+        let file = raftlab_session::RunFile::read(&text)
+            .map_err(|e| error(CALL, format!("not a run file this page can play: {e}")))?;
+        let engine = Engine::from_run_file(file).map_err(|e| error(CALL, e))?;
+        Ok(Cluster { engine })
+    }
+
+    /// The run as a readable run file (JSON text): options, seed, every input with its time,
+    /// the title and captions it was opened with.
+    #[wasm_bindgen(js_name = runFile)]
+    pub fn run_file(&self) -> String {
+        self.engine.run_file()
+    }
+
+    /// The run file's title, if the run came from one that had a title.
+    #[wasm_bindgen(getter)]
+    pub fn title(&self) -> Option<String> {
+        self.engine.title().map(String::from)
+    }
+
+    /// The run file's captions (the tester's steps) as { atMs, text }, in time order.
+    #[wasm_bindgen(unchecked_return_type = "RunCaption[]")]
+    pub fn captions(&self) -> Result<JsValue, JsError> {
+        let list: Vec<view::RunCaption> = self
+            .engine
+            .captions()
+            .iter()
+            .map(|c| view::RunCaption {
+                at_ms: c.at.at_ms as f64,
+                text: c.text.clone(),
+            })
+            .collect();
+        to_js("captions()", &list)
+    }
+
     /// The run and the moment shown as link text (versioned, compact, URL-safe); throws for
     /// a cluster restored from storage.
     pub fn link(&self) -> Result<String, JsError> {

@@ -12,6 +12,14 @@ use raftlab_session::{MarkerKind, TimeTravel};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// A run file's caption (`Cluster.captions()`): the tester's step at its virtual ms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunCaption {
+    pub at_ms: f64,
+    pub text: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterState {

@@ -185,6 +185,12 @@ export interface TimelineView {
   checkpointSpacingMs: number;
 }
 
+/** A run file's caption (`captions()`): the tester's step ("crash1(S3)") at its virtual ms. */
+export interface RunCaption {
+  atMs: number;
+  text: string;
+}
+
 /** The methods of the wasm `Cluster` handle (see wasm/src/lib.rs). All throw an Error whose
  * message says what was wrong for bad arguments; none traps. */
 export interface ClusterApi {
@@ -229,12 +235,19 @@ export interface ClusterApi {
   /** The run and the moment shown as link text (versioned, compact, URL-safe); throws for a
    * cluster restored from storage (a link replays from a fresh start). */
   link(): string;
+  /** The run as a readable run file (JSON text): options, seed, each input with its time. */
+  runFile(): string;
+  /** The run file's title and captions (the tester's steps), when it came from one. */
+  readonly title: string | undefined;
+  captions(): RunCaption[];
   free(): void;
 }
 // Static: `Cluster.restore(image: string): Cluster` rebuilds a cluster from saveImage()'s
 // output, every node restarting from its persisted state; throws on corrupt, truncated,
 // foreign or other-version data, saying which. `Cluster.fromLink(text: string): Cluster` plays
 // a link()'s run from a fresh start and shows its moment; throws, saying why, on a bad link.
+// `Cluster.fromRunFile(text: string): Cluster` plays a run file (runFile()'s JSON, or a Lab 3
+// test exported by lab3-run) from a fresh start to its end, shown paused at its start.
 
 // ---- <raft-cluster> ------------------------------------------------------------------------
 

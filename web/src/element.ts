@@ -23,6 +23,7 @@ import { Narrator } from "./narrator";
 import { NodeMenu } from "./node-menu";
 import { Notices } from "./notices";
 import { parseStartParams } from "./params";
+import { RunFilesBar } from "./run-files";
 import { EventFeed, EventLog } from "./render-events";
 import { LogView } from "./render-log";
 import { RING_VIEW_UNITS, RingView } from "./render-ring";
@@ -31,7 +32,7 @@ import { StatusLine } from "./status";
 import { Persistence, derivedStorageKey } from "./storage";
 import { TableView } from "./table-view";
 import { TimelineBar } from "./timeline-bar";
-import { clusterFromLink, createCluster, loadWasm, restoreCluster, wasmMemoryBytes } from "./wasm";
+import { clusterFromLink, clusterFromRunFile, createCluster, loadWasm, restoreCluster, wasmMemoryBytes } from "./wasm";
 
 let sheet: CSSStyleSheet | null = null;
 /** One constructed stylesheet shared by every instance (CSSOM: allowed by style-src 'self'). */
@@ -87,6 +88,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readonly shadow: ShadowRoot;
   private readonly root: HTMLElement;
   private readonly status = new StatusLine();
+  private readonly runFiles: RunFilesBar;
   private violationShown = false;
   private readonly notices = new Notices();
   private readonly persistence: Persistence;
@@ -120,6 +122,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.persistence = new Persistence("", (m) => this.notices.memoryOnly(m));
     this.narrator = new Narrator(this);
     this.controls = new Controls(this);
+    this.runFiles = new RunFilesBar({ act: (what, fn) => this.act(what, fn), error: (m) => this.error(m), openRunFile: (text, from) => this.openRunFile(text, from), doc: () => this.ownerDocument });
     this.timeline = new TimelineBar({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), linkUrl: (text) => this.linkUrl(text) });
     this.ring = new RingView({
       selectNode: (id) => {
@@ -277,6 +280,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.controls.setMode(mode);
     this.status.el.hidden = mode === "none";
     this.timeline.el.hidden = mode !== "full";
+    this.runFiles.el.hidden = mode !== "full";
+    if (mode === "full") void this.runFiles.loadIndex();
   }
 
   private applyHeight(): void {
@@ -317,11 +322,22 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.notices.el,
       this.controls.toolbar,
       this.timeline.el,
+      this.runFiles.el,
       this.status.el,
       main,
       this.help,
       this.narrator.live,
     );
+    // A run file dropped on the element opens like "Import run".
+    root.addEventListener("dragover", (ev) => {
+      if (ev.dataTransfer?.types.includes("Files")) ev.preventDefault();
+    });
+    root.addEventListener("drop", (ev) => {
+      const file = ev.dataTransfer?.files?.[0];
+      if (!file) return;
+      ev.preventDefault();
+      void this.runFiles.importFile(file);
+    });
     // A button clicked with the mouse keeps no focus: Space stays play/pause and never
     // repeats the button's action (Send request, Reset, Heal, Step...).
     root.addEventListener("click", (ev) => {
@@ -391,6 +407,9 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         errors.push(`Could not open the link in the address: ${errorMessage(e)}`);
       }
     }
+    // A run file next to the page (?runFile=runs/TestBackup3B.json) is fetched, then opened.
+    const runFile = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("runFile") : null;
+    if (runFile !== null) queueMicrotask(() => void this.runFiles.openPath(runFile));
     if (!fromUrl) {
       if (cfg.nodes !== undefined) want.nodes = cfg.nodes;
       if (cfg.seed !== undefined) want.seed = cfg.seed;
@@ -445,6 +464,25 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     return true;
   }
 
+  /** A run file's cluster (Cluster.fromRunFile), paused at its start; a bad file is said and
+   * the cluster shown stays. */
+  private openRunFile(text: string, from: string): boolean {
+    let c: ClusterApi;
+    try {
+      c = clusterFromRunFile(text);
+    } catch (e) {
+      this.status.error(`Could not open ${from}: ${errorMessage(e)}`);
+      this.invalidate();
+      return false;
+    }
+    this.attach(c, false);
+    this.clock.pause();
+    const t = c.timeline();
+    this.status.info(`Opened ${c.title ?? from}: ${c.nodeCount} nodes, seed ${c.seed}, ${t.inputs} recorded actions to ${fmtTime(c.endMs)}, paused at the start. Press Play or drag the Timeline.`);
+    this.invalidate();
+    return true;
+  }
+
   /** Reset: a new cluster with these options; the stored cluster is cleared. */
   reset(options: { nodes: number; seed?: string }): void {
     const opts: ClusterOptions = { nodes: options.nodes };
@@ -486,6 +524,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.logs.reset();
     this.eventLog.clear();
     this.timeline.reset();
+    this.runFiles.reset();
     this.jumps = c.jumps;
     this.forks = c.forks;
     this.violationShown = false;
@@ -520,6 +559,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       u.searchParams.set("seed", c.seed);
       // A link is opened once; a reload then restores the stored cluster.
       u.searchParams.delete("run");
+      u.searchParams.delete("runFile");
       if (u.href !== loc.href) this.ownerDocument.defaultView?.history.replaceState(this.ownerDocument.defaultView.history.state, "", u.pathname + u.search + u.hash);
     } catch {
       // a sandboxed document may refuse; the cluster runs all the same
@@ -622,6 +662,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.eventLog.add(events);
     this.controls.sync(state, this.shadow.activeElement);
     if (!this.timeline.el.hidden) this.timeline.sync(c, state.nowMs);
+    if (!this.runFiles.el.hidden) this.runFiles.sync(c, state.nowMs);
     this.narrator.events(events, t);
   }
 

@@ -34,3 +34,8 @@ export function restoreCluster(image: string): ClusterApi {
 export function clusterFromLink(text: string): ClusterApi {
   return WasmCluster.fromLink(text) as unknown as ClusterApi;
 }
+
+/** `Cluster.fromRunFile(text)`: a run file's run, paused at its start; throws on a bad file. */
+export function clusterFromRunFile(text: string): ClusterApi {
+  return WasmCluster.fromRunFile(text) as unknown as ClusterApi;
+}

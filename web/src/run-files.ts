@@ -1,0 +1,188 @@
+// Runs as files: the "Lab 3 test" list (the 28 tests exported at seed 1, runs/index.json next
+// to the page), "Export run" (the run as a readable JSON run file), "Import run" (a file
+// picker; a file dropped on the element does the same) and the tester's caption at the moment
+// shown. Opening a file is the host's (Cluster.fromRunFile); this bar fetches, reads and says.
+import type { ClusterApi, RunCaption } from "./api";
+import { fmtTime, h, setText } from "./dom";
+
+/** The largest run file read (session's RUN_FILE_BYTES_MAX): larger ones are refused unread. */
+export const RUN_FILE_BYTES_MAX = 64 << 20;
+/** The index of the Lab 3 runs shipped next to the page. */
+const INDEX_URL = "runs/index.json";
+/** At most this many tests are listed from the index. */
+const LAB_RUNS_MAX = 200;
+
+export interface RunFilesHost {
+  /** Opens run file text (`from` names it in messages); false (and the message shown) when bad. */
+  openRunFile(text: string, from: string): boolean;
+  act(what: string, fn: (c: ClusterApi) => string | void): boolean;
+  error(message: string): void;
+  /** The document the element is in (for URLs and downloads). */
+  doc(): Document;
+}
+
+interface LabRun {
+  test: string;
+  file: string;
+}
+
+/** `path` as a same-origin URL relative to the page, or an error message. */
+export function runFileUrl(path: string, base: string): URL | string {
+  const p = path.trim();
+  if (p === "" || /^[a-z][a-z0-9+.-]*:/i.test(p) || p.startsWith("/") || p.startsWith("\\")) {
+    return `runFile must be a path relative to the page, like runs/TestBackup3B.json, got "${path}"`;
+  }
+  let u: URL;
+  try {
+    u = new URL(p, base);
+  } catch {
+    return `runFile is not a valid path: "${path}"`;
+  }
+  if (u.origin !== new URL(base).origin) return `runFile must name a file next to the page, got "${path}"`;
+  return u;
+}
+
+/** Fetches a run file's text; throws an Error that says what went wrong. */
+export async function fetchRunFile(url: URL): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(url, { credentials: "same-origin" });
+  } catch (e) {
+    throw new Error(`could not fetch ${url.pathname}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!res.ok) throw new Error(`could not fetch ${url.pathname}: HTTP ${res.status}`);
+  return await res.text();
+}
+
+export class RunFilesBar {
+  readonly el: HTMLElement;
+  private readonly select: HTMLSelectElement;
+  private readonly picker: HTMLInputElement;
+  private readonly caption: HTMLOutputElement;
+  private captionsOf: ClusterApi | null = null;
+  private captions: RunCaption[] = [];
+  private shown = -2;
+  private loaded = false;
+
+  constructor(private readonly host: RunFilesHost) {
+    this.select = h("select", { "aria-label": "Lab 3 test", title: "Watch one of the 28 Lab 3 tests (seed 1): what the tester does to the cluster" }, h("option", { value: "" }, "Lab 3 test…"));
+    this.select.disabled = true;
+    this.select.addEventListener("change", () => void this.openLab(this.select.value));
+    const exportBtn = h("button", { type: "button", title: "Download this run as a readable JSON run file" }, "Export run");
+    exportBtn.addEventListener("click", () => this.exportRun());
+    this.picker = h("input", { type: "file", accept: ".json,application/json", hidden: true, "aria-label": "Run file to import" });
+    this.picker.addEventListener("change", () => {
+      const file = this.picker.files?.[0];
+      this.picker.value = "";
+      if (file) void this.importFile(file);
+    });
+    const importBtn = h("button", { type: "button", title: "Open a run file (or drop one on the cluster)" }, "Import run");
+    importBtn.addEventListener("click", () => this.picker.click());
+    this.caption = h("output", { class: "run-caption", "aria-label": "Tester's step", hidden: true });
+    this.el = h("div", { class: "run-files", role: "group", "aria-label": "Run files" }, this.select, exportBtn, importBtn, this.picker, this.caption);
+  }
+
+  /** Reads the list of Lab 3 runs next to the page (once); without it the list stays disabled. */
+  async loadIndex(): Promise<void> {
+    if (this.loaded) return;
+    this.loaded = true;
+    try {
+      const url = new URL(INDEX_URL, this.host.doc().baseURI);
+      const index = JSON.parse(await fetchRunFile(url)) as { runs?: unknown };
+      const runs = Array.isArray(index.runs) ? index.runs.slice(0, LAB_RUNS_MAX) : [];
+      for (const r of runs as Partial<LabRun>[]) {
+        if (typeof r?.test !== "string" || typeof r.file !== "string" || !/^[A-Za-z0-9_.-]+\.json$/.test(r.file)) continue;
+        this.select.append(h("option", { value: r.file }, r.test));
+      }
+      this.select.disabled = this.select.options.length <= 1;
+    } catch {
+      this.select.title = "No Lab 3 runs next to this page (runs/index.json)";
+    }
+  }
+
+  /** Opens the run file at `path` (relative to the page), e.g. from ?runFile=. */
+  async openPath(path: string): Promise<void> {
+    this.select.value = "";
+    const url = runFileUrl(path, this.host.doc().baseURI);
+    if (typeof url === "string") {
+      this.host.error(`Could not open the run file in the address: ${url}.`);
+      return;
+    }
+    try {
+      this.host.openRunFile(await fetchRunFile(url), url.pathname.split("/").pop() ?? path);
+    } catch (e) {
+      this.host.error(`Could not open the run file ${path}: ${e instanceof Error ? e.message : String(e)}.`);
+    }
+  }
+
+  private async openLab(file: string): Promise<void> {
+    if (!file) return;
+    const test = this.select.selectedOptions[0]?.textContent ?? file;
+    try {
+      this.host.openRunFile(await fetchRunFile(new URL(`runs/${file}`, this.host.doc().baseURI)), test);
+    } catch (e) {
+      this.host.error(`Could not load ${test}: ${e instanceof Error ? e.message : String(e)}.`);
+    }
+  }
+
+  /** A run file from the picker or dropped on the element. */
+  async importFile(file: File): Promise<void> {
+    this.select.value = "";
+    if (file.size > RUN_FILE_BYTES_MAX) {
+      this.host.error(`Import run: ${file.name} is ${file.size} bytes; a run file is at most ${RUN_FILE_BYTES_MAX} bytes.`);
+      return;
+    }
+    let text: string;
+    try {
+      text = await file.text();
+    } catch (e) {
+      this.host.error(`Import run: could not read ${file.name}: ${e instanceof Error ? e.message : String(e)}.`);
+      return;
+    }
+    this.host.openRunFile(text, file.name);
+  }
+
+  private exportRun(): void {
+    this.host.act("Export run", (c) => {
+      const text = c.runFile();
+      const doc = this.host.doc();
+      const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+      const a = doc.createElement("a");
+      a.href = url;
+      a.download = `raftlab-run-seed-${c.seed}.json`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+      return `Exported the run (${c.timeline().inputs} actions, ${text.length} characters) as ${a.download}.`;
+    });
+  }
+
+  /** A new cluster: its captions are read once. */
+  reset(): void {
+    this.captionsOf = null;
+    this.captions = [];
+    this.shown = -2;
+  }
+
+  /** Once per frame: the tester's caption at the moment shown. */
+  sync(c: ClusterApi, nowMs: number): void {
+    if (this.captionsOf !== c) {
+      this.captionsOf = c;
+      this.captions = c.captions();
+      this.shown = -2;
+    }
+    const list = this.captions;
+    // The last caption at or before nowMs (binary search: captions are in time order).
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.atMs <= nowMs) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = lo - 1;
+    if (i === this.shown) return;
+    this.shown = i;
+    this.caption.hidden = list.length === 0;
+    setText(this.caption, i >= 0 ? `Tester at ${fmtTime(list[i]!.atMs)}: ${list[i]!.text}` : list.length > 0 ? "Tester: (not started yet)" : "");
+  }
+}
