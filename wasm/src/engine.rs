@@ -1075,6 +1075,12 @@ mod tests {
         f.seek(5005.0).unwrap();
         assert_eq!(f.trace_digest(), end_digest);
         assert_eq!(f.captions().len(), e.captions().len());
+        // Its link replays it too (the link carries the whole config: applies collected, nodes
+        // connected by the tester's inputs), though not the captions.
+        let link = raftlab_session::link::decode(&f.link().unwrap()).unwrap();
+        let mut g = Engine::from_link(link).unwrap();
+        g.seek(3005.0).unwrap();
+        assert_eq!(g.trace_digest(), 0x3b6bebec4a581369);
     }
 
     #[test]
