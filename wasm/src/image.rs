@@ -1,6 +1,9 @@
 //! The stored cluster image: what `saveImage()` writes to localStorage and `Cluster.restore`
 //! reads back.
 //!
+//! The frame is the session crate's shared codec (`raftlab_session::codec`, `Format::IMAGE_V1`),
+//! the one a run's link uses too.
+//!
 //! Text form: `raftlab-image/<version>:<base64>` (standard alphabet, padded). The version is in
 //! the clear so that a page can tell "another version" from "damaged" before decoding anything.
 //!
@@ -24,21 +27,18 @@
 //! cluster is never half-loaded.
 
 use crate::engine::{Network, Options, NODES_MAX, NODES_MIN, SAFE_INTEGER_MAX};
-use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
-use base64::engine::DecodePaddingMode;
-use base64::Engine as _;
 use raftlab::core::{PersistentState, RestoreError};
 use raftlab::sim::service::StateMachine;
+use raftlab_session::codec::{self, Format, FrameError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The frame (prefix, magic, checksums, base64) is the session crate's shared codec.
+const FORMAT: Format = Format::IMAGE_V1;
 /// The format this build writes and reads.
-pub const FORMAT_VERSION: u64 = 1;
+pub const FORMAT_VERSION: u64 = FORMAT.version as u64;
 /// Every image starts with this, then the version and a colon.
-pub const PREFIX: &str = "raftlab-image/";
-const MAGIC: [u8; 4] = *b"RLIM";
-const HEADER_LEN: usize = 4 + 1 + 4 + 4 + 4;
+pub const PREFIX: &str = FORMAT.prefix;
 
 /// The options of the stored cluster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,89 +158,17 @@ pub fn encode(image: &Image) -> String {
 /// The image as text, labelled with `version` (tests build "other version" images with it).
 pub fn encode_version(image: &Image, version: u8) -> String {
     let payload = postcard::to_allocvec(image).expect("encoding into a Vec cannot fail");
-    let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
-    bytes.extend_from_slice(&MAGIC);
-    bytes.push(version);
-    bytes.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-    bytes.extend_from_slice(&crc32(&payload).to_le_bytes());
-    let header_crc = crc32(&bytes);
-    bytes.extend_from_slice(&header_crc.to_le_bytes());
-    bytes.extend_from_slice(&payload);
-    format!("{PREFIX}{version}:{}", STANDARD.encode(&bytes))
+    codec::encode(&Format { version, ..FORMAT }, &payload)
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut h = crc32fast::Hasher::new();
-    h.update(bytes);
-    h.finalize()
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-}
-
-/// Reads an image, checking everything (see the module documentation for the order).
 pub fn decode(text: &str) -> Result<Image, ImageError> {
-    let text = text.trim();
-    let Some(rest) = text.strip_prefix(PREFIX) else {
-        return Err(ImageError::Foreign);
-    };
-    let Some((version, body)) = rest.split_once(':') else {
-        return Err(if rest.bytes().all(|b| b.is_ascii_digit()) {
-            ImageError::Truncated("it ends inside its header".into())
-        } else {
-            ImageError::Corrupt("its header has no format version".into())
-        });
-    };
-    if version.is_empty() || version.len() > 9 || !version.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ImageError::Corrupt(format!(
-            "unreadable format version \"{}\"",
-            version.escape_debug()
-        )));
-    }
-    let version: u64 = version
-        .parse()
-        .map_err(|_| ImageError::Corrupt("unreadable format version".into()))?;
-    if version != FORMAT_VERSION {
-        return Err(ImageError::Version(version));
-    }
-
-    let bytes = decode_base64(body)?;
-    if bytes.len() < HEADER_LEN {
-        return Err(ImageError::Truncated(format!(
-            "{} bytes, shorter than its {HEADER_LEN}-byte header",
-            bytes.len()
-        )));
-    }
-    if bytes[..4] != MAGIC {
-        return Err(ImageError::Corrupt("bad magic number".into()));
-    }
-    if crc32(&bytes[..13]) != u32_at(&bytes, 13) {
-        return Err(ImageError::Corrupt("header checksum mismatch".into()));
-    }
-    if bytes[4] as u64 != version {
-        return Err(ImageError::Corrupt(format!(
-            "the header says format version {}, the text says {version}",
-            bytes[4]
-        )));
-    }
-    let len = u32_at(&bytes, 5) as usize;
-    let payload = &bytes[HEADER_LEN..];
-    if payload.len() < len {
-        return Err(ImageError::Truncated(format!(
-            "{} of its {len} payload bytes are there",
-            payload.len()
-        )));
-    }
-    if payload.len() > len {
-        return Err(ImageError::Corrupt(format!(
-            "{} bytes follow the {len}-byte payload",
-            payload.len() - len
-        )));
-    }
-    if crc32(payload) != u32_at(&bytes, 9) {
-        return Err(ImageError::Corrupt("checksum mismatch".into()));
-    }
+    let payload = codec::decode(&FORMAT, text).map_err(|e| match e {
+        FrameError::Foreign => ImageError::Foreign,
+        FrameError::Version(v) => ImageError::Version(v),
+        FrameError::Truncated(detail) => ImageError::Truncated(detail),
+        FrameError::Corrupt(detail) => ImageError::Corrupt(detail),
+    })?;
+    let payload = &payload[..];
     let image: Image = match postcard::take_from_bytes(payload) {
         Ok((image, [])) => image,
         Ok((_, rest)) => {
@@ -257,41 +185,6 @@ pub fn decode(text: &str) -> Result<Image, ImageError> {
     };
     check(&image).map_err(ImageError::Inconsistent)?;
     Ok(image)
-}
-
-/// Base64 that may have been cut anywhere: a prefix of a valid encoding decodes to a prefix of
-/// the bytes, so truncation shows up as missing bytes rather than as bad base64.
-fn decode_base64(body: &str) -> Result<Vec<u8>, ImageError> {
-    let data = body.trim_end_matches('=');
-    if body.len() - data.len() > 2 {
-        return Err(ImageError::Corrupt(
-            "not valid base64: too much padding".into(),
-        ));
-    }
-    if let Some((at, c)) = data
-        .char_indices()
-        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '+' || c == '/'))
-    {
-        return Err(ImageError::Corrupt(format!(
-            "not valid base64: character {:?} at offset {at}",
-            c
-        )));
-    }
-    // A single leftover character carries no whole byte: it can only be a cut.
-    let data = if data.len() % 4 == 1 {
-        &data[..data.len() - 1]
-    } else {
-        data
-    };
-    const LENIENT: GeneralPurpose = GeneralPurpose::new(
-        &alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_padding_mode(DecodePaddingMode::RequireNone)
-            .with_decode_allow_trailing_bits(true),
-    );
-    LENIENT
-        .decode(data)
-        .map_err(|e| ImageError::Corrupt(format!("not valid base64: {e}")))
 }
 
 /// Intact bytes that must also make a cluster.
