@@ -80,14 +80,6 @@ impl Client {
     }
 }
 
-/// The leader of the highest term among live nodes, if any.
-fn leader(sim: &Simulation) -> Option<usize> {
-    (0..sim.len())
-        .filter_map(|n| sim.get_state(n).filter(|s| s.1).map(|s| (s.0, n)))
-        .max()
-        .map(|(_, n)| n)
-}
-
 /// One sweep run. Err carries the failure report (seed, time, last events, replay command).
 ///
 /// The chaos mixes what makes Raft's rules matter: bursts well over the
@@ -186,7 +178,7 @@ fn chaos(
 
 /// The leader is cut off with a minority and keeps accepting entries.
 fn minority_leader(session: &mut Session, rng: &mut Rng, client: &mut Client) {
-    let Some(l) = leader(session.sim()) else {
+    let Some(l) = session.sim().leader() else {
         return;
     };
     let nodes = session.sim().len();
@@ -215,7 +207,7 @@ fn figure8(
     node: usize,
     seed: u64,
 ) -> Result<(), String> {
-    let Some(l) = leader(session.sim()) else {
+    let Some(l) = session.sim().leader() else {
         return Ok(());
     };
     let count = 1 + rng.below(3);
@@ -258,7 +250,7 @@ fn calm(session: &mut Session, seed: u64) -> Result<u64, String> {
                 return Ok(index);
             }
         }
-        if let Some(node) = leader(sim) {
+        if let Some(node) = sim.leader() {
             let term = sim.get_state(node).map_or(0, |s| s.0);
             if offered.is_none_or(|(_, t)| t != term) {
                 let command = b"final".to_vec();

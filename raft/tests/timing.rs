@@ -5,16 +5,12 @@
 use raftlab::core::{MessageKind, NodeEvent};
 use raftlab::sim::{EventKind, SimConfig, Simulation};
 
-fn leader(sim: &Simulation) -> Option<usize> {
-    (0..sim.len()).find(|&n| sim.get_state(n).is_some_and(|(_, is_leader)| is_leader))
-}
-
 fn run_until_leader(sim: &mut Simulation, limit_ms: u64) -> Option<usize> {
     let end = sim.now_ms() + limit_ms;
     while sim.now_ms() < end {
         let t = sim.now_ms() + 10;
         sim.run_until(t);
-        if let Some(l) = leader(sim) {
+        if let Some(l) = sim.leader() {
             return Some(l);
         }
     }

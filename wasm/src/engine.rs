@@ -517,15 +517,7 @@ impl Engine {
 
     /// The live node that thinks it is leader with the highest term.
     pub fn leader(&self) -> Option<NodeId> {
-        let sim = self.sim();
-        (0..sim.len())
-            .filter_map(|i| {
-                sim.raft(i)
-                    .filter(|r| r.role() == Role::Leader)
-                    .map(|r| (r.current_term(), i))
-            })
-            .max()
-            .map(|(_, i)| i)
+        self.sim().leader()
     }
 
     // ----- commands -----

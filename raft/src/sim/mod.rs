@@ -184,6 +184,14 @@ impl Simulation {
     pub fn get_state(&self, node: NodeId) -> Option<(u64, bool)> {
         self.nodes.get(node)?.raft.as_ref().map(Raft::get_state)
     }
+    /// "The leader": the live node that believes it leads, in the highest term (a stale
+    /// leader of an older term may still believe it too). The one definition of it.
+    pub fn leader(&self) -> Option<NodeId> {
+        (0..self.nodes.len())
+            .filter_map(|n| self.get_state(n).filter(|s| s.1).map(|s| (s.0, n)))
+            .max()
+            .map(|(_, n)| n)
+    }
     pub fn net(&self) -> NetConfig {
         self.config.net
     }
