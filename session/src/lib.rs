@@ -29,6 +29,7 @@ pub mod narrate;
 pub mod options;
 pub mod page;
 mod run;
+pub mod scenario;
 mod session;
 pub mod time_travel;
 mod timeline;
