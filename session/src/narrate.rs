@@ -38,6 +38,8 @@ pub enum NarrationKind {
     Heal,
     MessageDropped,
     Request,
+    /// A rule of Raft was broken or kept again (`Input::BreakRule`).
+    Rule,
 }
 
 /// One line of an event log.
@@ -213,6 +215,11 @@ impl Narrator {
                     .unwrap_or_default();
                 let text = format!("Client request \u{201c}{command}\u{201d} appended by leader S{} at index {index} in term {term}", node + 1);
                 line(K::Request, Some(node), Some(term), Some(index), text)
+            }
+            EventKind::RuleChanged { rule, broken } => {
+                let (what, rule) = (if broken { "broken" } else { "restored" }, rule.label());
+                let text = format!("Rule {what}: {rule}, on every node from now on");
+                line(K::Rule, None, None, None, text)
             }
         })
     }

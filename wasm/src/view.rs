@@ -127,6 +127,7 @@ pub enum EventKindName {
     Heal,
     MessageDropped,
     Request,
+    Rule,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,6 +173,7 @@ pub fn cluster_event(line: &Narration) -> ClusterEvent {
         N::Heal => EventKindName::Heal,
         N::MessageDropped => EventKindName::MessageDropped,
         N::Request => EventKindName::Request,
+        N::Rule => EventKindName::Rule,
     };
     ClusterEvent {
         time_ms: line.time_ms,
@@ -553,6 +555,7 @@ mod tests {
             Heal,
             MessageDropped,
             Request,
+            Rule,
         ]
         .iter()
         .map(|k| {

@@ -112,7 +112,8 @@ export interface ClusterState {
 }
 
 /** "truncate": a follower deleted uncommitted entries that conflicted with the leader's log
- * (Figure 2, AppendEntries step 3); `index` is the first one deleted. */
+ * (Figure 2, AppendEntries step 3); `index` is the first one deleted. "rule": a rule of Raft
+ * was broken or restored on every node. */
 export type EventKind =
   | "electionStarted"
   | "voteGranted"
@@ -129,7 +130,8 @@ export type EventKind =
   | "partition"
   | "heal"
   | "messageDropped"
-  | "request";
+  | "request"
+  | "rule";
 
 export interface ClusterEvent {
   timeMs: number;

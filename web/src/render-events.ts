@@ -24,6 +24,7 @@ const KIND_LABEL: Record<EventKind, string> = {
   heal: "heal",
   messageDropped: "drop",
   request: "request",
+  rule: "rule",
 };
 
 export class EventLog {

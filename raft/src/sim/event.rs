@@ -1,7 +1,7 @@
 //! The one typed event stream that tests, the checker's diagnostics and the page share.
 
 use super::rng::Fnv;
-use crate::core::{MessageKind, NodeEvent, NodeId};
+use crate::core::{MessageKind, NodeEvent, NodeId, Rule};
 use alloc::vec::Vec;
 
 /// Why a message never arrived (or its reply never came back).
@@ -92,6 +92,11 @@ pub enum EventKind {
         index: u64,
         term: u64,
     },
+    /// `rule` was broken (or kept again) on every node (`Input::BreakRule`).
+    RuleChanged {
+        rule: Rule,
+        broken: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,6 +177,9 @@ impl SimEvent {
             }
             EventKind::Requested { node, index, term } => {
                 h.u64(23).u64(*node as u64).u64(*index).u64(*term);
+            }
+            EventKind::RuleChanged { rule, broken } => {
+                h.u64(24).u64(*rule as u64).u64(*broken as u64);
             }
         }
     }

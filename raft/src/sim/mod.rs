@@ -32,7 +32,7 @@ pub mod service;
 mod wire;
 mod wrappers;
 
-use crate::core::{ApplyMsg, NodeId, Persister, Raft};
+use crate::core::{ApplyMsg, BrokenRules, NodeId, Persister, Raft};
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
 use checker::{Checker, Violation};
@@ -74,6 +74,8 @@ pub struct Simulation {
     bytes_total: u64,
     /// Bumped whenever a persister is written.
     persist_version: u64,
+    /// The rules every node breaks (`Input::BreakRule`); none by default.
+    broken_rules: BrokenRules,
 }
 
 impl Simulation {
@@ -118,6 +120,7 @@ impl Simulation {
             rpc_total: 0,
             bytes_total: 0,
             persist_version: 0,
+            broken_rules: BrokenRules::NONE,
             config,
         };
         for node in 0..n {
@@ -235,6 +238,10 @@ impl Simulation {
     }
     pub fn persist_version(&self) -> u64 {
         self.persist_version
+    }
+    /// The rules every node breaks now (`Input::BreakRule`).
+    pub fn broken_rules(&self) -> BrokenRules {
+        self.broken_rules
     }
     /// Digest of every event so far: equal digests mean equal traces.
     pub fn trace_digest(&self) -> u64 {
