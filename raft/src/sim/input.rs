@@ -74,6 +74,7 @@ pub struct Stamp {
 impl Simulation {
     /// Apply one input now. A refused input (an `Err`) changes nothing.
     pub fn apply(&mut self, input: Input) -> Result<Outcome, Error> {
+        self.checker.set_time(self.now_ms);
         match input {
             Input::Request { node, command } => self.request(node, command),
             Input::Crash { node } => self.crash_node(node).map(done),

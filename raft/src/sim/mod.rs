@@ -35,7 +35,8 @@ mod wrappers;
 use crate::core::{ApplyMsg, BrokenRules, NodeId, Persister, Raft};
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
-use checker::{Checker, Violation};
+use checker::Checker;
+pub use checker::{Property, Violation, VIOLATIONS_MAX};
 pub use config::SimConfig;
 pub use error::{Error, NetError, SimError};
 pub use event::{DropReason, EventKind, SimEvent};
@@ -115,7 +116,7 @@ impl Simulation {
             trace: Fnv::default(),
             events_total: 0,
             applies: Vec::new(),
-            checker: Checker::new(n),
+            checker: Checker::new(n, now_ms),
             load: load::Load::default(),
             rpc_total: 0,
             bytes_total: 0,
@@ -150,12 +151,13 @@ impl Simulation {
             return false;
         };
         self.now_ms = self.now_ms.max(time);
+        self.checker.set_time(self.now_ms);
         if self.queue.count(self.now_ms) {
             let detail = alloc::format!(
                 "more than {ACTIONS_PER_MS_MAX} actions at virtual time {} ms: a message storm keeps time from advancing",
                 self.now_ms
             );
-            self.checker.report("progress", detail);
+            self.checker.report_stall(detail);
         }
         match action {
             queue::Action::Timer { node } => self.fire_timer(node, time),
