@@ -113,6 +113,7 @@ pub struct MessageView {
 pub enum EventKindName {
     ElectionStarted,
     VoteGranted,
+    VoteRefused,
     BecameLeader,
     SteppedDown,
     Commit,
@@ -128,6 +129,7 @@ pub enum EventKindName {
     MessageDropped,
     Request,
     Rule,
+    AppendEntriesRefused,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,6 +161,7 @@ pub fn cluster_event(line: &Narration) -> ClusterEvent {
     let kind = match line.kind {
         N::ElectionStarted => EventKindName::ElectionStarted,
         N::VoteGranted => EventKindName::VoteGranted,
+        N::VoteRefused => EventKindName::VoteRefused,
         N::BecameLeader => EventKindName::BecameLeader,
         N::SteppedDown => EventKindName::SteppedDown,
         N::Commit => EventKindName::Commit,
@@ -174,6 +177,7 @@ pub fn cluster_event(line: &Narration) -> ClusterEvent {
         N::MessageDropped => EventKindName::MessageDropped,
         N::Request => EventKindName::Request,
         N::Rule => EventKindName::Rule,
+        N::AppendEntriesRefused => EventKindName::AppendEntriesRefused,
     };
     ClusterEvent {
         time_ms: line.time_ms,
@@ -541,6 +545,7 @@ mod tests {
         let ours: BTreeSet<String> = [
             ElectionStarted,
             VoteGranted,
+            VoteRefused,
             BecameLeader,
             SteppedDown,
             Commit,
@@ -556,6 +561,7 @@ mod tests {
             MessageDropped,
             Request,
             Rule,
+            AppendEntriesRefused,
         ]
         .iter()
         .map(|k| {

@@ -113,10 +113,12 @@ export interface ClusterState {
 
 /** "truncate": a follower deleted uncommitted entries that conflicted with the leader's log
  * (Figure 2, AppendEntries step 3); `index` is the first one deleted. "rule": a rule of Raft
- * was broken or restored on every node. */
+ * was broken or restored on every node. "voteRefused" and "appendEntriesRefused" say why in
+ * their text. */
 export type EventKind =
   | "electionStarted"
   | "voteGranted"
+  | "voteRefused"
   | "becameLeader"
   | "steppedDown"
   | "commit"
@@ -131,7 +133,8 @@ export type EventKind =
   | "heal"
   | "messageDropped"
   | "request"
-  | "rule";
+  | "rule"
+  | "appendEntriesRefused";
 
 export interface ClusterEvent {
   timeMs: number;

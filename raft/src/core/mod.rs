@@ -120,6 +120,19 @@ pub enum NodeEvent {
     SteppedDown {
         term: u64,
         was: Role,
+        cause: StepDownCause,
+    },
+    /// This node refused its vote to `candidate`; `term` is its own currentTerm.
+    VoteRefused {
+        candidate: NodeId,
+        term: u64,
+        reason: VoteRefusal,
+    },
+    /// This node refused `leader`'s AppendEntries; `term` is its own currentTerm.
+    AppendEntriesRefused {
+        leader: NodeId,
+        term: u64,
+        reason: AppendRefusal,
     },
     /// commitIndex advanced to `index`.
     Committed {
@@ -139,6 +152,58 @@ pub enum NodeEvent {
     LogTruncated {
         from: u64,
         to: u64,
+    },
+}
+
+/// Why a leader or candidate became a follower.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepDownCause {
+    /// A message from `from` carried `term`, higher than this node's (Figure 2, "All Servers").
+    HigherTerm {
+        from: NodeId,
+        kind: MessageKind,
+        term: u64,
+    },
+    /// `leader` sent an AppendEntries or InstallSnapshot of `term` (this node's own term; an
+    /// older one only with `Rule::AppendEntriesTerm` broken): a candidate (or, with two
+    /// leaders in a term, a leader) follows this term's leader.
+    LeaderOfTerm {
+        leader: NodeId,
+        kind: MessageKind,
+        term: u64,
+    },
+}
+
+/// Why a vote was refused (Figure 2, RequestVote RPC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteRefusal {
+    /// The candidate's term is older than this node's.
+    StaleTerm { candidate_term: u64 },
+    /// This node already voted in this term (for itself, when it campaigns).
+    AlreadyVoted { voted_for: NodeId },
+    /// §5.4.1: the candidate's log is not at least as up to date; each is (last log term,
+    /// last log index).
+    LogNotUpToDate {
+        candidate_last: (u64, u64),
+        own_last: (u64, u64),
+    },
+}
+
+/// Why an AppendEntries was refused (Figure 2, AppendEntries RPC steps 1 and 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppendRefusal {
+    /// Step 1: the request's term is older than this node's.
+    StaleTerm { leader_term: u64 },
+    /// Step 2: no entry at prevLogIndex; the log ends at `last_index`.
+    LogTooShort {
+        prev_log_index: u64,
+        last_index: u64,
+    },
+    /// Step 2: the entry at prevLogIndex has `term`, not prevLogTerm.
+    TermMismatch {
+        prev_log_index: u64,
+        prev_log_term: u64,
+        term: u64,
     },
 }
 
@@ -326,7 +391,12 @@ impl Raft {
         }
         // All servers: a higher term makes us a follower (Figure 2).
         if message.term() > self.current_term {
-            self.become_follower(message.term());
+            let cause = StepDownCause::HigherTerm {
+                from,
+                kind: message.kind(),
+                term: message.term(),
+            };
+            self.become_follower(message.term(), cause);
         }
         match message {
             Message::RequestVote(args) => self.handle_request_vote(from, args),

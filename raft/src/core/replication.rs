@@ -55,12 +55,19 @@ impl Raft {
             conflict_index: 0,
         };
         if args.term < self.current_term && !self.is_broken(Rule::AppendEntriesTerm) {
+            self.emit(NodeEvent::AppendEntriesRefused {
+                leader: from,
+                term: self.current_term,
+                reason: AppendRefusal::StaleTerm {
+                    leader_term: args.term,
+                },
+            });
             self.send(from, Message::AppendEntriesReply(reply));
             return;
         }
         // args.term == current_term: the sender is this term's leader (or, with
         // AppendEntriesTerm broken, a deposed one taken for it).
-        self.follow_current_leader();
+        self.follow_current_leader(from, MessageKind::AppendEntries, args.term);
 
         let AppendEntriesArgs {
             mut prev_log_index,
@@ -88,10 +95,27 @@ impl Raft {
             None => {
                 // Our log is too short.
                 reply.conflict_index = self.log.last_index() + 1;
+                self.emit(NodeEvent::AppendEntriesRefused {
+                    leader: from,
+                    term: self.current_term,
+                    reason: AppendRefusal::LogTooShort {
+                        prev_log_index,
+                        last_index: self.log.last_index(),
+                    },
+                });
             }
             Some(term) if term != prev_log_term => {
                 reply.conflict_term = Some(term);
                 reply.conflict_index = self.log.first_index_of_term_at(prev_log_index);
+                self.emit(NodeEvent::AppendEntriesRefused {
+                    leader: from,
+                    term: self.current_term,
+                    reason: AppendRefusal::TermMismatch {
+                        prev_log_index,
+                        prev_log_term,
+                        term,
+                    },
+                });
             }
             Some(_) => {
                 let last_new = prev_log_index + entries.len() as u64;

@@ -40,7 +40,7 @@ impl Raft {
             self.send(from, Message::InstallSnapshotReply(reply));
             return;
         }
-        self.follow_current_leader();
+        self.follow_current_leader(from, MessageKind::InstallSnapshot, args.term);
         let index = args.last_included_index;
         // A snapshot we already cover (committed entries) changes nothing.
         if index > self.commit_index {

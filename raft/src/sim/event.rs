@@ -107,7 +107,18 @@ pub struct SimEvent {
 
 impl SimEvent {
     /// Folds the event into a trace digest: same seed, same digest, natively and in wasm.
+    ///
+    /// Refusals (`VoteRefused`, `AppendEntriesRefused`) and a step down's cause are left out:
+    /// they follow from the deliveries and states already folded, and leaving them out keeps
+    /// the digests of runs recorded before nodes said why.
     pub fn fold(&self, h: &mut Fnv) {
+        if let EventKind::Node {
+            event: NodeEvent::VoteRefused { .. } | NodeEvent::AppendEntriesRefused { .. },
+            ..
+        } = self.kind
+        {
+            return;
+        }
         h.u64(self.time_ms);
         match &self.kind {
             EventKind::Node { node, event } => {
@@ -118,7 +129,8 @@ impl SimEvent {
                         h.u64(11).u64(candidate as u64).u64(term)
                     }
                     NodeEvent::BecameLeader { term } => h.u64(12).u64(term),
-                    NodeEvent::SteppedDown { term, was } => h.u64(13).u64(term).u64(was as u64),
+                    NodeEvent::SteppedDown { term, was, .. } => h.u64(13).u64(term).u64(was as u64),
+                    NodeEvent::VoteRefused { .. } | NodeEvent::AppendEntriesRefused { .. } => h,
                     NodeEvent::Committed { index } => h.u64(14).u64(index),
                     NodeEvent::SnapshotTaken { index } => h.u64(15).u64(index),
                     NodeEvent::SnapshotInstalled { index, term } => h.u64(16).u64(index).u64(term),
