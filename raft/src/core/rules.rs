@@ -91,10 +91,10 @@ impl Rule {
                 "a follower acknowledges entries it then loses in a crash, so an entry counted as committed vanishes from a majority and a leader without it is elected (leader completeness)"
             }
             Rule::AppendEntriesTerm => {
-                "a deposed leader's AppendEntries overwrite a committed entry on a follower, which then helps elect a leader without it (leader completeness)"
+                "a deposed leader's slow AppendEntries overwrites a committed entry on a follower, which then becomes leader without it (leader completeness)"
             }
             Rule::TruncateOnConflict => {
-                "a delayed AppendEntries deletes entries the follower already acknowledged, so a committed entry is lost from a majority (leader completeness)"
+                "a late AppendEntries deletes entries the follower already acknowledged, so a committed entry is on a minority and a leader without it is elected (leader completeness)"
             }
         }
     }
