@@ -119,7 +119,7 @@ struct FileTiming {
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileNet {
+pub(crate) struct FileNet {
     #[serde(rename = "requestDelayMsMin")]
     request_delay_ms_min: u64,
     #[serde(rename = "requestDelayMsMax")]
@@ -157,7 +157,7 @@ struct FileConfig {
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-enum FileInput {
+pub(crate) enum FileInput {
     Request {
         node: u64,
         /// The command as text, when it is printable UTF-8.
@@ -377,7 +377,7 @@ fn node_of(index: usize, node: u64) -> Result<usize, FileError> {
     }
 }
 
-fn input_of(index: usize, input: FileInput) -> Result<Input, FileError> {
+pub(crate) fn input_of(index: usize, input: FileInput) -> Result<Input, FileError> {
     let node = |n| node_of(index, n);
     Ok(match input {
         FileInput::Request {

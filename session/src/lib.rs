@@ -19,6 +19,7 @@ pub mod file;
 mod fixture;
 pub mod link;
 pub mod narrate;
+pub mod scenario;
 mod run;
 mod session;
 pub mod time_travel;
