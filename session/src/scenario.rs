@@ -350,7 +350,7 @@ pub const PROPERTY_IDS: [&str; 5] = [
 ];
 
 fn property_id(v: &raftlab::sim::checker::Violation) -> &str {
-    v.property
+    v.property.id()
 }
 
 impl Scenario {

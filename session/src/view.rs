@@ -119,6 +119,7 @@ pub struct MessageView {
 pub enum EventKindName {
     ElectionStarted,
     VoteGranted,
+    VoteRefused,
     BecameLeader,
     SteppedDown,
     Commit,
@@ -133,6 +134,8 @@ pub enum EventKindName {
     Heal,
     MessageDropped,
     Request,
+    Rule,
+    AppendEntriesRefused,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,6 +167,7 @@ pub fn cluster_event(line: &Narration) -> ClusterEvent {
     let kind = match line.kind {
         N::ElectionStarted => EventKindName::ElectionStarted,
         N::VoteGranted => EventKindName::VoteGranted,
+        N::VoteRefused => EventKindName::VoteRefused,
         N::BecameLeader => EventKindName::BecameLeader,
         N::SteppedDown => EventKindName::SteppedDown,
         N::Commit => EventKindName::Commit,
@@ -178,6 +182,8 @@ pub fn cluster_event(line: &Narration) -> ClusterEvent {
         N::Heal => EventKindName::Heal,
         N::MessageDropped => EventKindName::MessageDropped,
         N::Request => EventKindName::Request,
+        N::Rule => EventKindName::Rule,
+        N::AppendEntriesRefused => EventKindName::AppendEntriesRefused,
     };
     ClusterEvent {
         time_ms: line.time_ms,
@@ -546,6 +552,7 @@ mod tests {
         let ours: BTreeSet<String> = [
             ElectionStarted,
             VoteGranted,
+            VoteRefused,
             BecameLeader,
             SteppedDown,
             Commit,
@@ -560,6 +567,8 @@ mod tests {
             Heal,
             MessageDropped,
             Request,
+            Rule,
+            AppendEntriesRefused,
         ]
         .iter()
         .map(|k| {
