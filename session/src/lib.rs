@@ -19,18 +19,24 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+pub mod causes;
 pub mod codec;
 pub mod file;
 #[cfg(test)]
 mod fixture;
 pub mod image;
 pub mod link;
+pub mod monitors;
 pub mod narrate;
 pub mod options;
 pub mod page;
+pub mod requests;
+pub mod rules_view;
 mod run;
 pub mod scenario;
+pub mod scenario_view;
 mod session;
+pub mod state_machine;
 pub mod time_travel;
 mod timeline;
 mod validate;
