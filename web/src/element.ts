@@ -134,7 +134,13 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.controls = new Controls(this);
     this.runFiles = new RunFilesBar({ act: (what, fn) => this.act(what, fn), error: (m) => this.error(m), openRunFile: (text, from) => this.openRunFile(text, from), doc: () => this.ownerDocument });
     this.timeline = new TimelineBar({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), linkUrl: (text) => this.linkUrl(text) });
-    this.scenarios = new ScenarioBar({ openScenario: (id) => this.openScenario(id), act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause() });
+    this.scenarios = new ScenarioBar({
+      openScenario: (id) => this.openScenario(id),
+      act: (what, fn) => this.act(what, fn),
+      pause: () => this.clock.pause(),
+      // Take over said what was dropped: the fork is not announced again.
+      forkSaid: (c) => (this.forks = c.forks),
+    });
     this.monitors = new MonitorsPanel({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), highlight: (v) => this.highlight(v) });
     this.rules = new RulesPanel({ act: (what, fn) => this.act(what, fn) });
     this.teachRow = h("div", { class: "teach-row" }, this.scenarios.pick, this.rules.el);
@@ -416,8 +422,12 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     // A built-in scenario (?scenario=figure-8) is played and shown at its first step.
     const scenarioId = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("scenario") : null;
     if (scenarioId !== null) {
-      if (this.openScenario(scenarioId)) return;
-      errors.push(`Could not open the scenario in the address (${scenarioId})`);
+      try {
+        this.showScenario(clusterFromScenario(scenarioId));
+        return;
+      } catch (e) {
+        errors.push(`Could not open the scenario in the address: ${errorMessage(e)}`);
+      }
     }
     // A link (?run=, from "Copy link") plays its run from a fresh start at its moment.
     const runText = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("run") : null;
@@ -520,12 +530,16 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.invalidate();
       return false;
     }
+    this.showScenario(c);
+    return true;
+  }
+
+  private showScenario(c: ClusterApi): void {
     this.attach(c, false);
     this.clock.pause();
     const v = c.scenario();
-    this.status.info(`Scenario: ${v?.title ?? id}. ${v?.steps.length ?? 0} steps to ${fmtTime(c.endMs)}, paused at step 1: press Next step, drag the Timeline, or Take over to play freely.`);
+    this.status.info(`Scenario: ${v?.title ?? "the scenario"}. ${v?.steps.length ?? 0} steps to ${fmtTime(c.endMs)}, paused at step 1: press Next step, drag the Timeline, or Take over to play freely.`);
     this.invalidate();
-    return true;
   }
 
   /** The nodes and log entries of the violation shown, highlighted in the ring and the logs. */
@@ -536,6 +550,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       if ((el.getAttribute("data-violation") === "true") !== on) el.setAttribute("data-violation", String(on));
     }
     this.logs.setViolation(v);
+    // The logs drew this frame before the monitors read the violation: draw once more.
+    this.invalidate();
   }
 
   /** Reset: a new cluster with these options; the stored cluster is cleared. */

@@ -12,6 +12,8 @@ export interface ScenarioHost {
   openScenario(id: string): boolean;
   act(what: string, fn: (c: ClusterApi) => string | void): boolean;
   pause(): void;
+  /** The fork `c` just made was said already (Take over's own sentence). */
+  forkSaid(c: ClusterApi): void;
 }
 
 export class ScenarioBar {
@@ -54,7 +56,13 @@ export class ScenarioBar {
       if (k > 0) step("Step", (c) => c.goToStep(k));
     });
     const takeOver = h("button", { type: "button", title: "Free play from the moment shown: the scenario's recorded future is dropped" }, "Take over");
-    takeOver.addEventListener("click", () => this.host.act("Take over", (c) => c.takeOver()));
+    takeOver.addEventListener("click", () =>
+      this.host.act("Take over", (c) => {
+        const said = c.takeOver();
+        this.host.forkSaid(c);
+        return said;
+      }),
+    );
     this.caption = h("output", { class: "scenario-caption", "aria-live": "polite" });
     this.teaches = h("p", { class: "scenario-teaches" });
     this.nav = h(
