@@ -108,6 +108,7 @@ export class ScenarioBar {
     if (!was || was.id !== v.id || this.steps.options.length !== v.steps.length) {
       this.steps.replaceChildren(...v.steps.map((s, i) => h("option", { value: String(i + 1) }, `${i + 1}. ${s.caption.length > 60 ? `${s.caption.slice(0, 59)}…` : s.caption}`)));
       setText(this.teaches, `What it teaches: ${v.teaches}`);
+      setAttr(this.teaches, "title", v.teaches);
       this.shownStep = -1;
     }
     const key = v.current * 2 + (v.finished ? 1 : 0);
