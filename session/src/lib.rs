@@ -31,6 +31,7 @@ pub mod page;
 mod run;
 pub mod scenario;
 mod session;
+pub mod stored;
 pub mod time_travel;
 mod timeline;
 mod validate;
@@ -46,6 +47,7 @@ pub use options::{Network, Options};
 pub use page::{Page, Refusal};
 pub use run::Run;
 pub use session::Session;
+pub use stored::{Resumed, Saved};
 pub use time_travel::{Fork, Marker, MarkerKind, TimeTravel};
 pub use timeline::{Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
 pub use validate::{
