@@ -23,6 +23,7 @@ pub mod codec;
 pub mod file;
 #[cfg(test)]
 mod fixture;
+pub mod generate;
 pub mod image;
 pub mod link;
 pub mod narrate;
