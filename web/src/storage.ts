@@ -4,18 +4,18 @@
 // holds cluster.saveStored(): every node's persister (the versioned, checksummed image) and,
 // when the cluster has a fresh start to replay, the run and the moment shown (the session
 // crate's link codec), in one text: a single setItem is atomic, so a reload never sees half a
-// save. The page saves each frame in which a persister was written (persistVersion) or the
-// run changed (timelineVersion), and when the moment shown moved: at once while paused (a
-// seek, a step), at most every SAVE_INTERVAL_MS while playing, and always when the page goes
-// away (pagehide). Stored data is never deleted silently: only an explicit Reset clears it. While `hold` is set (the stored image
+// save. The page saves when a persister was written (persistVersion), the run changed
+// (timelineVersion) or the moment shown moved: at once while paused (an action, a seek, a
+// step), at most every SAVE_INTERVAL_MS while playing (the text grows with the run, so it is
+// not rewritten every frame), and always when the page goes away (pagehide). Stored data is never deleted silently: only an explicit Reset clears it. While `hold` is set (the stored image
 // could not be restored and the user has not decided yet) nothing is written at all. A failed
 // write (quota, or storage disabled) switches to memory-only and says so.
 import type { ClusterApi } from "./api";
 import { errorMessage } from "./dom";
 
 export const STORAGE_FULL = "Storage full: running in memory only";
-/** While playing, a save for the moment shown alone (no persister written, no new input)
- * waits this long after the last one (wall ms); pagehide saves the latest moment anyway. */
+/** While playing, a save waits this long after the last one (wall ms); pagehide saves the
+ * latest state anyway. */
 export const SAVE_INTERVAL_MS = 500;
 
 export function defaultStorageKey(pathname: string): string {
@@ -109,16 +109,15 @@ export class Persistence {
   }
 
   /** Saves when the cluster's persisted state, its run or the moment shown changed since the
-   * last save (the moment alone, while `playing`, at most every SAVE_INTERVAL_MS unless
-   * `force`). Returns true when it wrote. */
+   * last save (while `playing`, at most every SAVE_INTERVAL_MS unless `force`). Returns true
+   * when it wrote. */
   maybeSave(cluster: ClusterApi, { playing = false, force = false } = {}): boolean {
     if (this.hold || this.memoryOnly || this.off) return false;
     const now = Persistence.versions(cluster);
     const was = this.saved;
     if (was && was.persist === now.persist && was.timeline === now.timeline && was.nowMs === now.nowMs) return false;
-    const momentOnly = was !== null && was.persist === now.persist && was.timeline === now.timeline;
     const wall = performance.now();
-    if (momentOnly && playing && !force && wall - this.savedAt < SAVE_INTERVAL_MS) return false;
+    if (playing && !force && wall - this.savedAt < SAVE_INTERVAL_MS) return false;
     const stored = cluster.saveStored();
     if (!this.write(stored.text)) return false;
     this.saved = now;
