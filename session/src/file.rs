@@ -31,7 +31,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 use core::fmt::Write as _;
-use raftlab::core::Timing;
+use raftlab::core::{Rule, Timing};
 use raftlab::sim::{Input, NetConfig, SimConfig, Stamp};
 use serde::{Deserialize, Serialize};
 
@@ -207,6 +207,11 @@ pub(crate) enum FileInput {
         per_second: u32,
     },
     RestartAllFromDisk,
+    BreakRule {
+        /// The rule's id (`Rule::id`, e.g. "vote-up-to-date").
+        rule: String,
+        broken: bool,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -254,13 +259,13 @@ struct FileV1 {
     trace_digest: Option<String>,
 }
 
-/// Only what tells a run file's kind and version, read first.
+/// Only what tells a file's kind and version, read first (run files and scenarios).
 #[derive(Deserialize)]
-struct Header {
+pub(crate) struct Header {
     #[serde(default)]
-    format: Option<String>,
+    pub(crate) format: Option<String>,
     #[serde(default)]
-    version: Option<u64>,
+    pub(crate) version: Option<u64>,
 }
 
 impl From<&NetConfig> for FileNet {
@@ -354,6 +359,10 @@ fn file_input(input: &Input) -> FileInput {
             per_second: *per_second,
         },
         Input::RestartAllFromDisk => FileInput::RestartAllFromDisk,
+        Input::BreakRule { rule, broken } => FileInput::BreakRule {
+            rule: rule.id().into(),
+            broken: *broken,
+        },
     }
 }
 
@@ -429,6 +438,17 @@ pub(crate) fn input_of(index: usize, input: FileInput) -> Result<Input, FileErro
         },
         FileInput::ClientLoad { per_second } => Input::ClientLoad { per_second },
         FileInput::RestartAllFromDisk => Input::RestartAllFromDisk,
+        FileInput::BreakRule { rule, broken } => Input::BreakRule {
+            rule: Rule::from_id(&rule).ok_or_else(|| {
+                FileError::Field(format!(
+                    "an unknown rule in input {}: {:?} (one of {})",
+                    index + 1,
+                    rule,
+                    Rule::ALL.map(Rule::id).join(", ")
+                ))
+            })?,
+            broken,
+        },
     })
 }
 
@@ -654,6 +674,10 @@ mod tests {
             node: 3,
             command: b"x=\"1\"".to_vec(),
         });
+        let _ = session.apply(Input::BreakRule {
+            rule: raftlab::core::Rule::VoteUpToDate,
+            broken: true,
+        });
         session.run_until(41_000);
         let end = session.sim().stamp();
         RunFile {
@@ -685,6 +709,8 @@ mod tests {
         assert!(text.contains("\"input\":\"heal\""), "{text}");
         assert!(text.contains("\"commandHex\":\"009fff\""), "{text}");
         assert!(text.contains("\"command\":\"x=\\\"1\\\"\""), "{text}");
+        let rule = "{\"breakRule\":{\"rule\":\"vote-up-to-date\",\"broken\":true}}";
+        assert!(text.contains(rule), "{text}");
         let read = RunFile::read(&text).expect("a file this build wrote");
         assert_eq!(read, file);
         let sim = read.run.replay_to(read.end.unwrap()).expect("valid run");
@@ -695,7 +721,7 @@ mod tests {
     fn a_damaged_run_file_gets_an_error_that_says_what_is_wrong() {
         let text = fixture_file().write();
         let crash = "\"input\":{\"crash\":{\"node\":2}}";
-        let cases: [(&str, String, &str); 8] = [
+        let cases: [(&str, String, &str); 9] = [
             (
                 "cut",
                 text[..text.len() / 2].to_string(),
@@ -735,6 +761,11 @@ mod tests {
                 "bad hex",
                 text.replacen("009fff", "009fzz", 1),
                 "unreadable commandHex in input 7",
+            ),
+            (
+                "an unknown rule",
+                text.replacen("vote-up-to-date", "vote-twice", 1),
+                "an unknown rule in input 9: \"vote-twice\" (one of commit-current-term,",
             ),
         ];
         for (what, text, says) in cases {

@@ -12,7 +12,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
-use raftlab::core::{NodeEvent, NodeId, Role};
+use raftlab::core::{AppendRefusal, NodeEvent, NodeId, Role};
 use raftlab::sim::{describe_node_event, DropReason, EventKind, SimEvent, Simulation};
 
 /// Terms of messages in flight kept to narrate drops (cleared when reached: a safety net,
@@ -24,6 +24,8 @@ pub const MESSAGE_TERMS_MAX: usize = 100_000;
 pub enum NarrationKind {
     ElectionStarted,
     VoteGranted,
+    /// A vote refused, with the reason.
+    VoteRefused,
     BecameLeader,
     SteppedDown,
     Commit,
@@ -38,6 +40,10 @@ pub enum NarrationKind {
     Heal,
     MessageDropped,
     Request,
+    /// A rule of Raft was broken or kept again (`Input::BreakRule`).
+    Rule,
+    /// A follower refused an AppendEntries, with the reason.
+    AppendEntriesRefused,
 }
 
 /// One line of an event log.
@@ -108,6 +114,19 @@ impl Narrator {
                     }
                     NodeEvent::VoteGranted { term, .. } => {
                         line(K::VoteGranted, Some(node), Some(term), None, text)
+                    }
+                    NodeEvent::VoteRefused { term, .. } => {
+                        line(K::VoteRefused, Some(node), Some(term), None, text)
+                    }
+                    NodeEvent::AppendEntriesRefused { term, reason, .. } => {
+                        let index = match reason {
+                            AppendRefusal::StaleTerm { .. } => None,
+                            AppendRefusal::LogTooShort { prev_log_index, .. }
+                            | AppendRefusal::TermMismatch { prev_log_index, .. } => {
+                                Some(prev_log_index)
+                            }
+                        };
+                        line(K::AppendEntriesRefused, Some(node), Some(term), index, text)
                     }
                     NodeEvent::BecameLeader { term } => {
                         self.leading[node] = Some(term);
@@ -214,6 +233,11 @@ impl Narrator {
                 let text = format!("Client request \u{201c}{command}\u{201d} appended by leader S{} at index {index} in term {term}", node + 1);
                 line(K::Request, Some(node), Some(term), Some(index), text)
             }
+            EventKind::RuleChanged { rule, broken } => {
+                let (what, rule) = (if broken { "broken" } else { "restored" }, rule.label());
+                let text = format!("Rule {what}: {rule}, on every node from now on");
+                line(K::Rule, None, None, None, text)
+            }
         })
     }
 }
@@ -260,5 +284,77 @@ fn drop_reason(reason: DropReason, to: NodeId) -> String {
         DropReason::ReceiverGone => format!("S{to} was cut off, crashed or restarted"),
         DropReason::Unreachable => format!("S{to} was unreachable when it was sent"),
         other => other.describe().into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{NarrationKind, Narrator};
+    use raftlab::core::Rule;
+    use raftlab::sim::{Input, NetConfig, SimConfig, Simulation};
+
+    #[test]
+    fn a_broken_rule_and_a_refused_vote_are_narrated_with_their_reason() {
+        let mut config = SimConfig::new(3, 5);
+        config.net = NetConfig::INSTANT;
+        let mut sim = Simulation::new(config).expect("valid config");
+        let mut narrator = Narrator::new(3);
+        let rule = Rule::CommitCurrentTerm;
+        sim.apply(Input::BreakRule { rule, broken: true })
+            .expect("valid");
+        sim.apply(Input::Partition {
+            groups: alloc::vec![alloc::vec![0, 1]],
+        })
+        .expect("valid");
+        sim.apply(Input::Timeout { node: 0 }).expect("valid");
+        sim.run_until(0);
+        sim.apply(Input::BreakRule {
+            rule,
+            broken: false,
+        })
+        .expect("valid");
+        let lines: alloc::vec::Vec<_> = sim
+            .drain_events()
+            .into_iter()
+            .filter_map(|e| narrator.narrate(&sim, e))
+            .collect();
+        let texts = |kind| {
+            lines
+                .iter()
+                .filter(|l| l.kind == kind)
+                .map(|l| l.text.as_str())
+                .collect::<alloc::vec::Vec<_>>()
+        };
+        assert_eq!(
+            texts(NarrationKind::Rule),
+            [
+                "Rule broken: commit only current-term entries (§5.4.2), on every node from now on",
+                "Rule restored: commit only current-term entries (§5.4.2), on every node from now on"
+            ]
+        );
+        // S1 leads term 1 with S2's vote while S3 is cut off; then, cut off from S1, S3
+        // campaigns for term 1 too.
+        sim.apply(Input::Partition {
+            groups: alloc::vec![alloc::vec![1, 2]],
+        })
+        .expect("valid");
+        sim.apply(Input::Timeout { node: 2 }).expect("valid");
+        sim.run_until(0);
+        let refused: alloc::vec::Vec<_> = sim
+            .drain_events()
+            .into_iter()
+            .filter_map(|e| narrator.narrate(&sim, e))
+            .filter(|l| l.kind == NarrationKind::VoteRefused)
+            .map(|l| (l.node, l.term, l.text))
+            .collect();
+        assert_eq!(
+            refused,
+            [(
+                Some(1),
+                Some(1),
+                "S2 refused its vote to S3 (term 1): it already voted for S1 in term 1".into()
+            )],
+            "{refused:?}"
+        );
     }
 }

@@ -25,7 +25,7 @@
 //! the tests assert each scenario's outcome. Nothing here trusts the file: sizes, counts and
 //! times are bounded and every field is checked.
 
-use crate::file::{input_of, Caption, FileError, FileInput, RunFile, CAPTION_CHARS_MAX};
+use crate::file::{input_of, Caption, FileError, FileInput, Header, RunFile, CAPTION_CHARS_MAX};
 use crate::session::Session;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -246,14 +246,6 @@ struct ScenarioV1 {
     steps: Vec<StepV1>,
 }
 
-#[derive(Deserialize)]
-struct Header {
-    #[serde(default)]
-    format: Option<String>,
-    #[serde(default)]
-    version: Option<u64>,
-}
-
 fn field(text: String) -> ScenarioError {
     ScenarioError::Field(text)
 }
@@ -350,7 +342,7 @@ pub const PROPERTY_IDS: [&str; 5] = [
 ];
 
 fn property_id(v: &raftlab::sim::checker::Violation) -> &str {
-    v.property
+    v.property.id()
 }
 
 impl Scenario {

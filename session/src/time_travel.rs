@@ -622,6 +622,11 @@ pub fn input_text(input: &Input) -> String {
         Input::Snapshot { node, index, .. } => format!("snapshot {} at {index}", s(node)),
         Input::ClientLoad { per_second } => format!("client load {per_second}/s"),
         Input::RestartAllFromDisk => "restart all from disk".into(),
+        Input::BreakRule { rule, broken: true } => format!("break {}", rule.id()),
+        Input::BreakRule {
+            rule,
+            broken: false,
+        } => format!("keep {}", rule.id()),
     }
 }
 

@@ -204,7 +204,10 @@ fn check_input(index: usize, input: &Input, nodes: usize) -> Result<(), RunError
             }
             Vec::new()
         }
-        Input::Heal | Input::DropMessage { .. } | Input::RestartAllFromDisk => Vec::new(),
+        Input::Heal
+        | Input::DropMessage { .. }
+        | Input::RestartAllFromDisk
+        | Input::BreakRule { .. } => Vec::new(),
     };
     match named.into_iter().find(|&node| node >= nodes) {
         Some(node) => Err(RunError::NoSuchNode { index, node, nodes }),

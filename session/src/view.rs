@@ -128,6 +128,7 @@ pub struct MessageView {
 pub enum EventKindName {
     ElectionStarted,
     VoteGranted,
+    VoteRefused,
     BecameLeader,
     SteppedDown,
     Commit,
@@ -142,6 +143,8 @@ pub enum EventKindName {
     Heal,
     MessageDropped,
     Request,
+    Rule,
+    AppendEntriesRefused,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,6 +176,7 @@ pub fn cluster_event(line: &Narration) -> ClusterEvent {
     let kind = match line.kind {
         N::ElectionStarted => EventKindName::ElectionStarted,
         N::VoteGranted => EventKindName::VoteGranted,
+        N::VoteRefused => EventKindName::VoteRefused,
         N::BecameLeader => EventKindName::BecameLeader,
         N::SteppedDown => EventKindName::SteppedDown,
         N::Commit => EventKindName::Commit,
@@ -187,6 +191,8 @@ pub fn cluster_event(line: &Narration) -> ClusterEvent {
         N::Heal => EventKindName::Heal,
         N::MessageDropped => EventKindName::MessageDropped,
         N::Request => EventKindName::Request,
+        N::Rule => EventKindName::Rule,
+        N::AppendEntriesRefused => EventKindName::AppendEntriesRefused,
     };
     ClusterEvent {
         time_ms: line.time_ms,
@@ -564,6 +570,7 @@ mod tests {
         let ours: BTreeSet<String> = [
             ElectionStarted,
             VoteGranted,
+            VoteRefused,
             BecameLeader,
             SteppedDown,
             Commit,
@@ -578,6 +585,8 @@ mod tests {
             Heal,
             MessageDropped,
             Request,
+            Rule,
+            AppendEntriesRefused,
         ]
         .iter()
         .map(|k| {

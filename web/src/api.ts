@@ -112,10 +112,13 @@ export interface ClusterState {
 }
 
 /** "truncate": a follower deleted uncommitted entries that conflicted with the leader's log
- * (Figure 2, AppendEntries step 3); `index` is the first one deleted. */
+ * (Figure 2, AppendEntries step 3); `index` is the first one deleted. "rule": a rule of Raft
+ * was broken or restored on every node. "voteRefused" and "appendEntriesRefused" say why in
+ * their text. */
 export type EventKind =
   | "electionStarted"
   | "voteGranted"
+  | "voteRefused"
   | "becameLeader"
   | "steppedDown"
   | "commit"
@@ -129,7 +132,9 @@ export type EventKind =
   | "partition"
   | "heal"
   | "messageDropped"
-  | "request";
+  | "request"
+  | "rule"
+  | "appendEntriesRefused";
 
 export interface ClusterEvent {
   timeMs: number;

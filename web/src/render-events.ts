@@ -10,6 +10,7 @@ export const EVENT_LINES_MAX = 150;
 const KIND_LABEL: Record<EventKind, string> = {
   electionStarted: "election",
   voteGranted: "vote",
+  voteRefused: "no vote",
   becameLeader: "leader",
   steppedDown: "step down",
   commit: "commit",
@@ -24,6 +25,8 @@ const KIND_LABEL: Record<EventKind, string> = {
   heal: "heal",
   messageDropped: "drop",
   request: "request",
+  rule: "rule",
+  appendEntriesRefused: "refused",
 };
 
 export class EventLog {

@@ -21,12 +21,13 @@ impl Raft {
     }
 
     /// Adopt a higher term as a follower (Figure 2, "All Servers").
-    pub(super) fn become_follower(&mut self, term: u64) {
+    pub(super) fn become_follower(&mut self, term: u64, cause: StepDownCause) {
         debug_assert!(term > self.current_term);
         if self.role != Role::Follower {
             self.emit(NodeEvent::SteppedDown {
                 term,
                 was: self.role,
+                cause,
             });
             // Its timer dates from its own campaign: without a fresh one, a deposed leader
             // would campaign at once and disrupt the new leader.
@@ -38,13 +39,14 @@ impl Raft {
         self.persist_needed = true;
     }
 
-    /// A message from this term's leader arrived: be its follower and restart the election
-    /// timer (Figure 2, "Followers" and "Candidates").
-    pub(super) fn follow_current_leader(&mut self) {
+    /// A message (`kind`, of `term`) from this term's leader arrived: be its follower and
+    /// restart the election timer (Figure 2, "Followers" and "Candidates").
+    pub(super) fn follow_current_leader(&mut self, leader: NodeId, kind: MessageKind, term: u64) {
         if self.role != Role::Follower {
             self.emit(NodeEvent::SteppedDown {
                 term: self.current_term,
                 was: self.role,
+                cause: StepDownCause::LeaderOfTerm { leader, kind, term },
             });
             self.role = Role::Follower;
         }
@@ -81,12 +83,39 @@ impl Raft {
         }
     }
 
+    /// Why this node refuses `args` now, or None when it grants its vote.
+    fn vote_refusal(&self, args: &RequestVoteArgs) -> Option<VoteRefusal> {
+        if args.term < self.current_term {
+            return Some(VoteRefusal::StaleTerm {
+                candidate_term: args.term,
+            });
+        }
+        if let Some(voted_for) = self.voted_for.filter(|&v| v != args.candidate_id) {
+            return Some(VoteRefusal::AlreadyVoted { voted_for });
+        }
+        let up_to_date = self
+            .log
+            .is_up_to_date(args.last_log_index, args.last_log_term);
+        if !up_to_date && !self.is_broken(Rule::VoteUpToDate) {
+            return Some(VoteRefusal::LogNotUpToDate {
+                candidate_last: (args.last_log_term, args.last_log_index),
+                own_last: (self.log.last_term(), self.log.last_index()),
+            });
+        }
+        None
+    }
+
     pub(super) fn handle_request_vote(&mut self, from: NodeId, args: RequestVoteArgs) {
-        let grant = args.term == self.current_term
-            && self.voted_for.is_none_or(|v| v == args.candidate_id)
-            && self
-                .log
-                .is_up_to_date(args.last_log_index, args.last_log_term);
+        // `step` made args.term at most currentTerm.
+        let refusal = self.vote_refusal(&args);
+        let grant = refusal.is_none();
+        if let Some(reason) = refusal {
+            self.emit(NodeEvent::VoteRefused {
+                candidate: args.candidate_id,
+                term: self.current_term,
+                reason,
+            });
+        }
         if grant {
             if self.voted_for.is_none() {
                 self.voted_for = Some(args.candidate_id);

@@ -11,6 +11,7 @@ pub mod log;
 pub mod message;
 pub mod persist;
 mod replication;
+pub mod rules;
 mod snapshot;
 
 use alloc::sync::Arc;
@@ -21,6 +22,7 @@ use rand_pcg::Pcg32;
 pub use log::{Entry, Log};
 pub use message::*;
 pub use persist::{InvalidState, PersistentState, Persister, RestoreError};
+pub use rules::{BrokenRules, Rule};
 
 /// A limit on every AppendEntries: a follower far behind catches up in several round trips
 /// rather than in one unbounded message.
@@ -118,6 +120,19 @@ pub enum NodeEvent {
     SteppedDown {
         term: u64,
         was: Role,
+        cause: StepDownCause,
+    },
+    /// This node refused its vote to `candidate`; `term` is its own currentTerm.
+    VoteRefused {
+        candidate: NodeId,
+        term: u64,
+        reason: VoteRefusal,
+    },
+    /// This node refused `leader`'s AppendEntries; `term` is its own currentTerm.
+    AppendEntriesRefused {
+        leader: NodeId,
+        term: u64,
+        reason: AppendRefusal,
     },
     /// commitIndex advanced to `index`.
     Committed {
@@ -137,6 +152,58 @@ pub enum NodeEvent {
     LogTruncated {
         from: u64,
         to: u64,
+    },
+}
+
+/// Why a leader or candidate became a follower.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepDownCause {
+    /// A message from `from` carried `term`, higher than this node's (Figure 2, "All Servers").
+    HigherTerm {
+        from: NodeId,
+        kind: MessageKind,
+        term: u64,
+    },
+    /// `leader` sent an AppendEntries or InstallSnapshot of `term` (this node's own term; an
+    /// older one only with `Rule::AppendEntriesTerm` broken): a candidate (or, with two
+    /// leaders in a term, a leader) follows this term's leader.
+    LeaderOfTerm {
+        leader: NodeId,
+        kind: MessageKind,
+        term: u64,
+    },
+}
+
+/// Why a vote was refused (Figure 2, RequestVote RPC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteRefusal {
+    /// The candidate's term is older than this node's.
+    StaleTerm { candidate_term: u64 },
+    /// This node already voted in this term (for itself, when it campaigns).
+    AlreadyVoted { voted_for: NodeId },
+    /// §5.4.1: the candidate's log is not at least as up to date; each is (last log term,
+    /// last log index).
+    LogNotUpToDate {
+        candidate_last: (u64, u64),
+        own_last: (u64, u64),
+    },
+}
+
+/// Why an AppendEntries was refused (Figure 2, AppendEntries RPC steps 1 and 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppendRefusal {
+    /// Step 1: the request's term is older than this node's.
+    StaleTerm { leader_term: u64 },
+    /// Step 2: no entry at prevLogIndex; the log ends at `last_index`.
+    LogTooShort {
+        prev_log_index: u64,
+        last_index: u64,
+    },
+    /// Step 2: the entry at prevLogIndex has `term`, not prevLogTerm.
+    TermMismatch {
+        prev_log_index: u64,
+        prev_log_term: u64,
+        term: u64,
     },
 }
 
@@ -180,9 +247,14 @@ pub struct Raft {
     /// The service's latest snapshot; covers indices `1..=log.snapshot_index()`.
     snapshot: Arc<[u8]>,
 
+    /// Rules switched off (see `rules`): every rule is kept unless a caller breaks it.
+    broken: BrokenRules,
+
     // Volatile state on all servers.
     role: Role,
-    /// Invariant: `log.snapshot_index() <= last_applied <= commit_index <= log.last_index()`.
+    /// Invariant: `log.snapshot_index() <= last_applied <= commit_index`, and
+    /// `commit_index <= log.last_index()` while every rule is kept (a broken rule can delete
+    /// committed entries; commitIndex and lastApplied never go back, as in real code).
     commit_index: u64,
     last_applied: u64,
     /// Virtual time of the latest call.
@@ -232,6 +304,7 @@ impl Raft {
             voted_for: state.voted_for,
             log: state.log,
             snapshot: persister.snapshot().clone(),
+            broken: BrokenRules::NONE,
             role: Role::Follower,
             commit_index: snapshot_index,
             last_applied: snapshot_index,
@@ -318,7 +391,12 @@ impl Raft {
         }
         // All servers: a higher term makes us a follower (Figure 2).
         if message.term() > self.current_term {
-            self.become_follower(message.term());
+            let cause = StepDownCause::HigherTerm {
+                from,
+                kind: message.kind(),
+                term: message.term(),
+            };
+            self.become_follower(message.term(), cause);
         }
         match message {
             Message::RequestVote(args) => self.handle_request_vote(from, args),
@@ -337,7 +415,10 @@ impl Raft {
             self.persist_needed = false;
             let state = persist::PersistentStateRef {
                 current_term: self.current_term,
-                voted_for: self.voted_for,
+                // The bug of a broken PersistVotedFor: the vote never reaches the disk.
+                voted_for: self
+                    .voted_for
+                    .filter(|_| !self.broken.is_broken(Rule::PersistVotedFor)),
                 log: &self.log,
             };
             self.ready.persist = Some((state.encode().into(), self.snapshot.clone()));
@@ -348,7 +429,7 @@ impl Raft {
     /// True when `ready()` would return something.
     pub fn has_ready(&self) -> bool {
         self.persist_needed
-            || self.last_applied < self.commit_index
+            || self.next_to_apply().is_some()
             || !self.ready.messages.is_empty()
             || !self.ready.applies.is_empty()
             || !self.ready.events.is_empty()
@@ -409,6 +490,25 @@ impl Raft {
         (self.role == Role::Candidate).then_some(&self.votes[..])
     }
 
+    /// The rules this node breaks (none by default).
+    pub fn broken_rules(&self) -> BrokenRules {
+        self.broken
+    }
+
+    /// Break or keep rules from now on. Keeping a persistence rule again saves the state at
+    /// once, so the disk holds what the rule promises from then on.
+    pub fn set_broken_rules(&mut self, rules: BrokenRules) {
+        let restored = |rule| self.broken.is_broken(rule) && !rules.is_broken(rule);
+        if restored(Rule::PersistVotedFor) || restored(Rule::PersistLog) {
+            self.persist_needed = true;
+        }
+        self.broken = rules;
+    }
+
+    fn is_broken(&self, rule: Rule) -> bool {
+        self.broken.is_broken(rule)
+    }
+
     // ----- helpers shared by the concept files -----
 
     fn others(&self) -> impl Iterator<Item = NodeId> {
@@ -438,16 +538,22 @@ impl Raft {
         ((self.rng.next_u32() as u128 * bound as u128) >> 32) as u64
     }
 
+    /// The committed entry the service gets next, if the log holds it. (With every rule
+    /// kept it always does; a broken rule can delete committed entries, and then the
+    /// service waits for the log to hold that index again.)
+    fn next_to_apply(&self) -> Option<&Entry> {
+        if self.last_applied < self.commit_index {
+            self.log.entry(self.last_applied + 1)
+        } else {
+            None
+        }
+    }
+
     /// Hand committed entries to the service, in order.
     fn apply_committed(&mut self) {
-        while self.last_applied < self.commit_index {
+        while let Some(entry) = self.next_to_apply() {
+            let command = entry.command.clone();
             self.last_applied += 1;
-            let command = self
-                .log
-                .entry(self.last_applied)
-                .expect("committed entries above the snapshot are held")
-                .command
-                .clone();
             self.ready.applies.push(ApplyMsg::Command {
                 index: self.last_applied,
                 command,

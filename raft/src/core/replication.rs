@@ -54,12 +54,20 @@ impl Raft {
             conflict_term: None,
             conflict_index: 0,
         };
-        if args.term < self.current_term {
+        if args.term < self.current_term && !self.is_broken(Rule::AppendEntriesTerm) {
+            self.emit(NodeEvent::AppendEntriesRefused {
+                leader: from,
+                term: self.current_term,
+                reason: AppendRefusal::StaleTerm {
+                    leader_term: args.term,
+                },
+            });
             self.send(from, Message::AppendEntriesReply(reply));
             return;
         }
-        // args.term == current_term: the sender is this term's leader.
-        self.follow_current_leader();
+        // args.term == current_term: the sender is this term's leader (or, with
+        // AppendEntriesTerm broken, a deposed one taken for it).
+        self.follow_current_leader(from, MessageKind::AppendEntries, args.term);
 
         let AppendEntriesArgs {
             mut prev_log_index,
@@ -87,20 +95,40 @@ impl Raft {
             None => {
                 // Our log is too short.
                 reply.conflict_index = self.log.last_index() + 1;
+                self.emit(NodeEvent::AppendEntriesRefused {
+                    leader: from,
+                    term: self.current_term,
+                    reason: AppendRefusal::LogTooShort {
+                        prev_log_index,
+                        last_index: self.log.last_index(),
+                    },
+                });
             }
             Some(term) if term != prev_log_term => {
                 reply.conflict_term = Some(term);
                 reply.conflict_index = self.log.first_index_of_term_at(prev_log_index);
+                self.emit(NodeEvent::AppendEntriesRefused {
+                    leader: from,
+                    term: self.current_term,
+                    reason: AppendRefusal::TermMismatch {
+                        prev_log_index,
+                        prev_log_term,
+                        term,
+                    },
+                });
             }
             Some(_) => {
                 let last_new = prev_log_index + entries.len() as u64;
-                if self
-                    .first_conflict(prev_log_index, &entries)
-                    .is_some_and(|index| index <= self.commit_index)
+                if self.broken.all_kept()
+                    && self
+                        .first_conflict(prev_log_index, &entries)
+                        .is_some_and(|index| index <= self.commit_index)
                 {
                     // No leader of this term sends this: by Leader Completeness its log
                     // holds every committed entry. Crafted, or from a broken peer: refuse it
-                    // whole, unanswered, rather than delete committed entries.
+                    // whole, unanswered, rather than delete committed entries. (With a rule
+                    // broken, the broken cluster does send it: obey, as real code would, so
+                    // the student sees the committed entry go; see `rules`.)
                     return;
                 }
                 self.append_new_entries(prev_log_index, entries);
@@ -126,29 +154,44 @@ impl Raft {
 
     /// Figure 2, steps 3 and 4: delete a conflicting suffix, append what is new. An entry
     /// that is already there is kept, so a stale, reordered AppendEntries cannot truncate.
-    /// Precondition: no conflict at or below commitIndex (see `first_conflict`).
+    /// Precondition, while every rule is kept: no conflict at or below commitIndex (see
+    /// `first_conflict`).
     fn append_new_entries(&mut self, prev_log_index: u64, entries: Vec<Entry>) {
+        // The bug of a broken TruncateOnConflict: everything after prevLogIndex is replaced.
+        if self.is_broken(Rule::TruncateOnConflict) && self.log.last_index() > prev_log_index {
+            self.truncate_log(prev_log_index + 1);
+        }
         let mut index = prev_log_index;
         for entry in entries {
             index += 1;
             match self.log.term_at(index) {
                 Some(term) if term == entry.term => continue,
-                Some(_) => {
-                    assert!(
-                        index > self.commit_index,
-                        "node {} would truncate committed index {index}",
-                        self.me
-                    );
-                    let to = self.log.last_index();
-                    self.log.truncate_from(index);
-                    self.emit(NodeEvent::LogTruncated { from: index, to });
-                }
+                Some(_) => self.truncate_log(index),
                 None => {}
             }
             self.log.append(entry);
             self.log_changed(index);
+            // The bug of a broken PersistLog: the reply leaves before the entries are saved.
+            if !self.is_broken(Rule::PersistLog) {
+                self.persist_needed = true;
+            }
+        }
+    }
+
+    /// Delete the entries from `from` on. Precondition: `snapshot_index < from <= last_index`.
+    fn truncate_log(&mut self, from: u64) {
+        assert!(
+            from > self.commit_index || !self.broken.all_kept(),
+            "node {} would truncate committed index {from}",
+            self.me
+        );
+        let to = self.log.last_index();
+        self.log.truncate_from(from);
+        self.log_changed(from);
+        if !self.is_broken(Rule::PersistLog) {
             self.persist_needed = true;
         }
+        self.emit(NodeEvent::LogTruncated { from, to });
     }
 
     pub(super) fn handle_append_entries_reply(&mut self, from: NodeId, reply: AppendEntriesReply) {
@@ -203,9 +246,13 @@ impl Raft {
 
     /// §5.3/§5.4.2: commit the highest index stored on a majority whose entry is from the
     /// current term; earlier-term entries commit with it, never by counting replicas.
+    /// With CommitCurrentTerm broken, any entry stored on a majority is committed (Figure 8).
     pub(super) fn advance_commit_index(&mut self) {
+        let by_counting = self.is_broken(Rule::CommitCurrentTerm);
         let mut n = self.log.last_index();
-        while n > self.commit_index && self.log.term_at(n) == Some(self.current_term) {
+        while n > self.commit_index
+            && (by_counting || self.log.term_at(n) == Some(self.current_term))
+        {
             let replicas = self.match_index.iter().filter(|&&m| m >= n).count();
             if replicas >= self.majority() {
                 self.set_commit_index(n);

@@ -8,10 +8,10 @@ impl Raft {
         if index <= self.log.snapshot_index() || index > self.last_applied {
             return; // Stale, or ahead of what the service can have seen.
         }
-        let term = self
-            .log
-            .term_at(index)
-            .expect("applied entries above the snapshot are held");
+        // Applied entries above the snapshot are held, unless a broken rule deleted them.
+        let Some(term) = self.log.term_at(index) else {
+            return;
+        };
         self.log.compact_to(index, term);
         self.snapshot = data;
         self.persist_needed = true;
@@ -40,7 +40,7 @@ impl Raft {
             self.send(from, Message::InstallSnapshotReply(reply));
             return;
         }
-        self.follow_current_leader();
+        self.follow_current_leader(from, MessageKind::InstallSnapshot, args.term);
         let index = args.last_included_index;
         // A snapshot we already cover (committed entries) changes nothing.
         if index > self.commit_index {

@@ -29,16 +29,107 @@ use core::fmt;
 /// Violations kept; more are counted in `violations_dropped`.
 pub const VIOLATIONS_MAX: usize = 64;
 
-/// A broken safety property, with the nodes, terms and indices involved.
+/// Raft's five safety properties (Figure 3), and the one thing the simulator reports that is
+/// not one: `Progress`, its livelock guard.
+///
+/// Every check of the checker names the property whose guarantee it breaks: commitIndex
+/// going back, applying out of order or twice, applying or snapshotting what is not
+/// committed, service states that differ: State Machine Safety; a commit that is not on a
+/// majority (or counts replicas of an older term, §5.4.2), a server whose stored state is
+/// lost: Leader Completeness (a later leader may lack the entry).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Property {
+    ElectionSafety,
+    LeaderAppendOnly,
+    LogMatching,
+    LeaderCompleteness,
+    StateMachineSafety,
+    /// Not a safety property: the simulator's livelock guard (`ACTIONS_PER_MS_MAX`).
+    Progress,
+}
+
+impl Property {
+    /// The five safety properties, in Figure 3's order (the page's monitors).
+    pub const SAFETY: [Property; 5] = [
+        Property::ElectionSafety,
+        Property::LeaderAppendOnly,
+        Property::LogMatching,
+        Property::LeaderCompleteness,
+        Property::StateMachineSafety,
+    ];
+
+    /// Stable id (the page's `data-property`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Property::ElectionSafety => "election-safety",
+            Property::LeaderAppendOnly => "leader-append-only",
+            Property::LogMatching => "log-matching",
+            Property::LeaderCompleteness => "leader-completeness",
+            Property::StateMachineSafety => "state-machine-safety",
+            Property::Progress => "progress",
+        }
+    }
+
+    /// The paper's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Property::ElectionSafety => "Election Safety",
+            Property::LeaderAppendOnly => "Leader Append-Only",
+            Property::LogMatching => "Log Matching",
+            Property::LeaderCompleteness => "Leader Completeness",
+            Property::StateMachineSafety => "State Machine Safety",
+            Property::Progress => "Progress",
+        }
+    }
+
+    /// What the property guarantees, in Figure 3's words.
+    pub fn guarantee(self) -> &'static str {
+        match self {
+            Property::ElectionSafety => "at most one leader can be elected in a given term",
+            Property::LeaderAppendOnly => {
+                "a leader never overwrites or deletes entries in its log; it only appends new entries"
+            }
+            Property::LogMatching => {
+                "if two logs contain an entry with the same index and term, then the logs are identical in all entries up through the given index"
+            }
+            Property::LeaderCompleteness => {
+                "if a log entry is committed in a given term, then that entry will be present in the logs of the leaders for all higher-numbered terms"
+            }
+            Property::StateMachineSafety => {
+                "if a server has applied a log entry at a given index to its state machine, no other server will ever apply a different log entry for the same index"
+            }
+            Property::Progress => "virtual time keeps advancing (not a safety property)",
+        }
+    }
+
+    /// False only for `Progress`.
+    pub fn is_safety(self) -> bool {
+        self != Property::Progress
+    }
+
+    pub fn from_id(id: &str) -> Option<Property> {
+        Property::SAFETY
+            .into_iter()
+            .chain([Property::Progress])
+            .find(|p| p.id() == id)
+    }
+}
+
+/// A broken property: what broke in the paper's words, the nodes and log indices involved
+/// (for highlighting) and the virtual time it was seen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
-    pub property: &'static str,
+    pub property: Property,
     pub detail: String,
+    /// 0-based ids, the node that broke it first.
+    pub nodes: Vec<NodeId>,
+    pub indices: Vec<u64>,
+    pub at_ms: u64,
 }
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} violated: {}", self.property, self.detail)
+        write!(f, "{} violated: {}", self.property.name(), self.detail)
     }
 }
 
@@ -54,6 +145,8 @@ struct OnDisk {
 struct Applied {
     /// Digest of the command applied there.
     command: u64,
+    /// The first server that applied it.
+    by: NodeId,
     /// The simulation's own service right after applying it (None when the caller is the
     /// service, as in the lab harness).
     state: Option<StateMachine>,
@@ -66,10 +159,10 @@ pub struct Checker {
     leader_of_term: BTreeMap<u64, NodeId>,
     /// Leader append-only: (term, last index, term at last index) of each current leader.
     leader_tail: Vec<Option<(u64, u64, u64)>>,
-    /// Log matching: for every (index, term) seen in any log, the command digest and the term
-    /// of the entry before it. Two logs holding (index, term) then agree on the entry and,
-    /// by induction, on the whole prefix.
-    entries: BTreeMap<(u64, u64), (u64, u64)>,
+    /// Log matching: for every (index, term) seen in any log, the command digest, the term
+    /// of the entry before it and the first server seen holding it. Two logs holding
+    /// (index, term) then agree on the entry and, by induction, on the whole prefix.
+    entries: BTreeMap<(u64, u64), (u64, u64, NodeId)>,
     /// The checker's own record of committed entries: index -> (entry term, term of the
     /// leader whose majority committed it). Invariant: every index in
     /// `floor + 1 ..= committed_max` that the checker saw in a log is present.
@@ -88,11 +181,14 @@ pub struct Checker {
     floor: u64,
     violations: Vec<Violation>,
     violations_dropped: u64,
+    /// Virtual time of the event being checked (set by the simulation).
+    now_ms: u64,
 }
 
 impl Checker {
-    pub fn new(nodes: usize) -> Checker {
+    pub fn new(nodes: usize, now_ms: u64) -> Checker {
         Checker {
+            now_ms,
             leader_tail: alloc::vec![None; nodes],
             commit_seen: alloc::vec![0; nodes],
             applied_seen: alloc::vec![0; nodes],
@@ -111,10 +207,27 @@ impl Checker {
         self.violations_dropped
     }
 
-    /// Record a violation found outside the checker (the simulator's livelock guard).
-    pub fn report(&mut self, property: &'static str, detail: String) {
+    /// The virtual time of the events checked from now on.
+    pub fn set_time(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
+    }
+
+    /// Record the simulator's livelock guard tripping (not a safety property).
+    pub fn report_stall(&mut self, detail: String) {
+        self.report(Property::Progress, &[], &[], detail);
+    }
+
+    fn report(&mut self, property: Property, nodes: &[NodeId], indices: &[u64], detail: String) {
         if self.violations.len() < VIOLATIONS_MAX {
-            self.violations.push(Violation { property, detail });
+            let mut nodes = nodes.to_vec();
+            nodes.dedup();
+            self.violations.push(Violation {
+                property,
+                detail,
+                nodes,
+                indices: indices.to_vec(),
+                at_ms: self.now_ms,
+            });
         } else {
             self.violations_dropped += 1;
         }
@@ -136,7 +249,9 @@ impl Checker {
         self.applied_seen[node] = raft.last_applied();
         if raft.commit_index() != snapshot || raft.last_applied() != snapshot {
             self.report(
-                "restart",
+                Property::StateMachineSafety,
+                &[node],
+                &[snapshot],
                 format!(
                     "S{} restarted with commitIndex {} and lastApplied {}, not at its snapshot (lastIncludedIndex {snapshot})",
                     node + 1,
@@ -147,7 +262,9 @@ impl Checker {
         }
         if snapshot > self.committed_max {
             self.report(
-                "state machine safety",
+                Property::StateMachineSafety,
+                &[node],
+                &[snapshot],
                 format!(
                     "S{} restarted from a snapshot through index {snapshot}, but only indices through {} were committed",
                     node + 1,
@@ -176,9 +293,11 @@ impl Checker {
                 })
             }
             Err(e) => self.report(
-                "persistence",
+                Property::LeaderCompleteness,
+                &[node],
+                &[],
                 format!(
-                    "S{} crashed with a persisted state that does not decode: {e}",
+                    "S{} crashed with a persisted state that does not decode ({e}): the entries it stored are lost, and a later leader may lack a committed one",
                     node + 1
                 ),
             ),
@@ -216,7 +335,9 @@ impl Checker {
             if let NodeEvent::SnapshotTaken { index } = *event {
                 if index > self.applied_seen[node] {
                     self.report(
-                        "state machine safety",
+                        Property::StateMachineSafety,
+                        &[node],
+                        &[index],
                         format!(
                             "S{} took a snapshot through index {index} but its service applied only through {}",
                             node + 1,
@@ -248,7 +369,9 @@ impl Checker {
                 let index = *index;
                 if index != seen + 1 {
                     self.report(
-                        "state machine safety",
+                        Property::StateMachineSafety,
+                        &[node],
+                        &[index],
                         format!(
                             "S{s} applied index {index} after index {seen}: indices must be applied in order, each once"
                         ),
@@ -257,7 +380,9 @@ impl Checker {
                 self.applied_seen[node] = index;
                 if index > self.committed_max {
                     self.report(
-                        "state machine safety",
+                        Property::StateMachineSafety,
+                        &[node],
+                        &[index],
                         format!(
                             "S{s} applied index {index}, which is not committed (committed through {})",
                             self.committed_max
@@ -269,10 +394,12 @@ impl Checker {
                     if self
                         .entries
                         .get(&(index, term))
-                        .is_some_and(|&(d, _)| d != digest)
+                        .is_some_and(|&(d, _, _)| d != digest)
                     {
                         self.report(
-                            "state machine safety",
+                            Property::StateMachineSafety,
+                            &[node],
+                            &[index],
                             format!(
                                 "S{s} applied a command at index {index} other than the committed entry (term {term})"
                             ),
@@ -281,7 +408,9 @@ impl Checker {
                 }
                 match self.applied.get(&index) {
                     Some(a) if a.command != digest => self.report(
-                        "state machine safety",
+                        Property::StateMachineSafety,
+                        &[node, a.by],
+                        &[index],
                         format!(
                             "S{s} applied a different command at index {index} than another server did"
                         ),
@@ -292,6 +421,7 @@ impl Checker {
                             index,
                             Applied {
                                 command: digest,
+                                by: node,
                                 state: service.copied(),
                             },
                         );
@@ -306,7 +436,9 @@ impl Checker {
                 let (index, term) = (*index, *term);
                 if index <= seen {
                     self.report(
-                        "state machine safety",
+                        Property::StateMachineSafety,
+                        &[node],
+                        &[index],
                         format!(
                             "S{s} was handed a snapshot through index {index} after applying index {seen}: its service would go back"
                         ),
@@ -315,7 +447,9 @@ impl Checker {
                 self.applied_seen[node] = index;
                 if index > self.committed_max {
                     self.report(
-                        "state machine safety",
+                        Property::StateMachineSafety,
+                        &[node],
+                        &[index],
                         format!(
                             "S{s} installed a snapshot through index {index}, which is not committed (committed through {})",
                             self.committed_max
@@ -325,7 +459,9 @@ impl Checker {
                 if let Some(&(committed_term, _)) = self.committed.get(&index) {
                     if committed_term != term {
                         self.report(
-                            "state machine safety",
+                            Property::StateMachineSafety,
+                            &[node],
+                            &[index],
                             format!(
                                 "S{s} installed a snapshot ending at index {index} with term {term}, but the committed entry there has term {committed_term}"
                             ),
@@ -343,7 +479,9 @@ impl Checker {
     fn check_service_state(&mut self, node: NodeId, index: u64, got: &StateMachine, what: &str) {
         if got.last_applied != index && index > 0 {
             self.report(
-                "state machine safety",
+                Property::StateMachineSafety,
+                &[node],
+                &[index],
                 format!(
                     "S{} {what} through index {index}, but its service state ends at index {}",
                     node + 1,
@@ -356,7 +494,9 @@ impl Checker {
         if let Some(expected) = expected {
             if expected != *got {
                 self.report(
-                    "state machine safety",
+                    Property::StateMachineSafety,
+                    &[node],
+                    &[index],
                     format!(
                         "S{} {what} through index {index}, but its service state differs from another server's at that index",
                         node + 1
@@ -374,7 +514,9 @@ impl Checker {
         let (term, node) = (raft.current_term(), raft.id());
         match self.leader_of_term.get(&term) {
             Some(&other) if other != node => self.report(
-                "election safety",
+                Property::ElectionSafety,
+                &[other, node],
+                &[],
                 format!(
                     "S{} and S{} were both leader in term {term}",
                     other + 1,
@@ -400,7 +542,9 @@ impl Checker {
             if t == term && (rewrote || lost) {
                 let at = log_changed_from.filter(|_| rewrote).unwrap_or(last);
                 self.report(
-                    "leader append-only",
+                    Property::LeaderAppendOnly,
+                    &[raft.id()],
+                    &[at],
                     format!(
                         "leader S{} of term {term} overwrote or deleted its entry {at} (its log ended at {last}, term {last_term})",
                         raft.id() + 1
@@ -420,14 +564,16 @@ impl Checker {
             let prev_term = log.term_at(index - 1).unwrap_or(0);
             let seen = (Fnv::of(&entry.command), prev_term);
             match self.entries.get(&(index, entry.term)) {
-                Some(&(digest, prev)) if (digest, prev) != seen => {
+                Some(&(digest, prev, by)) if (digest, prev) != seen => {
                     let what = if digest != seen.0 {
                         "a different command"
                     } else {
                         "a different previous entry"
                     };
                     self.report(
-                        "log matching",
+                        Property::LogMatching,
+                        &[raft.id(), by],
+                        &[index],
                         format!(
                             "S{} holds entry {index} of term {} with {what} than another server",
                             raft.id() + 1,
@@ -437,7 +583,8 @@ impl Checker {
                 }
                 Some(_) => {}
                 None => {
-                    self.entries.insert((index, entry.term), seen);
+                    self.entries
+                        .insert((index, entry.term), (seen.0, seen.1, raft.id()));
                 }
             }
         }
@@ -468,7 +615,9 @@ impl Checker {
         self.commit_seen[node] = commit;
         if commit < seen {
             self.report(
-                "state machine safety",
+                Property::StateMachineSafety,
+                &[node],
+                &[seen],
                 format!("S{s}'s commitIndex went back from {seen} to {commit}"),
             );
             return;
@@ -489,9 +638,11 @@ impl Checker {
                         .count();
                     if stored < slots.len() / 2 + 1 {
                         self.report(
-                            "state machine safety",
+                            Property::LeaderCompleteness,
+                            &[node],
+                            &[commit],
                             format!(
-                                "leader S{s} of term {term} marked index {commit} committed, but only {stored} of {} servers store it",
+                                "leader S{s} of term {term} marked index {commit} committed, but only {stored} of {} servers store it: a later leader may lack it",
                                 slots.len()
                             ),
                         );
@@ -508,9 +659,11 @@ impl Checker {
                 other => {
                     let t = other.map_or_else(|| String::from("?"), |t| format!("{t}"));
                     self.report(
-                        "state machine safety",
+                        Property::LeaderCompleteness,
+                        &[node],
+                        &[commit],
                         format!(
-                            "leader S{s} of term {term} marked index {commit} (term {t}) committed: a leader commits by counting replicas only entries of its own term (§5.4.2)"
+                            "leader S{s} of term {term} marked index {commit} (term {t}) committed by counting replicas: a leader commits that way only entries of its own term (§5.4.2), since an older one on a majority can still be overwritten by a later leader (Figure 8)"
                         ),
                     );
                     return;
@@ -519,9 +672,11 @@ impl Checker {
         }
         if commit > self.committed_max {
             self.report(
-                "state machine safety",
+                Property::LeaderCompleteness,
+                &[node],
+                &[commit],
                 format!(
-                    "S{s} advanced commitIndex to {commit}, but the checker saw no leader store an entry of its own term through index {commit} on a majority (committed through {})",
+                    "S{s} advanced commitIndex to {commit}, but no leader stored an entry of its own term through index {commit} on a majority (committed through {}): a later leader may lack it",
                     self.committed_max
                 ),
             );
@@ -534,7 +689,9 @@ impl Checker {
             };
             if t != committed {
                 self.report(
-                    "state machine safety",
+                    Property::StateMachineSafety,
+                    &[node],
+                    &[index],
                     format!(
                         "S{s} marked index {index} committed with term {t}, but the committed entry there has term {committed}"
                     ),
@@ -557,7 +714,9 @@ impl Checker {
             .map(|(&index, &(term, _))| (index, term));
         if let Some((index, term)) = missing {
             self.report(
-                "leader completeness",
+                Property::LeaderCompleteness,
+                &[raft.id()],
+                &[index],
                 format!(
                     "S{} became leader of term {leader_term} without committed entry {index} (term {term})",
                     raft.id() + 1,

@@ -1,7 +1,7 @@
 //! The one typed event stream that tests, the checker's diagnostics and the page share.
 
 use super::rng::Fnv;
-use crate::core::{MessageKind, NodeEvent, NodeId};
+use crate::core::{MessageKind, NodeEvent, NodeId, Rule};
 use alloc::vec::Vec;
 
 /// Why a message never arrived (or its reply never came back).
@@ -92,6 +92,11 @@ pub enum EventKind {
         index: u64,
         term: u64,
     },
+    /// `rule` was broken (or kept again) on every node (`Input::BreakRule`).
+    RuleChanged {
+        rule: Rule,
+        broken: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,7 +107,18 @@ pub struct SimEvent {
 
 impl SimEvent {
     /// Folds the event into a trace digest: same seed, same digest, natively and in wasm.
+    ///
+    /// Refusals (`VoteRefused`, `AppendEntriesRefused`) and a step down's cause are left out:
+    /// they follow from the deliveries and states already folded, and leaving them out keeps
+    /// the digests of runs recorded before nodes said why.
     pub fn fold(&self, h: &mut Fnv) {
+        if let EventKind::Node {
+            event: NodeEvent::VoteRefused { .. } | NodeEvent::AppendEntriesRefused { .. },
+            ..
+        } = self.kind
+        {
+            return;
+        }
         h.u64(self.time_ms);
         match &self.kind {
             EventKind::Node { node, event } => {
@@ -113,7 +129,8 @@ impl SimEvent {
                         h.u64(11).u64(candidate as u64).u64(term)
                     }
                     NodeEvent::BecameLeader { term } => h.u64(12).u64(term),
-                    NodeEvent::SteppedDown { term, was } => h.u64(13).u64(term).u64(was as u64),
+                    NodeEvent::SteppedDown { term, was, .. } => h.u64(13).u64(term).u64(was as u64),
+                    NodeEvent::VoteRefused { .. } | NodeEvent::AppendEntriesRefused { .. } => h,
                     NodeEvent::Committed { index } => h.u64(14).u64(index),
                     NodeEvent::SnapshotTaken { index } => h.u64(15).u64(index),
                     NodeEvent::SnapshotInstalled { index, term } => h.u64(16).u64(index).u64(term),
@@ -172,6 +189,9 @@ impl SimEvent {
             }
             EventKind::Requested { node, index, term } => {
                 h.u64(23).u64(*node as u64).u64(*index).u64(*term);
+            }
+            EventKind::RuleChanged { rule, broken } => {
+                h.u64(24).u64(*rule as u64).u64(*broken as u64);
             }
         }
     }

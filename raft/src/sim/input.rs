@@ -6,7 +6,7 @@ use super::error::Error;
 use super::event::EventKind;
 use super::network::NetConfig;
 use super::Simulation;
-use crate::core::{NodeId, Role};
+use crate::core::{NodeId, Role, Rule};
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +44,10 @@ pub enum Input {
     ClientLoad { per_second: u32 },
     /// Every node crashes and restarts from its persisted state alone (Lab 3C).
     RestartAllFromDisk,
+    /// Break (`broken`) or keep `rule` on every node from now on, nodes restarted later
+    /// included (see `core::rules`). New variants go after this one: a run's encoding names
+    /// inputs by position.
+    BreakRule { rule: Rule, broken: bool },
 }
 
 /// What an applied input did, when there is more to say than "done".
@@ -70,6 +74,7 @@ pub struct Stamp {
 impl Simulation {
     /// Apply one input now. A refused input (an `Err`) changes nothing.
     pub fn apply(&mut self, input: Input) -> Result<Outcome, Error> {
+        self.checker.set_time(self.now_ms);
         match input {
             Input::Request { node, command } => self.request(node, command),
             Input::Crash { node } => self.crash_node(node).map(done),
@@ -96,6 +101,10 @@ impl Simulation {
             }
             Input::ClientLoad { per_second } => self.set_load(per_second).map(done),
             Input::RestartAllFromDisk => self.restart_all_from_disk().map(done),
+            Input::BreakRule { rule, broken } => {
+                self.break_rule(rule, broken);
+                Ok(Outcome::Done)
+            }
         }
     }
 
@@ -131,6 +140,17 @@ impl Simulation {
             Some((index, term)) => Outcome::Accepted { index, term },
             None => Outcome::NotLeader,
         })
+    }
+
+    fn break_rule(&mut self, rule: Rule, broken: bool) {
+        self.broken_rules.set(rule, broken);
+        self.record(EventKind::RuleChanged { rule, broken });
+        for node in 0..self.nodes.len() {
+            if let Some(raft) = self.nodes[node].raft.as_mut() {
+                raft.set_broken_rules(self.broken_rules);
+                self.after_step(node);
+            }
+        }
     }
 
     fn force_timeout(&mut self, node: NodeId) -> Result<(), Error> {

@@ -32,10 +32,11 @@ pub mod service;
 mod wire;
 mod wrappers;
 
-use crate::core::{ApplyMsg, NodeId, Persister, Raft};
+use crate::core::{ApplyMsg, BrokenRules, NodeId, Persister, Raft};
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
-use checker::{Checker, Violation};
+use checker::Checker;
+pub use checker::{Property, Violation, VIOLATIONS_MAX};
 pub use config::SimConfig;
 pub use error::{Error, NetError, SimError};
 pub use event::{DropReason, EventKind, SimEvent};
@@ -74,6 +75,8 @@ pub struct Simulation {
     bytes_total: u64,
     /// Bumped whenever a persister is written.
     persist_version: u64,
+    /// The rules every node breaks (`Input::BreakRule`); none by default.
+    broken_rules: BrokenRules,
 }
 
 impl Simulation {
@@ -113,11 +116,12 @@ impl Simulation {
             trace: Fnv::default(),
             events_total: 0,
             applies: Vec::new(),
-            checker: Checker::new(n),
+            checker: Checker::new(n, now_ms),
             load: load::Load::default(),
             rpc_total: 0,
             bytes_total: 0,
             persist_version: 0,
+            broken_rules: BrokenRules::NONE,
             config,
         };
         for node in 0..n {
@@ -147,12 +151,13 @@ impl Simulation {
             return false;
         };
         self.now_ms = self.now_ms.max(time);
+        self.checker.set_time(self.now_ms);
         if self.queue.count(self.now_ms) {
             let detail = alloc::format!(
                 "more than {ACTIONS_PER_MS_MAX} actions at virtual time {} ms: a message storm keeps time from advancing",
                 self.now_ms
             );
-            self.checker.report("progress", detail);
+            self.checker.report_stall(detail);
         }
         match action {
             queue::Action::Timer { node } => self.fire_timer(node, time),
@@ -235,6 +240,10 @@ impl Simulation {
     }
     pub fn persist_version(&self) -> u64 {
         self.persist_version
+    }
+    /// The rules every node breaks now (`Input::BreakRule`).
+    pub fn broken_rules(&self) -> BrokenRules {
+        self.broken_rules
     }
     /// Digest of every event so far: equal digests mean equal traces.
     pub fn trace_digest(&self) -> u64 {

@@ -66,7 +66,7 @@ impl Simulation {
         slot.incarnation += 1;
         slot.rpc_count = 0;
         let seed = mix(self.config.seed ^ mix(((node as u64) << 32) | slot.incarnation));
-        let raft = Raft::new(
+        let mut raft = Raft::new(
             node,
             self.config.nodes,
             &slot.persister,
@@ -75,6 +75,7 @@ impl Simulation {
             self.now_ms,
         )
         .map_err(|error| Error::Unrestorable { node, error })?;
+        raft.set_broken_rules(self.broken_rules);
         slot.service = StateMachine::decode(slot.persister.snapshot())
             .map_err(|error| Error::SnapshotUndecodable { node, error })?;
         if restoring {
