@@ -3,7 +3,7 @@
 //
 //   setup         node scripts/setup.mjs --browser (installs what is missing)
 //   native        cargo test --workspace            (core, Lab 3 suite, sweep)
-//   no-std        cargo build -p raftlab --no-default-features --target thumbv7em-none-eabihf
+//   no-std        cargo build -p raftlab -p raftlab-session --no-default-features --target thumbv7em-none-eabihf
 //   build-wasm    node scripts/build-wasm.mjs        (web/pkg/)
 //   wasm-browser  cargo test -p raftlab-wasm --target wasm32-unknown-unknown --tests
 //                 in headless Chromium via wasm-bindgen-test-runner + chromedriver
@@ -104,8 +104,8 @@ const STAGES = [
   },
   {
     name: 'no-std',
-    what: `cargo build -p raftlab --no-default-features --target ${NO_STD_TARGET} (the core and simulator are no_std)`,
-    run: () => exec('cargo', ['build', '-p', 'raftlab', '--no-default-features', '--target', NO_STD_TARGET]),
+    what: `cargo build -p raftlab -p raftlab-session --no-default-features --target ${NO_STD_TARGET} (the core, simulator and session layer are no_std)`,
+    run: () => exec('cargo', ['build', '-p', 'raftlab', '-p', 'raftlab-session', '--no-default-features', '--target', NO_STD_TARGET]),
   },
   {
     name: 'build-wasm',

@@ -51,7 +51,7 @@ pub struct Format {
 }
 
 impl Format {
-    /// The page's stored cluster image, version 1 (what `wasm/src/image.rs` writes today):
+    /// The page's stored cluster image, version 1 (what `image.rs` writes):
     /// `raftlab-image/1:<standard base64>`, magic `RLIM`.
     pub const IMAGE_V1: Format = Format {
         prefix: "raftlab-image/",
@@ -266,7 +266,7 @@ mod tests {
 
     #[test]
     fn the_image_format_reads_what_the_page_stores_today() {
-        // A v1 image header as wasm/src/image.rs writes it: the same frame, standard base64.
+        // A v1 image header as image.rs writes it: the same frame, standard base64.
         let text = encode(&Format::IMAGE_V1, b"payload!");
         assert!(text.starts_with("raftlab-image/1:"));
         assert!(text.ends_with('='), "standard base64 is padded: {text}");

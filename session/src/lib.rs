@@ -6,6 +6,12 @@
 //! for a URL) or a run file (`file`, readable JSON, with captions); both check what they read
 //! (`Run::validate`).
 //!
+//! The page's side of it is here too, platform-neutral and tested with plain `cargo test`:
+//! its options and their limits (`options`), its cluster (`page::Page`, a `TimeTravel` run
+//! driven by typed commands), the per-frame view (`view`) and the stored image (`image`).
+//! The wasm glue depends on this crate only; what it needs of the core and the simulator it
+//! reaches through `raftlab_session::raftlab`.
+//!
 //! `no_std` + `alloc`, like the simulator.
 #![no_std]
 
@@ -17,17 +23,27 @@ pub mod codec;
 pub mod file;
 #[cfg(test)]
 mod fixture;
+pub mod image;
 pub mod link;
 pub mod narrate;
-pub mod scenario;
+pub mod options;
+pub mod page;
 mod run;
+pub mod scenario;
 mod session;
 pub mod time_travel;
 mod timeline;
 mod validate;
+pub mod view;
+
+/// The core and the simulator, for callers that depend on this crate only (the wasm glue).
+pub use raftlab;
 
 pub use file::{Caption, FileError, RunFile};
+pub use image::{Image, ImageError};
 pub use link::{Link, LinkError};
+pub use options::{Network, Options};
+pub use page::{Page, Refusal};
 pub use run::Run;
 pub use session::Session;
 pub use time_travel::{Fork, Marker, MarkerKind, TimeTravel};

@@ -25,7 +25,7 @@
 //! the tests assert each scenario's outcome. Nothing here trusts the file: sizes, counts and
 //! times are bounded and every field is checked.
 
-use crate::file::{input_of, Caption, FileError, FileInput, RunFile, CAPTION_CHARS_MAX};
+use crate::file::{input_of, Caption, FileError, FileInput, Header, RunFile, CAPTION_CHARS_MAX};
 use crate::session::Session;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -56,16 +56,34 @@ pub const SCENARIO_NODES_MAX: usize = 9;
 
 /// The scenarios that ship with raftlab, in teaching order: (id, file text).
 pub const BUILT_IN: &[(&str, &str)] = &[
-    ("leader-election", include_str!("../scenarios/leader-election.json")),
+    (
+        "leader-election",
+        include_str!("../scenarios/leader-election.json"),
+    ),
     ("split-vote", include_str!("../scenarios/split-vote.json")),
-    ("leader-crash", include_str!("../scenarios/leader-crash.json")),
+    (
+        "leader-crash",
+        include_str!("../scenarios/leader-crash.json"),
+    ),
     ("replication", include_str!("../scenarios/replication.json")),
-    ("follower-catch-up", include_str!("../scenarios/follower-catch-up.json")),
+    (
+        "follower-catch-up",
+        include_str!("../scenarios/follower-catch-up.json"),
+    ),
     ("figure-7", include_str!("../scenarios/figure-7.json")),
     ("figure-8", include_str!("../scenarios/figure-8.json")),
-    ("stale-leader", include_str!("../scenarios/stale-leader.json")),
-    ("install-snapshot", include_str!("../scenarios/install-snapshot.json")),
-    ("whole-cluster-restart", include_str!("../scenarios/whole-cluster-restart.json")),
+    (
+        "stale-leader",
+        include_str!("../scenarios/stale-leader.json"),
+    ),
+    (
+        "install-snapshot",
+        include_str!("../scenarios/install-snapshot.json"),
+    ),
+    (
+        "whole-cluster-restart",
+        include_str!("../scenarios/whole-cluster-restart.json"),
+    ),
 ];
 
 /// What a step runs until.
@@ -137,7 +155,9 @@ pub struct Played {
 /// Why a scenario cannot be read or played.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScenarioError {
-    TooLarge { bytes: usize },
+    TooLarge {
+        bytes: usize,
+    },
     Json(String),
     Foreign,
     Version(u64),
@@ -145,9 +165,16 @@ pub enum ScenarioError {
     /// No built-in scenario has this id.
     Unknown(String),
     /// Playing it, a step's input was refused (1-based step number).
-    Refused { step: usize, error: String },
+    Refused {
+        step: usize,
+        error: String,
+    },
     /// Playing it, a step's goal was not reached in time.
-    GoalNotReached { step: usize, goal: Goal, within_ms: u64 },
+    GoalNotReached {
+        step: usize,
+        goal: Goal,
+        within_ms: u64,
+    },
 }
 
 impl fmt::Display for ScenarioError {
@@ -219,14 +246,6 @@ struct ScenarioV1 {
     steps: Vec<StepV1>,
 }
 
-#[derive(Deserialize)]
-struct Header {
-    #[serde(default)]
-    format: Option<String>,
-    #[serde(default)]
-    version: Option<u64>,
-}
-
 fn field(text: String) -> ScenarioError {
     ScenarioError::Field(text)
 }
@@ -284,7 +303,9 @@ impl Goal {
             Goal::AnyLeader | Goal::Committed(_) | Goal::AppliedEverywhere(_) => false,
         };
         if bad {
-            return Err(field(format!("an impossible goal in step {step}: {self:?}")));
+            return Err(field(format!(
+                "an impossible goal in step {step}: {self:?}"
+            )));
         }
         Ok(())
     }
@@ -421,12 +442,10 @@ impl Scenario {
                         error: e.to_string(),
                     })?;
             }
-            run_to_goal(&mut session, step, began).map_err(|()| {
-                ScenarioError::GoalNotReached {
-                    step: i + 1,
-                    goal: step.until.clone(),
-                    within_ms: step.within_ms,
-                }
+            run_to_goal(&mut session, step, began).map_err(|()| ScenarioError::GoalNotReached {
+                step: i + 1,
+                goal: step.until.clone(),
+                within_ms: step.within_ms,
             })?;
             bounds.push((began, session.sim().stamp()));
         }

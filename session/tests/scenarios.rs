@@ -53,12 +53,17 @@ fn commit_index(sim: &Simulation, node: usize) -> u64 {
 }
 
 fn live_nodes(sim: &Simulation) -> Vec<usize> {
-    (1..=sim.len()).filter(|&n| sim.raft(n - 1).is_some()).collect()
+    (1..=sim.len())
+        .filter(|&n| sim.raft(n - 1).is_some())
+        .collect()
 }
 
 #[test]
 fn every_built_in_scenario_plays_to_its_end_without_a_violation_and_its_run_file_replays_it() {
-    assert!(BUILT_IN.len() >= 10, "the issue asks for at least ten scenarios");
+    assert!(
+        BUILT_IN.len() >= 10,
+        "the issue asks for at least ten scenarios"
+    );
     for (id, _) in BUILT_IN {
         let scenario = Scenario::built_in(id).expect("reads");
         let played = play(id);
@@ -76,7 +81,11 @@ fn every_built_in_scenario_plays_to_its_end_without_a_violation_and_its_run_file
             assert_eq!(pair[0].1, pair[1].0, "{id}");
         }
         for (i, (began, ended)) in played.steps.iter().enumerate() {
-            assert!(ended.at_ms > began.at_ms, "scenario {id}: step {} took no time", i + 1);
+            assert!(
+                ended.at_ms > began.at_ms,
+                "scenario {id}: step {} took no time",
+                i + 1
+            );
         }
         let text = played.file.write();
         let read = RunFile::read(&text).unwrap_or_else(|e| panic!("scenario {id}: {e}"));
@@ -94,7 +103,11 @@ fn every_built_in_scenario_plays_to_its_end_without_a_violation_and_its_run_file
 fn leader_election_elects_one_leader_that_keeps_its_term_with_heartbeats() {
     let played = play("leader-election");
     let before = at_step(&played, 2);
-    assert_eq!(before.leader(), None, "no leader before the first timer fires");
+    assert_eq!(
+        before.leader(),
+        None,
+        "no leader before the first timer fires"
+    );
     let elected = at_step(&played, 3);
     let first = leader(&elected);
     let end = played.session.sim();
@@ -213,7 +226,11 @@ fn stale_leader_cannot_commit_in_a_minority_and_its_entries_are_replaced_on_heal
     let played = play("stale-leader");
     let healing = at_step(&played, 7);
     let s1 = healing.raft(0).expect("up");
-    assert_eq!(s1.role(), raftlab::core::Role::Leader, "S1 still believes it leads");
+    assert_eq!(
+        s1.role(),
+        raftlab::core::Role::Leader,
+        "S1 still believes it leads"
+    );
     assert_eq!(s1.current_term(), 1);
     assert_eq!(log(&healing, 1)[1], entry(1, "y=2"));
     assert_eq!(s1.commit_index(), 1, "y=2 was never committed");
@@ -232,7 +249,11 @@ fn install_snapshot_brings_a_follower_whose_entries_were_compacted_up_to_date() 
     assert_eq!(before.raft(0).expect("up").log().snapshot_index(), 10);
     let end = played.session.sim();
     let s3 = end.raft(2).expect("up");
-    assert_eq!(s3.log().snapshot_index(), 10, "S3's log starts at the snapshot");
+    assert_eq!(
+        s3.log().snapshot_index(),
+        10,
+        "S3's log starts at the snapshot"
+    );
     assert_eq!(s3.last_applied(), 12);
     assert_eq!(log(end, 3), log(end, 1));
 }
@@ -282,22 +303,58 @@ fn a_small_scenario_from_outside_reads_and_plays() {
 fn a_bad_scenario_gets_an_error_that_says_what_is_wrong() {
     let cases = [
         ("not json", "not valid"),
-        (r#"{"format": "raftlab-run", "version": 1}"#, "not a raftlab scenario"),
-        (&SMALL.replace("\"version\": 1", "\"version\": 9"), "version 9"),
+        (
+            r#"{"format": "raftlab-run", "version": 1}"#,
+            "not a raftlab scenario",
+        ),
+        (
+            &SMALL.replace("\"version\": 1", "\"version\": 9"),
+            "version 9",
+        ),
         (&SMALL.replace("\"nodes\": 3", "\"nodes\": 0"), "0 nodes"),
-        (&SMALL.replace("\"delayMsMax\": 10", "\"delayMsMax\": 100000"), "message delays"),
-        (&SMALL.replace("{\"leader\": 1}", "{\"leader\": 4}"), "impossible goal"),
-        (&SMALL.replace("{\"leader\": 1}", "{\"afterMs\": 0}"), "impossible goal"),
-        (&SMALL.replace("{\"leader\": 1}", "{\"violation\": \"liveness\"}"), "impossible goal"),
-        (&SMALL.replace("\"node\": 1}}", "\"node\": 0}}"), "node ids start at 1"),
-        (&SMALL.replace("\"caption\": \"c\"", "\"caption\": \"\""), "caption of 0 characters"),
-        (&SMALL.replace("\"until\"", "\"colour\": 1, \"until\""), "unknown field"),
-        (&SMALL.replace("{\"leader\": 1}", "{\"leader\": 2}, \"withinMs\": 5"), "did not reach its goal"),
-        (&SMALL.replace("{\"node\": 1}}]", "{\"node\": 7}}]"), "refused"),
+        (
+            &SMALL.replace("\"delayMsMax\": 10", "\"delayMsMax\": 100000"),
+            "message delays",
+        ),
+        (
+            &SMALL.replace("{\"leader\": 1}", "{\"leader\": 4}"),
+            "impossible goal",
+        ),
+        (
+            &SMALL.replace("{\"leader\": 1}", "{\"afterMs\": 0}"),
+            "impossible goal",
+        ),
+        (
+            &SMALL.replace("{\"leader\": 1}", "{\"violation\": \"liveness\"}"),
+            "impossible goal",
+        ),
+        (
+            &SMALL.replace("\"node\": 1}}", "\"node\": 0}}"),
+            "node ids start at 1",
+        ),
+        (
+            &SMALL.replace("\"caption\": \"c\"", "\"caption\": \"\""),
+            "caption of 0 characters",
+        ),
+        (
+            &SMALL.replace("\"until\"", "\"colour\": 1, \"until\""),
+            "unknown field",
+        ),
+        (
+            &SMALL.replace("{\"leader\": 1}", "{\"leader\": 2}, \"withinMs\": 5"),
+            "did not reach its goal",
+        ),
+        (
+            &SMALL.replace("{\"node\": 1}}]", "{\"node\": 7}}]"),
+            "refused",
+        ),
     ];
     for (text, says) in cases {
         let error = error_of(text);
-        assert!(error.contains(says), "{text}\n  gave {error:?}, expected {says:?}");
+        assert!(
+            error.contains(says),
+            "{text}\n  gave {error:?}, expected {says:?}"
+        );
     }
     assert!(matches!(
         Scenario::built_in("no-such-scenario"),

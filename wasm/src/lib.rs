@@ -1,32 +1,38 @@
 //! raftlab-wasm: the page's handle on a simulated Raft cluster (`Cluster` in JavaScript).
 //!
-//! A thin layer: JavaScript values are type-checked here, ranges in `engine`, and every
-//! command goes to `raftlab::sim::Simulation`. The plain objects the page reads are the
-//! structs of `view` (web/src/api.ts says the same in TypeScript); the stored image is
-//! `image`. Node ids are 1..n in JavaScript and 0-based in the core: `engine` converts.
+//! A thin layer over the session layer (`raftlab_session`, the only Rust it depends on):
+//! JavaScript values are type-checked here, numbers converted in `args` (1-based node ids
+//! into 0-based ones, fractions of a virtual ms, ranges), and every command goes to
+//! `raftlab_session::Page`. The plain objects the page reads are the session layer's `view`
+//! structs (web/src/api.ts says the same in TypeScript), turned into JavaScript objects here;
+//! the stored image is its `image`. A seed the page did not give is drawn here, from the
+//! platform's secure randomness (`getrandom`: `crypto.getRandomValues` in a browser).
 //!
 //! Every method that takes a JavaScript value checks it and throws an `Error` whose message
 //! names the call and what was wrong ("crash(id): unknown node 7: this cluster has nodes
 //! 1..5"); nothing reachable from JavaScript panics on bad input.
 
-pub mod engine;
-pub mod image;
-pub mod view;
+pub mod args;
 
-use engine::{Engine, NetworkPatch, Options, Refusal};
+use args::{Fraction, NetworkPatch};
 use js_sys::{Array, Object, Reflect};
+use raftlab_session::options::{self as limits, Options};
+use raftlab_session::raftlab::core::NodeId;
+use raftlab_session::{image, view, Page, Refusal};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 // The plain objects of the Cluster handle, typed in the generated .d.ts from the one
-// documented source, web/src/api.ts (view.rs's tests check the objects match it).
+// documented source, web/src/api.ts (session/src/view.rs's tests check the objects match it).
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = include_str!("../../web/src/api.ts");
 
 /// A simulated Raft cluster, advanced in virtual milliseconds by the page.
 #[wasm_bindgen]
 pub struct Cluster {
-    engine: Engine,
+    page: Page,
+    /// The fraction of a virtual ms `advance` has not run yet.
+    fraction: Fraction,
 }
 
 /// An Error for JavaScript about an argument: `call` names the method, `message` says what
@@ -53,7 +59,7 @@ pub fn describe(v: &JsValue) -> String {
     } else if let Some(b) = v.as_bool() {
         format!("boolean {b}")
     } else if let Some(x) = v.as_f64() {
-        engine::js_number(x)
+        args::js_number(x)
     } else if let Some(s) = v.as_string() {
         let shown: String = s.chars().take(40).collect();
         let more = if shown.len() < s.len() { "..." } else { "" };
@@ -118,7 +124,7 @@ fn option_fields(
 fn parse_seed(v: &JsValue) -> Result<u64, String> {
     const HINT: &str = "a whole number 0..18446744073709551615 (a number up to 2^53-1, a bigint or a decimal string)";
     if let Some(x) = v.as_f64() {
-        if !x.is_finite() || x.fract() != 0.0 || x < 0.0 || x > engine::SAFE_INTEGER_MAX as f64 {
+        if !x.is_finite() || x.fract() != 0.0 || x < 0.0 || x > limits::SAFE_INTEGER_MAX as f64 {
             let tip = if x.is_finite() && x.fract() == 0.0 && x > 0.0 {
                 " (pass larger seeds as a string or a bigint)"
             } else {
@@ -126,7 +132,7 @@ fn parse_seed(v: &JsValue) -> Result<u64, String> {
             };
             return Err(format!(
                 "seed must be {HINT}, got {}{tip}",
-                engine::js_number(x)
+                args::js_number(x)
             ));
         }
         return Ok(x as u64);
@@ -148,9 +154,14 @@ fn parse_seed(v: &JsValue) -> Result<u64, String> {
         .map_err(|_| format!("seed must be at most 18446744073709551615, got {t}"))
 }
 
-/// A seed for a cluster the page did not give one: 0..2^32, short enough to read and retype.
-fn random_seed() -> u64 {
-    (js_sys::Math::random() * 4_294_967_296.0) as u64
+/// A seed for a cluster the page did not give one: 64 bits from the platform's secure source
+/// (`crypto.getRandomValues` in a browser), so two pages almost never draw the same run.
+fn random_seed() -> Result<u64, String> {
+    let mut bytes = [0u8; 8];
+    getrandom::getrandom(&mut bytes).map_err(|e| {
+        format!("could not draw a random seed from the platform ({e}); pass a seed")
+    })?;
+    Ok(u64::from_le_bytes(bytes))
 }
 
 fn parse_options(v: &JsValue) -> Result<Options, String> {
@@ -166,36 +177,36 @@ fn parse_options(v: &JsValue) -> Result<Options, String> {
     for (key, value) in option_fields("options", v, &KNOWN)? {
         match key.as_str() {
             "nodes" => {
-                options.nodes = engine::whole(
+                options.nodes = args::whole(
                     "nodes",
                     number("nodes", &value)?,
-                    engine::NODES_MIN as u64,
-                    engine::NODES_MAX as u64,
+                    limits::NODES_MIN as u64,
+                    limits::NODES_MAX as u64,
                 )? as usize
             }
             "seed" => seed = Some(parse_seed(&value)?),
             "electionTimeoutMs" => {
-                options.election_timeout_ms = engine::whole(
+                options.election_timeout_ms = args::whole(
                     "electionTimeoutMs",
                     number("electionTimeoutMs", &value)?,
                     1,
-                    engine::TIMING_MS_MAX,
+                    limits::OPTION_TIMING_MS_MAX,
                 )?
             }
             "heartbeatMs" => {
-                options.heartbeat_ms = engine::whole(
+                options.heartbeat_ms = args::whole(
                     "heartbeatMs",
                     number("heartbeatMs", &value)?,
                     1,
-                    engine::TIMING_MS_MAX,
+                    limits::OPTION_TIMING_MS_MAX,
                 )?
             }
             "snapshotEvery" => {
-                options.snapshot_every = engine::whole(
+                options.snapshot_every = args::whole(
                     "snapshotEvery",
                     number("snapshotEvery", &value)?,
                     0,
-                    engine::SNAPSHOT_EVERY_MAX,
+                    limits::SNAPSHOT_EVERY_MAX,
                 )?
             }
             _ => {}
@@ -205,7 +216,7 @@ fn parse_options(v: &JsValue) -> Result<Options, String> {
     // Only once everything else is valid: a bad option does not consume a random draw.
     options.seed = match seed {
         Some(seed) => seed,
-        None => random_seed(),
+        None => random_seed()?,
     };
     Ok(options)
 }
@@ -274,8 +285,8 @@ impl Cluster {
         #[wasm_bindgen(unchecked_optional_param_type = "ClusterOptions")] options: JsValue,
     ) -> Result<Cluster, JsError> {
         let options = parse_options(&options).map_err(|e| JsError::new(&e))?;
-        let engine = Engine::new(options).map_err(|e| JsError::new(&e))?;
-        Ok(Cluster { engine })
+        let page = Page::new(options).map_err(|e| JsError::new(&e))?;
+        Ok(Cluster::around(page))
     }
 
     /// `Cluster.restore(image)`: the cluster of a `saveImage()` image, every node restarting
@@ -291,8 +302,8 @@ impl Cluster {
             )));
         };
         let image = image::decode(&text).map_err(|e| JsError::new(&e.to_string()))?;
-        let engine = Engine::restore(&image).map_err(|e| JsError::new(&e))?;
-        Ok(Cluster { engine })
+        let page = Page::restore(&image).map_err(|e| JsError::new(&e))?;
+        Ok(Cluster::around(page))
     }
 
     /// `Cluster.fromLink(text)`: the cluster of a `link()` text, its run replayed from a fresh
@@ -309,8 +320,8 @@ impl Cluster {
             ));
         };
         let link = raftlab_session::link::decode(text.trim()).map_err(|e| error(CALL, e))?;
-        let engine = Engine::from_link(link).map_err(|e| error(CALL, e))?;
-        Ok(Cluster { engine })
+        let page = Page::from_link(link).map_err(|e| error(CALL, e))?;
+        Ok(Cluster::around(page))
     }
 
     /// `Cluster.fromRunFile(text)`: the cluster of a run file (`RunFile::write`'s readable
@@ -329,28 +340,28 @@ impl Cluster {
         };
         let file = raftlab_session::RunFile::read(&text)
             .map_err(|e| error(CALL, format!("not a run file this page can play: {e}")))?;
-        let engine = Engine::from_run_file(file).map_err(|e| error(CALL, e))?;
-        Ok(Cluster { engine })
+        let page = Page::from_run_file(file).map_err(|e| error(CALL, e))?;
+        Ok(Cluster::around(page))
     }
 
     /// The run as a readable run file (JSON text): options, seed, every input with its time,
     /// the title and captions it was opened with.
     #[wasm_bindgen(js_name = runFile)]
     pub fn run_file(&self) -> String {
-        self.engine.run_file()
+        self.page.run_file()
     }
 
     /// The run file's title, if the run came from one that had a title.
     #[wasm_bindgen(getter)]
     pub fn title(&self) -> Option<String> {
-        self.engine.title().map(String::from)
+        self.page.title().map(String::from)
     }
 
     /// The run file's captions (the tester's steps) as { atMs, text }, in time order.
     #[wasm_bindgen(unchecked_return_type = "RunCaption[]")]
     pub fn captions(&self) -> Result<JsValue, JsError> {
         let list: Vec<view::RunCaption> = self
-            .engine
+            .page
             .captions()
             .iter()
             .map(|c| view::RunCaption {
@@ -364,43 +375,43 @@ impl Cluster {
     /// The run and the moment shown as link text (versioned, compact, URL-safe); throws for
     /// a cluster restored from storage.
     pub fn link(&self) -> Result<String, JsError> {
-        self.engine.link().map_err(|e| refusal("link()", e))
+        self.page.link().map_err(|e| refusal("link()", e))
     }
 
     /// The versioned, checksummed image of every node's persister (and the options), as text.
     #[wasm_bindgen(js_name = saveImage)]
     pub fn save_image(&self) -> String {
-        image::encode(&self.engine.image())
+        image::encode(&self.page.image())
     }
 
     /// The seed, in decimal.
     #[wasm_bindgen(getter)]
     pub fn seed(&self) -> String {
-        self.engine.options().seed.to_string()
+        self.page.options().seed.to_string()
     }
 
     #[wasm_bindgen(getter, js_name = nowMs)]
     pub fn now_ms(&self) -> f64 {
-        self.engine.now_ms() as f64
+        self.page.now_ms() as f64
     }
 
     #[wasm_bindgen(getter, js_name = nodeCount)]
     pub fn node_count(&self) -> u32 {
-        self.engine.node_count() as u32
+        self.page.node_count() as u32
     }
 
     /// Bumps whenever any node's persister is written (and when the network settings change,
     /// which the image also holds): the page saves to localStorage then.
     #[wasm_bindgen(getter, js_name = persistVersion)]
     pub fn persist_version(&self) -> f64 {
-        self.engine.persist_version() as f64
+        self.page.persist_version() as f64
     }
 
     /// Digest of the whole event trace so far, 16 hex digits: same seed and same commands,
     /// same digest, in wasm and natively (`Simulation::trace_digest`).
     #[wasm_bindgen(getter, js_name = traceDigest)]
     pub fn trace_digest(&self) -> String {
-        view::hex64(self.engine.trace_digest())
+        view::hex64(self.page.trace_digest())
     }
 
     /// Run virtual time forward by `ms` (finite, 0..=60000; fractions add up across calls).
@@ -410,62 +421,63 @@ impl Cluster {
     ) -> Result<(), JsError> {
         const CALL: &str = "advance(ms)";
         let ms = number("ms", &ms).map_err(|e| error(CALL, e))?;
-        self.engine.advance(ms).map_err(|e| refusal(CALL, e))
+        let whole = self.fraction.advance(ms).map_err(|e| error(CALL, e))?;
+        self.page.advance(whole).map_err(|e| refusal(CALL, e))
     }
 
     /// The whole cluster as one plain object (ClusterState).
     #[wasm_bindgen(unchecked_return_type = "ClusterState")]
     pub fn state(&self) -> Result<JsValue, JsError> {
-        to_js("state()", &self.engine.state())
+        to_js("state()", &self.page.state())
     }
 
     /// The events since the last call, oldest first, at most 500 (the newest).
     #[wasm_bindgen(unchecked_return_type = "ClusterEvent[]")]
     pub fn events(&mut self) -> Result<JsValue, JsError> {
-        to_js("events()", &self.engine.take_events())
+        to_js("events()", &self.page.take_events())
     }
 
     /// The last events up to the moment shown (at most 150, oldest first): what the event
     /// log shows there, after a seek or a step back.
     #[wasm_bindgen(js_name = recentEvents, unchecked_return_type = "ClusterEvent[]")]
     pub fn recent_events(&self) -> Result<JsValue, JsError> {
-        to_js("recentEvents()", &self.engine.recent_events())
+        to_js("recentEvents()", &self.page.recent_events())
     }
 
     /// The first virtual ms of the run (0, or where a restored cluster started).
     #[wasm_bindgen(getter, js_name = startMs)]
     pub fn start_ms(&self) -> f64 {
-        self.engine.travel().start_ms() as f64
+        self.page.travel().start_ms() as f64
     }
 
     /// The furthest virtual ms the run has reached (nowMs is at most this).
     #[wasm_bindgen(getter, js_name = endMs)]
     pub fn end_ms(&self) -> f64 {
-        self.engine.travel().end_ms() as f64
+        self.page.travel().end_ms() as f64
     }
 
     /// Bumps whenever the moment shown jumps (seek, step back): redraw from recentEvents().
     #[wasm_bindgen(getter, js_name = jumps)]
     pub fn jumps(&self) -> f64 {
-        self.engine.travel().jumps() as f64
+        self.page.travel().jumps() as f64
     }
 
     /// Bumps whenever the timeline's markers or forks change.
     #[wasm_bindgen(getter, js_name = timelineVersion)]
     pub fn timeline_version(&self) -> f64 {
-        self.engine.travel().version() as f64
+        self.page.travel().version() as f64
     }
 
     /// How many times acting in the past forked the run.
     #[wasm_bindgen(getter)]
     pub fn forks(&self) -> f64 {
-        self.engine.travel().forks() as f64
+        self.page.travel().forks() as f64
     }
 
     /// The run's timeline: start, end, the moment shown, markers, forks, checkpoints.
     #[wasm_bindgen(unchecked_return_type = "TimelineView")]
     pub fn timeline(&self) -> Result<JsValue, JsError> {
-        to_js("timeline()", &view::timeline_view(self.engine.travel()))
+        to_js("timeline()", &view::timeline_view(self.page.travel()))
     }
 
     /// Show the end of virtual millisecond `ms` (clamped to startMs..endMs). Acting there
@@ -476,19 +488,24 @@ impl Cluster {
     ) -> Result<(), JsError> {
         const CALL: &str = "seek(ms)";
         let ms = number("ms", &ms).map_err(|e| error(CALL, e))?;
-        self.engine.seek(ms).map_err(|e| refusal(CALL, e))
+        let ms = args::seek_ms(ms).map_err(|e| error(CALL, e))?;
+        self.fraction.reset();
+        self.page.seek(ms);
+        Ok(())
     }
 
     /// Back to just before the newest event shown; false at the start.
     #[wasm_bindgen(js_name = stepBack)]
     pub fn step_back(&mut self) -> bool {
-        self.engine.step_back()
+        self.fraction.reset();
+        self.page.step_back()
     }
 
     /// On to just after the next event; false when none comes.
     #[wasm_bindgen(js_name = stepForward)]
     pub fn step_forward(&mut self) -> bool {
-        self.engine.step_forward()
+        self.fraction.reset();
+        self.page.step_forward()
     }
 
     /// Kill node `id`: it keeps only what it persisted.
@@ -496,7 +513,7 @@ impl Cluster {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<(), JsError> {
-        self.node_command("crash(id)", &id, Engine::crash)
+        self.node_command("crash(id)", &id, Page::crash)
     }
 
     /// Start node `id` again from its persisted state (crashing it first if it is alive).
@@ -504,7 +521,7 @@ impl Cluster {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<(), JsError> {
-        self.node_command("restart(id)", &id, Engine::restart)
+        self.node_command("restart(id)", &id, Page::restart)
     }
 
     /// Cut node `id` off the network.
@@ -512,7 +529,7 @@ impl Cluster {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<(), JsError> {
-        self.node_command("disconnect(id)", &id, Engine::disconnect)
+        self.node_command("disconnect(id)", &id, Page::disconnect)
     }
 
     /// Put node `id` back on the network.
@@ -520,7 +537,7 @@ impl Cluster {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<(), JsError> {
-        self.node_command("connect(id)", &id, Engine::connect)
+        self.node_command("connect(id)", &id, Page::connect)
     }
 
     /// Make node `id` time out now and start an election.
@@ -528,7 +545,7 @@ impl Cluster {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<(), JsError> {
-        self.node_command("timeout(id)", &id, Engine::timeout)
+        self.node_command("timeout(id)", &id, Page::timeout)
     }
 
     /// Split the network into `groups` of node ids; nodes not named are each alone.
@@ -538,12 +555,15 @@ impl Cluster {
     ) -> Result<(), JsError> {
         const CALL: &str = "partition(groups)";
         let groups = parse_groups(&groups).map_err(|e| error(CALL, e))?;
-        self.engine.partition(&groups).map_err(|e| refusal(CALL, e))
+        let groups = args::groups(&groups, self.page.node_count()).map_err(|e| error(CALL, e))?;
+        self.fraction.reset();
+        self.page.partition(&groups).map_err(|e| refusal(CALL, e))
     }
 
     /// One network again, every node connected.
     pub fn heal(&mut self) {
-        self.engine.heal();
+        self.fraction.reset();
+        self.page.heal();
     }
 
     /// Lose the in-flight message `id` (from `state().messages`).
@@ -554,7 +574,9 @@ impl Cluster {
     ) -> Result<(), JsError> {
         const CALL: &str = "dropMessage(id)";
         let id = number("id", &id).map_err(|e| error(CALL, e))?;
-        self.engine.drop_message(id).map_err(|e| refusal(CALL, e))
+        let id = args::message_id(id).map_err(|e| error(CALL, e))?;
+        self.fraction.reset();
+        self.page.drop_message(id).map_err(|e| refusal(CALL, e))
     }
 
     /// Change the given network settings; the others stay as they are.
@@ -565,7 +587,11 @@ impl Cluster {
     ) -> Result<(), JsError> {
         const CALL: &str = "setNetwork(options)";
         let patch = parse_network(&options).map_err(|e| error(CALL, e))?;
-        self.engine.set_network(patch).map_err(|e| refusal(CALL, e))
+        let net = patch
+            .patched(self.page.network())
+            .map_err(|e| error(CALL, e))?;
+        self.fraction.reset();
+        self.page.set_network(net).map_err(|e| refusal(CALL, e))
     }
 
     /// Submit `command` to the current leader: { index, term, leader }. Throws "no leader: ..."
@@ -582,10 +608,8 @@ impl Cluster {
                 format!("command must be a string, got {}", describe(&command)),
             ));
         };
-        let result = self
-            .engine
-            .request(&command)
-            .map_err(|e| refusal(CALL, e))?;
+        self.fraction.reset();
+        let result = self.page.request(&command).map_err(|e| refusal(CALL, e))?;
         to_js(CALL, &result)
     }
 }
@@ -595,14 +619,40 @@ impl Cluster {
         &mut self,
         call: &str,
         id: &JsValue,
-        f: fn(&mut Engine, f64) -> Result<(), Refusal>,
+        f: fn(&mut Page, NodeId) -> Result<(), Refusal>,
     ) -> Result<(), JsError> {
         let id = number("id", id).map_err(|e| error(call, e))?;
-        f(&mut self.engine, id).map_err(|e| refusal(call, e))
+        let node = args::node_index(id, self.page.node_count()).map_err(|e| error(call, e))?;
+        self.fraction.reset();
+        f(&mut self.page, node).map_err(|e| refusal(call, e))
+    }
+
+    fn around(page: Page) -> Cluster {
+        Cluster {
+            page,
+            fraction: Fraction::default(),
+        }
     }
 
     /// The Rust side of the handle (tests, native tools).
-    pub fn engine(&self) -> &Engine {
-        &self.engine
+    pub fn page(&self) -> &Page {
+        &self.page
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Architecture: the glue depends on the session layer only, dev-dependencies included.
+    #[test]
+    fn the_glue_depends_on_the_session_layer_not_on_the_core() {
+        let toml = include_str!("../Cargo.toml");
+        let deps: Vec<&str> = toml
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("raftlab"))
+            .collect();
+        assert_eq!(deps, ["raftlab-session = { path = \"../session\" }"]);
+        // args.rs is a leaf: it uses nothing of lib.rs, so the modules form no circle.
+        assert!(!include_str!("args.rs").contains("crate::"));
     }
 }

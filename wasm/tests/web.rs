@@ -7,8 +7,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Object, Reflect};
-use raftlab_wasm::image;
-use raftlab_wasm::view::{ClusterEvent, ClusterState, EventKindName, FieldValue, RequestResult};
+use raftlab_session::image;
+use raftlab_session::view::{ClusterEvent, ClusterState, EventKindName, FieldValue, RequestResult};
 use raftlab_wasm::Cluster;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -440,6 +440,18 @@ fn bad_options_throw_helpful_errors() {
     assert_eq!(c.seed(), "9007199254740991");
     let c = Cluster::new(JsValue::UNDEFINED).unwrap();
     assert!(c.seed().bytes().all(|b| b.is_ascii_digit()));
+    // A drawn seed has 64 random bits (crypto.getRandomValues), not Math.random's 32: of 8
+    // draws, all below 2^32 would happen with probability 2^-256.
+    let drawn: Vec<u64> = (0..8)
+        .map(|_| {
+            Cluster::new(JsValue::UNDEFINED)
+                .unwrap()
+                .seed()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert!(drawn.iter().any(|&s| s > u32::MAX as u64), "{drawn:?}");
     assert_eq!(c.node_count(), 5);
     let c = new(&[
         ("nodes", num(9.0)),
@@ -761,8 +773,8 @@ fn damaged_images_say_what_is_wrong() {
 
 #[wasm_bindgen_test]
 fn a_crafted_image_with_a_snapshot_index_near_u64_max_throws_an_error_not_a_trap() {
-    use raftlab::core::{Entry, Log, PersistentState, INDEX_MAX};
-    use raftlab::sim::service::StateMachine;
+    use raftlab_session::raftlab::core::{Entry, Log, PersistentState, INDEX_MAX};
+    use raftlab_session::raftlab::sim::service::StateMachine;
     let mut c = cluster(12.0);
     elect(&mut c);
     let good = c.save_image();
@@ -833,8 +845,8 @@ fn the_same_seed_gives_the_same_trace() {
 #[wasm_bindgen_test]
 fn the_reference_scenario_has_the_native_trace_digest() {
     assert_eq!(
-        raftlab::sim::reference_trace_digest(),
-        raftlab::sim::REFERENCE_TRACE_DIGEST
+        raftlab_session::raftlab::sim::reference_trace_digest(),
+        raftlab_session::raftlab::sim::REFERENCE_TRACE_DIGEST
     );
 }
 

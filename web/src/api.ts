@@ -1,6 +1,6 @@
 // The contract between the wasm handle (`wasm/`, crate raftlab-wasm) and the page.
 // wasm-bindgen generates `Cluster` with `any` for the plain objects below; these types are
-// what those objects really are. Keep this file and wasm/src/view.rs in step.
+// what those objects really are. Keep this file and session/src/view.rs in step.
 //
 // Node ids in JavaScript are 1..n (shown as S1..Sn); the Rust core keeps 0-based indices.
 

@@ -1,7 +1,7 @@
 //! The stored cluster image: what `saveImage()` writes to localStorage and `Cluster.restore`
 //! reads back.
 //!
-//! The frame is the session crate's shared codec (`raftlab_session::codec`, `Format::IMAGE_V1`),
+//! The frame is the crate's shared codec (`codec`, `Format::IMAGE_V1`),
 //! the one a run's link uses too.
 //!
 //! Text form: `raftlab-image/<version>:<base64>` (standard alphabet, padded). The version is in
@@ -26,12 +26,15 @@
 //! JavaScript's safe integers). Only an image that passes all of them is handed back, so a
 //! cluster is never half-loaded.
 
-use crate::engine::{Network, Options, NODES_MAX, NODES_MIN, SAFE_INTEGER_MAX};
+use crate::codec::{self, Format, FrameError};
+use crate::options::{Network, Options, NODES_MAX, NODES_MIN, SAFE_INTEGER_MAX};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
 use raftlab::core::{PersistentState, RestoreError};
 use raftlab::sim::service::StateMachine;
-use raftlab_session::codec::{self, Format, FrameError};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// The frame (prefix, magic, checksums, base64) is the session crate's shared codec.
 const FORMAT: Format = Format::IMAGE_V1;
@@ -148,7 +151,7 @@ impl fmt::Display for ImageError {
     }
 }
 
-impl std::error::Error for ImageError {}
+impl core::error::Error for ImageError {}
 
 /// The image as text.
 pub fn encode(image: &Image) -> String {
@@ -238,9 +241,10 @@ fn check(image: &Image) -> Result<(), String> {
 
 /// Byte strings as postcard byte arrays (length + raw bytes) rather than sequences of numbers.
 mod bytes {
+    use alloc::vec::Vec;
+    use core::fmt;
     use serde::de::{Deserializer, Error, SeqAccess, Visitor};
     use serde::Serializer;
-    use std::fmt;
 
     pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
         s.serialize_bytes(v)
@@ -276,16 +280,18 @@ mod bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Engine;
+    use crate::page::Page;
+    use alloc::string::ToString;
+    use alloc::vec;
 
-    fn running_cluster() -> Engine {
-        let mut e = Engine::new(Options::with_seed(7)).unwrap();
-        e.advance(3_000.0).unwrap();
+    fn running_cluster() -> Page {
+        let mut e = Page::new(Options::with_seed(7)).unwrap();
+        e.advance(3_000).unwrap();
         for i in 0..25 {
             if e.leader().is_some() {
                 e.request(&format!("cmd-{i}")).unwrap();
             }
-            e.advance(200.0).unwrap();
+            e.advance(200).unwrap();
         }
         e
     }
@@ -302,7 +308,7 @@ mod tests {
             "snapshots are stored too"
         );
 
-        let restored = Engine::restore(&decode(&text).unwrap()).unwrap();
+        let restored = Page::restore(&decode(&text).unwrap()).unwrap();
         assert_eq!(restored.now_ms(), e.now_ms());
         assert_eq!(restored.options(), e.options());
         for i in 0..e.node_count() {
@@ -318,16 +324,16 @@ mod tests {
     #[test]
     fn restored_runs_are_reproducible_and_new() {
         let text = encode(&running_cluster().image());
-        let mut a = Engine::restore(&decode(&text).unwrap()).unwrap();
-        let mut b = Engine::restore(&decode(&text).unwrap()).unwrap();
-        a.advance(5_000.0).unwrap();
-        b.advance(5_000.0).unwrap();
+        let mut a = Page::restore(&decode(&text).unwrap()).unwrap();
+        let mut b = Page::restore(&decode(&text).unwrap()).unwrap();
+        a.advance(5_000).unwrap();
+        b.advance(5_000).unwrap();
         assert_eq!(a.trace_digest(), b.trace_digest());
         assert!(a.leader().is_some(), "the restored cluster elects a leader");
         let o = a.options();
         assert_ne!(
-            crate::engine::restored_sim_seed(o.seed, 1),
-            crate::engine::restored_sim_seed(o.seed, 2)
+            crate::options::restored_sim_seed(o.seed, 1),
+            crate::options::restored_sim_seed(o.seed, 2)
         );
     }
 

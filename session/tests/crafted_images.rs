@@ -1,5 +1,5 @@
 //! Crafted and mutated storage images, with valid checksums, through `image::decode` and
-//! `Engine::restore`, natively (`web.rs` restores the crafted image through the `Cluster`
+//! `Page::restore`, natively (`wasm/tests/web.rs` restores the crafted image through the `Cluster`
 //! handle in a browser). Whatever the bytes, decoding and restoring return Ok or Err and never
 //! panic, and an image that decodes restores a cluster that runs.
 //!
@@ -10,8 +10,8 @@
 use raftlab::core::{Entry, Log, PersistentState};
 use raftlab::sim::rng::Rng;
 use raftlab::sim::service::StateMachine;
-use raftlab_wasm::engine::{Engine, Options};
-use raftlab_wasm::image::{self, Image, ImageError};
+use raftlab_session::image::{self, Image, ImageError};
+use raftlab_session::{Options, Page};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
 /// Mutated images per run: enough to reach every check, few enough for a debug `cargo test`.
@@ -39,7 +39,7 @@ fn seeded(test: &str, body: impl FnOnce(u64)) {
     let seed = seed();
     if let Err(panic) = catch_unwind(AssertUnwindSafe(|| body(seed))) {
         eprintln!(
-            "FAILED at seed {seed}; replay with:\n  RAFTLAB_SEED={seed} cargo test -p raftlab-wasm --test crafted_images -- --exact {test}"
+            "FAILED at seed {seed}; replay with:\n  RAFTLAB_SEED={seed} cargo test -p raftlab-session --test crafted_images -- --exact {test}"
         );
         resume_unwind(panic);
     }
@@ -47,13 +47,13 @@ fn seeded(test: &str, body: impl FnOnce(u64)) {
 
 /// A 5-node cluster that elected a leader, committed commands and took snapshots.
 fn running_image() -> Image {
-    let mut e = Engine::new(Options::with_seed(7)).unwrap();
-    e.advance(3_000.0).unwrap();
+    let mut e = Page::new(Options::with_seed(7)).unwrap();
+    e.advance(3_000).unwrap();
     for i in 0..25 {
         if e.leader().is_some() {
             e.request(&format!("cmd-{i}")).unwrap();
         }
-        e.advance(200.0).unwrap();
+        e.advance(200).unwrap();
     }
     e.image()
 }
@@ -83,11 +83,11 @@ fn with_state(image: &Image, i: usize, state: &PersistentState) -> Image {
 /// restore (the decoder's promise: a cluster is never half-loaded).
 fn exercise(text: &str) -> Result<(), ImageError> {
     let image = image::decode(text)?;
-    let mut e = Engine::restore(&image)
+    let mut e = Page::restore(&image)
         .unwrap_or_else(|err| panic!("decode accepted an image restore refuses: {err}"));
     let _ = e.state();
     for i in 0..4 {
-        let _ = e.advance(500.0);
+        let _ = e.advance(500);
         let _ = e.request(&format!("after-{i}"));
         let _ = e.state();
         let _ = e.take_events();
@@ -97,7 +97,7 @@ fn exercise(text: &str) -> Result<(), ImageError> {
 
 /// The known crash: a snapshot index near u64::MAX with a valid checksum. Before the core
 /// validated restored state, this wrapped `lastIncludedIndex + log length` and panicked (in
-/// debug in `decode`, in release in `Engine::restore`).
+/// debug in `decode`, in release in `Page::restore`).
 #[test]
 fn an_image_with_a_snapshot_index_near_u64_max_is_refused_with_a_clear_message() {
     let good = running_image();

@@ -1,16 +1,22 @@
-//! The plain objects the page reads: one struct per interface of web/src/api.ts, field for
-//! field (camelCase through serde). Keep this file and web/src/api.ts in step.
+//! The per-frame view: the plain objects the page reads, one struct per interface of
+//! web/src/api.ts, field for field (camelCase through serde), built from the simulation at
+//! the moment shown. Keep this file and web/src/api.ts in step (the test below checks).
 //!
-//! Node ids are 1..n here; the simulator's 0-based indices never leave this crate.
+//! Node ids are 1..n here, as the page shows them (S1..Sn); the simulator's 0-based indices
+//! stay inside the crate.
 
-use crate::engine::Engine;
+use crate::narrate::{Narration, NarrationKind};
+use crate::page::Page;
+use crate::time_travel::{MarkerKind, TimeTravel};
+use alloc::borrow::ToOwned;
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 use raftlab::core::{Message, PersistentState, Role};
 use raftlab::sim::service::StateMachine;
 use raftlab::sim::InFlight;
-use raftlab_session::narrate::{Narration, NarrationKind};
-use raftlab_session::{MarkerKind, TimeTravel};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A run file's caption (`Cluster.captions()`): the tester's step at its virtual ms.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -153,7 +159,7 @@ pub struct RequestResult {
     pub leader: u32,
 }
 
-pub use raftlab_session::narrate::command_text;
+pub use crate::narrate::command_text;
 
 /// A narrated line as the page's ClusterEvent (node ids 1..n).
 pub fn cluster_event(line: &Narration) -> ClusterEvent {
@@ -266,7 +272,7 @@ pub fn hex64(x: u64) -> String {
     format!("{x:016x}")
 }
 
-pub fn cluster_state(engine: &Engine) -> ClusterState {
+pub fn cluster_state(engine: &Page) -> ClusterState {
     let sim = engine.sim();
     let network = engine.network();
     ClusterState {
@@ -303,7 +309,7 @@ fn log_view(log: &raftlab::core::Log) -> Vec<LogEntryView> {
         .collect()
 }
 
-fn node_view(engine: &Engine, i: usize) -> NodeView {
+fn node_view(engine: &Page, i: usize) -> NodeView {
     let sim = engine.sim();
     let now = sim.now_ms();
     let slot = sim.node(i);
@@ -450,8 +456,9 @@ fn message_view(m: &InFlight) -> MessageView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Engine, Options};
-    use std::collections::BTreeSet;
+    use crate::options::Options;
+    use alloc::collections::BTreeSet;
+    use std::eprintln;
 
     /// Field names of each `export interface` in api.ts (methods and comments skipped).
     fn interfaces(ts: &str) -> BTreeMap<String, BTreeSet<String>> {
@@ -499,11 +506,11 @@ mod tests {
             return;
         };
         let api = interfaces(&ts);
-        let mut e = Engine::new(Options::with_seed(5)).unwrap();
-        e.advance(2_000.0).unwrap();
-        e.timeout(1.0).ok();
+        let mut e = Page::new(Options::with_seed(5)).unwrap();
+        e.advance(2_000).unwrap();
+        e.timeout(0).ok();
         let r = e.request("x").unwrap();
-        e.advance(30.0).unwrap();
+        e.advance(30).unwrap();
         let state = serde_json::to_value(e.state()).unwrap();
         let node = &state["nodes"][0];
         let check = |name: &str, v: &serde_json::Value| {
