@@ -13,6 +13,7 @@
 //  - the localStorage bytes used after 10,000 client commands.
 //  - time travel in a 10-minute virtual run: seek and step-back times, checkpoints, wasm memory.
 // Usage: npm run build && node scripts/measure.mjs [cpu|three|storage|travel]   (one part only)
+//   The same time-travel scenarios natively, with heap bytes: cargo run --release -p raftlab-session --example measure
 // CHROMIUM_PATH overrides the browser binary (default /usr/bin/chromium).
 import { readFile, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";

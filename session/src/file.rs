@@ -259,13 +259,13 @@ struct FileV1 {
     trace_digest: Option<String>,
 }
 
-/// Only what tells a run file's kind and version, read first.
+/// Only what tells a file's kind and version, read first (run files and scenarios).
 #[derive(Deserialize)]
-struct Header {
+pub(crate) struct Header {
     #[serde(default)]
-    format: Option<String>,
+    pub(crate) format: Option<String>,
     #[serde(default)]
-    version: Option<u64>,
+    pub(crate) version: Option<u64>,
 }
 
 impl From<&NetConfig> for FileNet {

@@ -24,6 +24,7 @@ pub mod codec;
 pub mod file;
 #[cfg(test)]
 mod fixture;
+pub mod generate;
 pub mod image;
 pub mod link;
 pub mod monitors;
@@ -37,6 +38,7 @@ pub mod scenario;
 pub mod scenario_view;
 mod session;
 pub mod state_machine;
+pub mod stored;
 pub mod time_travel;
 mod timeline;
 mod validate;
@@ -52,6 +54,7 @@ pub use options::{Network, Options};
 pub use page::{Page, Refusal};
 pub use run::Run;
 pub use session::Session;
+pub use stored::{Resumed, Saved};
 pub use time_travel::{Fork, Marker, MarkerKind, TimeTravel};
 pub use timeline::{Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
 pub use validate::{

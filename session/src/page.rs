@@ -128,6 +128,13 @@ impl Page {
     /// The cluster of a link (already decoded and validated): its run replayed from a fresh
     /// start, showing the link's moment.
     pub fn from_link(link: Link) -> Result<Page, String> {
+        Page::from_link_to(link, 0)
+    }
+
+    /// As `from_link`, with the run played on to at least `end_ms` (the furthest a stored
+    /// run had gone: its timeline goes there again).
+    pub fn from_link_to(link: Link, end_ms: u64) -> Result<Page, String> {
+        crate::validate::check_position(end_ms).map_err(|e| e.to_string())?;
         let options = Options::of(&link.run.config);
         options
             .validate()
@@ -137,7 +144,8 @@ impl Page {
             .inputs
             .last()
             .map_or(0, |(at, _)| at.at_ms)
-            .max(link.position_ms.unwrap_or(0));
+            .max(link.position_ms.unwrap_or(0))
+            .max(end_ms);
         let at = link.position_ms.unwrap_or(end);
         let travel = TimeTravel::from_run(link.run, end).map_err(|e| e.to_string())?;
         let mut engine = Page {
@@ -291,6 +299,16 @@ impl Page {
         self.travel.seek(ms.min(SAFE_INTEGER_MAX));
     }
 
+    /// The exact moment shown, in ticks from the run's start (`TimeTravel::ticks`).
+    pub fn ticks(&self) -> u64 {
+        self.travel.ticks()
+    }
+
+    /// Show the moment `ticks` ticks into the run; true when the run has that many.
+    pub fn seek_ticks(&mut self, ticks: u64) -> bool {
+        self.travel.seek_ticks(ticks)
+    }
+
     /// One event back; false at the start.
     pub fn step_back(&mut self) -> bool {
         self.travel.step_back()
@@ -375,6 +393,11 @@ impl Page {
     /// Force an election on `id` now.
     pub fn timeout(&mut self, node: NodeId) -> Result<(), Refusal> {
         self.node_input(node, |node| Input::Timeout { node })
+    }
+
+    /// Every node restarts from its persisted state alone (Lab 3C's point), crashed or not.
+    pub fn restart_all_from_disk(&mut self) -> Result<(), Refusal> {
+        self.input(Input::RestartAllFromDisk).map(|_| ())
     }
 
     /// Split the network into `groups` of node ids; nodes not named are each alone.

@@ -25,13 +25,14 @@
 //! the tests assert each scenario's outcome. Nothing here trusts the file: sizes, counts and
 //! times are bounded and every field is checked.
 
-use crate::file::{input_of, Caption, FileError, FileInput, RunFile, CAPTION_CHARS_MAX};
+use crate::file::{input_of, Caption, FileError, FileInput, Header, RunFile, CAPTION_CHARS_MAX};
 use crate::session::Session;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 use raftlab::core::{NodeEvent, Timing};
+use raftlab::sim::checker::Property;
 use raftlab::sim::{EventKind, NetConfig, SimConfig, Simulation, Stamp};
 use serde::Deserialize;
 
@@ -250,14 +251,6 @@ struct ScenarioV1 {
     steps: Vec<StepV1>,
 }
 
-#[derive(Deserialize)]
-struct Header {
-    #[serde(default)]
-    format: Option<String>,
-    #[serde(default)]
-    version: Option<u64>,
-}
-
 fn field(text: String) -> ScenarioError {
     ScenarioError::Field(text)
 }
@@ -311,7 +304,7 @@ impl Goal {
         let bad = match self {
             Goal::Leader(n) | Goal::SnapshotInstalled(n) => !node_ok(*n),
             Goal::AfterMs(ms) => *ms == 0 || *ms > STEP_MS_MAX,
-            Goal::Violation(p) => !(p == "any" || PROPERTY_IDS.contains(&p.as_str())),
+            Goal::Violation(p) => !(p == "any" || is_safety_property(p)),
             Goal::AnyLeader | Goal::Committed(_) | Goal::AppliedEverywhere(_) => false,
         };
         if bad {
@@ -344,14 +337,10 @@ impl Goal {
     }
 }
 
-/// The ids of Raft's five safety properties, as the page's monitors name them.
-pub const PROPERTY_IDS: [&str; 5] = [
-    "election-safety",
-    "leader-append-only",
-    "log-matching",
-    "leader-completeness",
-    "state-machine-safety",
-];
+/// Whether `id` names one of Raft's five safety properties (the checker's `Property::SAFETY`).
+fn is_safety_property(id: &str) -> bool {
+    Property::SAFETY.iter().any(|p| p.id() == id)
+}
 
 fn property_id(v: &raftlab::sim::checker::Violation) -> &str {
     v.property.id()

@@ -22,7 +22,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use raftlab::core::{NodeId, Role};
-use raftlab::sim::{Error, Input, Outcome, Simulation};
+use raftlab::sim::{Error, Input, Outcome, Simulation, Stamp};
 
 /// Narrated lines each position keeps (what an event log shows for that moment).
 pub const RECENT_EVENTS_MAX: usize = 150;
@@ -96,9 +96,14 @@ struct Markers {
 }
 
 impl Markers {
+    /// Keeps the list in time order, however the markers come (a replay narrates a slice
+    /// after its inputs): by time, then events before, then an event before an action.
     fn push(&mut self, marker: Marker) {
         if self.list.len() < MARKERS_MAX {
-            self.list.push(marker);
+            let key = |m: &Marker| (m.time_ms, m.events, m.kind == MarkerKind::Action);
+            let k = key(&marker);
+            let i = self.list.partition_point(|m| key(m) <= k);
+            self.list.insert(i, marker);
         } else {
             self.omitted += 1;
         }
@@ -123,6 +128,10 @@ struct Tape {
     end_ticks: u64,
     end_events: u64,
     markers: Markers,
+    /// Recorded inputs that have their action marker (a run's inputs replayed for the
+    /// first time, by `from_run`, get theirs as they replay).
+    // Invariant: marked_inputs <= run.inputs.len().
+    marked_inputs: usize,
     fresh: VecDeque<Narration>,
     forks: u64,
     last_fork: Option<Fork>,
@@ -151,6 +160,7 @@ impl TimeTravel {
             checkpoints: alloc::vec![start.clone()],
             spacing_ms: CHECKPOINT_SPACING_MS,
             markers: Markers::default(),
+            marked_inputs: 0,
             fresh: VecDeque::new(),
             forks: 0,
             last_fork: None,
@@ -266,6 +276,28 @@ impl TimeTravel {
         self.tape.note_end(&self.current);
     }
 
+    /// The exact moment shown: ticks (simulator actions and inputs) from the run's start. A
+    /// millisecond may hold many ticks; `seek_ticks` comes back to exactly this one.
+    pub fn ticks(&self) -> u64 {
+        self.current.ticks()
+    }
+
+    /// Show the moment `ticks` ticks into the run (clamped to its end), from the nearest
+    /// checkpoint at or before it. True when the run has that many ticks.
+    pub fn seek_ticks(&mut self, ticks: u64) -> bool {
+        let ticks = ticks.min(self.tape.end_ticks);
+        let cps = &self.tape.checkpoints;
+        let i = cps.partition_point(|c| c.ticks() <= ticks).max(1);
+        let base = &cps[i - 1];
+        if !(self.current.ticks() <= ticks && self.current.ticks() >= base.ticks()) {
+            self.current = base.clone();
+        }
+        while self.current.ticks() < ticks && self.tape.tick(&mut self.current, false) {}
+        self.tape.jumped();
+        self.tape.note_end(&self.current);
+        self.current.ticks() == ticks
+    }
+
     /// Forward to just after the next tick that records an event. False when none comes
     /// within `STEP_TICKS_MAX` ticks (a stalled or empty simulation).
     pub fn step_forward(&mut self) -> bool {
@@ -338,6 +370,7 @@ impl TimeTravel {
         tape.version += 1;
         tape.run.record(at, input);
         self.current.inputs_applied += 1;
+        tape.marked_inputs = tape.run.inputs.len();
         note_crashes(&mut self.current, &roles);
         tape.narrate_into(&mut self.current, true);
         tape.note_end(&self.current);
@@ -353,6 +386,7 @@ impl Tape {
         let kept = at.inputs_applied;
         let dropped = self.run.inputs.len() - kept;
         self.run.inputs.truncate(kept);
+        self.marked_inputs = self.marked_inputs.min(kept);
         let cps = self.checkpoints.partition_point(|c| c.sim.now_ms() < now);
         self.checkpoints.truncate(cps.max(1));
         self.markers
@@ -404,7 +438,20 @@ impl Tape {
                 break;
             }
             let roles = roles(&at.sim);
+            // Events before the input: those up to its stamp.
+            at.sim.run_to(*stamp);
+            let events = at.sim.events_total();
             replay_one(&mut at.sim, *stamp, input);
+            if mark_input(
+                &mut self.markers,
+                &mut self.marked_inputs,
+                at.inputs_applied,
+                *stamp,
+                input,
+                events,
+            ) {
+                self.version += 1;
+            }
             at.inputs_applied += 1;
             note_crashes(at, &roles);
         }
@@ -418,7 +465,19 @@ impl Tape {
             // Recorded after exactly `stamp.actions` actions: due once they are processed.
             Some((stamp, input)) if at.sim.stamp().actions >= stamp.actions => {
                 let roles = roles(&at.sim);
+                at.sim.run_to(*stamp);
+                let events = at.sim.events_total();
                 replay_one(&mut at.sim, *stamp, input);
+                if mark_input(
+                    &mut self.markers,
+                    &mut self.marked_inputs,
+                    at.inputs_applied,
+                    *stamp,
+                    input,
+                    events,
+                ) {
+                    self.version += 1;
+                }
                 at.inputs_applied += 1;
                 note_crashes(at, &roles);
                 true
@@ -498,6 +557,31 @@ fn narrate(at: &mut Position, sink: &mut Sink) -> bool {
         at.recent.push_back(line);
     }
     marked
+}
+
+/// The action marker of recorded input `index` (replayed at `stamp`, `events` recorded before
+/// it), unless it has one: the first replay of a run read from a link or a file marks its
+/// inputs as `apply` marks the page's own.
+fn mark_input(
+    markers: &mut Markers,
+    marked_inputs: &mut usize,
+    index: usize,
+    stamp: Stamp,
+    input: &Input,
+    events: u64,
+) -> bool {
+    if index < *marked_inputs {
+        return false;
+    }
+    markers.push(Marker {
+        time_ms: stamp.at_ms,
+        kind: MarkerKind::Action,
+        node: None,
+        label: input_text(input),
+        events,
+    });
+    *marked_inputs = index + 1;
+    true
 }
 
 fn marker_kind(kind: NarrationKind) -> Option<MarkerKind> {

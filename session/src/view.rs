@@ -18,6 +18,15 @@ use raftlab::sim::service::StateMachine;
 use raftlab::sim::InFlight;
 use serde::{Deserialize, Serialize};
 
+/// What the page stores for a cluster (`Cluster.saveStored()`, `stored::save`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredCluster {
+    pub text: String,
+    /// Why the run was left out of `text` (too long), or None.
+    pub note: Option<String>,
+}
+
 /// A run file's caption (`Cluster.captions()`): the tester's step at its virtual ms.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -532,6 +541,15 @@ mod tests {
         check("ElectionTimerView", &follower["electionTimer"]);
         check("MessageView", &state["messages"][0]);
         check("RequestResult", &serde_json::to_value(r).unwrap());
+        let saved = crate::stored::save(&e);
+        check(
+            "StoredCluster",
+            &serde_json::to_value(StoredCluster {
+                text: saved.text,
+                note: saved.note,
+            })
+            .unwrap(),
+        );
         let events = e.take_events();
         check("ClusterEvent", &serde_json::to_value(&events[0]).unwrap());
 

@@ -12,37 +12,17 @@ use raftlab::sim::rng::Rng;
 use raftlab::sim::service::StateMachine;
 use raftlab_session::image::{self, Image, ImageError};
 use raftlab_session::{Options, Page};
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
 /// Mutated images per run: enough to reach every check, few enough for a debug `cargo test`.
 const CASES: u64 = 1000;
 
-/// The project's seed convention (`raftlab::lab::seed_list`, which needs `std` and so is not
-/// linked here): RAFTLAB_SEED pins the seed, else each run draws a fresh one from the OS.
-fn seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    match std::env::var("RAFTLAB_SEED") {
-        Ok(v) => v
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("RAFTLAB_SEED={v:?} is not a non-negative integer")),
-        Err(_) => {
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_u32(std::process::id());
-            1 + h.finish() % 1_000_000_000
-        }
-    }
-}
+mod common;
 
-/// Runs `body` with the seed; on a panic, prints the seed and the replay command.
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+
+/// Runs `body` with the seed (`common::seeded`), naming this file in the replay command.
 fn seeded(test: &str, body: impl FnOnce(u64)) {
-    let seed = seed();
-    if let Err(panic) = catch_unwind(AssertUnwindSafe(|| body(seed))) {
-        eprintln!(
-            "FAILED at seed {seed}; replay with:\n  RAFTLAB_SEED={seed} cargo test -p raftlab-session --test crafted_images -- --exact {test}"
-        );
-        resume_unwind(panic);
-    }
+    common::seeded("crafted_images", test, body)
 }
 
 /// A 5-node cluster that elected a leader, committed commands and took snapshots.

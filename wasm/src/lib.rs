@@ -19,7 +19,7 @@ use args::{Fraction, NetworkPatch};
 use js_sys::{Array, Object, Reflect};
 use raftlab_session::options::{self as limits, Options};
 use raftlab_session::raftlab::core::NodeId;
-use raftlab_session::{image, view, Page, Refusal};
+use raftlab_session::{image, stored, view, Page, Refusal, Resumed};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -34,6 +34,8 @@ pub struct Cluster {
     page: Page,
     /// The fraction of a virtual ms `advance` has not run yet.
     fraction: Fraction,
+    /// How `Cluster.restore` brought it back (None: not restored).
+    resumed: Option<Resumed>,
 }
 
 /// An Error for JavaScript about an argument: `call` names the method, `message` says what
@@ -290,9 +292,12 @@ impl Cluster {
         Ok(Cluster::around(page))
     }
 
-    /// `Cluster.restore(image)`: the cluster of a `saveImage()` image, every node restarting
-    /// from its persisted state. Throws, saying why, on foreign, other-version, truncated,
-    /// corrupt or inconsistent data; never loads half a cluster.
+    /// `Cluster.restore(text)`: the cluster of a `saveStored()` text (or a `saveImage()`
+    /// image): its run replayed to the stored moment, checked against every node's stored
+    /// persister (`restoredRun`); without a run, or when the run is damaged or does not match
+    /// (`restoreProblem` says why), every node restarts from its persisted state. Throws,
+    /// saying why, on a foreign, other-version, truncated, corrupt or inconsistent image;
+    /// never loads half a cluster.
     pub fn restore(
         #[wasm_bindgen(unchecked_param_type = "string")] image: JsValue,
     ) -> Result<Cluster, JsError> {
@@ -302,9 +307,39 @@ impl Cluster {
                 describe(&image)
             )));
         };
-        let image = image::decode(&text).map_err(|e| JsError::new(&e.to_string()))?;
-        let page = Page::restore(&image).map_err(|e| JsError::new(&e))?;
-        Ok(Cluster::around(page))
+        let (page, resumed) = stored::restore(&text).map_err(|e| JsError::new(&e))?;
+        let mut cluster = Cluster::around(page);
+        cluster.resumed = Some(resumed);
+        Ok(cluster)
+    }
+
+    /// True for a cluster `Cluster.restore` brought back with its run (timeline included).
+    #[wasm_bindgen(getter, js_name = restoredRun)]
+    pub fn restored_run(&self) -> bool {
+        self.resumed == Some(Resumed::Run)
+    }
+
+    /// Why `Cluster.restore` could not use the stored run (its nodes restarted instead).
+    #[wasm_bindgen(getter, js_name = restoreProblem)]
+    pub fn restore_problem(&self) -> Option<String> {
+        match &self.resumed {
+            Some(Resumed::NodesInstead(why)) => Some(why.clone()),
+            _ => None,
+        }
+    }
+
+    /// What the page stores for this cluster (one text: the image, and the run with the
+    /// moment shown when it has a fresh start), and why the run was left out, if it was.
+    #[wasm_bindgen(js_name = saveStored, unchecked_return_type = "StoredCluster")]
+    pub fn save_stored(&self) -> Result<JsValue, JsError> {
+        let saved = stored::save(&self.page);
+        to_js(
+            "saveStored()",
+            &view::StoredCluster {
+                text: saved.text,
+                note: saved.note,
+            },
+        )
     }
 
     /// `Cluster.fromLink(text)`: the cluster of a `link()` text, its run replayed from a fresh
@@ -549,6 +584,15 @@ impl Cluster {
         self.node_command("timeout(id)", &id, Page::timeout)
     }
 
+    /// Every node restarts from its persisted state alone (crashed or not): Lab 3C's point.
+    #[wasm_bindgen(js_name = restartAllFromDisk)]
+    pub fn restart_all_from_disk(&mut self) -> Result<(), JsError> {
+        self.fraction.reset();
+        self.page
+            .restart_all_from_disk()
+            .map_err(|e| refusal("restartAllFromDisk()", e))
+    }
+
     /// Split the network into `groups` of node ids; nodes not named are each alone.
     pub fn partition(
         &mut self,
@@ -632,6 +676,7 @@ impl Cluster {
         Cluster {
             page,
             fraction: Fraction::default(),
+            resumed: None,
         }
     }
 

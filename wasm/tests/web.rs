@@ -850,6 +850,34 @@ fn the_reference_scenario_has_the_native_trace_digest() {
     );
 }
 
+/// The session layer's replay check (`generate::check_replay`, also `cargo test -p
+/// raftlab-session --test replay_random`) in the browser: generated runs replay from their
+/// inputs to the identical digest, and their forks agree. Seeds 1..=4 and four drawn from
+/// crypto.getRandomValues (printed on failure with the native command that replays them).
+#[wasm_bindgen_test]
+fn random_runs_replay_exactly_and_their_forks_agree_in_the_browser() {
+    use raftlab_session::generate::{check_replay, random_run, SEED_1_TRACE_DIGEST};
+    assert_eq!(
+        random_run(1).trace_digest,
+        SEED_1_TRACE_DIGEST,
+        "the generated run of seed 1 has the native trace digest"
+    );
+    let mut drawn = [0u8; 32];
+    getrandom::getrandom(&mut drawn).unwrap();
+    let seeds = (1..=4).chain(
+        drawn
+            .chunks(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap()) % 1_000_000_000),
+    );
+    for seed in seeds {
+        if let Err(why) = check_replay(seed) {
+            panic!(
+                "seed {seed}: {why}\n  natively: RAFTLAB_SEED={seed} cargo test -p raftlab-session --test replay_random"
+            );
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 fn events_are_bounded_per_call() {
     let mut c = cluster(11.0);

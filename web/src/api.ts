@@ -190,6 +190,14 @@ export interface TimelineView {
   checkpointSpacingMs: number;
 }
 
+/** What the page stores for a cluster (`saveStored()`): one text, the image and (when the
+ * cluster has a fresh start to replay) the run with the moment shown. */
+export interface StoredCluster {
+  text: string;
+  /** Why the run was left out of `text` (too long to store), or null. */
+  note: string | null;
+}
+
 /** A run file's caption (`captions()`): the tester's step ("crash1(S3)") at its virtual ms. */
 export interface RunCaption {
   atMs: number;
@@ -340,8 +348,18 @@ export interface ClusterApi {
   dropMessage(id: number): void;
   setNetwork(options: NetworkOptions): void;
   request(command: string): RequestResult;
+  /** Every node restarts from its persisted state alone, crashed or not (an input too). */
+  restartAllFromDisk(): void;
   /** The versioned, checksummed image of every node's persister (and the options), as text. */
   saveImage(): string;
+  /** What localStorage keeps: the image, and the run with the moment shown when it has a
+   * fresh start to replay (Cluster.restore brings both back and checks them). */
+  saveStored(): StoredCluster;
+  /** After Cluster.restore: true when the stored run came back (timeline included). */
+  readonly restoredRun: boolean;
+  /** After Cluster.restore: why the stored run could not be used (the nodes restarted from
+   * their persisted state instead), or undefined. */
+  readonly restoreProblem: string | undefined;
   // ---- time travel: every action above is an input of the run; nowMs is the moment shown.
   /** The first and the furthest virtual ms of the run. */
   readonly startMs: number;
@@ -394,9 +412,10 @@ export interface ClusterApi {
   causes(): (NodeCauseView | null)[];
   free(): void;
 }
-// Static: `Cluster.restore(image: string): Cluster` rebuilds a cluster from saveImage()'s
-// output, every node restarting from its persisted state; throws on corrupt, truncated,
-// foreign or other-version data, saying which. `Cluster.fromLink(text: string): Cluster` plays
+// Static: `Cluster.restore(text: string): Cluster` rebuilds a cluster from saveStored()'s
+// text (or saveImage()'s): the stored run replayed to the stored moment and checked against
+// every node's stored persister, or, without a usable run, every node restarting from its
+// persisted state; throws on a corrupt, truncated, foreign or other-version image, saying which. `Cluster.fromLink(text: string): Cluster` plays
 // a link()'s run from a fresh start and shows its moment; throws, saying why, on a bad link.
 // `Cluster.fromRunFile(text: string): Cluster` plays a run file (runFile()'s JSON, or a Lab 3
 // test exported by lab3-run) from a fresh start to its end, shown paused at its start.

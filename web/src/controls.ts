@@ -221,11 +221,19 @@ export class Controls {
       this.host.act("", () => "Reset cancelled: the stored cluster is kept.");
     });
     this.confirmBox = h("div", { class: "confirm", role: "alertdialog", "aria-label": "Discard the stored cluster?", hidden: true }, this.confirmText, h("div", { class: "row" }, yes, no));
+    // Lab 3C's point: every node comes back from what it persisted, and nothing else.
+    const diskBtn = button("Restart all from disk", { title: "Every node restarts from its persisted state alone (currentTerm, votedFor, log, snapshot), as after a power cut: what Lab 3C tests" });
+    diskBtn.addEventListener("click", () =>
+      this.host.act("Restart all from disk", (c) => (c.restartAllFromDisk(), "Restarted all from disk: every node came back from its persisted state alone (currentTerm, votedFor, log, snapshot), as after a power cut of the whole cluster; what it had not persisted is gone.")),
+    );
+
     const fresh = disclosure(
       "New cluster",
       h("div", { class: "row" }, labelled("Nodes", this.nodesSel), labelled("Seed", this.seedIn), resetBtn),
       this.confirmBox,
       h("p", { class: "note" }, "Reset starts a new cluster; it asks first when a stored cluster would be discarded."),
+      h("div", { class: "row" }, diskBtn),
+      h("p", { class: "note" }, "Restart all from disk keeps this cluster: every node restarts from what it persisted, and nothing else (Lab 3C). It is recorded in the run."),
     );
 
     const tableBtn = button("Table", { "aria-pressed": "false", class: "table-toggle", title: "Show the cluster as a table" });

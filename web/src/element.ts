@@ -124,6 +124,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private inView = true;
   private io: IntersectionObserver | null = null;
   private detachKeys: (() => void) | null = null;
+  /** Saves the moment shown when the page goes away (a reload, a tab closed). */
+  private readonly onPageHide = (): void => this.saveNow();
   private frameFailed = false;
 
   constructor() {
@@ -257,6 +259,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.persistence.off = !this.config.persist;
     this.persistence.key = this.config.storageKey ?? derivedStorageKey(this);
     this.detachKeys ??= this.controls.attachKeyboard(this.root);
+    this.ownerDocument.defaultView?.addEventListener("pagehide", this.onPageHide);
     if (typeof IntersectionObserver === "function" && !this.io) {
       this.io = new IntersectionObserver((entries) => {
         const last = entries[entries.length - 1];
@@ -290,6 +293,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.scheduled = false;
     this.detachKeys?.();
     this.detachKeys = null;
+    this.ownerDocument.defaultView?.removeEventListener("pagehide", this.onPageHide);
     this.io?.disconnect();
     this.io = null;
     this.saveNow();
@@ -464,7 +468,25 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         const same = (want.nodes === undefined || want.nodes === restored.nodeCount) && (want.seed === undefined || String(want.seed) === restored.seed);
         if (same || !fromUrl) {
           this.attach(restored, true);
-          if (problems) this.status.error(problems);
+          const problem = restored.restoreProblem;
+          if (problem !== undefined) {
+            // The run is kept as it was stored until the user decides (nothing is written).
+            this.persistence.hold = true;
+            this.notices.showRestoreError(`The stored run could not be replayed: ${problem}. Every node restarted from its persisted state instead, without the timeline.`, {
+              reset: () => this.reset({ nodes: this._cluster?.nodeCount ?? 5 }),
+              keep: () => {
+                this.notices.memoryOnly("Running in memory only: the stored data is kept as it was. Reset replaces it.");
+                this.status.info("Kept the stored data untouched; this cluster runs in memory only.");
+              },
+            }, { run: true });
+            this.status.error(`Could not restore the stored run: ${problem}. Restored every node from its persisted state instead.`);
+          } else if (problems) this.status.error(problems);
+          else if (restored.restoredRun) {
+            // Back in the past of its run: shown paused there, as a link opens.
+            const past = restored.nowMs < restored.endMs;
+            if (past) this.clock.pause();
+            this.status.info(`Restored the stored cluster: ${restored.nodeCount} nodes, seed ${restored.seed}, its run replayed to ${fmtTime(restored.nowMs)} (${restored.timeline().inputs} recorded actions, to ${fmtTime(restored.endMs)}), and every node's persisted state checked against what was stored.${past ? " Paused there: press Play to go on." : ""}`);
+          }
           else this.status.info(`Restored the stored cluster: ${restored.nodeCount} nodes, seed ${restored.seed}. Every node restarted from its persisted state (currentTerm, votedFor, log, snapshot), as after a crash of the whole cluster; crashes, disconnections and partitions are not stored.`);
           return;
         }
@@ -716,7 +738,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.status.error(`Raft safety violated: ${state.violation}. Paused.`);
       this.narrator.violation(state.violation, state.nowMs);
     }
-    this.persistence.maybeSave(c);
+    this.persistence.maybeSave(c, { playing: this.clock.playing });
     const vt = state.nowMs + (this.clock.playing ? this.clock.residualMs : 0);
     if (this.selection?.kind === "node" && this.selection.id > state.nodes.length) this.selection = null;
     const shown = !this.table.shown;
@@ -758,7 +780,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   }
 
   private saveNow(): void {
-    if (this._cluster) this.persistence.maybeSave(this._cluster);
+    if (this._cluster) this.persistence.maybeSave(this._cluster, { force: true });
   }
 
   // ---- ControlsHost --------------------------------------------------------------------

@@ -10,15 +10,23 @@ export interface RestoreChoice {
   keep(): void;
 }
 
+const RESTORE_TITLE = "The stored cluster could not be restored.";
+const FRESH_MEANWHILE = "A fresh cluster is running in memory meanwhile; nothing is written until you choose. ";
+const NODES_MEANWHILE = "The stored nodes, restarted from their persisted state, run in memory meanwhile; nothing is written until you choose. ";
+
 export class Notices {
   readonly el: HTMLElement;
   private readonly banner: HTMLElement;
   private readonly bannerText: HTMLElement;
+  private readonly bannerTitle: HTMLElement;
+  private readonly bannerMeanwhile: HTMLElement;
   private readonly memory: HTMLElement;
   private choice: RestoreChoice | null = null;
 
   constructor() {
     this.bannerText = h("p", { class: "banner-text" });
+    this.bannerTitle = h("strong", {}, RESTORE_TITLE);
+    this.bannerMeanwhile = h("span", {}, FRESH_MEANWHILE);
     const reset = h("button", { type: "button", class: "danger" }, "Reset");
     reset.setAttribute("aria-label", "Reset: discard the stored data and start a new cluster");
     const keep = h("button", { type: "button" }, "Keep stored data");
@@ -28,12 +36,12 @@ export class Notices {
     this.banner = h(
       "div",
       { class: "banner restore-error", role: "alert", hidden: true },
-      h("strong", {}, "The stored cluster could not be restored."),
+      this.bannerTitle,
       this.bannerText,
       h(
         "p",
         { class: "small" },
-        "A fresh cluster is running in memory meanwhile; nothing is written until you choose. ",
+        this.bannerMeanwhile,
         "Reset discards the stored data; Keep stored data leaves it as it is (for a later version or for inspection) and keeps running in memory only.",
       ),
       h("div", { class: "row" }, reset, keep),
@@ -42,8 +50,12 @@ export class Notices {
     this.el = h("div", { class: "notices" }, this.banner, this.memory);
   }
 
-  showRestoreError(message: string, choice: RestoreChoice): void {
+  /** The banner: `message` says what is wrong; `run` when only the stored run was unusable
+   * (its nodes restarted from their persisted state and run meanwhile). */
+  showRestoreError(message: string, choice: RestoreChoice, { run = false } = {}): void {
     this.choice = choice;
+    setText(this.bannerTitle, run ? "The stored run could not be restored." : RESTORE_TITLE);
+    setText(this.bannerMeanwhile, run ? NODES_MEANWHILE : FRESH_MEANWHILE);
     setText(this.bannerText, message);
     this.banner.hidden = false;
   }

@@ -1,15 +1,22 @@
 // Persistence of the whole cluster in localStorage.
 //
 // One key per cluster (the element's `storage-key` attribute, default derivedStorageKey())
-// holds cluster.saveImage(): a single setItem is atomic, so a reload never sees half a save.
-// The page saves each frame in which cluster.persistVersion changed. Stored data is never
-// deleted silently: only an explicit Reset clears it. While `hold` is set (the stored image
+// holds cluster.saveStored(): every node's persister (the versioned, checksummed image) and,
+// when the cluster has a fresh start to replay, the run and the moment shown (the session
+// crate's link codec), in one text: a single setItem is atomic, so a reload never sees half a
+// save. The page saves when a persister was written (persistVersion), the run changed
+// (timelineVersion) or the moment shown moved: at once while paused (an action, a seek, a
+// step), at most every SAVE_INTERVAL_MS while playing (the text grows with the run, so it is
+// not rewritten every frame), and always when the page goes away (pagehide). Stored data is never deleted silently: only an explicit Reset clears it. While `hold` is set (the stored image
 // could not be restored and the user has not decided yet) nothing is written at all. A failed
 // write (quota, or storage disabled) switches to memory-only and says so.
 import type { ClusterApi } from "./api";
 import { errorMessage } from "./dom";
 
 export const STORAGE_FULL = "Storage full: running in memory only";
+/** While playing, a save waits this long after the last one (wall ms); pagehide saves the
+ * latest state anyway. */
+export const SAVE_INTERVAL_MS = 500;
 
 export function defaultStorageKey(pathname: string): string {
   return `raftlab:${pathname}`;
@@ -41,7 +48,11 @@ export class Persistence {
   memoryOnly = false;
   /** Characters written by the last successful save. */
   lastSavedChars = 0;
-  private savedVersion: number | null = null;
+  /** What was saved last: persistVersion, timelineVersion, the moment shown. */
+  private saved: { persist: number; timeline: number; nowMs: number } | null = null;
+  private savedAt = -Infinity;
+  /** The note of the last save (the run was left out of it), shown once. */
+  private note: string | null = null;
 
   /** onNotice(message) reports a switch to memory-only; onNotice(null) clears the report. */
   constructor(
@@ -78,40 +89,57 @@ export class Persistence {
     }
     this.hold = false;
     this.memoryOnly = false;
-    this.savedVersion = null;
+    this.saved = null;
+    this.note = null;
     this.onNotice(null);
+  }
+
+  private static versions(cluster: ClusterApi): { persist: number; timeline: number; nowMs: number } {
+    return { persist: cluster.persistVersion, timeline: cluster.timelineVersion, nowMs: cluster.nowMs };
   }
 
   /** Marks the cluster's current state as already stored (right after a restore). */
   markSaved(cluster: ClusterApi): void {
-    this.savedVersion = cluster.persistVersion;
+    this.saved = Persistence.versions(cluster);
   }
 
   /** Forget what was saved: the next maybeSave writes (a new cluster). */
   forget(): void {
-    this.savedVersion = null;
+    this.saved = null;
   }
 
-  /** Saves when the cluster's persisted state changed since the last save. Returns true when it wrote. */
-  maybeSave(cluster: ClusterApi): boolean {
+  /** Saves when the cluster's persisted state, its run or the moment shown changed since the
+   * last save (while `playing`, at most every SAVE_INTERVAL_MS unless `force`). Returns true
+   * when it wrote. */
+  maybeSave(cluster: ClusterApi, { playing = false, force = false } = {}): boolean {
     if (this.hold || this.memoryOnly || this.off) return false;
-    const version = cluster.persistVersion;
-    if (version === this.savedVersion) return false;
-    return this.write(cluster.saveImage(), version);
+    const now = Persistence.versions(cluster);
+    const was = this.saved;
+    if (was && was.persist === now.persist && was.timeline === now.timeline && was.nowMs === now.nowMs) return false;
+    const wall = performance.now();
+    if (playing && !force && wall - this.savedAt < SAVE_INTERVAL_MS) return false;
+    const stored = cluster.saveStored();
+    if (!this.write(stored.text)) return false;
+    this.saved = now;
+    this.savedAt = wall;
+    if (stored.note !== this.note) {
+      this.note = stored.note;
+      this.onNotice(stored.note === null ? null : `Stored without its run: ${stored.note}.`);
+    }
+    return true;
   }
 
-  private write(image: string, version: number): boolean {
+  private write(text: string): boolean {
     const storage = this.storage();
     try {
       if (!storage) throw new DOMException("localStorage is not available", "SecurityError");
-      storage.setItem(this.key, image);
+      storage.setItem(this.key, text);
     } catch (e) {
       this.memoryOnly = true;
       this.onNotice(isQuotaError(e) ? STORAGE_FULL : `${STORAGE_FULL} (${errorMessage(e)})`);
       return false;
     }
-    this.savedVersion = version;
-    this.lastSavedChars = image.length;
+    this.lastSavedChars = text.length;
     return true;
   }
 }

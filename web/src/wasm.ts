@@ -25,9 +25,11 @@ export function createCluster(options: ClusterOptions): ClusterApi {
   return new WasmCluster(options) as unknown as ClusterApi;
 }
 
-/** `Cluster.restore(image)`; throws on corrupt, truncated, foreign or other-version data. */
-export function restoreCluster(image: string): ClusterApi {
-  return WasmCluster.restore(image) as unknown as ClusterApi;
+/** `Cluster.restore(text)` of a saveStored() text: the run at its moment when it checks out
+ * (`restoredRun`), else every node from its persisted state (`restoreProblem` says why a
+ * stored run was not used); throws on a corrupt, truncated, foreign or other-version image. */
+export function restoreCluster(text: string): ClusterApi {
+  return WasmCluster.restore(text) as unknown as ClusterApi;
 }
 
 /** `Cluster.fromLink(text)`: the run of a link, shown at its moment; throws on a bad link. */
