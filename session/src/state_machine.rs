@@ -126,6 +126,7 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
 
     #[test]
     fn the_snapshot_boundary_moves_and_an_install_snapshot_in_flight_is_shown() {
@@ -157,5 +158,17 @@ mod tests {
         let sm = &p.state_machines()[node as usize - 1];
         assert!(sm.snapshot_index >= install.last_included_index, "{sm:?}");
         assert!(sm.last_applied >= install.last_included_index);
+        // The event log narrates the arrival: the follower's log is replaced.
+        let said = format!("S{node} installed the leader's snapshot");
+        assert!(
+            p.recent_events().iter().any(
+                |e| e.text.starts_with(&said) && e.text.contains("is replaced by the snapshot")
+            ),
+            "{:?}",
+            p.recent_events()
+                .iter()
+                .map(|e| &e.text)
+                .collect::<Vec<_>>()
+        );
     }
 }

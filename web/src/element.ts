@@ -111,6 +111,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readonly rules: RulesPanel;
   private readonly machines = new StateMachinesPanel();
   private readonly teachRow: HTMLElement;
+  /** Node ids of the violation shown (highlighted on the ring). */
+  private violationNodes: number[] = [];
   /** The Cluster's jumps and forks counts last drawn (a change: redraw from the Cluster). */
   private jumps = 0;
   private forks = 0;
@@ -566,14 +568,22 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   /** The nodes and log entries of the violation shown, highlighted in the ring and the logs. */
   private highlight(v: { nodes: number[]; indices: number[] } | null): void {
+    this.violationNodes = v?.nodes ?? [];
+    this.markViolationNodes();
+    this.logs.setViolation(v);
+    // The logs drew this frame before the monitors read the violation: draw once more.
+    this.invalidate();
+  }
+
+  /** The ring's nodes involved in the violation shown get data-violation (the ring may have
+   * redrawn its nodes since: called after each ring render while one is shown). */
+  private markViolationNodes(): void {
+    const v = this.violationNodes.length > 0 ? { nodes: this.violationNodes } : null;
     for (const el of this.ring.el.querySelectorAll("[data-node-id]")) {
       const id = Number(el.getAttribute("data-node-id"));
       const on = v !== null && v.nodes.includes(id);
       if ((el.getAttribute("data-violation") === "true") !== on) el.setAttribute("data-violation", String(on));
     }
-    this.logs.setViolation(v);
-    // The logs drew this frame before the monitors read the violation: draw once more.
-    this.invalidate();
   }
 
   /** Reset: a new cluster with these options; the stored cluster is cleared. */
@@ -752,6 +762,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         t,
         this.clock.playing,
       );
+      if (this.violationNodes.length > 0) this.markViolationNodes();
     }
     this.table.render(state);
     this.menu.render(this.menu.id !== null ? state.nodes[this.menu.id - 1] : undefined);
