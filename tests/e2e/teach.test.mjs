@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 import { launch } from "./browser.mjs";
-import { WAIT, assertNoErrors, cspViolations, fastest, logEntries, openPage, statusLine } from "./helpers.mjs";
+import { WAIT, assertNoErrors, cspViolations, fastest, logEntries, nodeAction, openPage, pause, play, statusLine, waitForLeader } from "./helpers.mjs";
 import { start } from "./server.mjs";
 
 const AXE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -174,6 +174,30 @@ describe("raftlab page: scenarios, safety monitors and rules to break", () => {
       assert.deepEqual(bad.errors, []);
     } finally {
       await bad.context.close();
+    }
+  });
+
+  it("a request sent to a follower is answered not leader; one sent to the leader is tracked until committed", async () => {
+    const { context, page, errors } = await openPage(browser, `${server.url}?nodes=5&seed=42`);
+    try {
+      const r = page.locator("raft-cluster");
+      await fastest(page);
+      await play(page);
+      const leader = await waitForLeader(page);
+      await pause(page);
+      const follower = leader.id === 1 ? 2 : 1;
+      await r.getByLabel("Command").fill("to-follower");
+      await nodeAction(page, "Send request to", follower);
+      await page.waitForFunction((f) => (window.__raft("p.status")[0]?.textContent ?? "").includes(`not leader: S${f} is a follower`), follower, { timeout: WAIT });
+      await r.getByLabel("Command").fill("to-leader");
+      await nodeAction(page, "Send request to", leader.id);
+      const result = r.locator(".result");
+      assert.match(await result.textContent(), new RegExp(`“to-leader” appended by leader S${leader.id} at index \\d+ \\(term ${leader.term}\\)\\. “to-leader” .* waits: S${leader.id} commits it once a majority`));
+      await play(page);
+      await page.waitForFunction(() => /“to-leader” \(index \d+, term \d+\) is committed/.test(window.__raft(".result")[0]?.textContent ?? ""), null, { timeout: WAIT });
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
     }
   });
 });

@@ -17,7 +17,7 @@ import { Clock } from "./clock";
 import cssText from "./cluster.css?inline";
 import { Controls, SHORTCUTS, type ControlsHost } from "./controls";
 import { DetailsPanel } from "./details";
-import { errorMessage, fmtTime, h, nodeName, uid } from "./dom";
+import { errorMessage, fmtTime, h, nodeName, setText, uid } from "./dom";
 import { buildLegend } from "./legend";
 import { Narrator } from "./narrator";
 import { NodeMenu } from "./node-menu";
@@ -33,6 +33,7 @@ import { Persistence, derivedStorageKey } from "./storage";
 import { TableView } from "./table-view";
 import { TimelineBar } from "./timeline-bar";
 import { MonitorsPanel } from "./monitors";
+import { RequestsWatch } from "./requests-view";
 import { RulesPanel } from "./rules-panel";
 import { ScenarioBar } from "./scenario-bar";
 import { StateMachinesPanel } from "./state-machine";
@@ -109,7 +110,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readonly scenarios: ScenarioBar;
   private readonly monitors: MonitorsPanel;
   private readonly rules: RulesPanel;
-  private readonly machines = new StateMachinesPanel();
+  private readonly requests: RequestsWatch;
+  private readonly machines: StateMachinesPanel;
   private readonly teachRow: HTMLElement;
   /** Node ids of the violation shown (highlighted on the ring). */
   private violationNodes: number[] = [];
@@ -147,6 +149,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     });
     this.monitors = new MonitorsPanel({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), highlight: (v) => this.highlight(v) });
     this.rules = new RulesPanel({ act: (what, fn) => this.act(what, fn) });
+    this.requests = new RequestsWatch({ info: (m) => this.status.info(m), reply: (t) => setText(this.controls.cmdOut, t) });
+    this.machines = new StateMachinesPanel(this.requests.el);
     this.teachRow = h("div", { class: "teach-row" }, this.scenarios.pick, this.rules.el);
     this.ring = new RingView({
       selectNode: (id) => {
@@ -632,6 +636,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.monitors.reset();
     this.rules.reset();
     this.machines.reset();
+    this.requests.reset();
     this.jumps = c.jumps;
     this.forks = c.forks;
     this.violationShown = false;
@@ -781,6 +786,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     }
     this.monitors.sync(c, state.violation);
     this.machines.sync(c);
+    this.requests.sync(c, state.nowMs);
     this.narrator.events(events, t);
   }
 

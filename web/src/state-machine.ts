@@ -13,7 +13,8 @@ export class StateMachinesPanel {
   private readonly list: HTMLElement;
   private rows: { li: HTMLElement; text: HTMLElement }[] = [];
 
-  constructor() {
+  /** `extra`: more content for the popover (the tracked requests). */
+  constructor(extra: HTMLElement) {
     const id = uid("sm");
     this.btn = h("button", { type: "button", class: "disclose", "aria-expanded": "false", "aria-controls": id }, "State machines", h("span", { class: "caret", "aria-hidden": "true" }, " ▾"));
     this.list = h("ul", { class: "state-machines" });
@@ -22,6 +23,7 @@ export class StateMachinesPanel {
       { class: "pop sm-pop", id, role: "group", "aria-label": "Each node's state machine", hidden: true },
       h("p", { class: "hint" }, "Applied commands (newest last) · lastApplied · snapshot ≤lastIncludedIndex"),
       this.list,
+      extra,
     );
     this.btn.addEventListener("click", () => this.toggle());
     this.el = h("div", { class: "disclosure state-machine" }, this.btn, this.pop);
