@@ -72,6 +72,12 @@ describe("raftlab page: scenarios, safety monitors and rules to break", () => {
       for (let k = 2; k <= steps; k++) {
         await next.click();
         await stepShown(page, k);
+        if (k === 9) {
+          // S1 leads term 4; its y=2 (term 2) above commitIndex says why it is not committed.
+          const y2 = r.locator('[data-log-node="1"] .entry[data-index="2"]');
+          await page.waitForFunction(() => window.__raft('[data-log-node="1"] .entry[data-index="2"]')[0]?.getAttribute("data-waits-current-term") === "true", null, { timeout: WAIT });
+          assert.match(await y2.getAttribute("title"), /waits for an entry of leader S1's own term 4.*Figure 8, §5\.4\.2/is);
+        }
       }
       // At the last step's start S1 has not restarted yet; Next step goes to the scenario's end.
       await next.click();
