@@ -100,7 +100,12 @@ describe("raftlab page: scenarios, safety monitors and rules to break", () => {
       // Previous step goes back one step.
       await r.getByRole("button", { name: "Previous step", exact: true }).click();
       await stepShown(page, steps - 1);
-      assert.deepEqual(await axeViolations(page), [], "no axe violation with a scenario shown");
+      // The state machines beside the logs: every node's, with the snapshot boundary.
+      await r.getByRole("button", { name: /^State machines/ }).click();
+      await page.waitForFunction(() => window.__raft(".sm-row").length === 5, null, { timeout: WAIT });
+      assert.match(await r.locator('.sm-row[data-node="2"]').textContent(), /lastApplied \d+/);
+      assert.deepEqual(await axeViolations(page), [], "no axe violation with a scenario and the state machines shown");
+      await page.keyboard.press("Escape");
       // Take over: free play from here, the recorded future dropped.
       await r.getByRole("button", { name: "Take over", exact: true }).click();
       await page.waitForFunction(() => window.__raft(".scenario-nav")[0]?.hidden === true, null, { timeout: WAIT });
