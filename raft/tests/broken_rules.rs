@@ -7,8 +7,8 @@
 //! with random rules broken never panic the core or the simulator.
 
 use raftlab::core::{
-    AppendEntriesArgs, ApplyMsg, BrokenRules, Entry, Message, NodeEvent, Persister, Raft, Rule,
-    Timing,
+    AppendEntriesArgs, ApplyMsg, BrokenRules, Entry, Message, NodeEvent, PersistentState,
+    Persister, Raft, Rule, Timing,
 };
 use raftlab::sim::rng::{mix, Rng};
 use raftlab::sim::{
@@ -133,6 +133,13 @@ fn breaking_shows(
     seed: u64,
     script: &[Step],
 ) -> Violation {
+    assert!(
+        rule.teaches()
+            .contains(&format!("({})", expected.name().to_lowercase())),
+        "{} teaches {:?}",
+        rule.id(),
+        rule.teaches()
+    );
     let kept = play(nodes, seed, None, script);
     assert!(
         kept.violations().is_empty(),
@@ -685,4 +692,58 @@ fn a_follower_that_lost_committed_entries_to_a_broken_rule_keeps_commit_index_an
         })
         .collect();
     assert_eq!(applied, [4, 5]);
+}
+
+#[test]
+fn keeping_a_persistence_rule_again_saves_at_once_and_a_broken_truncation_is_saved() {
+    let mut raft = Raft::new(0, 3, &Persister::new(), Timing::LAB, 1, 0).expect("fresh node");
+    raft.campaign();
+    raft.ready();
+    // Breaking a rule saves nothing; keeping one of the persistence rules again does.
+    for rule in Rule::ALL {
+        raft.set_broken_rules(BrokenRules::NONE.with(rule));
+        assert!(raft.ready().persist.is_none(), "breaking {}", rule.id());
+        raft.set_broken_rules(BrokenRules::NONE);
+        let saved = raft.ready().persist.is_some();
+        let persistence = matches!(rule, Rule::PersistVotedFor | Rule::PersistLog);
+        assert_eq!(saved, persistence, "keeping {} again", rule.id());
+    }
+    // votedFor (itself, as a candidate) is saved only while PersistVotedFor is kept.
+    let voted_for = |raft: &mut Raft| {
+        let (state, _) = raft.ready().persist.expect("saved");
+        PersistentState::decode(&state).expect("decodes").voted_for
+    };
+    raft.set_broken_rules(BrokenRules::NONE.with(Rule::PersistVotedFor));
+    raft.campaign();
+    assert_eq!(voted_for(&mut raft), None);
+    raft.set_broken_rules(BrokenRules::NONE);
+    assert_eq!(voted_for(&mut raft), Some(0));
+
+    // TruncateOnConflict broken: a stale heartbeat deletes entries 2..=3, and the shorter log
+    // is saved like any other change (PersistLog kept).
+    let mut follower = Raft::new(1, 3, &Persister::new(), Timing::LAB, 1, 0).expect("fresh");
+    follower.set_broken_rules(BrokenRules::NONE.with(Rule::TruncateOnConflict));
+    let append = |prev_log_index, entries: Vec<Entry>| {
+        Message::AppendEntries(AppendEntriesArgs {
+            term: 1,
+            leader_id: 0,
+            prev_log_index,
+            prev_log_term: u64::from(prev_log_index > 0),
+            entries,
+            leader_commit: 0,
+        })
+    };
+    let entries = (0..3u8)
+        .map(|i| Entry {
+            term: 1,
+            command: vec![i],
+        })
+        .collect();
+    follower.step(0, 0, append(0, entries));
+    follower.ready();
+    follower.step(1, 0, append(1, Vec::new()));
+    assert_eq!(follower.log().last_index(), 1);
+    let (state, _) = follower.ready().persist.expect("the truncation is saved");
+    let saved = PersistentState::decode(&state).expect("decodes");
+    assert_eq!(saved.log.last_index(), 1);
 }

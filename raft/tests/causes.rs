@@ -3,8 +3,8 @@
 //! match; and the narration says it in the paper's words.
 
 use raftlab::core::{
-    AppendEntriesArgs, AppendRefusal, Message, MessageKind, NodeEvent, Persister, Raft, Role,
-    StepDownCause, Timing, VoteRefusal,
+    AppendEntriesArgs, AppendRefusal, Message, MessageKind, NodeEvent, Persister, Raft,
+    RequestVoteArgs, RequestVoteReply, Role, StepDownCause, Timing, VoteRefusal,
 };
 use raftlab::sim::{describe_node_event, EventKind, Input, NetConfig, SimConfig, Simulation};
 
@@ -182,4 +182,47 @@ fn a_candidate_that_hears_from_its_terms_leader_says_so_and_a_stale_request_is_r
         }]
     );
     assert!(describe_node_event(0, &events[0]).ends_with("it is from older term 1"));
+}
+
+#[test]
+fn a_vote_requested_in_an_older_term_is_refused_and_not_recorded() {
+    let mut raft = Raft::new(0, 3, &Persister::new(), Timing::LAB, 1, 0).expect("fresh node");
+    // Term 3 arrives in a heartbeat: S1 is a follower of term 3 that has not voted.
+    raft.step(
+        0,
+        1,
+        Message::AppendEntries(AppendEntriesArgs {
+            term: 3,
+            leader_id: 1,
+            prev_log_index: 0,
+            prev_log_term: 0,
+            entries: Vec::new(),
+            leader_commit: 0,
+        }),
+    );
+    raft.ready();
+    let request = RequestVoteArgs {
+        term: 2,
+        candidate_id: 2,
+        last_log_index: 0,
+        last_log_term: 0,
+    };
+    raft.step(10, 2, Message::RequestVote(request));
+    let ready = raft.ready();
+    assert_eq!(
+        ready.events,
+        [NodeEvent::VoteRefused {
+            candidate: 2,
+            term: 3,
+            reason: VoteRefusal::StaleTerm { candidate_term: 2 },
+        }]
+    );
+    assert_eq!(raft.voted_for(), None);
+    assert!(matches!(
+        &ready.messages[..],
+        [m] if m.message == Message::RequestVoteReply(RequestVoteReply { term: 3, vote_granted: false })
+    ));
+    assert!(
+        describe_node_event(0, &ready.events[0]).ends_with("S3's RequestVote is from older term 2")
+    );
 }

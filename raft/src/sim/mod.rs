@@ -76,6 +76,8 @@ pub struct Simulation {
     /// Bumped whenever a persister is written.
     persist_version: u64,
     /// The rules every node breaks (`Input::BreakRule`); none by default.
+    /// Invariant: every live node's `Raft::broken_rules()` is this set (`boot` sets it on
+    /// nodes that start later).
     broken_rules: BrokenRules,
 }
 
