@@ -654,7 +654,12 @@ fn a_follower_that_lost_committed_entries_to_a_broken_rule_keeps_commit_index_an
     assert!(ready
         .events
         .iter()
-        .any(|e| matches!(e, NodeEvent::LogTruncated { from: 2, to: 3 })));
+        .any(|e| matches!(e, NodeEvent::LogTruncated {
+                from: 2,
+                to: 3,
+                committed: true,
+                ..
+            })));
     assert!(
         !raft.has_ready(),
         "nothing left to apply that the log holds"
@@ -743,7 +748,18 @@ fn keeping_a_persistence_rule_again_saves_at_once_and_a_broken_truncation_is_sav
     follower.ready();
     follower.step(1, 0, append(1, Vec::new()));
     assert_eq!(follower.log().last_index(), 1);
-    let (state, _) = follower.ready().persist.expect("the truncation is saved");
+    let ready = follower.ready();
+    assert!(
+        ready.events.contains(&NodeEvent::LogTruncated {
+            from: 2,
+            to: 3,
+            conflicted: false,
+            committed: false,
+        }),
+        "the event says the deleted entries matched: {:?}",
+        ready.events
+    );
+    let (state, _) = ready.persist.expect("the truncation is saved");
     let saved = PersistentState::decode(&state).expect("decodes");
     assert_eq!(saved.log.last_index(), 1);
 }

@@ -32,6 +32,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 use raftlab::core::{NodeEvent, Timing};
+use raftlab::sim::checker::Property;
 use raftlab::sim::{EventKind, NetConfig, SimConfig, Simulation, Stamp};
 use serde::Deserialize;
 
@@ -299,7 +300,7 @@ impl Goal {
         let bad = match self {
             Goal::Leader(n) | Goal::SnapshotInstalled(n) => !node_ok(*n),
             Goal::AfterMs(ms) => *ms == 0 || *ms > STEP_MS_MAX,
-            Goal::Violation(p) => !(p == "any" || PROPERTY_IDS.contains(&p.as_str())),
+            Goal::Violation(p) => !(p == "any" || is_safety_property(p)),
             Goal::AnyLeader | Goal::Committed(_) | Goal::AppliedEverywhere(_) => false,
         };
         if bad {
@@ -332,14 +333,10 @@ impl Goal {
     }
 }
 
-/// The ids of Raft's five safety properties, as the page's monitors name them.
-pub const PROPERTY_IDS: [&str; 5] = [
-    "election-safety",
-    "leader-append-only",
-    "log-matching",
-    "leader-completeness",
-    "state-machine-safety",
-];
+/// Whether `id` names one of Raft's five safety properties (the checker's `Property::SAFETY`).
+fn is_safety_property(id: &str) -> bool {
+    Property::SAFETY.iter().any(|p| p.id() == id)
+}
 
 fn property_id(v: &raftlab::sim::checker::Violation) -> &str {
     v.property.id()

@@ -397,3 +397,96 @@ fn goals_name_what_they_wait_for() {
         "every live node applied index 3"
     );
 }
+
+/// `SMALL` with its one step repeated `steps` times (each "until 1 ms passed" after the first).
+fn with_steps(steps: usize, inputs_per_step: usize) -> String {
+    let inputs = vec![r#"{"connect": {"node": 2}}"#; inputs_per_step].join(", ");
+    let mut all = vec![r#"{"caption": "c", "inputs": [{"timeout": {"node": 1}}], "until": {"leader": 1}}"#.to_string()];
+    for _ in 1..steps {
+        all.push(format!(r#"{{"caption": "c", "inputs": [{inputs}], "until": {{"afterMs": 1}}}}"#));
+    }
+    SMALL.replace(
+        r#"[{"caption": "c", "inputs": [{"timeout": {"node": 1}}], "until": {"leader": 1}}]"#,
+        &format!("[{}]", all.join(", ")),
+    )
+}
+
+#[test]
+fn scenario_limits_take_the_largest_allowed_value_and_refuse_one_more() {
+    use raftlab_session::file::CAPTION_CHARS_MAX;
+    use raftlab_session::scenario::{
+        SCENARIO_BYTES_MAX, SCENARIO_DELAY_MS_MAX, SCENARIO_NODES_MAX, STEPS_MAX,
+        STEP_INPUTS_MAX, STEP_MS_MAX,
+    };
+    let ok = |text: &str| {
+        Scenario::read(text).unwrap_or_else(|e| panic!("refused: {e}\n{text}"));
+    };
+    let refused = |text: &str, says: &str| {
+        let e = Scenario::read(text).expect_err(text).to_string();
+        assert!(e.contains(says), "{e:?} should say {says:?}");
+    };
+    let caption = |n: usize| SMALL.replace("\"caption\": \"c\"", &format!("\"caption\": \"{}\"", "é".repeat(n)));
+    ok(&caption(CAPTION_CHARS_MAX));
+    refused(&caption(CAPTION_CHARS_MAX + 1), "caption of");
+    let nodes = |n: usize| SMALL.replace("\"nodes\": 3", &format!("\"nodes\": {n}"));
+    ok(&nodes(SCENARIO_NODES_MAX));
+    refused(&nodes(SCENARIO_NODES_MAX + 1), "nodes (1 to");
+    let delays = |min: u64, max: u64| {
+        SMALL.replace(
+            "\"delayMsMin\": 0, \"delayMsMax\": 10",
+            &format!("\"delayMsMin\": {min}, \"delayMsMax\": {max}"),
+        )
+    };
+    ok(&delays(SCENARIO_DELAY_MS_MAX, SCENARIO_DELAY_MS_MAX));
+    ok(&delays(7, 7));
+    refused(&delays(8, 7), "message delays");
+    refused(&delays(0, SCENARIO_DELAY_MS_MAX + 1), "message delays");
+    let read = Scenario::read(&delays(3, 9)).expect("reads");
+    let net = read.config.net;
+    assert_eq!(
+        (net.request_delay_ms_min, net.request_delay_ms_max),
+        (3, 9)
+    );
+    assert_eq!((net.reply_delay_ms_min, net.reply_delay_ms_max), (3, 9));
+    ok(&SMALL.replace("{\"leader\": 1}", "{\"leader\": 3}"));
+    refused(&SMALL.replace("{\"leader\": 1}", "{\"leader\": 0}"), "impossible goal");
+    refused(&SMALL.replace("{\"leader\": 1}", "{\"snapshotInstalled\": 4}"), "impossible goal");
+    ok(&SMALL.replace("{\"leader\": 1}", &format!("{{\"afterMs\": {STEP_MS_MAX}}}")));
+    refused(&SMALL.replace("{\"leader\": 1}", &format!("{{\"afterMs\": {}}}", STEP_MS_MAX + 1)), "impossible goal");
+    ok(&SMALL.replace("{\"leader\": 1}", "{\"violation\": \"any\"}"));
+    ok(&SMALL.replace("{\"leader\": 1}", "{\"violation\": \"log-matching\"}"));
+    refused(&SMALL.replace("{\"leader\": 1}", "{\"violation\": \"progress\"}"), "impossible goal");
+    let within = |ms: u64| SMALL.replace("{\"leader\": 1}", &format!("{{\"leader\": 1}}, \"withinMs\": {ms}"));
+    ok(&within(STEP_MS_MAX));
+    refused(&within(STEP_MS_MAX + 1), "withinMs");
+    refused(&within(0), "withinMs");
+    ok(&with_steps(STEPS_MAX, 1));
+    refused(&with_steps(STEPS_MAX + 1, 1), "steps (1 to");
+    refused(&SMALL.replace(r#""steps": [{"caption": "c", "inputs": [{"timeout": {"node": 1}}], "until": {"leader": 1}}]"#, r#""steps": []"#), "0 steps");
+    ok(&with_steps(2, STEP_INPUTS_MAX));
+    refused(&with_steps(2, STEP_INPUTS_MAX + 1), "inputs in step 2");
+    let padded = |bytes: usize| {
+        let pad = bytes - SMALL.len();
+        SMALL.replacen('{', &format!("{{{}", " ".repeat(pad)), 1)
+    };
+    ok(&padded(SCENARIO_BYTES_MAX));
+    assert!(matches!(
+        Scenario::read(&padded(SCENARIO_BYTES_MAX + 1)),
+        Err(ScenarioError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn a_failing_step_is_named_by_its_number() {
+    let two = with_steps(2, 0);
+    let refused = two.replacen(r#""inputs": [], "until": {"afterMs": 1}"#, r#""inputs": [{"crash": {"node": 9}}], "until": {"afterMs": 1}"#, 1);
+    assert!(matches!(
+        Scenario::read(&refused).expect("reads").play(),
+        Err(ScenarioError::Refused { step: 2, .. })
+    ));
+    let late = two.replacen(r#""until": {"afterMs": 1}"#, r#""until": {"leader": 2}, "withinMs": 3"#, 1);
+    assert!(matches!(
+        Scenario::read(&late).expect("reads").play(),
+        Err(ScenarioError::GoalNotReached { step: 2, within_ms: 3, .. })
+    ));
+}

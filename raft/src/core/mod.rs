@@ -147,11 +147,15 @@ pub enum NodeEvent {
         index: u64,
         term: u64,
     },
-    /// A follower deleted its entries `from..=to`, which conflicted with the leader's
-    /// (Figure 2, AppendEntries step 3). They were never committed.
+    /// A follower deleted its entries `from..=to` (Figure 2, AppendEntries step 3).
+    /// With every rule kept they conflicted with the leader's and were never committed;
+    /// a broken rule can delete entries that matched (`conflicted` false) or were
+    /// committed (`committed` true: `from` was at or below commitIndex).
     LogTruncated {
         from: u64,
         to: u64,
+        conflicted: bool,
+        committed: bool,
     },
 }
 

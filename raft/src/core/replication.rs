@@ -159,14 +159,14 @@ impl Raft {
     fn append_new_entries(&mut self, prev_log_index: u64, entries: Vec<Entry>) {
         // The bug of a broken TruncateOnConflict: everything after prevLogIndex is replaced.
         if self.is_broken(Rule::TruncateOnConflict) && self.log.last_index() > prev_log_index {
-            self.truncate_log(prev_log_index + 1);
+            self.truncate_log(prev_log_index + 1, false);
         }
         let mut index = prev_log_index;
         for entry in entries {
             index += 1;
             match self.log.term_at(index) {
                 Some(term) if term == entry.term => continue,
-                Some(_) => self.truncate_log(index),
+                Some(_) => self.truncate_log(index, true),
                 None => {}
             }
             self.log.append(entry);
@@ -178,20 +178,27 @@ impl Raft {
         }
     }
 
-    /// Delete the entries from `from` on. Precondition: `snapshot_index < from <= last_index`.
-    fn truncate_log(&mut self, from: u64) {
+    /// Delete the entries from `from` on (`conflicted`: the entry at `from` conflicts with
+    /// the leader's). Precondition: `snapshot_index < from <= last_index`.
+    fn truncate_log(&mut self, from: u64, conflicted: bool) {
         assert!(
             from > self.commit_index || !self.broken.all_kept(),
             "node {} would truncate committed index {from}",
             self.me
         );
         let to = self.log.last_index();
+        let committed = from <= self.commit_index;
         self.log.truncate_from(from);
         self.log_changed(from);
         if !self.is_broken(Rule::PersistLog) {
             self.persist_needed = true;
         }
-        self.emit(NodeEvent::LogTruncated { from, to });
+        self.emit(NodeEvent::LogTruncated {
+            from,
+            to,
+            conflicted,
+            committed,
+        });
     }
 
     pub(super) fn handle_append_entries_reply(&mut self, from: NodeId, reply: AppendEntriesReply) {

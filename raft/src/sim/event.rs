@@ -134,7 +134,7 @@ impl SimEvent {
                     NodeEvent::Committed { index } => h.u64(14).u64(index),
                     NodeEvent::SnapshotTaken { index } => h.u64(15).u64(index),
                     NodeEvent::SnapshotInstalled { index, term } => h.u64(16).u64(index).u64(term),
-                    NodeEvent::LogTruncated { from, to } => h.u64(17).u64(from).u64(to),
+                    NodeEvent::LogTruncated { from, to, .. } => h.u64(17).u64(from).u64(to),
                 };
             }
             EventKind::Sent {

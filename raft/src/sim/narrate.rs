@@ -102,13 +102,28 @@ pub fn describe_node_event(node: NodeId, event: &NodeEvent) -> String {
         NodeEvent::SnapshotInstalled { index, term } => {
             format!("S{s} installed the leader's snapshot (lastIncludedIndex {index}, lastIncludedTerm {term})")
         }
-        NodeEvent::LogTruncated { from, to } if from == to => {
-            format!(
-                "S{s} deleted its uncommitted entry {from}, which conflicted with the leader's log"
-            )
-        }
-        NodeEvent::LogTruncated { from, to } => {
-            format!("S{s} deleted its uncommitted entries {from}..{to}, which conflicted with the leader's log")
+        NodeEvent::LogTruncated {
+            from,
+            to,
+            conflicted,
+            committed,
+        } => {
+            let entries = if from == to {
+                format!("entry {from}")
+            } else {
+                format!("entries {from}..{to}")
+            };
+            match (conflicted, committed) {
+                (true, false) => format!(
+                    "S{s} deleted its uncommitted {entries}, which conflicted with the leader's log"
+                ),
+                (false, false) => format!(
+                    "S{s} deleted its {entries} after prevLogIndex although they matched the leader's (a broken rule: truncate only on conflict)"
+                ),
+                (_, true) => format!(
+                    "S{s} deleted its {entries}, committed ones among them: only a broken rule lets a leader without a committed entry replace it"
+                ),
+            }
         }
     }
 }
@@ -117,6 +132,28 @@ pub fn describe_node_event(node: NodeId, event: &NodeEvent) -> String {
 mod tests {
     use super::*;
     use crate::core::{MessageKind, Role};
+
+    #[test]
+    fn a_truncation_says_whether_it_deleted_conflicting_matching_or_committed_entries() {
+        let truncated = |conflicted, committed| {
+            describe_node_event(
+                1,
+                &NodeEvent::LogTruncated {
+                    from: 2,
+                    to: 3,
+                    conflicted,
+                    committed,
+                },
+            )
+        };
+        assert_eq!(
+            truncated(true, false),
+            "S2 deleted its uncommitted entries 2..3, which conflicted with the leader's log"
+        );
+        assert!(truncated(false, false).contains("although they matched"));
+        assert!(truncated(true, true).contains("committed ones among them"));
+        assert!(truncated(false, true).contains("committed ones among them"));
+    }
 
     #[test]
     fn a_step_down_and_a_refused_vote_say_why() {
