@@ -19,6 +19,7 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+pub mod causes;
 pub mod codec;
 pub mod file;
 #[cfg(test)]
@@ -26,12 +27,17 @@ mod fixture;
 pub mod generate;
 pub mod image;
 pub mod link;
+pub mod monitors;
 pub mod narrate;
 pub mod options;
 pub mod page;
+pub mod requests;
+pub mod rules_view;
 mod run;
 pub mod scenario;
+pub mod scenario_view;
 mod session;
+pub mod state_machine;
 pub mod stored;
 pub mod time_travel;
 mod timeline;

@@ -46,7 +46,7 @@ fn refused(e: raftlab::sim::Error) -> Refusal {
 
 pub struct Page {
     /// The run, its checkpoints and the moment shown: every command is an input of it.
-    travel: TimeTravel,
+    pub(crate) travel: TimeTravel,
     options: Options,
     /// True when the run started from a fresh cluster (`Simulation::new` of its config), so
     /// its link replays it; false for a cluster restored from storage.
@@ -56,6 +56,10 @@ pub struct Page {
     /// The run file's title and captions (the tester's steps), when it came from one.
     title: Option<String>,
     captions: Vec<Caption>,
+    /// The built-in scenario shown, step by step, until "Take over" (`scenario_view`).
+    pub(crate) scenario: Option<crate::scenario_view::ScenarioNav>,
+    /// The client requests accepted from this page, until committed or lost (`requests`).
+    pub(crate) requests: crate::requests::RequestTracker,
 }
 
 impl Page {
@@ -116,6 +120,8 @@ impl Page {
             settings_version: 0,
             title: None,
             captions: Vec::new(),
+            scenario: None,
+            requests: Default::default(),
         }
     }
 
@@ -149,6 +155,8 @@ impl Page {
             settings_version: 0,
             title: None,
             captions: Vec::new(),
+            scenario: None,
+            requests: Default::default(),
         };
         engine.travel.seek(at);
         Ok(engine)
@@ -168,6 +176,8 @@ impl Page {
             settings_version: 0,
             title: file.title,
             captions: file.captions,
+            scenario: None,
+            requests: Default::default(),
         };
         let start = engine.travel.start_ms();
         engine.travel.seek(start);
@@ -199,7 +209,11 @@ impl Page {
     pub fn title(&self) -> Option<&str> {
         self.title.as_deref()
     }
+    /// The run file's captions; none while a scenario shows them as its steps.
     pub fn captions(&self) -> &[Caption] {
+        if self.scenario.is_some() {
+            return &[];
+        }
         &self.captions
     }
 
@@ -347,8 +361,12 @@ impl Page {
     }
 
     /// Apply `input` to the moment shown (in the past: a fork) and record it in the run.
-    fn input(&mut self, input: Input) -> Result<Outcome, Refusal> {
-        self.travel.apply(input).map_err(refused)
+    pub(crate) fn input(&mut self, input: Input) -> Result<Outcome, Refusal> {
+        let outcome = self.travel.apply(input).map_err(refused)?;
+        // Acting in the past forked the run: requests made in the dropped future go with it.
+        self.requests.forget_after(self.travel.end_ms());
+        self.end_scenario_if_forked();
+        Ok(outcome)
     }
 
     fn node_input(&mut self, node: NodeId, input: fn(NodeId) -> Input) -> Result<(), Refusal> {
@@ -453,11 +471,9 @@ impl Page {
             command: command.as_bytes().to_vec(),
         });
         match result {
-            Ok(Outcome::Accepted { index, term }) => Ok(RequestResult {
-                index,
-                term,
-                leader: leader as u32 + 1,
-            }),
+            Ok(Outcome::Accepted { index, term }) => {
+                Ok(self.accepted(leader, command, index, term))
+            }
             _ => Err(Refusal::Refused(format!(
                 "no leader: S{} stopped being leader before it could take the command",
                 leader + 1

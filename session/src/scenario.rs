@@ -74,6 +74,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("figure-7", include_str!("../scenarios/figure-7.json")),
     ("figure-8", include_str!("../scenarios/figure-8.json")),
     (
+        "figure-8-broken",
+        include_str!("../scenarios/figure-8-broken.json"),
+    ),
+    (
         "stale-leader",
         include_str!("../scenarios/stale-leader.json"),
     ),
@@ -104,7 +108,7 @@ pub enum Goal {
     /// This node (1-based) installed a snapshot sent by the leader.
     SnapshotInstalled(u64),
     /// The safety checker reported a violation of this property (its id, e.g.
-    /// `state-machine-safety`), or of any property (`any`).
+    /// `state-machine-safety`), or of any property (`any`), since the step began.
     Violation(String),
 }
 
@@ -328,7 +332,7 @@ impl Goal {
             Goal::Violation(p) => sim
                 .violations()
                 .iter()
-                .any(|v| p == "any" || property_id(v) == p),
+                .any(|v| v.at_ms >= began.at_ms && (p == "any" || property_id(v) == p)),
         }
     }
 }

@@ -337,6 +337,17 @@ impl TimeTravel {
         true
     }
 
+    /// Drop what was recorded after the moment shown, as acting here would (a fork), without
+    /// acting: the moment shown becomes the end. False (nothing dropped) at the end.
+    pub fn drop_future(&mut self) -> bool {
+        if self.at_end() {
+            return false;
+        }
+        let events = self.current.sim.events_total();
+        self.tape.fork(&self.current, events);
+        true
+    }
+
     /// Apply `input` at the moment shown and record it. In the past, an accepted input forks:
     /// the recorded inputs and markers after this moment are dropped first. A refused input
     /// changes nothing (not even the future).

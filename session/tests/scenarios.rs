@@ -68,8 +68,14 @@ fn every_built_in_scenario_plays_to_its_end_without_a_violation_and_its_run_file
         let scenario = Scenario::built_in(id).expect("reads");
         let played = play(id);
         let sim = played.session.sim();
-        assert!(
+        // A scenario that plays a broken rule has a violation as a goal; the others none.
+        let shows_a_violation = scenario
+            .steps
+            .iter()
+            .any(|s| matches!(s.until, Goal::Violation(_)));
+        assert_eq!(
             sim.violations().is_empty(),
+            !shows_a_violation,
             "scenario {id}: {:?}",
             sim.violations()
         );
@@ -219,6 +225,61 @@ fn figure_8_an_old_term_entry_on_a_majority_is_not_committed_and_is_safely_overw
             "S{n}"
         );
     }
+}
+
+#[test]
+fn figure_8_with_the_rule_broken_commits_an_old_term_entry_by_counting_then_overwrites_it() {
+    let played = play("figure-8-broken");
+    let scenario = Scenario::built_in("figure-8-broken").unwrap();
+    assert!(
+        matches!(
+            scenario.steps[0].inputs[0],
+            raftlab::sim::Input::BreakRule {
+                rule: raftlab::core::Rule::CommitCurrentTerm,
+                broken: true
+            }
+        ),
+        "the rule is broken before anything happens"
+    );
+    // Before S1 counts replicas of y=2, everything holds.
+    let d = at_step(&played, 9);
+    assert!(d.violations().is_empty(), "{:?}", d.violations());
+    // (d): y=2 (term 2) was committed by counting replicas, on S1 to S4.
+    let committed = at_step(&played, 10);
+    for n in 2..=4 {
+        assert_eq!(log(&committed, n)[1], entry(2, "y=2"), "S{n} stores y=2");
+        assert!(commit_index(&committed, n) >= 2, "S{n} committed index 2");
+    }
+    let first = &committed.violations()[0];
+    assert_eq!(first.property.id(), "leader-completeness");
+    assert_eq!(
+        (first.nodes.as_slice(), first.indices.as_slice()),
+        (&[0usize][..], &[2u64][..]),
+        "S1 committed index 2 by counting"
+    );
+    // The end: S5 overwrote the committed index 2 with z=3 and applied it.
+    let end = played.session.sim();
+    assert_eq!(leader(end), 5);
+    assert_eq!(log(end, 5)[1], entry(3, "z=3"));
+    let overwritten = (2..=4)
+        .filter(|&n| log(end, n)[1] == entry(3, "z=3"))
+        .count();
+    assert!(
+        overwritten >= 1,
+        "a follower's committed y=2 was overwritten by z=3"
+    );
+    let different = end
+        .violations()
+        .iter()
+        .find(|v| v.property.id() == "state-machine-safety" && v.nodes.first() == Some(&4))
+        .expect("S5 applied a different command at index 2");
+    assert_eq!(different.indices, [2]);
+    assert!(
+        different.at_ms >= played.steps[11].0.at_ms,
+        "in the last step"
+    );
+    // With the rule kept (figure-8), the same story is safe.
+    assert!(play("figure-8").session.sim().violations().is_empty());
 }
 
 #[test]

@@ -13,6 +13,7 @@
 //! 1..5"); nothing reachable from JavaScript panics on bad input.
 
 pub mod args;
+mod teach;
 
 use args::{Fraction, NetworkPatch};
 use js_sys::{Array, Object, Reflect};

@@ -204,6 +204,129 @@ export interface RunCaption {
   text: string;
 }
 
+// ---- teaching (issue 9): scenarios, monitors, rules, requests, state machines, causes ----
+
+/** A built-in scenario in the "Scenario" list (`Cluster.scenarios()`). */
+export interface ScenarioListItem {
+  /** Stable id: `?scenario=<id>` opens it. */
+  id: string;
+  title: string;
+  /** One sentence: what the student sees. */
+  teaches: string;
+}
+
+export interface ScenarioStepView {
+  caption: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** The scenario shown (`scenario()`), null in free play (after Take over). */
+export interface ScenarioView {
+  id: string;
+  title: string;
+  teaches: string;
+  steps: ScenarioStepView[];
+  /** The step shown, 1-based: the last one that began at or before the moment shown. */
+  current: number;
+  /** At or past the last step's end. */
+  finished: boolean;
+}
+
+export type PropertyId = "election-safety" | "leader-append-only" | "log-matching" | "leader-completeness" | "state-machine-safety";
+
+export interface MonitorViolation {
+  /** What broke, in the paper's words. */
+  detail: string;
+  /** Node ids 1..n involved, the one that broke it first. */
+  nodes: number[];
+  /** Log indices involved. */
+  indices: number[];
+  /** Virtual ms of the event after which the checker saw it. */
+  atMs: number;
+  /** Violations of this property the checker kept. */
+  count: number;
+}
+
+/** One of Raft's five safety properties at the moment shown (`monitors()`). */
+export interface MonitorView {
+  property: PropertyId;
+  /** The paper's name ("State Machine Safety"). */
+  name: string;
+  /** What it guarantees, in Figure 3's words. */
+  guarantee: string;
+  status: "ok" | "violated";
+  /** The first violation up to the moment shown, or null while it holds. */
+  violation: MonitorViolation | null;
+}
+
+/** A rule a student can break (`rules()`); the switch is "Break: " + label. */
+export interface RuleView {
+  id: string;
+  label: string;
+  /** One line: what breaking it shows. */
+  teaches: string;
+  /** Broken at the moment shown. */
+  broken: boolean;
+}
+
+/** A request accepted from this page, tracked until committed or lost. */
+export interface TrackedRequestView {
+  /** The leader that took it. */
+  leader: number;
+  command: string;
+  index: number;
+  term: number;
+  atMs: number;
+  status: "pending" | "committed" | "lost";
+  /** One sentence: the status and why. */
+  text: string;
+}
+
+export interface RequestsView {
+  /** Oldest first: the requests made up to the moment shown. */
+  requests: TrackedRequestView[];
+  /** Requests no longer tracked because `max` were held. */
+  omitted: number;
+  max: number;
+}
+
+export interface AppliedCommandView {
+  index: number;
+  term: number;
+  command: string;
+}
+
+/** An InstallSnapshot on its way to a node. */
+export interface InstallingView {
+  /** The leader that sent it. */
+  from: number;
+  lastIncludedIndex: number;
+  lastIncludedTerm: number;
+  deliverMs: number;
+}
+
+/** A node's state machine beside its log (`stateMachines()`). */
+export interface StateMachineView {
+  node: number;
+  alive: boolean;
+  lastApplied: number;
+  appliedCount: number;
+  /** lastIncludedIndex / lastIncludedTerm of its snapshot (0 when none). */
+  snapshotIndex: number;
+  snapshotTerm: number;
+  /** The last applied commands still in its log (at most 4), oldest first. */
+  recent: AppliedCommandView[];
+  installing: InstallingView | null;
+}
+
+/** A node's latest event that says why it is as it is (`causes()`). */
+export interface NodeCauseView {
+  node: number;
+  timeMs: number;
+  text: string;
+}
+
 /** The methods of the wasm `Cluster` handle (see wasm/src/lib.rs). All throw an Error whose
  * message says what was wrong for bad arguments; none traps. */
 export interface ClusterApi {
@@ -263,6 +386,30 @@ export interface ClusterApi {
   /** The run file's title and captions (the tester's steps), when it came from one. */
   readonly title: string | undefined;
   captions(): RunCaption[];
+  // ---- teaching (issue 9)
+  /** The scenario shown and its step, or null in free play. */
+  scenario(): ScenarioView | null;
+  /** Seek to the next / previous step's start, or to step `step` (1-based); return the step
+   * shown. Next at the last step goes to the scenario's end. */
+  nextStep(): number;
+  previousStep(): number;
+  goToStep(step: number): number;
+  /** Free play from the moment shown: the scenario's recorded future is dropped (a fork). */
+  takeOver(): string;
+  /** Raft's five safety properties at the moment shown. */
+  monitors(): MonitorView[];
+  /** The rules a student can break, each broken or not at the moment shown. */
+  rules(): RuleView[];
+  /** Break or keep again rule `id` on every node from the moment shown (an input). */
+  breakRule(id: string, broken: boolean): void;
+  /** Send `command` to node `id`: a follower throws "not leader: ..."; a leader (a stale
+   * one too) appends it. */
+  requestTo(id: number, command: string): RequestResult;
+  /** The requests accepted from this page up to the moment shown, pending, committed or lost. */
+  requests(): RequestsView;
+  stateMachines(): StateMachineView[];
+  /** Per node (index id - 1): its latest event that says why, or null. */
+  causes(): (NodeCauseView | null)[];
   free(): void;
 }
 // Static: `Cluster.restore(text: string): Cluster` rebuilds a cluster from saveStored()'s
@@ -272,6 +419,8 @@ export interface ClusterApi {
 // a link()'s run from a fresh start and shows its moment; throws, saying why, on a bad link.
 // `Cluster.fromRunFile(text: string): Cluster` plays a run file (runFile()'s JSON, or a Lab 3
 // test exported by lab3-run) from a fresh start to its end, shown paused at its start.
+// `Cluster.scenarios(): ScenarioListItem[]` lists the built-in scenarios;
+// `Cluster.fromScenario(id: string): Cluster` plays one and shows it paused at its first step.
 
 // ---- <raft-cluster> ------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ export function termFill(term: number): string {
 
 /** Darker tone of a term for borders and text. */
 export function termInk(term: number): string {
-  return term <= 0 ? "hsl(220 9% 46%)" : `hsl(${termHue(term)} 55% 34%)`;
+  return term <= 0 ? "hsl(220 9% 46%)" : `hsl(${termHue(term)} 55% 30%)`;
 }
 
 /** Partition groups: a soft background per group. */

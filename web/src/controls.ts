@@ -327,16 +327,12 @@ export class Controls {
     }
     let shown = "";
     const ok = this.host.act("Send request", (c) => {
-      let via = "";
-      if (to !== null) {
-        const nd = c.state().nodes[to - 1];
-        if (!nd) throw new Error(`there is no ${nodeName(to)}`);
-        if (!nd.alive) throw new Error(`${nodeName(to)} is crashed: the client gets no answer`);
-        if (!nd.connected) throw new Error(`${nodeName(to)} is cut off: the client gets no answer`);
-        if (nd.role !== "leader") via = `${nodeName(to)} is a ${nd.role}, so it redirected the client to the leader. `;
-      }
-      const r = c.request(command);
-      shown = `${via}“${command}” appended by leader ${nodeName(r.leader)} at index ${r.index} (term ${r.term}); it is committed once a majority stores it.`;
+      // To a chosen node as a client would (a follower answers "not leader"), or to the leader.
+      const r = to !== null ? c.requestTo(to, command) : c.request(command);
+      // The tracked request says whether it can still be committed (a leader in a minority
+      // never commits it) rather than promising a commit.
+      const tracked = c.requests().requests.filter((t) => t.index === r.index && t.term === r.term).pop();
+      shown = `“${command}” appended by leader ${nodeName(r.leader)} at index ${r.index} (term ${r.term}). ${tracked?.text ?? ""}`.trim();
       return shown;
     });
     if (ok) {

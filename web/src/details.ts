@@ -1,6 +1,6 @@
 // The details panel: every field of the selected node (NodeView) or message (MessageView),
 // labelled with the names of the Raft paper's Figure 2.
-import type { ClusterState, MessageView, NodeView } from "./api";
+import type { ClusterState, MessageView, NodeCauseView, NodeView } from "./api";
 import { fmtTime, h, nodeName, setText, uid } from "./dom";
 import type { Selection } from "./selection";
 
@@ -103,6 +103,9 @@ export class DetailsPanel {
     );
   }
 
+  /** Per node (index id - 1): its latest cause (`Cluster.causes()`), set before render. */
+  causes: (NodeCauseView | null)[] = [];
+
   render(state: ClusterState, sel: Selection): void {
     if (sel === null) {
       this.show("Details", "Click a node (or press 1–9) or a message in flight to see its full state.", []);
@@ -114,7 +117,9 @@ export class DetailsPanel {
       if (!nd) {
         this.show("Details", `There is no ${nodeName(sel.id)} in this cluster.`, []);
       } else {
-        this.show(`${nodeName(nd.id)} · ${nd.alive ? nd.role : "crashed"}`, "Node state (Figure 2 names).", nodeRows(nd));
+        const cause = this.causes[nd.id - 1];
+        const why: Row = ["why", cause ? `${fmtTime(cause.timeMs)}: ${cause.text}` : "— (nothing in the recent events)", "the latest event that changed this node's role or log or refused it something, and its cause"];
+        this.show(`${nodeName(nd.id)} · ${nd.alive ? nd.role : "crashed"}`, "Node state (Figure 2 names).", [...nodeRows(nd), why]);
       }
       this.dropBtn.hidden = true;
       return;

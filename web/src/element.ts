@@ -17,7 +17,7 @@ import { Clock } from "./clock";
 import cssText from "./cluster.css?inline";
 import { Controls, SHORTCUTS, type ControlsHost } from "./controls";
 import { DetailsPanel } from "./details";
-import { errorMessage, fmtTime, h, nodeName, uid } from "./dom";
+import { errorMessage, fmtTime, h, nodeName, setText, uid } from "./dom";
 import { buildLegend } from "./legend";
 import { Narrator } from "./narrator";
 import { NodeMenu } from "./node-menu";
@@ -32,7 +32,12 @@ import { StatusLine } from "./status";
 import { Persistence, derivedStorageKey } from "./storage";
 import { TableView } from "./table-view";
 import { TimelineBar } from "./timeline-bar";
-import { clusterFromLink, clusterFromRunFile, createCluster, loadWasm, restoreCluster, wasmMemoryBytes } from "./wasm";
+import { MonitorsPanel } from "./monitors";
+import { RequestsWatch } from "./requests-view";
+import { RulesPanel } from "./rules-panel";
+import { ScenarioBar } from "./scenario-bar";
+import { StateMachinesPanel } from "./state-machine";
+import { clusterFromLink, clusterFromRunFile, clusterFromScenario, createCluster, loadWasm, restoreCluster, scenarioList, wasmMemoryBytes } from "./wasm";
 
 let sheet: CSSStyleSheet | null = null;
 /** One constructed stylesheet shared by every instance (CSSOM: allowed by style-src 'self'). */
@@ -101,6 +106,15 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readonly menu: NodeMenu;
   private readonly table = new TableView();
   private readonly timeline: TimelineBar;
+  // Teaching (issue 9): scenarios, safety monitors, breakable rules, state machines.
+  private readonly scenarios: ScenarioBar;
+  private readonly monitors: MonitorsPanel;
+  private readonly rules: RulesPanel;
+  private readonly requests: RequestsWatch;
+  private readonly machines: StateMachinesPanel;
+  private readonly teachRow: HTMLElement;
+  /** Node ids of the violation shown (highlighted on the ring). */
+  private violationNodes: number[] = [];
   /** The Cluster's jumps and forks counts last drawn (a change: redraw from the Cluster). */
   private jumps = 0;
   private forks = 0;
@@ -126,6 +140,18 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.controls = new Controls(this);
     this.runFiles = new RunFilesBar({ act: (what, fn) => this.act(what, fn), error: (m) => this.error(m), openRunFile: (text, from) => this.openRunFile(text, from), doc: () => this.ownerDocument });
     this.timeline = new TimelineBar({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), linkUrl: (text) => this.linkUrl(text) });
+    this.scenarios = new ScenarioBar({
+      openScenario: (id) => this.openScenario(id),
+      act: (what, fn) => this.act(what, fn),
+      pause: () => this.clock.pause(),
+      // Take over said what was dropped: the fork is not announced again.
+      forkSaid: (c) => (this.forks = c.forks),
+    });
+    this.monitors = new MonitorsPanel({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), highlight: (v) => this.highlight(v) });
+    this.rules = new RulesPanel({ act: (what, fn) => this.act(what, fn) });
+    this.requests = new RequestsWatch({ info: (m) => this.status.info(m), reply: (t) => setText(this.controls.cmdOut, t) });
+    this.machines = new StateMachinesPanel(this.requests.el);
+    this.teachRow = h("div", { class: "teach-row" }, this.scenarios.pick, this.rules.el);
     this.ring = new RingView({
       selectNode: (id) => {
         this.select(id);
@@ -258,6 +284,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       if (!this.config.autoplay) this.clock.pause();
       loadWasm().then(
         () => {
+          this.scenarios.list(scenarioList());
           if (!this._cluster) this.boot();
           this.invalidate();
         },
@@ -285,6 +312,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.status.el.hidden = mode === "none";
     this.timeline.el.hidden = mode !== "full";
     this.runFiles.el.hidden = mode !== "full";
+    this.teachRow.hidden = mode !== "full";
+    this.monitors.el.hidden = mode === "none";
     if (mode === "full") void this.runFiles.loadIndex();
   }
 
@@ -315,7 +344,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     const logsPanel = h(
       "div",
       { class: "panel logs-panel", role: "group", "aria-labelledby": logsTitle },
-      h("div", { class: "panel-head" }, h("h2", { id: logsTitle }, "Logs"), h("span", { class: "hint" }, "solid committed · dashed not yet · ✓ applied · ▼ nextIndex ▲ matchIndex")),
+      h("div", { class: "panel-head" }, h("h2", { id: logsTitle }, "Logs"), this.machines.el, h("span", { class: "hint" }, "solid committed · dashed not yet · ✓ applied · ▼ nextIndex ▲ matchIndex")),
       this.logs.el,
     );
     this.details.el.hidden = true;
@@ -325,8 +354,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       { class: "root", tabindex: -1 },
       this.notices.el,
       this.controls.toolbar,
-      this.timeline.el,
-      this.runFiles.el,
+      h("div", { class: "time-row" }, this.teachRow, this.timeline.el),
+      h("div", { class: "files-row" }, this.runFiles.el, this.monitors.el),
+      this.scenarios.nav,
+      this.rules.banner,
+      this.monitors.report,
       this.status.el,
       main,
       this.help,
@@ -395,6 +427,16 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         fromUrl = true;
         if (params.nodes !== undefined) want.nodes = params.nodes;
         if (params.seed !== undefined) want.seed = params.seed;
+      }
+    }
+    // A built-in scenario (?scenario=figure-8) is played and shown at its first step.
+    const scenarioId = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("scenario") : null;
+    if (scenarioId !== null) {
+      try {
+        this.showScenario(clusterFromScenario(scenarioId));
+        return;
+      } catch (e) {
+        errors.push(`Could not open the scenario in the address: ${errorMessage(e)}`);
       }
     }
     // A link (?run=, from "Copy link") plays its run from a fresh start at its moment.
@@ -505,6 +547,49 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     return true;
   }
 
+  /** A built-in scenario (Cluster.fromScenario), paused at its first step; an unknown one
+   * is said and the cluster shown stays. */
+  private openScenario(id: string): boolean {
+    let c: ClusterApi;
+    try {
+      c = clusterFromScenario(id);
+    } catch (e) {
+      this.status.error(`Could not open the scenario: ${errorMessage(e)}`);
+      this.invalidate();
+      return false;
+    }
+    this.showScenario(c);
+    return true;
+  }
+
+  private showScenario(c: ClusterApi): void {
+    this.attach(c, false);
+    this.clock.pause();
+    const v = c.scenario();
+    this.status.info(`Scenario: ${v?.title ?? "the scenario"}. ${v?.steps.length ?? 0} steps to ${fmtTime(c.endMs)}, paused at step 1: press Next step, drag the Timeline, or Take over to play freely.`);
+    this.invalidate();
+  }
+
+  /** The nodes and log entries of the violation shown, highlighted in the ring and the logs. */
+  private highlight(v: { nodes: number[]; indices: number[] } | null): void {
+    this.violationNodes = v?.nodes ?? [];
+    this.markViolationNodes();
+    this.logs.setViolation(v);
+    // The logs drew this frame before the monitors read the violation: draw once more.
+    this.invalidate();
+  }
+
+  /** The ring's nodes involved in the violation shown get data-violation (the ring may have
+   * redrawn its nodes since: called after each ring render while one is shown). */
+  private markViolationNodes(): void {
+    const v = this.violationNodes.length > 0 ? { nodes: this.violationNodes } : null;
+    for (const el of this.ring.el.querySelectorAll("[data-node-id]")) {
+      const id = Number(el.getAttribute("data-node-id"));
+      const on = v !== null && v.nodes.includes(id);
+      if ((el.getAttribute("data-violation") === "true") !== on) el.setAttribute("data-violation", String(on));
+    }
+  }
+
   /** Reset: a new cluster with these options; the stored cluster is cleared. */
   reset(options: { nodes: number; seed?: string }): void {
     const opts: ClusterOptions = { nodes: options.nodes };
@@ -547,6 +632,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.eventLog.clear();
     this.timeline.reset();
     this.runFiles.reset();
+    this.scenarios.reset();
+    this.monitors.reset();
+    this.rules.reset();
+    this.machines.reset();
+    this.requests.reset();
     this.jumps = c.jumps;
     this.forks = c.forks;
     this.violationShown = false;
@@ -582,6 +672,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       // A link is opened once; a reload then restores the stored cluster.
       u.searchParams.delete("run");
       u.searchParams.delete("runFile");
+      u.searchParams.delete("scenario");
       if (u.href !== loc.href) this.ownerDocument.defaultView?.history.replaceState(this.ownerDocument.defaultView.history.state, "", u.pathname + u.search + u.hash);
     } catch {
       // a sandboxed document may refuse; the cluster runs all the same
@@ -676,15 +767,26 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         t,
         this.clock.playing,
       );
+      if (this.violationNodes.length > 0) this.markViolationNodes();
     }
     this.table.render(state);
     this.menu.render(this.menu.id !== null ? state.nodes[this.menu.id - 1] : undefined);
     this.logs.render(state, this.selection);
-    if (!this.details.el.hidden) this.details.render(state, this.selection);
+    if (!this.details.el.hidden) {
+      this.details.causes = this.selection?.kind === "node" ? c.causes() : [];
+      this.details.render(state, this.selection);
+    }
     this.eventLog.add(events);
     this.controls.sync(state, this.shadow.activeElement);
     if (!this.timeline.el.hidden) this.timeline.sync(c, state.nowMs);
     if (!this.runFiles.el.hidden) this.runFiles.sync(c, state.nowMs);
+    if (!this.teachRow.hidden) {
+      this.scenarios.sync(c, state.nowMs);
+      this.rules.sync(c);
+    }
+    this.monitors.sync(c, state.violation);
+    this.machines.sync(c);
+    this.requests.sync(c, state.nowMs);
     this.narrator.events(events, t);
   }
 
@@ -772,6 +874,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       return true;
     }
     if (this.menu.hide()) return true;
+    if (this.rules.el.querySelector(".pop:not([hidden])")) {
+      this.rules.toggle(false);
+      return true;
+    }
+    if (this.machines.open) {
+      this.machines.toggle(false);
+      return true;
+    }
     if (!this.details.el.hidden) {
       this.details.el.hidden = true;
       return true;

@@ -47,6 +47,8 @@ export class LogView {
   private viewW = 1200;
   private scrollX = 0;
   private pendingScroll: number | null = null;
+  /** The violation shown: its nodes and log indices are highlighted. */
+  private violation: { nodes: Set<number>; indices: Set<number> } | null = null;
 
   constructor(private readonly onSelectNode: (id: number) => void) {
     this.inner = h("div", { class: "logs-inner" });
@@ -64,6 +66,11 @@ export class LogView {
     new ResizeObserver(() => {
       this.viewW = this.scroller.clientWidth || this.viewW;
     }).observe(this.scroller);
+  }
+
+  /** Highlight the entries (and rows) a safety violation involves; null: none. */
+  setViolation(v: { nodes: number[]; indices: number[] } | null): void {
+    this.violation = v ? { nodes: new Set(v.nodes), indices: new Set(v.indices) } : null;
   }
 
   reset(): void {
@@ -161,6 +168,7 @@ export class LogView {
     setAttr(row.el, "data-snapshot-term", nd.snapshotTerm);
     toggleClass(row.el, "crashed", !nd.alive);
     toggleClass(row.el, "selected", selected);
+    setAttr(row.el, "data-violation", String(this.violation?.nodes.has(nd.id) ?? false));
     setAttr(row.badge, "data-role", nd.alive ? nd.role : "crashed");
     setText(row.badge, !nd.alive ? "✕" : nd.role === "leader" ? "L" : nd.role === "candidate" ? "C" : "F");
     setText(row.title, `term ${nd.term}${nd.connected ? "" : " · cut off"}`);
@@ -206,7 +214,7 @@ export class LogView {
       }
       const left = `${x(index)}px`;
       if (el.style.left !== left) el.style.left = left;
-      this.updateEntry(el, entry, nd);
+      this.updateEntry(el, entry, nd, leader);
     }
 
     // The leader's view of this node.
@@ -241,8 +249,14 @@ export class LogView {
     return el;
   }
 
-  private updateEntry(el: HTMLElement, entry: LogEntryView, nd: NodeView): void {
+  private updateEntry(el: HTMLElement, entry: LogEntryView, nd: NodeView, leader: NodeView | null): void {
     const committed = entry.index <= nd.commitIndex;
+    // Above commitIndex and older than the leader's term: it waits for an entry of the
+    // leader's own term (a leader commits by counting replicas only those: Figure 8, §5.4.2).
+    const waits = !committed && leader !== null && entry.term < leader.term;
+    const involved = this.violation !== null && this.violation.nodes.has(nd.id) && this.violation.indices.has(entry.index);
+    setAttr(el, "data-waits-current-term", String(waits));
+    setAttr(el, "data-violation", String(involved));
     const applied = entry.index <= nd.lastApplied;
     if (el.getAttribute("data-term") !== String(entry.term) || el.dataset["cmd"] !== entry.command) {
       setAttr(el, "data-term", entry.term);
@@ -258,7 +272,11 @@ export class LogView {
     setAttr(
       el,
       "title",
-      `index ${entry.index}, term ${entry.term}: ${entry.command}\n${committed ? "committed" : "not committed"}${applied ? ", applied" : ""}`,
+      `index ${entry.index}, term ${entry.term}: ${entry.command}\n${committed ? "committed" : "not committed"}${applied ? ", applied" : ""}${
+        waits
+          ? `\nWaits for an entry of leader ${nodeName(leader!.id)}'s own term ${leader!.term}: a leader commits by counting replicas only entries of its own term, and this term-${entry.term} entry is committed with the first of them (Figure 8, §5.4.2). Stored on a majority is not enough: a later leader could still overwrite it.`
+          : ""
+      }${involved ? "\nInvolved in the safety violation shown." : ""}`,
     );
   }
 }

@@ -354,7 +354,8 @@ export class RingView {
       "data-kind": m.kind,
       "data-heartbeat": String(m.heartbeat),
       role: "button",
-      "aria-label": `${m.kind}${m.heartbeat ? " (heartbeat)" : ""} from ${nodeName(m.from)} to ${nodeName(m.to)}, term ${m.term}`,
+      // The visible text (entry count, ✓ / ✗) is part of the name (axe: label-content-name-mismatch).
+      "aria-label": `${m.kind}${m.heartbeat ? " (heartbeat)" : ""} from ${nodeName(m.from)} to ${nodeName(m.to)}, term ${m.term}${entriesLabel(m) ? `, ${entriesLabel(m)} entries` : ""}${replyMark(m) ? `, ${replyMark(m)}` : ""}`,
     });
     const tail = s("line", { class: `msg-tail msg-${key}-tail`, x1: 0, y1: 0, x2: 0, y2: 0 });
     const label = s("text", { class: "msg-label", y: 0.5 }, entriesLabel(m));

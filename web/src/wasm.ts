@@ -2,7 +2,7 @@
 // types the plain objects as `any`; api.ts says what they really are, so the handle is
 // re-typed here once and the rest of the page only sees ClusterApi.
 import init, { Cluster as WasmCluster } from "../pkg/raftlab_wasm.js";
-import type { ClusterApi, ClusterOptions } from "./api";
+import type { ClusterApi, ClusterOptions, ScenarioListItem } from "./api";
 
 let loading: Promise<void> | null = null;
 let memory: WebAssembly.Memory | null = null;
@@ -40,4 +40,14 @@ export function clusterFromLink(text: string): ClusterApi {
 /** `Cluster.fromRunFile(text)`: a run file's run, paused at its start; throws on a bad file. */
 export function clusterFromRunFile(text: string): ClusterApi {
   return WasmCluster.fromRunFile(text) as unknown as ClusterApi;
+}
+
+/** `Cluster.scenarios()`: the built-in scenarios, in teaching order. */
+export function scenarioList(): ScenarioListItem[] {
+  return WasmCluster.scenarios() as ScenarioListItem[];
+}
+
+/** `Cluster.fromScenario(id)`: a built-in scenario, played and paused at its first step. */
+export function clusterFromScenario(id: string): ClusterApi {
+  return WasmCluster.fromScenario(id) as unknown as ClusterApi;
 }

@@ -100,7 +100,7 @@ pub fn describe_node_event(node: NodeId, event: &NodeEvent) -> String {
             format!("S{s} took a snapshot through index {index} (lastIncludedIndex)")
         }
         NodeEvent::SnapshotInstalled { index, term } => {
-            format!("S{s} installed the leader's snapshot (lastIncludedIndex {index}, lastIncludedTerm {term})")
+            format!("S{s} installed the leader's snapshot (lastIncludedIndex {index}, lastIncludedTerm {term}): its log through index {index} is replaced by the snapshot, and its state machine by the snapshot's state")
         }
         NodeEvent::LogTruncated {
             from,

@@ -1,0 +1,404 @@
+//! Client requests, tracked: a request can be sent to a chosen node (`Page::request_to`): a
+//! follower or candidate answers "not leader", a leader (a stale one in a minority too)
+//! appends it. Each accepted request is tracked, at most `REQUESTS_TRACKED_MAX`, until it is
+//! committed (a node committed its index with the request's entry there: same index, same
+//! term) or lost (a node committed another entry at that index), and the page says which.
+//! While it waits, the page says whether the leader that took it can still commit it: a
+//! leader that reaches only a minority never can (§5.3), and an entry of an older term is
+//! committed only together with an entry of a later leader's own term (Figure 8, §5.4.2).
+//!
+//! The status is read from the simulation at the moment shown, so time travel shows each
+//! request as it stood then; requests made later than the moment shown are not shown.
+
+use crate::page::{Page, Refusal};
+use crate::view::{command_text, RequestResult};
+use alloc::collections::VecDeque;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::Cell;
+use raftlab::core::{NodeId, Role};
+use raftlab::sim::{Outcome, Simulation};
+use serde::{Deserialize, Serialize};
+
+/// The most requests tracked; when full, the oldest goes (counted in `omitted`).
+pub const REQUESTS_TRACKED_MAX: usize = 64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestStatus {
+    /// Not yet committed at its index, nor replaced there by a committed entry.
+    Pending,
+    /// Its entry (its index, its term) is committed.
+    Committed,
+    /// Another entry was committed at its index: the request is lost.
+    Lost,
+}
+
+impl RequestStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestStatus::Pending => "pending",
+            RequestStatus::Committed => "committed",
+            RequestStatus::Lost => "lost",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Tracked {
+    /// The leader that took it (0-based).
+    leader: NodeId,
+    command: String,
+    index: u64,
+    term: u64,
+    at_ms: u64,
+    /// The last status read while some node still held the entry's index; used once every
+    /// node that committed it has compacted it into a snapshot (its term no longer known).
+    settled: Cell<Option<RequestStatus>>,
+}
+
+/// The requests accepted from this page, oldest first.
+#[derive(Clone, Debug, Default)]
+pub struct RequestTracker {
+    list: VecDeque<Tracked>,
+    omitted: u64,
+}
+
+impl RequestTracker {
+    /// Track a request `leader` took at `index` in `term`, at virtual ms `at_ms`.
+    pub fn track(&mut self, leader: NodeId, command: String, index: u64, term: u64, at_ms: u64) {
+        if self.list.len() == REQUESTS_TRACKED_MAX {
+            self.list.pop_front();
+            self.omitted += 1;
+        }
+        self.list.push_back(Tracked {
+            leader,
+            command,
+            index,
+            term,
+            at_ms,
+            settled: Cell::new(None),
+        });
+    }
+
+    /// The run forked at `end_ms`: requests made after it were never made.
+    pub fn forget_after(&mut self, end_ms: u64) {
+        self.list.retain(|t| t.at_ms <= end_ms);
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The requests made up to the moment `sim` shows, with their status there.
+    pub fn view(&self, sim: &Simulation) -> RequestsView {
+        let now = sim.now_ms();
+        RequestsView {
+            requests: self
+                .list
+                .iter()
+                .filter(|t| t.at_ms <= now)
+                .map(|t| {
+                    let status = status(sim, t);
+                    TrackedRequestView {
+                        leader: t.leader as u32 + 1,
+                        command: t.command.clone(),
+                        index: t.index,
+                        term: t.term,
+                        at_ms: t.at_ms,
+                        status: status.name().into(),
+                        text: text(sim, t, status),
+                    }
+                })
+                .collect(),
+            omitted: self.omitted,
+            max: REQUESTS_TRACKED_MAX as u64,
+        }
+    }
+}
+
+/// What the live nodes that committed the request's index hold there.
+fn status(sim: &Simulation, t: &Tracked) -> RequestStatus {
+    let mut unknown = false;
+    for n in 0..sim.len() {
+        let Some(raft) = sim.raft(n) else { continue };
+        if raft.commit_index() < t.index {
+            continue;
+        }
+        match raft.log().term_at(t.index) {
+            Some(term) if term == t.term => {
+                t.settled.set(Some(RequestStatus::Committed));
+                return RequestStatus::Committed;
+            }
+            Some(_) => {
+                t.settled.set(Some(RequestStatus::Lost));
+                return RequestStatus::Lost;
+            }
+            None => unknown = true,
+        }
+    }
+    if unknown {
+        // Committed, but compacted everywhere it is: what it was when last seen.
+        t.settled.get().unwrap_or(RequestStatus::Pending)
+    } else {
+        RequestStatus::Pending
+    }
+}
+
+/// Nodes alive that `node` can exchange messages with, itself included.
+fn reachable(sim: &Simulation, node: NodeId) -> usize {
+    (0..sim.len())
+        .filter(|&j| sim.raft(j).is_some() && (j == node || sim.topology().link(node, j)))
+        .count()
+}
+
+fn text(sim: &Simulation, t: &Tracked, status: RequestStatus) -> String {
+    let s = t.leader + 1;
+    let what = format!("“{}” (index {}, term {})", t.command, t.index, t.term);
+    match status {
+        RequestStatus::Committed => format!(
+            "{what} is committed: a majority stores it and no leader will ever overwrite it."
+        ),
+        RequestStatus::Lost => format!(
+            "{what} is lost: another entry was committed at index {}; the client must retry.",
+            t.index
+        ),
+        RequestStatus::Pending => {
+            let n = sim.len();
+            let majority = n / 2 + 1;
+            let still_leads = sim
+                .raft(t.leader)
+                .is_some_and(|r| r.role() == Role::Leader && r.current_term() == t.term);
+            if still_leads {
+                let reach = reachable(sim, t.leader);
+                if reach >= majority {
+                    format!("{what} waits: S{s} commits it once a majority ({majority} of {n}) stores it.")
+                } else {
+                    format!("{what} waits, and S{s} can never commit it: it reaches only {reach} of {n} nodes, not a majority ({majority}). A leader of a later term on the other side will overwrite it, unless the partition heals first.")
+                }
+            } else {
+                format!("{what} waits: S{s} no longer leads term {}. It is committed only if a later leader has it and commits an entry of its own term after it (Figure 8, §5.4.2); otherwise it is overwritten and lost.", t.term)
+            }
+        }
+    }
+}
+
+/// The tracked requests, as `web/src/api.ts`'s `RequestsView`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestsView {
+    /// Oldest first: the requests made up to the moment shown.
+    pub requests: Vec<TrackedRequestView>,
+    /// Requests no longer tracked because `max` were held.
+    pub omitted: u64,
+    pub max: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrackedRequestView {
+    /// The leader that took it (1..n).
+    pub leader: u32,
+    pub command: String,
+    pub index: u64,
+    pub term: u64,
+    pub at_ms: u64,
+    /// "pending" | "committed" | "lost".
+    pub status: String,
+    /// One sentence: the status and why.
+    pub text: String,
+}
+
+impl Page {
+    /// Record an accepted request and say so.
+    pub(crate) fn accepted(
+        &mut self,
+        leader: NodeId,
+        command: &str,
+        index: u64,
+        term: u64,
+    ) -> RequestResult {
+        let at = self.now_ms();
+        self.requests
+            .track(leader, command_text(command.as_bytes()), index, term, at);
+        RequestResult {
+            index,
+            term,
+            leader: leader as u32 + 1,
+        }
+    }
+
+    /// Send `command` to `node` as a client would: a follower or a candidate answers "not
+    /// leader" (nothing is appended), a crashed or disconnected node does not answer, and a
+    /// leader (a stale one in a minority too) appends it to its log.
+    pub fn request_to(&mut self, node: NodeId, command: &str) -> Result<RequestResult, Refusal> {
+        let node = self.check_node(node)?;
+        if command.is_empty() {
+            return Err(Refusal::BadArgument("command must not be empty".into()));
+        }
+        if command.len() > crate::options::COMMAND_BYTES_MAX {
+            return Err(Refusal::BadArgument(format!(
+                "command must be at most {} bytes of UTF-8, got {}",
+                crate::options::COMMAND_BYTES_MAX,
+                command.len()
+            )));
+        }
+        let s = node + 1;
+        let Some(raft) = self.sim().raft(node) else {
+            return Err(Refusal::Refused(format!(
+                "S{s} is crashed: the client gets no answer"
+            )));
+        };
+        if !self.sim().is_connected(node) {
+            return Err(Refusal::Refused(format!(
+                "S{s} is cut off the network: the client gets no answer"
+            )));
+        }
+        if raft.role() != Role::Leader {
+            return Err(Refusal::Refused(format!(
+                "not leader: S{s} is a {} of term {}, so it takes no commands; send it to the leader",
+                raft.role().name(),
+                raft.current_term()
+            )));
+        }
+        match self.input(raftlab::sim::Input::Request {
+            node,
+            command: command.as_bytes().to_vec(),
+        })? {
+            Outcome::Accepted { index, term } => Ok(self.accepted(node, command, index, term)),
+            _ => Err(Refusal::Refused(format!(
+                "not leader: S{s} did not take the command"
+            ))),
+        }
+    }
+
+    /// The tracked requests at the moment shown.
+    pub fn requests(&self) -> RequestsView {
+        self.requests.view(self.sim())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::Options;
+    use alloc::vec;
+
+    fn elected(seed: u64) -> Page {
+        let mut p = Page::new(Options::with_seed(seed)).unwrap();
+        while p.leader().is_none() {
+            assert!(p.now_ms() < 5_000, "no leader within 5 s");
+            p.advance(50).unwrap();
+        }
+        p
+    }
+
+    fn only(p: &Page) -> TrackedRequestView {
+        let v = p.requests();
+        assert_eq!(v.requests.len(), 1, "{v:?}");
+        v.requests[0].clone()
+    }
+
+    #[test]
+    fn a_follower_answers_not_leader_and_nothing_is_tracked() {
+        let mut p = elected(3);
+        let leader = p.leader().unwrap();
+        let follower = (leader + 1) % 5;
+        let err = p.request_to(follower, "x").unwrap_err();
+        assert!(
+            matches!(&err, Refusal::Refused(m) if m.starts_with("not leader: ")),
+            "{err:?}"
+        );
+        assert!(p.requests().requests.is_empty());
+        assert!(
+            p.travel().run().inputs.is_empty(),
+            "a refusal records nothing"
+        );
+        assert!(matches!(p.request_to(9, "x"), Err(Refusal::BadArgument(_))));
+    }
+
+    #[test]
+    fn a_request_to_the_leader_is_pending_then_committed_and_a_seek_before_it_hides_it() {
+        let mut p = elected(11);
+        let leader = p.leader().unwrap();
+        let before = p.now_ms();
+        let r = p.request_to(leader, "hello").unwrap();
+        let t = only(&p);
+        assert_eq!((t.index, t.term, t.leader), (r.index, r.term, r.leader));
+        assert_eq!(t.status, "pending");
+        assert!(t.text.contains("once a majority"), "{}", t.text);
+        p.advance(1_000).unwrap();
+        let t = only(&p);
+        assert_eq!(t.status, "committed", "{}", t.text);
+        p.seek(before.saturating_sub(1));
+        assert!(
+            p.requests().requests.is_empty(),
+            "not made yet at that moment"
+        );
+    }
+
+    #[test]
+    fn a_stale_leader_in_a_minority_accepts_a_request_that_is_lost_once_the_partition_heals() {
+        let mut p = elected(5);
+        let old = p.leader().unwrap();
+        let other = (old + 1) % 5;
+        let rest: Vec<NodeId> = (0..5).filter(|&n| n != old && n != other).collect();
+        p.partition(&[vec![old, other], rest.clone()]).unwrap();
+        // The majority side elects a new leader of a higher term.
+        let mut elected_new = false;
+        for _ in 0..200 {
+            p.advance(20).unwrap();
+            if p.leader().is_some_and(|l| rest.contains(&l)) {
+                elected_new = true;
+                break;
+            }
+        }
+        assert!(elected_new, "the majority elects a leader");
+        let stale = p.request_to(old, "stale").unwrap();
+        let t = only(&p);
+        assert_eq!(t.status, "pending");
+        assert!(t.text.contains("can never commit it"), "{}", t.text);
+        // The new leader commits its own entry at the same index.
+        let new_leader = p.leader().unwrap();
+        p.request_to(new_leader, "fresh").unwrap();
+        p.advance(500).unwrap();
+        p.heal();
+        p.advance(1_000).unwrap();
+        let v = p.requests();
+        let stale_view = v.requests.iter().find(|t| t.command == "stale").unwrap();
+        let fresh_view = v.requests.iter().find(|t| t.command == "fresh").unwrap();
+        assert_eq!(fresh_view.status, "committed", "{}", fresh_view.text);
+        assert_eq!(stale_view.index, stale.index);
+        assert_eq!(stale_view.status, "lost", "{}", stale_view.text);
+    }
+
+    #[test]
+    fn tracking_is_bounded_and_says_how_many_were_left_out() {
+        let mut t = RequestTracker::default();
+        for i in 0..(REQUESTS_TRACKED_MAX as u64 + 3) {
+            t.track(0, "c".into(), i + 1, 1, 0);
+        }
+        assert_eq!(t.len(), REQUESTS_TRACKED_MAX);
+        let sim = Page::new(Options::with_seed(1)).unwrap();
+        let v = t.view(sim.sim());
+        assert_eq!(v.omitted, 3);
+        assert_eq!(v.requests[0].index, 4, "the oldest went first");
+    }
+
+    #[test]
+    fn a_fork_before_a_request_forgets_it() {
+        let mut p = elected(13);
+        let t0 = p.now_ms();
+        p.advance(100).unwrap();
+        p.request("later").unwrap();
+        p.advance(100).unwrap();
+        p.seek(t0);
+        p.crash(0).unwrap();
+        p.advance(200).unwrap();
+        assert!(p.requests().requests.is_empty());
+    }
+}

@@ -1,0 +1,75 @@
+// Client requests, tracked: each request this page sent and a leader accepted is pending until
+// committed or lost (`Cluster.requests()`, the session's tracking). When one is settled the
+// status line says which and why, and the Command form's reply (read by screen readers)
+// follows the newest request; the list is in the State machines popover. The Cluster is asked
+// only while a request is pending or after the run changed (an input, a jump, a new cluster).
+import type { ClusterApi, TrackedRequestView } from "./api";
+import { fmtTime, h, nodeName, setAttr, setText } from "./dom";
+
+export interface RequestsHost {
+  info(message: string): void;
+  /** The reply of the Command form: the newest request's status. */
+  reply(text: string): void;
+}
+
+export class RequestsWatch {
+  /** The list (for the State machines popover). */
+  readonly el: HTMLElement;
+  private readonly list: HTMLElement;
+  private of: ClusterApi | null = null;
+  private version = -1;
+  private jumps = -1;
+  private pending = false;
+  /** Status per request ("index/term/atMs"), to say each settlement once. */
+  private said = new Map<string, string>();
+
+  constructor(private readonly host: RequestsHost) {
+    this.list = h("ol", { class: "requests" });
+    this.el = h("div", { class: "requests-view" }, h("p", { class: "hint" }, "Client requests: pending until committed or lost"), this.list);
+  }
+
+  reset(): void {
+    this.of = null;
+    this.said.clear();
+    this.list.replaceChildren();
+  }
+
+  /** Once per frame. */
+  sync(c: ClusterApi, nowMs: number): void {
+    const fresh = c !== this.of || c.timelineVersion !== this.version || c.jumps !== this.jumps;
+    if (!fresh && !this.pending) return;
+    const jumped = c === this.of && c.jumps !== this.jumps;
+    this.of = c;
+    this.version = c.timelineVersion;
+    this.jumps = c.jumps;
+    const v = c.requests();
+    this.pending = v.requests.some((r) => r.status === "pending");
+    const newest = v.requests[v.requests.length - 1];
+    for (const r of v.requests) {
+      const key = `${r.index}/${r.term}/${r.atMs}`;
+      const before = this.said.get(key);
+      if (before !== r.status) {
+        this.said.set(key, r.status);
+        // Settled while playing on (not by a jump): say it.
+        if (before === "pending" && r.status !== "pending" && !jumped) this.host.info(`At ${fmtTime(nowMs)}: ${r.text}`);
+        if (r === newest && before !== undefined) this.host.reply(r.text);
+      }
+    }
+    this.draw(v.requests, v.omitted);
+  }
+
+  private draw(list: TrackedRequestView[], omitted: number): void {
+    const shown = list.slice(-8);
+    while (this.list.children.length > shown.length) this.list.lastElementChild?.remove();
+    shown.forEach((r, i) => {
+      let li = this.list.children[i] as HTMLElement | undefined;
+      if (!li) {
+        li = h("li", { class: "request" });
+        this.list.append(li);
+      }
+      setAttr(li, "data-status", r.status);
+      setText(li, `${fmtTime(r.atMs)} ${nodeName(r.leader)}: ${r.text}`);
+    });
+    setAttr(this.list, "title", omitted > 0 ? `${omitted} older requests are no longer tracked (at most 64)` : null);
+  }
+}
