@@ -349,7 +349,7 @@ impl Page {
         if node >= n {
             return Err(Refusal::BadArgument(format!(
                 "unknown node {}: this cluster has nodes 1..{n}",
-                node as u64 + 1
+                (node as u64).saturating_add(1)
             )));
         }
         Ok(node)
@@ -564,6 +564,10 @@ mod tests {
         assert_eq!(
             bad(e.crash(5)),
             "unknown node 6: this cluster has nodes 1..5"
+        );
+        assert!(
+            bad(e.crash(usize::MAX)).starts_with("unknown node "),
+            "no overflow"
         );
         assert!(bad(e.advance(60_001)).contains("at most 60000"));
         assert!(

@@ -51,17 +51,22 @@ pub enum Resumed {
 
 /// The text that stores `page` at the moment shown.
 pub fn save(page: &Page) -> Saved {
+    save_within(page, STORED_RUN_CHARS_MAX)
+}
+
+/// `save`, with the run left out when its link passes `run_chars_max` characters.
+fn save_within(page: &Page, run_chars_max: usize) -> Saved {
     let mut text = image::encode(&page.image());
     let mut note = None;
     if let Ok(run) = page.link() {
-        if run.len() <= STORED_RUN_CHARS_MAX {
+        if run.len() <= run_chars_max {
             text.push('\n');
             text.push_str(&run);
             text.push('\n');
             text.push_str(&format!("{} {}", page.ticks(), page.travel().end_ms()));
         } else {
             note = Some(format!(
-                "the run ({} actions) is too long to store with the cluster ({} characters, at most {STORED_RUN_CHARS_MAX}): a reload restarts every node from its persisted state, without the timeline",
+                "the run ({} actions) is too long to store with the cluster ({} characters, at most {run_chars_max}): a reload restarts every node from its persisted state, without the timeline",
                 page.travel().run().inputs.len(),
                 run.len()
             ));
@@ -264,6 +269,24 @@ mod tests {
         assert!(why.contains("does not replay"), "{why}");
         // A bad image is an error, as always, whatever follows it.
         assert!(restore(&format!("garbage\n{}\n{}", lines[1], lines[2])).is_err());
+    }
+
+    #[test]
+    fn a_run_too_long_to_store_is_left_out_and_said() {
+        let p = played(36);
+        let run_chars = p.link().unwrap().len();
+        let saved = save_within(&p, run_chars - 1);
+        assert_eq!(saved.text, image::encode(&p.image()), "the image alone");
+        let note = saved.note.expect("a note");
+        assert!(
+            note.contains(&format!(
+                "({run_chars} characters, at most {})",
+                run_chars - 1
+            )),
+            "{note}"
+        );
+        assert_eq!(save_within(&p, run_chars).note, None);
+        assert_eq!(restore(&saved.text).unwrap().1, Resumed::Nodes);
     }
 
     #[test]

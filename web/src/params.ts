@@ -11,6 +11,8 @@ export interface StartParams {
   errors: string[];
 }
 
+// Copies of session/src/options.rs NODES_MIN / NODES_MAX (checked there): they are needed before the
+// wasm module loads.
 export const MIN_NODES = 3;
 export const MAX_NODES = 9;
 const U64_MAX = 18446744073709551615n;
