@@ -5,10 +5,8 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { after, before, describe, it } from "node:test";
-import { launch } from "./browser.mjs";
-import { WAIT, assertNoErrors, cspViolations, nodeAction, openPage, openPanel, pause, waitForLeader } from "./helpers.mjs";
-import { start } from "./server.mjs";
+import { describe, it } from "node:test";
+import { WAIT, assertNoErrors, cspViolations, nodeAction, openPage, openPanel, pause, waitForLeader, serveAndLaunch } from "./helpers.mjs";
 
 const AXE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -26,19 +24,10 @@ function describeViolations(vs) {
 }
 
 describe("raftlab: accessibility and CSP", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serveAndLaunch();
 
   it("the main page has no axe violation, with a node's actions, help and details open", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     try {
       await waitForLeader(page);
       await pause(page);
@@ -76,7 +65,7 @@ describe("raftlab: accessibility and CSP", () => {
   });
 
   it("the embed page has no axe violation", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}embed.html`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}embed.html`);
     try {
       await waitForLeader(page, { scope: "#three" });
       const v = await audit(page);
@@ -89,7 +78,7 @@ describe("raftlab: accessibility and CSP", () => {
 
   it("both pages run under the strict CSP with no violation and fetch only their own assets", async () => {
     for (const [path, scope] of [["", "raft-cluster"], ["embed.html", "#five"]]) {
-      const { context, page, errors } = await openPage(browser, server.url + path, { waitFor: null });
+      const { context, page, errors } = await openPage(env.browser, env.server.url + path, { waitFor: null });
       const requests = [];
       page.on("request", (r) => requests.push(r.url()));
       try {
@@ -105,7 +94,7 @@ describe("raftlab: accessibility and CSP", () => {
         await nodeAction(page, "Crash", 2, scope);
         await nodeAction(page, "Details of", 2, scope);
         assert.deepEqual(await cspViolations(page), [], `${path || "index"}: CSP violations`);
-        const foreign = requests.filter((u) => !u.startsWith(server.url));
+        const foreign = requests.filter((u) => !u.startsWith(env.server.url));
         assert.deepEqual(foreign, [], "requests beyond the bundle's own assets");
         assertNoErrors(errors);
       } finally {

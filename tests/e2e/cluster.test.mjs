@@ -1,8 +1,7 @@
 // End-to-end: the page as a new user would use it. Elections, crashes, client requests,
 // partitions, the keyboard, the details panel. Needs web/dist (npm test builds it first).
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { launch } from "./browser.mjs";
+import { describe, it } from "node:test";
 import {
   WAIT,
   assertNoErrors,
@@ -21,23 +20,14 @@ import {
   virtualTimePasses,
   waitCommittedOn,
   waitForLeader,
+  serveAndLaunch,
 } from "./helpers.mjs";
-import { start } from "./server.mjs";
 
 describe("raftlab page: the cluster", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serveAndLaunch();
 
   it("elects a leader, and a new one in a higher term when the leader crashes", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     try {
       assert.equal(await page.locator("svg [data-node-id]").count(), 5);
       await fastest(page);
@@ -67,7 +57,7 @@ describe("raftlab page: the cluster", () => {
   });
 
   it("commits a client request and shows it in the logs", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     try {
       await fastest(page);
       const leader = await waitForLeader(page);
@@ -88,7 +78,7 @@ describe("raftlab page: the cluster", () => {
   });
 
   it("says so when there is no leader to take a request", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     try {
       await fastest(page);
       const leader = await waitForLeader(page);
@@ -111,7 +101,7 @@ describe("raftlab page: the cluster", () => {
   });
 
   it("partitions the network, elects in the majority, and heals", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     try {
       await fastest(page);
       const old = await waitForLeader(page);
@@ -150,7 +140,7 @@ describe("raftlab page: the cluster", () => {
   });
 
   it("disconnects and reconnects a node", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     try {
       await fastest(page);
       const leader = await waitForLeader(page);
@@ -171,7 +161,7 @@ describe("raftlab page: the cluster", () => {
   });
 
   it("pauses, steps, and takes keyboard shortcuts", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     try {
       await fastest(page);
       const leader = await waitForLeader(page);
@@ -219,7 +209,7 @@ describe("raftlab page: the cluster", () => {
   });
 
   it("shows the full state of a clicked node and of a clicked message", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     try {
       await fastest(page);
       const leader = await waitForLeader(page);

@@ -3,29 +3,18 @@
 // files with the strict CSP. Each instance runs on its own: seed, clock, storage, controls
 // and keyboard focus; a paused or scrolled-away instance draws nothing.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { launch } from "./browser.mjs";
-import { WAIT, assertNoErrors, cspViolations, fastest, frames, nodeAction, nodes, openPage, pause, sendRequest, waitCommittedOn, waitForLeader } from "./helpers.mjs";
-import { start } from "./server.mjs";
+import { describe, it } from "node:test";
+import { WAIT, assertNoErrors, cspViolations, fastest, frames, nodeAction, nodes, openPage, pause, sendRequest, waitCommittedOn, waitForLeader, serveAndLaunch } from "./helpers.mjs";
 
 const IDS = ["#three", "#five", "#seven"];
 
 const framesDrawn = (page, scope) => page.evaluate((s) => document.querySelector(s).framesDrawn, scope);
 
 describe("raftlab embed page: three independent instances", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serveAndLaunch();
 
   it("runs three clusters independently, each with its own storage, and no errors", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}embed.html`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}embed.html`);
     try {
       const info = await page.evaluate(() =>
         [...document.querySelectorAll("raft-cluster")].map((e) => ({ id: e.id, open: e.shadowRoot?.mode, n: e.cluster?.nodeCount, seed: e.cluster?.seed, key: e.storageKey })),
@@ -87,7 +76,7 @@ describe("raftlab embed page: three independent instances", () => {
   });
 
   it("keyboard shortcuts act only on the focused instance", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}embed.html`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}embed.html`);
     try {
       const five = page.locator("#five");
       await five.scrollIntoViewIfNeeded();
@@ -113,7 +102,7 @@ describe("raftlab embed page: three independent instances", () => {
   });
 
   it("is idle when paused or scrolled out of view: no frames drawn", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}embed.html`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}embed.html`);
     try {
       await waitForLeader(page, { scope: "#three" });
       // #seven is below the fold: it draws nothing while #three runs.
@@ -143,7 +132,7 @@ describe("raftlab embed page: three independent instances", () => {
   });
 
   it("announces elections, crashes and commits as DOM events and in a polite live region", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}embed.html`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}embed.html`);
     try {
       await page.evaluate(() => {
         window.__events = [];
@@ -172,7 +161,7 @@ describe("raftlab embed page: three independent instances", () => {
   });
 
   it("reports bad attributes in the element's status line and runs with the defaults", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}embed.html`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}embed.html`);
     try {
       await page.evaluate(() => {
         const el = document.createElement("raft-cluster");
@@ -193,7 +182,7 @@ describe("raftlab embed page: three independent instances", () => {
   });
 
   it("runs inside an iframe", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}embed.html`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}embed.html`);
     try {
       // Replace the page with an iframe of the embed page (same origin: the policy allows it).
       await page.evaluate((src) => {
@@ -203,7 +192,7 @@ describe("raftlab embed page: three independent instances", () => {
         frame.width = "900";
         frame.height = "700";
         document.body.replaceChildren(frame);
-      }, `${server.url}embed.html`);
+      }, `${env.server.url}embed.html`);
       const frame = page.frameLocator("iframe");
       await frame.locator('#three svg [data-role="leader"][data-alive="true"]').first().waitFor({ timeout: WAIT });
       await frame.locator("#three").getByRole("button", { name: "Pause", exact: true }).click();

@@ -7,6 +7,9 @@
 // the init script below defines: the elements matching a selector inside the shadow root of
 // the <raft-cluster> matched by `scope` (default: the first one).
 import assert from "node:assert/strict";
+import { after, before } from "node:test";
+import { launch } from "./browser.mjs";
+import { start } from "./server.mjs";
 
 /** Bound of every wait, in real ms: the page runs in real time. */
 export const WAIT = 20_000;
@@ -24,6 +27,21 @@ function installQuery() {
   document.addEventListener("securitypolicyviolation", (e) => {
     window.__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
   });
+}
+
+/** For a describe block: serves dist/ and launches Chromium before its tests, closes both after.
+ * The returned object's `server` and `browser` are set while the tests run. */
+export function serveAndLaunch() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await start();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }
 
 /** A new context (empty localStorage) and page; `errors` collects console errors and page errors. */

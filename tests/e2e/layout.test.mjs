@@ -5,8 +5,7 @@
 // event log and their markers never cover a node's name; a crashed leader says "was leader";
 // candidateId / leaderId read S1..Sn; log-row headers and markers are not clipped.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { launch } from "./browser.mjs";
+import { describe, it } from "node:test";
 import {
   WAIT,
   assertNoErrors,
@@ -19,8 +18,8 @@ import {
   pause,
   sendRequest,
   waitForLeader,
+  serveAndLaunch,
 } from "./helpers.mjs";
-import { start } from "./server.mjs";
 
 /** The element's parts and their boxes, and the page's scroll size. */
 function boxes(page) {
@@ -67,23 +66,14 @@ function textSizes(page) {
 }
 
 describe("raftlab page: one screen, and the walk-through's fixes", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serveAndLaunch();
 
   for (const viewport of [
     { width: 1280, height: 720 },
     { width: 1920, height: 1080 },
   ]) {
     it(`shows the ring, every log and the events on one screen at ${viewport.width}x${viewport.height}`, async () => {
-      const { context, page, errors } = await openPage(browser, server.url, { viewport });
+      const { context, page, errors } = await openPage(env.browser, env.server.url, { viewport });
       try {
         await waitForLeader(page);
         await sendRequest(page, "on-screen");
@@ -113,7 +103,7 @@ describe("raftlab page: one screen, and the walk-through's fixes", () => {
   }
 
   it("works at 390 px wide: the ring, its actions, the logs and the events stack", async () => {
-    const { context, page, errors } = await openPage(browser, server.url, { viewport: { width: 390, height: 844 } });
+    const { context, page, errors } = await openPage(env.browser, env.server.url, { viewport: { width: 390, height: 844 } });
     try {
       const leader = await waitForLeader(page);
       const b = await boxes(page);
@@ -129,7 +119,7 @@ describe("raftlab page: one screen, and the walk-through's fixes", () => {
   });
 
   it("Space is play/pause after every control, and never repeats the control's action", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     const r = page.locator("raft-cluster");
     const playing = () => page.evaluate(() => document.querySelector("raft-cluster").playing);
     const space = async (expectPlaying) => {
@@ -205,7 +195,7 @@ describe("raftlab page: one screen, and the walk-through's fixes", () => {
   });
 
   it("narrates a crashed leader, names nodes as S1..Sn in messages, and keeps drops out of the way", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     const r = page.locator("raft-cluster");
     try {
       await fastest(page);
@@ -265,7 +255,7 @@ describe("raftlab page: one screen, and the walk-through's fixes", () => {
     { width: 853, height: 480 },
   ])
   it(`does not clip the log-row headers or the nextIndex / matchIndex markers at ${viewport.width}x${viewport.height}`, async () => {
-    const { context, page, errors } = await openPage(browser, server.url, { viewport });
+    const { context, page, errors } = await openPage(env.browser, env.server.url, { viewport });
     try {
       await fastest(page);
       await waitForLeader(page);
@@ -299,7 +289,7 @@ describe("raftlab page: one screen, and the walk-through's fixes", () => {
   });
 
   it("reaches messages from the keyboard (m) and drops one with Enter on its button", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     const r = page.locator("raft-cluster");
     try {
       await fastest(page);
@@ -323,7 +313,7 @@ describe("raftlab page: one screen, and the walk-through's fixes", () => {
   });
 
   it("honours prefers-reduced-motion: messages wait half-way instead of gliding", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     const r = page.locator("raft-cluster");
     try {
       await page.emulateMedia({ reducedMotion: "reduce" });

@@ -2,8 +2,7 @@
 // reported (and kept until the user decides); a full storage is reported and the page keeps
 // running; URL parameters start a fresh cluster and bad ones are reported.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { launch } from "./browser.mjs";
+import { describe, it } from "node:test";
 import {
   STORAGE_KEY,
   WAIT,
@@ -19,25 +18,16 @@ import {
   statusLine,
   waitCommittedOn,
   waitForLeader,
+  serveAndLaunch,
 } from "./helpers.mjs";
-import { start } from "./server.mjs";
 
 const stored = (page) => page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY);
 
 describe("raftlab page: persistence and start-up", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serveAndLaunch();
 
   it("restores the cluster after a reload", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     try {
       await fastest(page);
       await waitForLeader(page);
@@ -87,7 +77,7 @@ describe("raftlab page: persistence and start-up", () => {
   });
 
   it("reports corrupt stored data, keeps it until the user decides, and resets on request", async () => {
-    const { context, page, errors } = await openPage(browser, server.url, {
+    const { context, page, errors } = await openPage(env.browser, env.server.url, {
       initScript: () => {
         if (!sessionStorage.getItem("seeded")) {
           localStorage.setItem("raftlab:/", "this is not a raftlab image");
@@ -130,7 +120,7 @@ describe("raftlab page: persistence and start-up", () => {
   });
 
   it("reports a truncated image with a Reset in the banner", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     try {
       await fastest(page);
       await waitForLeader(page);
@@ -166,7 +156,7 @@ describe("raftlab page: persistence and start-up", () => {
   });
 
   it("keeps running in memory when storage is full", async () => {
-    const { context, page, errors } = await openPage(browser, server.url, {
+    const { context, page, errors } = await openPage(env.browser, env.server.url, {
       initScript: () => {
         Storage.prototype.setItem = function () {
           throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
@@ -186,7 +176,7 @@ describe("raftlab page: persistence and start-up", () => {
   });
 
   it("starts a fresh cluster from ?nodes=&seed= and reports bad parameters", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?nodes=7&seed=42`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=7&seed=42`);
     try {
       assert.equal(await page.locator("svg [data-node-id]").count(), 7);
       await page.getByText("seed 42", { exact: true }).waitFor({ timeout: WAIT });
@@ -196,14 +186,14 @@ describe("raftlab page: persistence and start-up", () => {
       await fastest(page);
       await waitForLeader(page);
 
-      await page.goto(`${server.url}?nodes=12`);
+      await page.goto(`${env.server.url}?nodes=12`);
       await page.waitForSelector("svg [data-node-id]", { timeout: WAIT });
       await page.waitForSelector('raft-cluster p.status[data-kind="error"]', { timeout: WAIT });
       assert.match(await statusLine(page).textContent(), /nodes/);
       // The stored 7-node cluster is still the one shown.
       assert.equal(await page.locator("svg [data-node-id]").count(), 7);
 
-      await page.goto(`${server.url}?seed=banana`);
+      await page.goto(`${env.server.url}?seed=banana`);
       await page.waitForSelector('raft-cluster p.status[data-kind="error"]', { timeout: WAIT });
       assert.match(await statusLine(page).textContent(), /seed/);
       assertNoErrors(errors);

@@ -6,10 +6,8 @@
 // same end and trace digest).
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
-import { launch } from "./browser.mjs";
-import { WAIT, assertNoErrors, cspViolations, openPage, statusLine } from "./helpers.mjs";
-import { start } from "./server.mjs";
+import { describe, it } from "node:test";
+import { WAIT, assertNoErrors, cspViolations, openPage, statusLine, serveAndLaunch } from "./helpers.mjs";
 
 const shown = (page) =>
   page.evaluate(() => {
@@ -27,19 +25,10 @@ const shown = (page) =>
   });
 
 describe("raftlab page: run files and the Lab 3 tests", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serveAndLaunch();
 
   it("lists the 28 Lab 3 tests, opens TestInitialElection3A paused at its start and plays it to its end", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?nodes=5&seed=7`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=7`);
     try {
       const r = page.locator("raft-cluster");
       const list = r.getByRole("combobox", { name: "Lab 3 test" });
@@ -74,7 +63,7 @@ describe("raftlab page: run files and the Lab 3 tests", () => {
   });
 
   it("?runFile= opens a run file next to the page; one elsewhere gets a message", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?runFile=runs/TestBackup3B.json`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?runFile=runs/TestBackup3B.json`);
     try {
       await page.waitForFunction(() => document.querySelector("raft-cluster").cluster?.title?.startsWith("TestBackup3B"), null, { timeout: WAIT });
       const s = await shown(page);
@@ -84,7 +73,7 @@ describe("raftlab page: run files and the Lab 3 tests", () => {
     } finally {
       await context.close();
     }
-    const bad = await openPage(browser, `${server.url}?runFile=${encodeURIComponent("https://example.com/x.json")}`);
+    const bad = await openPage(env.browser, `${env.server.url}?runFile=${encodeURIComponent("https://example.com/x.json")}`);
     try {
       await bad.page.waitForFunction(() => /runFile must be a path relative to the page/.test(window.__raft("p.status")[0]?.textContent ?? ""), null, { timeout: WAIT });
       assertNoErrors(bad.errors);
@@ -94,7 +83,7 @@ describe("raftlab page: run files and the Lab 3 tests", () => {
   });
 
   it("a damaged run file gets a message; Export run then Import run gives the same run", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?runFile=runs/TestReElection3A.json`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?runFile=runs/TestReElection3A.json`);
     try {
       const r = page.locator("raft-cluster");
       await page.waitForFunction(() => document.querySelector("raft-cluster").cluster?.title?.startsWith("TestReElection3A"), null, { timeout: WAIT });

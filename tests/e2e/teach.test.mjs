@@ -7,10 +7,8 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { after, before, describe, it } from "node:test";
-import { launch } from "./browser.mjs";
-import { WAIT, assertNoErrors, cspViolations, fastest, logEntries, nodeAction, openPage, pause, play, statusLine, waitForLeader } from "./helpers.mjs";
-import { start } from "./server.mjs";
+import { describe, it } from "node:test";
+import { WAIT, assertNoErrors, cspViolations, fastest, logEntries, nodeAction, openPage, pause, play, statusLine, waitForLeader, serveAndLaunch } from "./helpers.mjs";
 
 const AXE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -44,19 +42,10 @@ function stepShown(page, step) {
 }
 
 describe("raftlab page: scenarios, safety monitors and rules to break", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serveAndLaunch();
 
   it("plays Figure 8 from the Scenario list step by step to its end, where every log agrees and every monitor is green", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?nodes=5&seed=3`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=3`);
     try {
       const r = page.locator("raft-cluster");
       const pick = r.getByRole("combobox", { name: "Scenario", exact: true });
@@ -118,7 +107,7 @@ describe("raftlab page: scenarios, safety monitors and rules to break", () => {
   });
 
   it("breaking commit only current-term entries (§5.4.2) in Figure 8 turns a safety monitor red, and stepping back turns it green", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?scenario=figure-8`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?scenario=figure-8`);
     try {
       const r = page.locator("raft-cluster");
       await stepShown(page, 1);
@@ -164,7 +153,7 @@ describe("raftlab page: scenarios, safety monitors and rules to break", () => {
   });
 
   it("opens figure-8-broken from ?scenario= with its rule broken and an unknown scenario with a message", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?scenario=figure-8-broken`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?scenario=figure-8-broken`);
     try {
       const r = page.locator("raft-cluster");
       await stepShown(page, 1);
@@ -179,7 +168,7 @@ describe("raftlab page: scenarios, safety monitors and rules to break", () => {
     } finally {
       await context.close();
     }
-    const bad = await openPage(browser, `${server.url}?scenario=no-such-scenario`);
+    const bad = await openPage(env.browser, `${env.server.url}?scenario=no-such-scenario`);
     try {
       await bad.page.waitForFunction(() => /no scenario named "no-such-scenario"/.test(window.__raft("p.status")[0]?.textContent ?? ""), null, { timeout: WAIT });
       assert.deepEqual(bad.errors, []);
@@ -189,7 +178,7 @@ describe("raftlab page: scenarios, safety monitors and rules to break", () => {
   });
 
   it("a request sent to a follower is answered not leader; one sent to the leader is tracked until committed", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?nodes=5&seed=42`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=42`);
     try {
       const r = page.locator("raft-cluster");
       await fastest(page);

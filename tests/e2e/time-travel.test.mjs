@@ -5,8 +5,7 @@
 // link, open it in a fresh browser context: the same run at the same moment (same trace
 // digest); a damaged link gets a message. A reload keeps working. Every action goes through the Cluster's run (element.cluster).
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { launch } from "./browser.mjs";
+import { describe, it } from "node:test";
 import {
   WAIT,
   assertNoErrors,
@@ -20,8 +19,8 @@ import {
   statusLine,
   virtualTimePasses,
   waitForLeader,
+  serveAndLaunch,
 } from "./helpers.mjs";
-import { start } from "./server.mjs";
 
 const cluster = (page) =>
   page.evaluate(() => {
@@ -39,19 +38,10 @@ const drawn = (page, id, want) =>
   );
 
 describe("raftlab page: time travel", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serveAndLaunch();
 
   it("scrubs back to a crashed node alive, steps, forks when acting in the past, and shares the moment as a link", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?nodes=5&seed=42`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=42`);
     try {
       const r = page.locator("raft-cluster");
       const timeline = r.getByRole("slider", { name: "Timeline" });
@@ -127,13 +117,13 @@ describe("raftlab page: time travel", () => {
       const linkField = r.getByRole("textbox", { name: "Link", exact: true });
       await linkField.waitFor({ timeout: WAIT });
       const link = await linkField.inputValue();
-      assert.ok(link.startsWith(`${server.url}?run=raftlab-run-`), link);
+      assert.ok(link.startsWith(`${env.server.url}?run=raftlab-run-`), link);
       assert.equal(await linkField.getAttribute("readonly"), "");
       const here = await page.evaluate(() => {
         const c = document.querySelector("raft-cluster").cluster;
         return { nowMs: c.nowMs, digest: c.traceDigest, alive: c.state().nodes.map((n) => n.alive), inputs: c.timeline().inputs };
       });
-      const other = await openPage(browser, link);
+      const other = await openPage(env.browser, link);
       try {
         await other.page.waitForFunction((ms) => document.querySelector("raft-cluster").cluster?.nowMs === ms, here.nowMs, { timeout: WAIT });
         const there = await other.page.evaluate(() => {
@@ -149,7 +139,7 @@ describe("raftlab page: time travel", () => {
       }
 
       // A damaged link gets a message, and a cluster all the same.
-      const damaged = await openPage(browser, link.slice(0, -12) + "AAAAAAAAAAAA");
+      const damaged = await openPage(env.browser, link.slice(0, -12) + "AAAAAAAAAAAA");
       try {
         assert.match(await statusLine(damaged.page).textContent(), /Could not open the link/);
         assertNoErrors(damaged.errors);
@@ -170,7 +160,7 @@ describe("raftlab page: time travel", () => {
   });
 
   it("bad seeks from JavaScript get an Error; seeks clamp to the run", async () => {
-    const { context, page, errors } = await openPage(browser, server.url);
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
     try {
       const out = await page.evaluate(() => {
         const c = document.querySelector("raft-cluster").cluster;
