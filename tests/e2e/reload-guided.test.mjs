@@ -1,11 +1,12 @@
 // End-to-end: a reload keeps the guided view. A scenario opened with ?scenario=figure-8 and
 // walked a few steps comes back at the same step, its caption and "Next step" shown, at the
 // same moment; after "Take over" it comes back in free play. A Lab 3 run comes back with its
-// title and the tester's caption at the moment shown.
+// title and the tester's caption at the moment shown. A damaged scenario line is reported in
+// the banner, and the stored text is kept until the user decides.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { launch } from "./browser.mjs";
-import { STORAGE_KEY, WAIT, assertNoErrors, openPage, statusLine } from "./helpers.mjs";
+import { STORAGE_KEY, WAIT, assertNoErrors, frames, openPage, statusLine } from "./helpers.mjs";
 import { start } from "./server.mjs";
 
 const stored = (page) => page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY);
@@ -93,6 +94,38 @@ describe("raftlab page: a reload keeps the scenario or the run file shown", () =
       const back = await shown(page);
       assert.ok(back.nowMs >= taken.nowMs, `${back.nowMs} ms, taken over at ${taken.nowMs} ms`);
       assert.deepEqual([back.inputs, back.title], [taken.inputs, taken.title]);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("reports a damaged scenario line and keeps the stored data until the user decides", async () => {
+    const { context, page, errors } = await openPage(browser, `${server.url}?scenario=figure-8`);
+    try {
+      const r = page.locator("raft-cluster");
+      await stepShown(page, 1);
+      await r.getByRole("button", { name: "Next step", exact: true }).click();
+      await stepShown(page, 2);
+      await storedIsCurrent(page);
+      const [image, run, moment, guide] = (await stored(page)).split("\n");
+      const i = guide.length - 5;
+      const damaged = `${image}\n${run}\n${moment}\n${guide.slice(0, i)}${guide[i] === "A" ? "B" : "A"}${guide.slice(i + 1)}`;
+      await page.evaluate(
+        ({ key, v }) => {
+          document.querySelector("raft-cluster").remove();
+          localStorage.setItem(key, v);
+        },
+        { key: STORAGE_KEY, v: damaged },
+      );
+      await page.reload();
+      await page.waitForSelector("svg [data-node-id]", { timeout: WAIT });
+      const banner = page.getByRole("alert").filter({ hasText: "The stored run could not be restored" });
+      await banner.waitFor({ timeout: WAIT });
+      assert.match(await banner.textContent(), /scenario or run-file captions \(its last line\) is corrupt \(checksum mismatch\)/);
+      assert.equal(await page.evaluate(() => document.querySelector("raft-cluster").cluster.scenario()), null, "not half-loaded");
+      await frames(page, 10);
+      assert.equal(await stored(page), damaged, "not overwritten before the user decides");
       assertNoErrors(errors);
     } finally {
       await context.close();
