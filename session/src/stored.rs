@@ -55,7 +55,8 @@ pub const GUIDE_V1: Format = Format {
 /// The longest scenario id a guide holds, in characters (the built-in ones are short).
 pub const SCENARIO_ID_CHARS_MAX: usize = 64;
 
-/// What guides a stored run: shown again after a reload.
+/// What guides a stored run: shown again after a reload. Stored with postcard, which numbers
+/// the variants: a new kind of guide goes last (or in a new frame version).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Guide {
     /// The built-in scenario shown (until "Take over"), by its id.
