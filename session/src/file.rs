@@ -645,7 +645,7 @@ impl RunFile {
     }
 }
 
-fn check_text(what: &str, number: usize, text: &str) -> Result<(), FileError> {
+pub(crate) fn check_text(what: &str, number: usize, text: &str) -> Result<(), FileError> {
     let chars = text.chars().count();
     if chars > CAPTION_CHARS_MAX {
         return Err(FileError::Field(format!(

@@ -209,6 +209,16 @@ impl Page {
     pub fn title(&self) -> Option<&str> {
         self.title.as_deref()
     }
+    /// The run file's captions, shown or not (a scenario shows its steps instead): what
+    /// `stored` keeps.
+    pub(crate) fn file_captions(&self) -> &[Caption] {
+        &self.captions
+    }
+    /// The run file's title and captions, set again (`stored::restore`, `scenario_view`).
+    pub(crate) fn set_title_and_captions(&mut self, title: Option<String>, captions: Vec<Caption>) {
+        self.title = title;
+        self.captions = captions;
+    }
     /// The run file's captions; none while a scenario shows them as its steps.
     pub fn captions(&self) -> &[Caption] {
         if self.scenario.is_some() {

@@ -69,6 +69,27 @@ pub fn scenario_list() -> Vec<ScenarioListItem> {
         .collect()
 }
 
+/// The built-in scenario `id` played: its run file and its steps as moments of that run.
+fn played(id: &str) -> Result<(crate::file::RunFile, ScenarioNav), String> {
+    let scenario = Scenario::built_in(id).map_err(|e| e.to_string())?;
+    let played = scenario
+        .play()
+        .map_err(|e| format!("the scenario {id:?} did not play: {e}"))?;
+    let steps = scenario
+        .steps
+        .iter()
+        .zip(&played.steps)
+        .map(|(step, (began, ended))| (step.caption.clone(), began.at_ms, ended.at_ms))
+        .collect();
+    let nav = ScenarioNav {
+        id: id.into(),
+        title: scenario.title,
+        teaches: scenario.teaches,
+        steps,
+    };
+    Ok((played.file, nav))
+}
+
 impl ScenarioNav {
     /// 0-based index of the step shown at `now_ms`.
     fn current(&self, now_ms: u64) -> usize {
@@ -85,25 +106,46 @@ impl ScenarioNav {
 impl Page {
     /// The built-in scenario `id`, played now and opened paused at its first step.
     pub fn from_scenario(id: &str) -> Result<Page, String> {
-        let scenario = Scenario::built_in(id).map_err(|e| e.to_string())?;
-        let played = scenario
-            .play()
-            .map_err(|e| format!("the scenario {id:?} did not play: {e}"))?;
-        let steps = scenario
-            .steps
-            .iter()
-            .zip(&played.steps)
-            .map(|(step, (began, ended))| (step.caption.clone(), began.at_ms, ended.at_ms))
-            .collect();
-        let mut page = Page::from_run_file(played.file)?;
-        page.scenario = Some(ScenarioNav {
-            id: id.into(),
-            title: scenario.title,
-            teaches: scenario.teaches,
-            steps,
-        });
+        let (file, nav) = played(id)?;
+        let mut page = Page::from_run_file(file)?;
+        page.scenario = Some(nav);
         page.go_to_step(1).map_err(|e| e.to_string())?;
         Ok(page)
+    }
+
+    /// The built-in scenario `id` shown again over this page's run (a stored page restored,
+    /// `stored::restore`): its run must be the scenario's, played on or not past its end.
+    pub(crate) fn resume_scenario(&mut self, id: &str) -> Result<(), String> {
+        let (file, nav) = played(id)?;
+        let run = self.travel.run();
+        if run.config != file.run.config {
+            return Err(format!(
+                "it is not the scenario {id:?}'s run (its cluster's options differ)"
+            ));
+        }
+        if let Some(i) =
+            (0..file.run.inputs.len()).find(|&i| run.inputs.get(i) != Some(&file.run.inputs[i]))
+        {
+            return Err(format!(
+                "it is not the scenario {id:?}'s run (its action {} differs)",
+                i + 1
+            ));
+        }
+        if self.travel.end_ms() < nav.end_ms() {
+            return Err(format!(
+                "it ends at {} ms, before the scenario {id:?}'s end ({} ms)",
+                self.travel.end_ms(),
+                nav.end_ms()
+            ));
+        }
+        self.set_title_and_captions(file.title, file.captions);
+        self.scenario = Some(nav);
+        Ok(())
+    }
+
+    /// The id of the scenario shown, or None in free play.
+    pub fn scenario_id(&self) -> Option<&str> {
+        self.scenario.as_ref().map(|nav| nav.id.as_str())
     }
 
     /// The scenario shown and its step at the moment shown, or None in free play.

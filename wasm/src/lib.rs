@@ -294,7 +294,7 @@ impl Cluster {
 
     /// `Cluster.restore(text)`: the cluster of a `saveStored()` text (or a `saveImage()`
     /// image): its run replayed to the stored moment, checked against every node's stored
-    /// persister (`restoredRun`); without a run, or when the run is damaged or does not match
+    /// persister (`restoredRun`), with its scenario or run file's title and captions; without a run, or when the run is damaged or does not match
     /// (`restoreProblem` says why), every node restarts from its persisted state. Throws,
     /// saying why, on a foreign, other-version, truncated, corrupt or inconsistent image;
     /// never loads half a cluster.
@@ -329,7 +329,8 @@ impl Cluster {
     }
 
     /// What the page stores for this cluster (one text: the image, and the run with the
-    /// moment shown when it has a fresh start), and why the run was left out, if it was.
+    /// moment shown when it has a fresh start, with the scenario shown or the run file's
+    /// title and captions), and what was left out for its length, if anything.
     #[wasm_bindgen(js_name = saveStored, unchecked_return_type = "StoredCluster")]
     pub fn save_stored(&self) -> Result<JsValue, JsError> {
         let saved = stored::save(&self.page);

@@ -191,10 +191,12 @@ export interface TimelineView {
 }
 
 /** What the page stores for a cluster (`saveStored()`): one text, the image and (when the
- * cluster has a fresh start to replay) the run with the moment shown. */
+ * cluster has a fresh start to replay) the run with the moment shown, and the scenario shown
+ * (its id) or the run file's title and captions. */
 export interface StoredCluster {
   text: string;
-  /** Why the run was left out of `text` (too long to store), or null. */
+  /** A sentence: what was left out of `text` (the run, or its title and captions) because it
+   * was too long to store, or null. */
   note: string | null;
 }
 

@@ -491,7 +491,9 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
             // Back in the past of its run: shown paused there, as a link opens.
             const past = restored.nowMs < restored.endMs;
             if (past) this.clock.pause();
-            this.status.info(`Restored the stored cluster: ${restored.nodeCount} nodes, seed ${restored.seed}, its run replayed to ${fmtTime(restored.nowMs)} (${restored.timeline().inputs} recorded actions, to ${fmtTime(restored.endMs)}), and every node's persisted state checked against what was stored.${past ? " Paused there: press Play to go on." : ""}`);
+            const scenario = restored.scenario();
+            const guided = scenario ? ` Scenario: ${scenario.title}, step ${scenario.current} of ${scenario.steps.length}.` : restored.title ? ` Run file: ${restored.title}.` : "";
+            this.status.info(`Restored the stored cluster: ${restored.nodeCount} nodes, seed ${restored.seed}, its run replayed to ${fmtTime(restored.nowMs)} (${restored.timeline().inputs} recorded actions, to ${fmtTime(restored.endMs)}), and every node's persisted state checked against what was stored.${guided}${past ? " Paused there: press Play to go on." : ""}`);
           }
           else this.status.info(`Restored the stored cluster: ${restored.nodeCount} nodes, seed ${restored.seed}. Every node restarted from its persisted state (currentTerm, votedFor, log, snapshot), as after a crash of the whole cluster; crashes, disconnections and partitions are not stored.`);
           return;

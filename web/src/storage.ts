@@ -3,7 +3,7 @@
 // One key per cluster (the element's `storage-key` attribute, default derivedStorageKey())
 // holds cluster.saveStored(): every node's persister (the versioned, checksummed image) and,
 // when the cluster has a fresh start to replay, the run and the moment shown (the session
-// crate's link codec), in one text: a single setItem is atomic, so a reload never sees half a
+// crate's link codec) with the scenario shown (its id) or the run file's title and captions, in one text: a single setItem is atomic, so a reload never sees half a
 // save. The page saves when a persister was written (persistVersion), the run changed
 // (timelineVersion) or the moment shown moved: at once while paused (an action, a seek, a
 // step), at most every SAVE_INTERVAL_MS while playing (the text grows with the run, so it is
@@ -124,7 +124,7 @@ export class Persistence {
     this.savedAt = wall;
     if (stored.note !== this.note) {
       this.note = stored.note;
-      this.onNotice(stored.note === null ? null : `Stored without its run: ${stored.note}.`);
+      this.onNotice(stored.note === null ? null : `${stored.note}.`);
     }
     return true;
   }
