@@ -4,10 +4,8 @@
 // title and the tester's caption at the moment shown. A damaged scenario line is reported in
 // the banner, and the stored text is kept until the user decides.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { launch } from "./browser.mjs";
-import { STORAGE_KEY, WAIT, assertNoErrors, frames, openPage, statusLine } from "./helpers.mjs";
-import { start } from "./server.mjs";
+import { describe, it } from "node:test";
+import { STORAGE_KEY, WAIT, assertNoErrors, frames, openPage, statusLine, serveAndLaunch } from "./helpers.mjs";
 
 const stored = (page) => page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY);
 
@@ -40,19 +38,10 @@ async function reload(page) {
 }
 
 describe("raftlab page: a reload keeps the scenario or the run file shown", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serveAndLaunch();
 
   it("brings back a scenario at the same step, with its caption and Next step, and after Take over in free play", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?scenario=figure-8`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?scenario=figure-8`);
     try {
       const r = page.locator("raft-cluster");
       const nav = r.getByRole("group", { name: "Scenario steps" });
@@ -101,7 +90,7 @@ describe("raftlab page: a reload keeps the scenario or the run file shown", () =
   });
 
   it("reports a damaged scenario line and keeps the stored data until the user decides", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?scenario=figure-8`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?scenario=figure-8`);
     try {
       const r = page.locator("raft-cluster");
       await stepShown(page, 1);
@@ -133,7 +122,7 @@ describe("raftlab page: a reload keeps the scenario or the run file shown", () =
   });
 
   it("brings back a Lab 3 run with its title and the tester's caption", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?nodes=5&seed=7`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=7`);
     try {
       const r = page.locator("raft-cluster");
       const list = r.getByRole("combobox", { name: "Lab 3 test" });

@@ -5,8 +5,7 @@
 // or one that does not replay to what the nodes stored, is reported in a banner; the nodes
 // restart from their persisted state and the stored data is kept until the user decides.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { launch } from "./browser.mjs";
+import { describe, it } from "node:test";
 import {
   STORAGE_KEY,
   WAIT,
@@ -22,8 +21,8 @@ import {
   statusLine,
   virtualTimePasses,
   waitForLeader,
+  serveAndLaunch,
 } from "./helpers.mjs";
-import { start } from "./server.mjs";
 
 const stored = (page) => page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY);
 
@@ -73,19 +72,10 @@ async function actOn(page) {
 }
 
 describe("raftlab page: a reload keeps the run", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serveAndLaunch();
 
   it("brings back the same run, timeline included, at the same moment, checked against the stored nodes", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?nodes=5&seed=7`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=7`);
     try {
       const r = page.locator("raft-cluster");
       await actOn(page);
@@ -119,7 +109,7 @@ describe("raftlab page: a reload keeps the run", () => {
   });
 
   it("reports a damaged stored run or one that does not match the stored nodes, and keeps the stored data until the user decides", async () => {
-    const { context, page, errors } = await openPage(browser, `${server.url}?nodes=5&seed=8`);
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=8`);
     try {
       const r = page.locator("raft-cluster");
       await actOn(page);
