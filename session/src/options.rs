@@ -5,8 +5,8 @@
 //! Validation messages use the names of `web/src/api.ts` (`electionTimeoutMs`, `dropRate`),
 //! since they are what a page or a course author reads.
 
-use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
+use core::fmt;
 use raftlab::sim::rng::mix;
 use raftlab::sim::{NetConfig, SimConfig};
 
@@ -33,6 +33,69 @@ pub const ADVANCE_MS_MAX: u64 = 60_000;
 pub const COMMAND_BYTES_MAX: usize = 1_000;
 /// Largest JavaScript safe integer: every number handed to the page stays exact.
 pub const SAFE_INTEGER_MAX: u64 = (1 << 53) - 1;
+
+/// Why options or network settings are refused: a typed value; its `Display` is the page's
+/// message, in api.ts's names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionsError {
+    Nodes { nodes: usize },
+    ElectionTimeout { ms: u64 },
+    Heartbeat { ms: u64 },
+    /// electionTimeoutMs must be longer than heartbeatMs.
+    TimeoutNotAboveHeartbeat { election_timeout_ms: u64, heartbeat_ms: u64 },
+    SnapshotEvery { every: u64 },
+    DropRate { permille: u32 },
+    DelayMax { ms: u64 },
+    DelayOrder { min_ms: u64, max_ms: u64 },
+}
+
+impl fmt::Display for OptionsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            OptionsError::Nodes { nodes } => {
+                write!(f, "nodes must be {NODES_MIN}..{NODES_MAX}, got {nodes}")
+            }
+            OptionsError::ElectionTimeout { ms } => write!(
+                f,
+                "electionTimeoutMs must be 1..{OPTION_TIMING_MS_MAX}, got {ms}"
+            ),
+            OptionsError::Heartbeat { ms } => {
+                write!(f, "heartbeatMs must be 1..{OPTION_TIMING_MS_MAX}, got {ms}")
+            }
+            OptionsError::TimeoutNotAboveHeartbeat {
+                election_timeout_ms,
+                heartbeat_ms,
+            } => write!(
+                f,
+                "electionTimeoutMs ({election_timeout_ms}) must be longer than heartbeatMs ({heartbeat_ms}), or followers time out between heartbeats"
+            ),
+            OptionsError::SnapshotEvery { every } => write!(
+                f,
+                "snapshotEvery must be 0..{SNAPSHOT_EVERY_MAX}, got {every}"
+            ),
+            OptionsError::DropRate { permille } => write!(
+                f,
+                "dropRate must be 0..1, got {}",
+                permille as f64 / 1000.0
+            ),
+            OptionsError::DelayMax { ms } => write!(
+                f,
+                "delayMsMax must be at most {DELAY_MS_LIMIT}, got {ms}"
+            ),
+            OptionsError::DelayOrder { min_ms, max_ms } => write!(
+                f,
+                "delayMsMin ({min_ms}) must not exceed delayMsMax ({max_ms})"
+            ),
+        }
+    }
+}
+
+/// Callers that report errors as text (the image check, the wasm glue) take it with `?`.
+impl From<OptionsError> for String {
+    fn from(e: OptionsError) -> String {
+        e.to_string()
+    }
+}
 
 /// What a cluster is made with (ClusterOptions, validated).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,36 +136,30 @@ impl Options {
     }
 
     /// Ok when the simulator will accept these options.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), OptionsError> {
         if !(NODES_MIN..=NODES_MAX).contains(&self.nodes) {
-            return Err(format!(
-                "nodes must be {NODES_MIN}..{NODES_MAX}, got {}",
-                self.nodes
-            ));
+            return Err(OptionsError::Nodes { nodes: self.nodes });
         }
         if !(1..=OPTION_TIMING_MS_MAX).contains(&self.election_timeout_ms) {
-            return Err(format!(
-                "electionTimeoutMs must be 1..{OPTION_TIMING_MS_MAX}, got {}",
-                self.election_timeout_ms
-            ));
+            return Err(OptionsError::ElectionTimeout {
+                ms: self.election_timeout_ms,
+            });
         }
         if !(1..=OPTION_TIMING_MS_MAX).contains(&self.heartbeat_ms) {
-            return Err(format!(
-                "heartbeatMs must be 1..{OPTION_TIMING_MS_MAX}, got {}",
-                self.heartbeat_ms
-            ));
+            return Err(OptionsError::Heartbeat {
+                ms: self.heartbeat_ms,
+            });
         }
         if self.election_timeout_ms <= self.heartbeat_ms {
-            return Err(format!(
-                "electionTimeoutMs ({}) must be longer than heartbeatMs ({}), or followers time out between heartbeats",
-                self.election_timeout_ms, self.heartbeat_ms
-            ));
+            return Err(OptionsError::TimeoutNotAboveHeartbeat {
+                election_timeout_ms: self.election_timeout_ms,
+                heartbeat_ms: self.heartbeat_ms,
+            });
         }
         if self.snapshot_every > SNAPSHOT_EVERY_MAX {
-            return Err(format!(
-                "snapshotEvery must be 0..{SNAPSHOT_EVERY_MAX}, got {}",
-                self.snapshot_every
-            ));
+            return Err(OptionsError::SnapshotEvery {
+                every: self.snapshot_every,
+            });
         }
         Ok(())
     }
@@ -141,24 +198,22 @@ impl Network {
         long_reordering: false,
     };
 
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), OptionsError> {
         if self.drop_permille > 1000 {
-            return Err(format!(
-                "dropRate must be 0..1, got {}",
-                self.drop_permille as f64 / 1000.0
-            ));
+            return Err(OptionsError::DropRate {
+                permille: self.drop_permille,
+            });
         }
         if self.delay_ms_max > DELAY_MS_LIMIT {
-            return Err(format!(
-                "delayMsMax must be at most {DELAY_MS_LIMIT}, got {}",
-                self.delay_ms_max
-            ));
+            return Err(OptionsError::DelayMax {
+                ms: self.delay_ms_max,
+            });
         }
         if self.delay_ms_min > self.delay_ms_max {
-            return Err(format!(
-                "delayMsMin ({}) must not exceed delayMsMax ({})",
-                self.delay_ms_min, self.delay_ms_max
-            ));
+            return Err(OptionsError::DelayOrder {
+                min_ms: self.delay_ms_min,
+                max_ms: self.delay_ms_max,
+            });
         }
         Ok(())
     }
@@ -202,7 +257,8 @@ mod tests {
     fn options_are_checked() {
         let mut o = Options::with_seed(1);
         o.nodes = 2;
-        assert!(o.validate().unwrap_err().contains("nodes must be 3..9"));
+        assert_eq!(o.validate(), Err(OptionsError::Nodes { nodes: 2 }));
+        assert!(o.validate().unwrap_err().to_string().contains("nodes must be 3..9"));
         o.nodes = 10;
         assert!(o.validate().is_err());
         let mut o = Options::with_seed(1);
@@ -210,6 +266,7 @@ mod tests {
         assert!(o
             .validate()
             .unwrap_err()
+            .to_string()
             .contains("longer than heartbeatMs"));
         let o = Options {
             snapshot_every: 0,
@@ -234,15 +291,27 @@ mod tests {
             delay_ms_max,
             long_reordering: false,
         };
-        assert!(net(1001, 0, 0).validate().unwrap_err().contains("dropRate"));
+        assert_eq!(
+            net(1001, 0, 0).validate(),
+            Err(OptionsError::DropRate { permille: 1001 })
+        );
+        assert!(net(1001, 0, 0)
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("dropRate must be 0..1, got 1.001"));
         assert!(net(0, 80, 50)
             .validate()
             .unwrap_err()
+            .to_string()
             .contains("delayMsMin (80) must not exceed delayMsMax (50)"));
-        assert!(net(0, 0, DELAY_MS_LIMIT + 1)
-            .validate()
-            .unwrap_err()
-            .contains("delayMsMax"));
+        assert_eq!(
+            net(0, 0, DELAY_MS_LIMIT + 1).validate(),
+            Err(OptionsError::DelayMax {
+                ms: DELAY_MS_LIMIT + 1
+            })
+        );
+        assert_eq!(net(0, 0, DELAY_MS_LIMIT).validate(), Ok(()));
         assert_eq!(
             Network::of(&Network::DEFAULT.net_config()),
             Network::DEFAULT

@@ -449,7 +449,7 @@ impl Page {
 
     /// Change the network settings to `net` (checked first; all or nothing).
     pub fn set_network(&mut self, net: Network) -> Result<(), Refusal> {
-        net.validate().map_err(Refusal::BadArgument)?;
+        net.validate().map_err(|e| Refusal::BadArgument(e.into()))?;
         if net != self.network() {
             self.input(Input::SetNetwork {
                 net: net.net_config(),
