@@ -200,4 +200,28 @@ describe("raftlab page: scenarios, safety monitors and rules to break", () => {
       await context.close();
     }
   });
+  it("embeds a scenario with the scenario attribute, at its first step, and reports an unknown id", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}embed.html`, { waitFor: "raft-cluster#three [data-node-id]" });
+    try {
+      await page.evaluate(() => {
+        for (const [id, scenario] of [["story", "split-vote"], ["nosuch", "no-such-story"]]) {
+          const el = document.createElement("raft-cluster");
+          el.id = id;
+          el.setAttribute("scenario", scenario);
+          el.setAttribute("persist", "none");
+          document.body.append(el);
+        }
+      });
+      const story = page.locator("raft-cluster#story");
+      await story.getByRole("group", { name: "Scenario steps" }).waitFor({ timeout: WAIT });
+      await page.waitForFunction(() => window.__raft(".scenario-nav", "raft-cluster#story")[0]?.getAttribute("data-step") === "1", null, { timeout: WAIT });
+      assert.match(await statusLine(page, "raft-cluster#story").textContent(), /Scenario: Split vote/);
+      assert.equal(await page.evaluate(() => document.querySelector("raft-cluster#story").cluster.nowMs), 0);
+      await page.locator("raft-cluster#nosuch").locator("[data-node-id]").first().waitFor({ timeout: WAIT });
+      assert.match(await statusLine(page, "raft-cluster#nosuch").textContent(), /Could not open the scenario of the scenario attribute: .*no-such-story/);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -24,10 +24,15 @@ export interface ElementConfig {
   height: string | null;
   /** The host page opted in: read ?nodes=&seed= and keep them in the address. */
   urlParams: boolean;
+  /** A built-in scenario to show from its first step on every load (its id, e.g. figure-8). */
+  scenario: string | null;
   errors: string[];
 }
 
-export const OBSERVED_ATTRIBUTES = ["nodes", "seed", "speed", "autoplay", "controls", "storage-key", "storagekey", "persist", "height", "url-params"];
+export const OBSERVED_ATTRIBUTES = ["nodes", "seed", "speed", "autoplay", "controls", "storage-key", "storagekey", "persist", "height", "url-params", "scenario"];
+
+/** Longest scenario id accepted in the attribute (the session crate checks it is a known one). */
+export const SCENARIO_ID_CHARS_MAX = 64;
 
 function flag(name: string, v: string | null, dflt: boolean, errors: string[]): boolean {
   if (v === null) return dflt;
@@ -65,7 +70,7 @@ export function parseHeight(text: string): string | { error: string } {
 
 export function readConfig(el: Element): ElementConfig {
   const errors: string[] = [];
-  const cfg: ElementConfig = { autoplay: false, controls: "full", storageKey: null, persist: true, height: null, urlParams: false, errors };
+  const cfg: ElementConfig = { autoplay: false, controls: "full", storageKey: null, persist: true, height: null, urlParams: false, scenario: null, errors };
   const nodes = el.getAttribute("nodes");
   if (nodes !== null) {
     const n = parseNodes(nodes);
@@ -103,6 +108,12 @@ export function readConfig(el: Element): ElementConfig {
     if (t === "none") cfg.persist = false;
     else if (t === "local" || t === "") cfg.persist = true;
     else errors.push(`attribute persist must be "none" or "local", got "${persist}"`);
+  }
+  const scenario = el.getAttribute("scenario");
+  if (scenario !== null) {
+    const t = scenario.trim();
+    if (t.length >= 1 && t.length <= SCENARIO_ID_CHARS_MAX && /^[a-z0-9-]+$/.test(t)) cfg.scenario = t;
+    else errors.push(`attribute scenario must be a scenario id such as "figure-8", got "${scenario.slice(0, SCENARIO_ID_CHARS_MAX)}"`);
   }
   const height = el.getAttribute("height");
   if (height !== null) {

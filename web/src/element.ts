@@ -429,14 +429,17 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         if (params.seed !== undefined) want.seed = params.seed;
       }
     }
-    // A built-in scenario (?scenario=figure-8) is played and shown at its first step.
-    const scenarioId = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("scenario") : null;
+    // A built-in scenario (the scenario attribute, or ?scenario=figure-8 with url-params) is
+    // played and shown at its first step.
+    const urlScenario = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("scenario") : null;
+    const scenarioId = urlScenario ?? cfg.scenario;
     if (scenarioId !== null) {
       try {
         this.showScenario(clusterFromScenario(scenarioId));
+        if (errors.length > 0) this.status.error(`${errors.join("; ")}.`);
         return;
       } catch (e) {
-        errors.push(`Could not open the scenario in the address: ${errorMessage(e)}`);
+        errors.push(`Could not open the scenario ${urlScenario !== null ? "in the address" : "of the scenario attribute"}: ${errorMessage(e)}`);
       }
     }
     // A link (?run=, from "Copy link") plays its run from a fresh start at its moment.
