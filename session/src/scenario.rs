@@ -89,6 +89,26 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "whole-cluster-restart",
         include_str!("../scenarios/whole-cluster-restart.json"),
     ),
+    (
+        "broken-vote-up-to-date",
+        include_str!("../scenarios/broken-vote-up-to-date.json"),
+    ),
+    (
+        "broken-persist-voted-for",
+        include_str!("../scenarios/broken-persist-voted-for.json"),
+    ),
+    (
+        "broken-persist-log",
+        include_str!("../scenarios/broken-persist-log.json"),
+    ),
+    (
+        "broken-append-entries-term",
+        include_str!("../scenarios/broken-append-entries-term.json"),
+    ),
+    (
+        "broken-truncate-on-conflict",
+        include_str!("../scenarios/broken-truncate-on-conflict.json"),
+    ),
 ];
 
 /// What a step runs until.

@@ -551,3 +551,73 @@ fn a_failing_step_is_named_by_its_number() {
         Err(ScenarioError::GoalNotReached { step: 2, within_ms: 3, .. })
     ));
 }
+
+/// The broken-rule scenarios: (id, the rule, the property its last goal waits for).
+const BROKEN: [(&str, raftlab::core::Rule, &str); 5] = [
+    ("broken-vote-up-to-date", raftlab::core::Rule::VoteUpToDate, "leader-completeness"),
+    ("broken-persist-voted-for", raftlab::core::Rule::PersistVotedFor, "election-safety"),
+    ("broken-persist-log", raftlab::core::Rule::PersistLog, "leader-completeness"),
+    ("broken-append-entries-term", raftlab::core::Rule::AppendEntriesTerm, "leader-completeness"),
+    ("broken-truncate-on-conflict", raftlab::core::Rule::TruncateOnConflict, "leader-completeness"),
+];
+
+#[test]
+fn each_broken_rule_scenario_breaks_its_property_and_the_same_story_with_the_rule_kept_breaks_nothing() {
+    use raftlab::core::Rule;
+    use raftlab::sim::Input;
+    // With figure-8-broken (commit-current-term), every rule has a scenario of its own.
+    let mut covered: Vec<Rule> = vec![Rule::CommitCurrentTerm];
+    for (id, rule, property) in BROKEN {
+        let scenario = Scenario::built_in(id).expect("reads");
+        assert_eq!(
+            scenario.steps[0].inputs[0],
+            Input::BreakRule { rule, broken: true },
+            "{id}: the rule is broken before anything happens"
+        );
+        let played = play(id);
+        let sim = played.session.sim();
+        assert!(
+            sim.violations().iter().any(|v| v.property.id() == property),
+            "{id}: {:?}",
+            sim.violations()
+        );
+        assert!(
+            sim.violations().iter().all(|v| v.property.is_safety()),
+            "{id}: a livelock, not a safety violation: {:?}",
+            sim.violations()
+        );
+        // The same inputs with the rule kept: the violation goals become as long a wait.
+        let mut kept = scenario.clone();
+        for (i, step) in kept.steps.iter_mut().enumerate() {
+            step.inputs
+                .retain(|input| !matches!(input, Input::BreakRule { .. }));
+            if matches!(step.until, Goal::Violation(_)) {
+                let (began, ended) = played.steps[i];
+                step.until = Goal::AfterMs((ended.at_ms - began.at_ms).max(1) + 500);
+            }
+        }
+        let kept = kept.play().unwrap_or_else(|e| panic!("{id} with the rule kept: {e}"));
+        assert!(
+            kept.session.sim().violations().is_empty(),
+            "{id} with the rule kept: {:?}",
+            kept.session.sim().violations()
+        );
+        covered.push(rule);
+    }
+    covered.sort();
+    assert_eq!(covered, Rule::ALL.to_vec(), "one scenario per rule");
+}
+
+#[test]
+fn two_leaders_in_one_term_are_reported_once_not_after_every_event() {
+    let played = play("broken-persist-voted-for");
+    let reports: Vec<_> = played
+        .session
+        .sim()
+        .violations()
+        .iter()
+        .filter(|v| v.property.id() == "election-safety")
+        .collect();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert_eq!(reports[0].nodes, [2, 1], "S3 led term 1 first, then S2");
+}

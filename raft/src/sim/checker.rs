@@ -20,7 +20,7 @@ use super::rng::Fnv;
 use super::service::StateMachine;
 use super::NodeSlot;
 use crate::core::{ApplyMsg, Log, NodeEvent, NodeId, PersistentState, Raft, Role};
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -157,6 +157,9 @@ pub struct Checker {
     /// Election safety: the one leader of each term seen so far (terms below every
     /// server's current term are forgotten: no server can lead them any more).
     leader_of_term: BTreeMap<u64, NodeId>,
+    /// Election safety: the (term, node) second leaders already reported, so each is reported
+    /// once rather than after every event while it leads (pruned with `leader_of_term`).
+    second_leaders: BTreeSet<(u64, NodeId)>,
     /// Leader append-only: (term, last index, term at last index) of each current leader.
     leader_tail: Vec<Option<(u64, u64, u64)>>,
     /// Log matching: for every (index, term) seen in any log, the command digest, the term
@@ -513,16 +516,20 @@ impl Checker {
     fn check_election_safety(&mut self, raft: &Raft) {
         let (term, node) = (raft.current_term(), raft.id());
         match self.leader_of_term.get(&term) {
-            Some(&other) if other != node => self.report(
-                Property::ElectionSafety,
-                &[other, node],
-                &[],
-                format!(
-                    "S{} and S{} were both leader in term {term}",
-                    other + 1,
-                    node + 1
-                ),
-            ),
+            Some(&other) if other != node => {
+                if self.second_leaders.insert((term, node)) {
+                    self.report(
+                        Property::ElectionSafety,
+                        &[other, node],
+                        &[],
+                        format!(
+                            "S{} and S{} were both leader in term {term}",
+                            other + 1,
+                            node + 1
+                        ),
+                    );
+                }
+            }
             Some(_) => {}
             None => {
                 self.leader_of_term.insert(term, node);
@@ -747,5 +754,6 @@ impl Checker {
             self.applied = self.applied.split_off(&floor);
         }
         self.leader_of_term = self.leader_of_term.split_off(&term);
+        self.second_leaders = self.second_leaders.split_off(&(term, 0));
     }
 }
