@@ -224,12 +224,13 @@ impl Narrator {
                 None,
                 "The network was healed: every node can reach every other".into(),
             ),
-            EventKind::Requested { node, index, term } => {
-                let command = sim
-                    .raft(node)
-                    .and_then(|r| r.log().entry(index))
-                    .map(|e| command_text(&e.command))
-                    .unwrap_or_default();
+            EventKind::Requested {
+                node,
+                index,
+                term,
+                command,
+            } => {
+                let command = command_text(&command);
                 let text = format!("Client request \u{201c}{command}\u{201d} appended by leader S{} at index {index} in term {term}", node + 1);
                 line(K::Request, Some(node), Some(term), Some(index), text)
             }

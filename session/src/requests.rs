@@ -150,10 +150,13 @@ fn status(sim: &Simulation, t: &Tracked) -> RequestStatus {
 }
 
 /// Nodes alive that `node` can exchange messages with, itself included.
-fn reachable(sim: &Simulation, node: NodeId) -> usize {
-    (0..sim.len())
-        .filter(|&j| sim.raft(j).is_some() && (j == node || sim.topology().link(node, j)))
-        .count()
+/// The nodes `node`'s link reaches (itself included), and how many of them are up.
+fn reachable(sim: &Simulation, node: NodeId) -> (usize, usize) {
+    let linked: Vec<NodeId> = (0..sim.len())
+        .filter(|&j| j == node || sim.topology().link(node, j))
+        .collect();
+    let up = linked.iter().filter(|&&j| sim.raft(j).is_some()).count();
+    (linked.len(), up)
 }
 
 fn text(sim: &Simulation, t: &Tracked, status: RequestStatus) -> String {
@@ -174,9 +177,11 @@ fn text(sim: &Simulation, t: &Tracked, status: RequestStatus) -> String {
                 .raft(t.leader)
                 .is_some_and(|r| r.role() == Role::Leader && r.current_term() == t.term);
             if still_leads {
-                let reach = reachable(sim, t.leader);
-                if reach >= majority {
+                let (reach, up) = reachable(sim, t.leader);
+                if up >= majority {
                     format!("{what} waits: S{s} commits it once a majority ({majority} of {n}) stores it.")
+                } else if reach >= majority {
+                    format!("{what} waits: S{s} reaches only {up} live nodes of {n}, not a majority ({majority}); it commits it once enough of the crashed ones restart and store it.")
                 } else {
                     format!("{what} waits, and S{s} can never commit it: it reaches only {reach} of {n} nodes, not a majority ({majority}). A leader of a later term on the other side will overwrite it, unless the partition heals first.")
                 }

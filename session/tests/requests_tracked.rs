@@ -201,3 +201,28 @@ fn a_fork_keeps_the_requests_made_up_to_its_millisecond_and_forgets_later_ones()
     t.forget_after(9);
     assert!(t.is_empty());
 }
+
+#[test]
+fn a_leader_whose_followers_crashed_waits_for_them_to_restart_rather_than_never_commits() {
+    let mut p = elected(11);
+    let leader = p.leader().unwrap();
+    let followers: Vec<NodeId> = (0..5).filter(|&n| n != leader).collect();
+    for &n in &followers[..3] {
+        p.crash(n).unwrap();
+    }
+    let r = p.request_to(leader, "later").unwrap();
+    let t = only(&p);
+    assert_eq!(t.status, "pending");
+    assert_eq!(
+        t.text,
+        format!(
+            "“later” (index {}, term {}) waits: S{} reaches only 2 live nodes of 5, not a majority (3); it commits it once enough of the crashed ones restart and store it.",
+            r.index,
+            r.term,
+            leader + 1
+        )
+    );
+    p.restart(followers[0]).unwrap();
+    p.advance(1_000).unwrap();
+    assert_eq!(only(&p).status, "committed", "{}", only(&p).text);
+}

@@ -144,3 +144,19 @@ fn an_install_snapshot_in_flight_shows_the_leader_that_sent_it() {
         .enumerate()
         .all(|(i, m)| (i == 2) == m.installing.is_some()));
 }
+
+#[test]
+fn a_request_line_keeps_its_command_after_its_leader_crashed_and_a_jump_between_steps() {
+    // Figure 8: S1 takes y=2 at step 4 and crashes at step 5; S5 takes z=3 and crashes at
+    // step 6. Jumping straight to step 8 narrates those requests after both leaders died.
+    let mut p = Page::from_scenario("figure-8").unwrap();
+    p.go_to_step(8).unwrap();
+    let lines: Vec<String> = p.recent_events().into_iter().map(|e| e.text).collect();
+    for (command, leader) in [("y=2", "S1"), ("z=3", "S5")] {
+        let want = format!("Client request \u{201c}{command}\u{201d} appended by leader {leader}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(&want)),
+            "no line {want:?} in {lines:#?}"
+        );
+    }
+}

@@ -86,11 +86,14 @@ pub enum EventKind {
     TimedOut {
         node: NodeId,
     },
-    /// A client command accepted by the leader `node`.
+    /// A client command accepted by the leader `node`, at `index` in `term`. The command
+    /// travels with the event, so narrating it later needs no log (the leader may have
+    /// crashed or lost the entry by then); the trace digest folds only node, index, term.
     Requested {
         node: NodeId,
         index: u64,
         term: u64,
+        command: Vec<u8>,
     },
     /// `rule` was broken (or kept again) on every node (`Input::BreakRule`).
     RuleChanged {
@@ -187,7 +190,9 @@ impl SimEvent {
             EventKind::TimedOut { node } => {
                 h.u64(22).u64(*node as u64);
             }
-            EventKind::Requested { node, index, term } => {
+            EventKind::Requested {
+                node, index, term, ..
+            } => {
                 h.u64(23).u64(*node as u64).u64(*index).u64(*term);
             }
             EventKind::RuleChanged { rule, broken } => {

@@ -131,9 +131,14 @@ impl Simulation {
         let now = self.now_ms;
         let raft = self.live_raft(node)?;
         raft.tick(now);
-        let result = raft.start(command);
+        let result = raft.start(command.clone());
         if let Some((index, term)) = result {
-            self.record(EventKind::Requested { node, index, term });
+            self.record(EventKind::Requested {
+                node,
+                index,
+                term,
+                command,
+            });
         }
         self.after_step(node);
         Ok(match result {
