@@ -19,8 +19,9 @@ use raftlab::sim::{describe_node_event, DropReason, EventKind, SimEvent, Simulat
 /// messages leave it on delivery or drop).
 pub const MESSAGE_TERMS_MAX: usize = 100_000;
 
-/// What a narrated event is about (the page's `EventKind`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a narrated event is about: the page's `EventKind` (api.ts), serialized in camelCase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum NarrationKind {
     ElectionStarted,
     VoteGranted,
@@ -44,6 +45,31 @@ pub enum NarrationKind {
     Rule,
     /// A follower refused an AppendEntries, with the reason.
     AppendEntriesRefused,
+}
+
+impl NarrationKind {
+    /// Every kind (api.ts's `EventKind` union must name exactly these).
+    pub const ALL: [NarrationKind; 19] = [
+        NarrationKind::ElectionStarted,
+        NarrationKind::VoteGranted,
+        NarrationKind::VoteRefused,
+        NarrationKind::BecameLeader,
+        NarrationKind::SteppedDown,
+        NarrationKind::Commit,
+        NarrationKind::Snapshot,
+        NarrationKind::InstallSnapshot,
+        NarrationKind::Truncate,
+        NarrationKind::Crash,
+        NarrationKind::Restart,
+        NarrationKind::Disconnect,
+        NarrationKind::Connect,
+        NarrationKind::Partition,
+        NarrationKind::Heal,
+        NarrationKind::MessageDropped,
+        NarrationKind::Request,
+        NarrationKind::Rule,
+        NarrationKind::AppendEntriesRefused,
+    ];
 }
 
 /// One line of an event log.

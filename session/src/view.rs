@@ -5,7 +5,7 @@
 //! Node ids are 1..n here, as the page shows them (S1..Sn); the simulator's 0-based indices
 //! stay inside the crate.
 
-use crate::narrate::{Narration, NarrationKind};
+use crate::narrate::Narration;
 use crate::page::Page;
 use crate::time_travel::{MarkerKind, TimeTravel};
 use alloc::borrow::ToOwned;
@@ -123,29 +123,8 @@ pub struct MessageView {
     pub fields: BTreeMap<String, FieldValue>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum EventKindName {
-    ElectionStarted,
-    VoteGranted,
-    VoteRefused,
-    BecameLeader,
-    SteppedDown,
-    Commit,
-    Snapshot,
-    InstallSnapshot,
-    Truncate,
-    Crash,
-    Restart,
-    Disconnect,
-    Connect,
-    Partition,
-    Heal,
-    MessageDropped,
-    Request,
-    Rule,
-    AppendEntriesRefused,
-}
+/// What an event is about, as api.ts's `EventKind`: the narrator's kinds (one definition).
+pub use crate::narrate::NarrationKind as EventKindName;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -172,28 +151,7 @@ pub use crate::narrate::command_text;
 
 /// A narrated line as the page's ClusterEvent (node ids 1..n).
 pub fn cluster_event(line: &Narration) -> ClusterEvent {
-    use NarrationKind as N;
-    let kind = match line.kind {
-        N::ElectionStarted => EventKindName::ElectionStarted,
-        N::VoteGranted => EventKindName::VoteGranted,
-        N::VoteRefused => EventKindName::VoteRefused,
-        N::BecameLeader => EventKindName::BecameLeader,
-        N::SteppedDown => EventKindName::SteppedDown,
-        N::Commit => EventKindName::Commit,
-        N::Snapshot => EventKindName::Snapshot,
-        N::InstallSnapshot => EventKindName::InstallSnapshot,
-        N::Truncate => EventKindName::Truncate,
-        N::Crash => EventKindName::Crash,
-        N::Restart => EventKindName::Restart,
-        N::Disconnect => EventKindName::Disconnect,
-        N::Connect => EventKindName::Connect,
-        N::Partition => EventKindName::Partition,
-        N::Heal => EventKindName::Heal,
-        N::MessageDropped => EventKindName::MessageDropped,
-        N::Request => EventKindName::Request,
-        N::Rule => EventKindName::Rule,
-        N::AppendEntriesRefused => EventKindName::AppendEntriesRefused,
-    };
+    let kind = line.kind;
     ClusterEvent {
         time_ms: line.time_ms,
         kind,
@@ -566,28 +524,7 @@ mod tests {
             .map(|k| k.trim().trim_matches('"').to_owned())
             .filter(|k| !k.is_empty())
             .collect();
-        use EventKindName::*;
-        let ours: BTreeSet<String> = [
-            ElectionStarted,
-            VoteGranted,
-            VoteRefused,
-            BecameLeader,
-            SteppedDown,
-            Commit,
-            Snapshot,
-            InstallSnapshot,
-            Truncate,
-            Crash,
-            Restart,
-            Disconnect,
-            Connect,
-            Partition,
-            Heal,
-            MessageDropped,
-            Request,
-            Rule,
-            AppendEntriesRefused,
-        ]
+        let ours: BTreeSet<String> = EventKindName::ALL
         .iter()
         .map(|k| {
             serde_json::to_value(k)
