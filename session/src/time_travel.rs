@@ -433,53 +433,45 @@ impl Tape {
     /// Inputs stamped at or before `time_ms` (each where it was recorded), then every action
     /// due by `time_ms`; then narrate.
     fn advance(&mut self, at: &mut Position, time_ms: u64, fresh: bool) {
-        while let Some((stamp, input)) = self.run.inputs.get(at.inputs_applied) {
+        while let Some((stamp, _)) = self.run.inputs.get(at.inputs_applied) {
             if stamp.at_ms > time_ms {
                 break;
             }
-            let roles = roles(&at.sim);
-            // Events before the input: those up to its stamp.
-            at.sim.run_to(*stamp);
-            let events = at.sim.events_total();
-            replay_one(&mut at.sim, *stamp, input);
-            if mark_input(
-                &mut self.markers,
-                &mut self.marked_inputs,
-                at.inputs_applied,
-                *stamp,
-                input,
-                events,
-            ) {
-                self.version += 1;
-            }
-            at.inputs_applied += 1;
-            note_crashes(at, &roles);
+            self.replay_next_input(at);
         }
         at.sim.run_until(time_ms);
         self.narrate_into(at, fresh);
+    }
+
+    /// Replay the next recorded input at its stamp (the events before it first), mark it on
+    /// the timeline and note the roles of nodes it crashed. Precondition: one is left.
+    fn replay_next_input(&mut self, at: &mut Position) {
+        let (stamp, input) = &self.run.inputs[at.inputs_applied];
+        let roles = roles(&at.sim);
+        // Events before the input: those up to its stamp.
+        at.sim.run_to(*stamp);
+        let events = at.sim.events_total();
+        replay_one(&mut at.sim, *stamp, input);
+        if mark_input(
+            &mut self.markers,
+            &mut self.marked_inputs,
+            at.inputs_applied,
+            *stamp,
+            input,
+            events,
+        ) {
+            self.version += 1;
+        }
+        at.inputs_applied += 1;
+        note_crashes(at, &roles);
     }
 
     /// One tick: the next input if it is due before the next action, else the next action.
     fn tick(&mut self, at: &mut Position, fresh: bool) -> bool {
         let moved = match self.run.inputs.get(at.inputs_applied) {
             // Recorded after exactly `stamp.actions` actions: due once they are processed.
-            Some((stamp, input)) if at.sim.stamp().actions >= stamp.actions => {
-                let roles = roles(&at.sim);
-                at.sim.run_to(*stamp);
-                let events = at.sim.events_total();
-                replay_one(&mut at.sim, *stamp, input);
-                if mark_input(
-                    &mut self.markers,
-                    &mut self.marked_inputs,
-                    at.inputs_applied,
-                    *stamp,
-                    input,
-                    events,
-                ) {
-                    self.version += 1;
-                }
-                at.inputs_applied += 1;
-                note_crashes(at, &roles);
+            Some((stamp, _)) if at.sim.stamp().actions >= stamp.actions => {
+                self.replay_next_input(at);
                 true
             }
             _ => at.sim.step(),
