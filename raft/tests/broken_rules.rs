@@ -651,15 +651,15 @@ fn a_follower_that_lost_committed_entries_to_a_broken_rule_keeps_commit_index_an
     assert_eq!((raft.commit_index(), raft.last_applied()), (3, 3));
     let ready = raft.ready();
     assert!(ready.applies.is_empty(), "{:?}", ready.applies);
-    assert!(ready
-        .events
-        .iter()
-        .any(|e| matches!(e, NodeEvent::LogTruncated {
-                from: 2,
-                to: 3,
-                committed: true,
-                ..
-            })));
+    assert!(ready.events.iter().any(|e| matches!(
+        e,
+        NodeEvent::LogTruncated {
+            from: 2,
+            to: 3,
+            committed: true,
+            ..
+        }
+    )));
     assert!(
         !raft.has_ready(),
         "nothing left to apply that the log holds"

@@ -38,15 +38,33 @@ pub const SAFE_INTEGER_MAX: u64 = (1 << 53) - 1;
 /// message, in api.ts's names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OptionsError {
-    Nodes { nodes: usize },
-    ElectionTimeout { ms: u64 },
-    Heartbeat { ms: u64 },
+    Nodes {
+        nodes: usize,
+    },
+    ElectionTimeout {
+        ms: u64,
+    },
+    Heartbeat {
+        ms: u64,
+    },
     /// electionTimeoutMs must be longer than heartbeatMs.
-    TimeoutNotAboveHeartbeat { election_timeout_ms: u64, heartbeat_ms: u64 },
-    SnapshotEvery { every: u64 },
-    DropRate { permille: u32 },
-    DelayMax { ms: u64 },
-    DelayOrder { min_ms: u64, max_ms: u64 },
+    TimeoutNotAboveHeartbeat {
+        election_timeout_ms: u64,
+        heartbeat_ms: u64,
+    },
+    SnapshotEvery {
+        every: u64,
+    },
+    DropRate {
+        permille: u32,
+    },
+    DelayMax {
+        ms: u64,
+    },
+    DelayOrder {
+        min_ms: u64,
+        max_ms: u64,
+    },
 }
 
 impl fmt::Display for OptionsError {
@@ -258,7 +276,11 @@ mod tests {
         let mut o = Options::with_seed(1);
         o.nodes = 2;
         assert_eq!(o.validate(), Err(OptionsError::Nodes { nodes: 2 }));
-        assert!(o.validate().unwrap_err().to_string().contains("nodes must be 3..9"));
+        assert!(o
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("nodes must be 3..9"));
         o.nodes = 10;
         assert!(o.validate().is_err());
         let mut o = Options::with_seed(1);

@@ -525,15 +525,15 @@ mod tests {
             .filter(|k| !k.is_empty())
             .collect();
         let ours: BTreeSet<String> = EventKindName::ALL
-        .iter()
-        .map(|k| {
-            serde_json::to_value(k)
-                .unwrap()
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+            .iter()
+            .map(|k| {
+                serde_json::to_value(k)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
         assert_eq!(ours, kinds);
     }
 }

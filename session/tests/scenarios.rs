@@ -462,9 +462,14 @@ fn goals_name_what_they_wait_for() {
 /// `SMALL` with its one step repeated `steps` times (each "until 1 ms passed" after the first).
 fn with_steps(steps: usize, inputs_per_step: usize) -> String {
     let inputs = vec![r#"{"connect": {"node": 2}}"#; inputs_per_step].join(", ");
-    let mut all = vec![r#"{"caption": "c", "inputs": [{"timeout": {"node": 1}}], "until": {"leader": 1}}"#.to_string()];
+    let mut all = vec![
+        r#"{"caption": "c", "inputs": [{"timeout": {"node": 1}}], "until": {"leader": 1}}"#
+            .to_string(),
+    ];
     for _ in 1..steps {
-        all.push(format!(r#"{{"caption": "c", "inputs": [{inputs}], "until": {{"afterMs": 1}}}}"#));
+        all.push(format!(
+            r#"{{"caption": "c", "inputs": [{inputs}], "until": {{"afterMs": 1}}}}"#
+        ));
     }
     SMALL.replace(
         r#"[{"caption": "c", "inputs": [{"timeout": {"node": 1}}], "until": {"leader": 1}}]"#,
@@ -476,8 +481,8 @@ fn with_steps(steps: usize, inputs_per_step: usize) -> String {
 fn scenario_limits_take_the_largest_allowed_value_and_refuse_one_more() {
     use raftlab_session::file::CAPTION_CHARS_MAX;
     use raftlab_session::scenario::{
-        SCENARIO_BYTES_MAX, SCENARIO_DELAY_MS_MAX, SCENARIO_NODES_MAX, STEPS_MAX,
-        STEP_INPUTS_MAX, STEP_MS_MAX,
+        SCENARIO_BYTES_MAX, SCENARIO_DELAY_MS_MAX, SCENARIO_NODES_MAX, STEPS_MAX, STEP_INPUTS_MAX,
+        STEP_MS_MAX,
     };
     let ok = |text: &str| {
         Scenario::read(text).unwrap_or_else(|e| panic!("refused: {e}\n{text}"));
@@ -486,7 +491,12 @@ fn scenario_limits_take_the_largest_allowed_value_and_refuse_one_more() {
         let e = Scenario::read(text).expect_err(text).to_string();
         assert!(e.contains(says), "{e:?} should say {says:?}");
     };
-    let caption = |n: usize| SMALL.replace("\"caption\": \"c\"", &format!("\"caption\": \"{}\"", "é".repeat(n)));
+    let caption = |n: usize| {
+        SMALL.replace(
+            "\"caption\": \"c\"",
+            &format!("\"caption\": \"{}\"", "é".repeat(n)),
+        )
+    };
     ok(&caption(CAPTION_CHARS_MAX));
     refused(&caption(CAPTION_CHARS_MAX + 1), "caption of");
     let nodes = |n: usize| SMALL.replace("\"nodes\": 3", &format!("\"nodes\": {n}"));
@@ -504,20 +514,40 @@ fn scenario_limits_take_the_largest_allowed_value_and_refuse_one_more() {
     refused(&delays(0, SCENARIO_DELAY_MS_MAX + 1), "message delays");
     let read = Scenario::read(&delays(3, 9)).expect("reads");
     let net = read.config.net;
-    assert_eq!(
-        (net.request_delay_ms_min, net.request_delay_ms_max),
-        (3, 9)
-    );
+    assert_eq!((net.request_delay_ms_min, net.request_delay_ms_max), (3, 9));
     assert_eq!((net.reply_delay_ms_min, net.reply_delay_ms_max), (3, 9));
     ok(&SMALL.replace("{\"leader\": 1}", "{\"leader\": 3}"));
-    refused(&SMALL.replace("{\"leader\": 1}", "{\"leader\": 0}"), "impossible goal");
-    refused(&SMALL.replace("{\"leader\": 1}", "{\"snapshotInstalled\": 4}"), "impossible goal");
-    ok(&SMALL.replace("{\"leader\": 1}", &format!("{{\"afterMs\": {STEP_MS_MAX}}}")));
-    refused(&SMALL.replace("{\"leader\": 1}", &format!("{{\"afterMs\": {}}}", STEP_MS_MAX + 1)), "impossible goal");
+    refused(
+        &SMALL.replace("{\"leader\": 1}", "{\"leader\": 0}"),
+        "impossible goal",
+    );
+    refused(
+        &SMALL.replace("{\"leader\": 1}", "{\"snapshotInstalled\": 4}"),
+        "impossible goal",
+    );
+    ok(&SMALL.replace(
+        "{\"leader\": 1}",
+        &format!("{{\"afterMs\": {STEP_MS_MAX}}}"),
+    ));
+    refused(
+        &SMALL.replace(
+            "{\"leader\": 1}",
+            &format!("{{\"afterMs\": {}}}", STEP_MS_MAX + 1),
+        ),
+        "impossible goal",
+    );
     ok(&SMALL.replace("{\"leader\": 1}", "{\"violation\": \"any\"}"));
     ok(&SMALL.replace("{\"leader\": 1}", "{\"violation\": \"log-matching\"}"));
-    refused(&SMALL.replace("{\"leader\": 1}", "{\"violation\": \"progress\"}"), "impossible goal");
-    let within = |ms: u64| SMALL.replace("{\"leader\": 1}", &format!("{{\"leader\": 1}}, \"withinMs\": {ms}"));
+    refused(
+        &SMALL.replace("{\"leader\": 1}", "{\"violation\": \"progress\"}"),
+        "impossible goal",
+    );
+    let within = |ms: u64| {
+        SMALL.replace(
+            "{\"leader\": 1}",
+            &format!("{{\"leader\": 1}}, \"withinMs\": {ms}"),
+        )
+    };
     ok(&within(STEP_MS_MAX));
     refused(&within(STEP_MS_MAX + 1), "withinMs");
     refused(&within(0), "withinMs");
@@ -540,29 +570,62 @@ fn scenario_limits_take_the_largest_allowed_value_and_refuse_one_more() {
 #[test]
 fn a_failing_step_is_named_by_its_number() {
     let two = with_steps(2, 0);
-    let refused = two.replacen(r#""inputs": [], "until": {"afterMs": 1}"#, r#""inputs": [{"crash": {"node": 9}}], "until": {"afterMs": 1}"#, 1);
+    let refused = two.replacen(
+        r#""inputs": [], "until": {"afterMs": 1}"#,
+        r#""inputs": [{"crash": {"node": 9}}], "until": {"afterMs": 1}"#,
+        1,
+    );
     assert!(matches!(
         Scenario::read(&refused).expect("reads").play(),
         Err(ScenarioError::Refused { step: 2, .. })
     ));
-    let late = two.replacen(r#""until": {"afterMs": 1}"#, r#""until": {"leader": 2}, "withinMs": 3"#, 1);
+    let late = two.replacen(
+        r#""until": {"afterMs": 1}"#,
+        r#""until": {"leader": 2}, "withinMs": 3"#,
+        1,
+    );
     assert!(matches!(
         Scenario::read(&late).expect("reads").play(),
-        Err(ScenarioError::GoalNotReached { step: 2, within_ms: 3, .. })
+        Err(ScenarioError::GoalNotReached {
+            step: 2,
+            within_ms: 3,
+            ..
+        })
     ));
 }
 
 /// The broken-rule scenarios: (id, the rule, the property its last goal waits for).
 const BROKEN: [(&str, raftlab::core::Rule, &str); 5] = [
-    ("broken-vote-up-to-date", raftlab::core::Rule::VoteUpToDate, "leader-completeness"),
-    ("broken-persist-voted-for", raftlab::core::Rule::PersistVotedFor, "election-safety"),
-    ("broken-persist-log", raftlab::core::Rule::PersistLog, "leader-completeness"),
-    ("broken-append-entries-term", raftlab::core::Rule::AppendEntriesTerm, "leader-completeness"),
-    ("broken-truncate-on-conflict", raftlab::core::Rule::TruncateOnConflict, "leader-completeness"),
+    (
+        "broken-vote-up-to-date",
+        raftlab::core::Rule::VoteUpToDate,
+        "leader-completeness",
+    ),
+    (
+        "broken-persist-voted-for",
+        raftlab::core::Rule::PersistVotedFor,
+        "election-safety",
+    ),
+    (
+        "broken-persist-log",
+        raftlab::core::Rule::PersistLog,
+        "leader-completeness",
+    ),
+    (
+        "broken-append-entries-term",
+        raftlab::core::Rule::AppendEntriesTerm,
+        "leader-completeness",
+    ),
+    (
+        "broken-truncate-on-conflict",
+        raftlab::core::Rule::TruncateOnConflict,
+        "leader-completeness",
+    ),
 ];
 
 #[test]
-fn each_broken_rule_scenario_breaks_its_property_and_the_same_story_with_the_rule_kept_breaks_nothing() {
+fn each_broken_rule_scenario_breaks_its_property_and_the_same_story_with_the_rule_kept_breaks_nothing(
+) {
     use raftlab::core::Rule;
     use raftlab::sim::Input;
     // With figure-8-broken (commit-current-term), every rule has a scenario of its own.
@@ -596,7 +659,9 @@ fn each_broken_rule_scenario_breaks_its_property_and_the_same_story_with_the_rul
                 step.until = Goal::AfterMs((ended.at_ms - began.at_ms).max(1) + 500);
             }
         }
-        let kept = kept.play().unwrap_or_else(|e| panic!("{id} with the rule kept: {e}"));
+        let kept = kept
+            .play()
+            .unwrap_or_else(|e| panic!("{id} with the rule kept: {e}"));
         assert!(
             kept.session.sim().violations().is_empty(),
             "{id} with the rule kept: {:?}",
