@@ -133,7 +133,13 @@ describe("raftlab page: a reload keeps the scenario or the run file shown", () =
       await r.getByRole("slider", { name: "Timeline" }).fill("2500");
       await page.waitForFunction(() => document.querySelector("raft-cluster").cluster.nowMs === 2500, null, { timeout: WAIT });
       const caption = r.locator("output.run-caption");
-      await page.waitForFunction(() => /^Tester at /.test(window.__raft("output.run-caption")[0]?.textContent ?? ""), null, { timeout: WAIT });
+      // The caption drawn for 2500 ms (not one drawn before the seek's frame): the last of the
+      // tester's captions at or before it.
+      const due = await page.evaluate(() => {
+        const c = document.querySelector("raft-cluster").cluster;
+        return c.captions().filter((x) => x.atMs <= c.nowMs).pop().text;
+      });
+      await page.waitForFunction((due) => (window.__raft("output.run-caption")[0]?.textContent ?? "").endsWith(`: ${due}`), due, { timeout: WAIT });
       const said = await caption.textContent();
       await storedIsCurrent(page);
       assert.equal((await stored(page)).split("\n").length, 4, "the run file's title and captions are stored");
