@@ -427,39 +427,13 @@ mod tests {
     use alloc::collections::BTreeSet;
     use std::eprintln;
 
-    /// Field names of each `export interface` in api.ts (methods and comments skipped).
-    fn interfaces(ts: &str) -> BTreeMap<String, BTreeSet<String>> {
-        let mut out = BTreeMap::new();
-        let mut current: Option<(String, BTreeSet<String>)> = None;
-        for line in ts.lines() {
-            if let Some(rest) = line.strip_prefix("export interface ") {
-                let name = rest
-                    .split(|c: char| !c.is_alphanumeric())
-                    .next()
-                    .unwrap()
-                    .to_owned();
-                current = Some((name, BTreeSet::new()));
-            } else if line.starts_with('}') {
-                if let Some((name, fields)) = current.take() {
-                    out.insert(name, fields);
-                }
-            } else if let Some((_, fields)) = current.as_mut() {
-                let t = line.trim_start().trim_start_matches("readonly ");
-                if line.starts_with("  ")
-                    && !line.starts_with("   ")
-                    && !t.starts_with('/')
-                    && !t.starts_with('*')
-                {
-                    let name: String = t.chars().take_while(|c| c.is_alphanumeric()).collect();
-                    let after = &t[name.len()..];
-                    if !name.is_empty() && (after.starts_with(':') || after.starts_with("?:")) {
-                        fields.insert(name);
-                    }
-                }
-            }
-        }
-        out
+    mod api_ts {
+        include!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/common/api_ts.rs"
+        ));
     }
+    use api_ts::interfaces;
 
     fn keys(v: &serde_json::Value) -> BTreeSet<String> {
         v.as_object().expect("an object").keys().cloned().collect()
