@@ -91,6 +91,9 @@ pub(crate) fn search<M: Model, B: Budget>(
     let mut state = model.init();
     let mut stack: Vec<Frame<M::State>> = Vec::new();
     let mut longest: Vec<usize> = Vec::new();
+    // Invariant: `longest[..agree]` are the ops of `stack[..agree]` (so a longer prefix found
+    // later copies only where it differs).
+    let mut agree: usize = 0;
     let mut stuck: Vec<usize> = Vec::new();
     let mut steps: u64 = 0;
     let mut cur = next[HEAD];
@@ -120,6 +123,9 @@ pub(crate) fn search<M: Model, B: Budget>(
             if memo.insert_if_new(&linearized, new_state.as_ref().unwrap_or(&state)) {
                 let before = new_state.map(|s| core::mem::replace(&mut state, s));
                 stack.push(Frame { call: cur, before });
+                if stack.len() == agree + 1 && longest.get(agree) == Some(&local) {
+                    agree += 1;
+                }
                 // Unlink the call and its return.
                 let ret = ret_of[local];
                 next[prev[cur]] = next[cur];
@@ -133,7 +139,10 @@ pub(crate) fn search<M: Model, B: Budget>(
             }
         } else {
             if stack.len() > longest.len() || (longest.is_empty() && stuck.is_empty()) {
-                longest = stack.iter().map(|f| op_of[f.call]).collect();
+                longest.truncate(agree);
+                longest.extend(stack[agree..].iter().map(|f| op_of[f.call]));
+                agree = stack.len();
+                debug_assert!(longest.iter().zip(&stack).all(|(&l, f)| l == op_of[f.call]));
                 stuck.clear();
                 stuck.push(op_of[cur]);
                 let mut node = next[HEAD];
@@ -147,6 +156,7 @@ pub(crate) fn search<M: Model, B: Budget>(
             let Some(frame) = stack.pop() else {
                 break Found::Illegal;
             };
+            agree = agree.min(stack.len());
             let local = op_of[frame.call];
             linearized.clear(local);
             if let Some(before) = frame.before {

@@ -8,15 +8,24 @@ use raftlab_lincheck::{check, Options, Unlimited, Verdict};
 fn verdict(text: &str) -> (Verdict, Vec<String>) {
     let parsed = parse_kv(text).unwrap();
     let report = check(&Kv, &parsed.history, &mut Unlimited, &Options::default()).unwrap();
-    (report.verdict, report.illegal().map(|p| p.key.clone()).collect())
+    (
+        report.verdict,
+        report.illegal().map(|p| p.key.clone()).collect(),
+    )
 }
 
 #[test]
 fn porcupine_c01_ok_is_linearizable() {
-    assert_eq!(verdict(include_str!("data/porcupine-c01-ok.jsonl")), (Verdict::Linearizable, vec![]));
+    assert_eq!(
+        verdict(include_str!("data/porcupine-c01-ok.jsonl")),
+        (Verdict::Linearizable, vec![])
+    );
 }
 
 #[test]
 fn porcupine_c01_bad_is_not_and_key_7_is_where() {
-    assert_eq!(verdict(include_str!("data/porcupine-c01-bad.jsonl")), (Verdict::NotLinearizable, vec!["7".into()]));
+    assert_eq!(
+        verdict(include_str!("data/porcupine-c01-bad.jsonl")),
+        (Verdict::NotLinearizable, vec!["7".into()])
+    );
 }
