@@ -1,4 +1,4 @@
-//! porcupine's own one-client key/value histories (tests/data/README.md): the verdicts
+//! porcupine's own 1- and 10-client key/value histories (tests/data/README.md): the verdicts
 //! porcupine expects.
 
 use raftlab_lincheck::jsonl::parse_kv;
@@ -28,4 +28,19 @@ fn porcupine_c01_bad_is_not_and_key_7_is_where() {
         verdict(include_str!("data/porcupine-c01-bad.jsonl")),
         (Verdict::NotLinearizable, vec!["7".into()])
     );
+}
+
+#[test]
+fn porcupine_c10_ok_is_linearizable() {
+    assert_eq!(
+        verdict(include_str!("data/porcupine-c10-ok.jsonl")),
+        (Verdict::Linearizable, vec![])
+    );
+}
+
+#[test]
+fn porcupine_c10_bad_is_not() {
+    let (v, keys) = verdict(include_str!("data/porcupine-c10-bad.jsonl"));
+    assert_eq!(v, Verdict::NotLinearizable);
+    assert_eq!(keys, ["0", "1", "2", "3", "5", "6", "7", "9"]);
 }

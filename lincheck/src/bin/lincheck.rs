@@ -10,6 +10,7 @@ use raftlab_lincheck::kv::Kv;
 use raftlab_lincheck::register::Register;
 use raftlab_lincheck::report::Text;
 use raftlab_lincheck::{check, Model, Options, Verdict};
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -86,16 +87,15 @@ fn run<M: Model>(
     let check_ms = t1.elapsed().as_secs_f64() * 1e3;
     let lines = &parsed.lines;
     let label = |i: usize| format!("line {}", lines[i]);
-    print!(
-        "{}",
-        Text {
-            model,
-            history: &parsed.history,
-            report: &report,
-            label: &label
-        }
-    );
-    println!("time: read {parse_ms:.1} ms, check {check_ms:.1} ms");
+    let text = Text {
+        model,
+        history: &parsed.history,
+        report: &report,
+        label: &label,
+    };
+    let out = format!("{text}time: read {parse_ms:.1} ms, check {check_ms:.1} ms\n");
+    // A closed pipe (`lincheck f | head`) is no reason to panic; the exit code stands.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
     ExitCode::from(match report.verdict {
         Verdict::Linearizable => 0,
         Verdict::NotLinearizable => 1,
