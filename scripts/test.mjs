@@ -105,7 +105,7 @@ const STAGES = [
   {
     name: 'no-std',
     what: `cargo build -p raftlab -p raftlab-session --no-default-features --target ${NO_STD_TARGET} (the core, simulator and session layer are no_std)`,
-    run: () => exec('cargo', ['build', '-p', 'raftlab', '-p', 'raftlab-session', '-p', 'raftlab-lincheck', '--no-default-features', '--target', NO_STD_TARGET]),
+    run: () => exec('cargo', ['build', '-p', 'raftlab', '-p', 'raftlab-session', '-p', 'raftlab-lincheck', '-p', 'raftlab-kv', '--no-default-features', '--target', NO_STD_TARGET]),
   },
   {
     name: 'build-wasm',
