@@ -1,11 +1,12 @@
 //! Write a key/value history shaped like 6.5840's and porcupine's kv test histories, as
 //! lincheck JSON lines, to stdout:
 //!
-//!   cargo run --release -p raftlab-lincheck --example kv_history -- CLIENTS OPS_PER_CLIENT [KEYS] [SEED] [stale]
+//!   cargo run --release -p raftlab-lincheck --example kv_history -- CLIENTS OPS_PER_CLIENT [KEYS] [SEED] [stale|uniform]...
 //!
 //! Each client runs its operations one after another (50% append `x <client> <j> y`, 5% put,
 //! the rest get, on a random key of KEYS, 10 by default), each lasting a random time and
-//! taking effect at a random point inside it; outputs are what a store applying them in that
+//! taking effect in the last quarter of it, as a Raft server applies a command shortly before
+//! it replies (`uniform`: anywhere inside it, which makes far harder histories); outputs are what a store applying them in that
 //! order returns, so the history is linearizable. `stale` then makes one get (the last whose
 //! key has changed since an earlier get) return that earlier get's value.
 
@@ -18,7 +19,8 @@ fn main() {
             .map_or(default, |s| s.parse().expect("a number"))
     };
     let (clients, per_client, keys, seed) = (num(0, 10), num(1, 100), num(2, 10), num(3, 1));
-    let stale = args.get(4).is_some_and(|s| s == "stale");
+    let stale = args.iter().skip(4).any(|s| s == "stale");
+    let uniform = args.iter().skip(4).any(|s| s == "uniform");
 
     let mut rng = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     let mut next = move |n: u64| {
@@ -34,7 +36,12 @@ fn main() {
         for j in 0..per_client {
             let call = t;
             let ret = call + 1 + next(400) as i64;
-            let point = call + next((ret - call) as u64) as i64;
+            let span = (ret - call) as u64;
+            let point = if uniform {
+                call + next(span) as i64
+            } else {
+                ret - next(span / 4 + 1) as i64
+            };
             let key = next(keys).to_string();
             let r = next(100);
             let op = if r < 50 {
