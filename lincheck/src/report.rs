@@ -90,7 +90,14 @@ impl<M: Model> Text<'_, M> {
             }
         }
         if let Some((&first, others)) = p.stuck.split_first() {
-            writeln!(f, "  cannot be placed after it:")?;
+            if p.outcome == Outcome::OutOfBudget {
+                writeln!(
+                    f,
+                    "  not placed after it, so far (the search had more orders to try):"
+                )?;
+            } else {
+                writeln!(f, "  cannot be placed after it:")?;
+            }
             write!(f, "    ")?;
             self.operation(f, first)?;
             writeln!(f, "  <- returned before it could take effect")?;

@@ -103,7 +103,7 @@ pub(crate) fn search<M: Model, B: Budget>(
             break Found::Linearizable;
         }
         steps += 1;
-        if steps % STEPS_PER_BUDGET_CHECK == 0 && !budget.spend(STEPS_PER_BUDGET_CHECK) {
+        if steps.is_multiple_of(STEPS_PER_BUDGET_CHECK) && !budget.spend(STEPS_PER_BUDGET_CHECK) {
             break Found::OutOfBudget;
         }
         debug_assert!(cur != tail, "the last event left is always a return");

@@ -75,7 +75,7 @@ fn run<M: Model>(
     let parse_ms = t0.elapsed().as_secs_f64() * 1e3;
     let t1 = Instant::now();
     let deadline = args.timeout.and_then(|d| t1.checked_add(d));
-    let mut budget = |_steps: u64| deadline.map_or(true, |d| Instant::now() < d);
+    let mut budget = |_steps: u64| deadline.is_none_or(|d| Instant::now() < d);
     let report = match check(model, &parsed.history, &mut budget, &Options::default()) {
         Ok(r) => r,
         Err(e) => {

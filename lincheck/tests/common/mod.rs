@@ -45,6 +45,7 @@ impl Rng {
 /// Place op i's linearization point at 10 * i, its call up to `spread` before and its return
 /// up to `spread` after (so neighbours overlap); `open_percent` of them never return, and
 /// half of those never take effect either. The history is shuffled.
+#[allow(clippy::too_many_arguments)]
 fn sequential<M: Model>(
     model: &M,
     rng: &mut Rng,
