@@ -19,30 +19,25 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-pub mod causes;
 pub mod codec;
-pub mod file;
-#[cfg(test)]
-mod fixture;
-pub mod generate;
-pub mod image;
-pub mod link;
-pub mod monitors;
 pub mod narrate;
-pub mod options;
 pub mod page;
-pub mod requests;
-pub mod rules_view;
-mod run;
+pub mod run;
 pub mod scenario;
-pub mod scenario_view;
-mod session;
-pub mod state_machine;
-pub mod stored;
-pub mod time_travel;
-mod timeline;
-mod validate;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod view;
+
+// The modules under the names they had before the folders, for the wasm glue and the tests.
+pub use codec::{file, image, link};
+pub use page::{scenario_nav as scenario_view, stored};
+pub use run::{options, time_travel};
+pub(crate) use run::{session, timeline, validate};
+#[cfg(test)]
+pub(crate) use testing::fixture;
+#[cfg(any(test, feature = "testing"))]
+pub use testing::generate;
+pub use view::{causes, monitors, requests, rules as rules_view, state_machine};
 
 /// The core and the simulator, for callers that depend on this crate only (the wasm glue).
 pub use raftlab;

@@ -7,6 +7,9 @@
 //! them. What a caller may get wrong is still checked here (unknown nodes, ranges), so nothing
 //! a page passes can panic. Errors are `Refusal`s whose text is the page's sentence.
 
+pub mod scenario_nav;
+pub mod stored;
+
 use crate::file::{Caption, RunFile};
 use crate::image::{Image, StoredNetwork, StoredOptions, StoredPersister};
 use crate::link::{self, Link};

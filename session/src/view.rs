@@ -5,6 +5,12 @@
 //! Node ids are 1..n here, as the page shows them (S1..Sn); the simulator's 0-based indices
 //! stay inside the crate.
 
+pub mod causes;
+pub mod monitors;
+pub mod requests;
+pub mod rules;
+pub mod state_machine;
+
 use crate::narrate::Narration;
 use crate::page::Page;
 use crate::time_travel::{MarkerKind, TimeTravel};
