@@ -32,9 +32,6 @@ pub mod view;
 pub use codec::{file, image, link};
 pub use page::{scenario_nav as scenario_view, stored};
 pub use run::{options, time_travel};
-pub(crate) use run::{session, timeline, validate};
-#[cfg(test)]
-pub(crate) use testing::fixture;
 #[cfg(any(test, feature = "testing"))]
 pub use testing::generate;
 pub use view::{causes, monitors, requests, rules as rules_view, state_machine};
@@ -47,11 +44,11 @@ pub use image::{Image, ImageError};
 pub use link::{Link, LinkError};
 pub use options::{Network, Options};
 pub use page::{Page, Refusal};
-pub use run::Run;
-pub use session::Session;
-pub use stored::{Resumed, Saved};
-pub use time_travel::{Fork, Marker, MarkerKind, TimeTravel};
-pub use timeline::{Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
-pub use validate::{
+pub use run::session::Session;
+pub use run::timeline::{Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
+pub use run::validate::{
     check_position, RunError, INPUTS_MAX, INPUT_BYTES_MAX, RUN_MS_MAX, TIMING_MS_MAX,
 };
+pub use run::Run;
+pub use stored::{Resumed, Saved};
+pub use time_travel::{Fork, Marker, MarkerKind, TimeTravel};

@@ -10,13 +10,13 @@
 pub mod scenario_nav;
 pub mod stored;
 
-use crate::file::{Caption, RunFile};
-use crate::image::{Image, StoredNetwork, StoredOptions, StoredPersister};
-use crate::link::{self, Link};
-use crate::options::{
+use crate::codec::file::{Caption, RunFile};
+use crate::codec::image::{Image, StoredNetwork, StoredOptions, StoredPersister};
+use crate::codec::link::{self, Link};
+use crate::run::options::{
     restored_sim_seed, Network, Options, ADVANCE_MS_MAX, COMMAND_BYTES_MAX, SAFE_INTEGER_MAX,
 };
-use crate::time_travel::TimeTravel;
+use crate::run::time_travel::TimeTravel;
 use crate::view::{self, ClusterEvent, ClusterState, RequestResult};
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -60,9 +60,9 @@ pub struct Page {
     title: Option<String>,
     captions: Vec<Caption>,
     /// The built-in scenario shown, step by step, until "Take over" (`scenario_view`).
-    pub(crate) scenario: Option<crate::scenario_view::ScenarioNav>,
+    pub(crate) scenario: Option<crate::page::scenario_nav::ScenarioNav>,
     /// The client requests accepted from this page, until committed or lost (`requests`).
-    pub(crate) requests: crate::requests::RequestTracker,
+    pub(crate) requests: crate::view::requests::RequestTracker,
 }
 
 impl Page {
@@ -137,7 +137,7 @@ impl Page {
     /// As `from_link`, with the run played on to at least `end_ms` (the furthest a stored
     /// run had gone: its timeline goes there again).
     pub fn from_link_to(link: Link, end_ms: u64) -> Result<Page, String> {
-        crate::validate::check_position(end_ms).map_err(|e| e.to_string())?;
+        crate::run::validate::check_position(end_ms).map_err(|e| e.to_string())?;
         let options = Options::of(&link.run.config);
         options
             .validate()
@@ -511,7 +511,7 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::Options;
+    use crate::run::options::Options;
     use crate::view::EventKindName;
     use alloc::string::ToString;
     use alloc::vec;
@@ -709,7 +709,7 @@ mod tests {
         e.crash(2).unwrap();
         e.advance(60_000).unwrap();
         let events = e.take_events();
-        assert_eq!(events.len(), crate::time_travel::FRESH_MAX);
+        assert_eq!(events.len(), crate::run::time_travel::FRESH_MAX);
         assert!(events.windows(2).all(|w| w[0].time_ms <= w[1].time_ms));
         assert!(e.take_events().is_empty());
     }
@@ -748,12 +748,12 @@ mod tests {
         e.advance(700).unwrap();
         e.seek(e.now_ms() - 300);
         let text = e.link().unwrap();
-        let link = crate::link::decode(&text).unwrap();
+        let link = crate::codec::link::decode(&text).unwrap();
         let other = Page::from_link(link).unwrap();
         assert_eq!(other.now_ms(), e.now_ms());
         assert_eq!(other.trace_digest(), e.trace_digest());
         assert_eq!(other.state(), e.state());
-        let image = crate::image::decode(&crate::image::encode(&e.image())).unwrap();
+        let image = crate::codec::image::decode(&crate::codec::image::encode(&e.image())).unwrap();
         let restored = Page::restore(&image).unwrap();
         assert!(
             matches!(restored.link(), Err(Refusal::Refused(m)) if m.contains("restored from storage"))
@@ -807,7 +807,7 @@ mod tests {
         assert_eq!(f.captions().len(), e.captions().len());
         // Its link replays it too (the link carries the whole config: applies collected, nodes
         // connected by the tester's inputs), though not the captions.
-        let link = crate::link::decode(&f.link().unwrap()).unwrap();
+        let link = crate::codec::link::decode(&f.link().unwrap()).unwrap();
         let mut g = Page::from_link(link).unwrap();
         g.seek(3005);
         assert_eq!(g.trace_digest(), 0x3b6bebec4a581369);

@@ -25,8 +25,10 @@
 //! the tests assert each scenario's outcome. Nothing here trusts the file: sizes, counts and
 //! times are bounded and every field is checked.
 
-use crate::file::{input_of, Caption, FileError, FileInput, Header, RunFile, CAPTION_CHARS_MAX};
-use crate::session::Session;
+use crate::codec::file::{
+    input_of, Caption, FileError, FileInput, Header, RunFile, CAPTION_CHARS_MAX,
+};
+use crate::run::session::Session;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;

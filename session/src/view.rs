@@ -13,7 +13,7 @@ pub mod state_machine;
 
 use crate::narrate::Narration;
 use crate::page::Page;
-use crate::time_travel::{MarkerKind, TimeTravel};
+use crate::run::time_travel::{MarkerKind, TimeTravel};
 use alloc::borrow::ToOwned;
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -429,7 +429,7 @@ fn message_view(m: &InFlight) -> MessageView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::Options;
+    use crate::run::options::Options;
     use alloc::collections::BTreeSet;
     use std::eprintln;
 
@@ -479,7 +479,7 @@ mod tests {
         check("ElectionTimerView", &follower["electionTimer"]);
         check("MessageView", &state["messages"][0]);
         check("RequestResult", &serde_json::to_value(r).unwrap());
-        let saved = crate::stored::save(&e);
+        let saved = crate::page::stored::save(&e);
         check(
             "StoredCluster",
             &serde_json::to_value(StoredCluster {

@@ -24,8 +24,8 @@
 //! `Run::validate`, and says what is wrong (with the line and column for bad JSON). It never
 //! panics. The page should hand the text to Rust as it is: seeds, ids and digests are 64-bit.
 
+use crate::run::validate::RunError;
 use crate::run::Run;
-use crate::validate::RunError;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -553,7 +553,7 @@ impl RunFile {
         }
         let file: FileV1 =
             serde_json::from_str(text).map_err(|e| FileError::Json(e.to_string()))?;
-        if file.inputs.len() > crate::INPUTS_MAX {
+        if file.inputs.len() > crate::run::validate::INPUTS_MAX {
             return Err(FileError::Run(RunError::TooManyInputs {
                 count: file.inputs.len(),
             }));
@@ -604,7 +604,7 @@ impl RunFile {
                     i + 1
                 )));
             }
-            crate::check_position(at.at_ms).map_err(FileError::Run)?;
+            crate::run::validate::check_position(at.at_ms).map_err(FileError::Run)?;
             check_text("caption", i + 1, &c.text)?;
             captions.push(Caption { at, text: c.text });
         }
@@ -616,7 +616,7 @@ impl RunFile {
             actions: e.actions,
         });
         if let Some(end) = end {
-            crate::check_position(end.at_ms).map_err(FileError::Run)?;
+            crate::run::validate::check_position(end.at_ms).map_err(FileError::Run)?;
             if run.inputs.last().is_some_and(|(last, _)| end < *last) {
                 return Err(FileError::Field("an \"end\" before its last input".into()));
             }
@@ -658,7 +658,7 @@ pub(crate) fn check_text(what: &str, number: usize, text: &str) -> Result<(), Fi
 #[cfg(test)]
 mod tests {
     use super::{Caption, FileError, RunFile};
-    use crate::fixture::session;
+    use crate::testing::fixture::session;
     use alloc::string::{String, ToString};
     use alloc::vec;
     use raftlab::sim::{Input, Stamp};

@@ -27,7 +27,7 @@
 //! cluster is never half-loaded.
 
 use crate::codec::{self, Format, FrameError};
-use crate::options::{Network, Options, NODES_MAX, NODES_MIN, SAFE_INTEGER_MAX};
+use crate::run::options::{Network, Options, NODES_MAX, NODES_MIN, SAFE_INTEGER_MAX};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -332,8 +332,8 @@ mod tests {
         assert!(a.leader().is_some(), "the restored cluster elects a leader");
         let o = a.options();
         assert_ne!(
-            crate::options::restored_sim_seed(o.seed, 1),
-            crate::options::restored_sim_seed(o.seed, 2)
+            crate::run::options::restored_sim_seed(o.seed, 1),
+            crate::run::options::restored_sim_seed(o.seed, 2)
         );
     }
 

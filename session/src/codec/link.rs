@@ -9,8 +9,8 @@
 //! wrong. It never panics.
 
 use crate::codec::{self, Alphabet, Format, FrameError};
+use crate::run::validate::{check_position, RunError, INPUTS_MAX};
 use crate::run::Run;
-use crate::validate::{check_position, RunError, INPUTS_MAX};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -168,9 +168,9 @@ pub fn decode(text: &str) -> Result<Link, LinkError> {
 mod tests {
     use super::{decode, encode, Link, LinkError, LINK_FORMAT};
     use crate::codec::{self, FrameError};
-    use crate::fixture::{generated, session};
-    use crate::validate::RunError;
-    use crate::Run;
+    use crate::run::validate::RunError;
+    use crate::run::Run;
+    use crate::testing::fixture::{generated, session};
     use alloc::string::{String, ToString};
     use alloc::vec::Vec;
     use raftlab::sim::rng::Rng;

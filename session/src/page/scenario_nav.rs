@@ -70,7 +70,7 @@ pub fn scenario_list() -> Vec<ScenarioListItem> {
 }
 
 /// The built-in scenario `id` played: its run file and its steps as moments of that run.
-fn played(id: &str) -> Result<(crate::file::RunFile, ScenarioNav), String> {
+fn played(id: &str) -> Result<(crate::codec::file::RunFile, ScenarioNav), String> {
     let scenario = Scenario::built_in(id).map_err(|e| e.to_string())?;
     let played = scenario
         .play()

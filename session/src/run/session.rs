@@ -55,7 +55,7 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use crate::fixture::session;
+    use crate::testing::fixture::session;
 
     #[test]
     fn a_session_records_every_input_and_its_run_replays_to_the_same_trace() {

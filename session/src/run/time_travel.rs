@@ -15,8 +15,8 @@
 //! waiting to be taken.
 
 use crate::narrate::{Narration, NarrationKind, Narrator};
+use crate::run::timeline::{CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
 use crate::run::{replay_one, Run};
-use crate::{CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
 use alloc::collections::VecDeque;
 use alloc::format;
 use alloc::string::String;

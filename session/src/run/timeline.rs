@@ -192,7 +192,7 @@ fn step(run: &Run, at: &mut Position) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
-    use crate::fixture::session;
+    use crate::testing::fixture::session;
 
     #[test]
     fn checkpoints_stay_at_most_checkpoints_max_and_seeks_land_where_a_straight_replay_does() {

@@ -1,7 +1,7 @@
 //! A run for the crate's tests: a 5-node cluster under client load with a crash, a
 //! partition, a restart of everyone from disk and a change of load.
 
-use crate::Session;
+use crate::run::session::Session;
 use raftlab::sim::{Input, SimConfig};
 
 /// A 5-node run under client load with a crash, a partition and a restart of everyone.

@@ -85,8 +85,8 @@ pub fn before_violation_ms(at_ms: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::page::Page;
     use crate::scenario::Scenario;
-    use crate::Page;
 
     #[test]
     fn every_monitor_is_ok_in_a_safe_run_and_they_name_figure_3s_properties() {

@@ -245,10 +245,10 @@ impl Page {
         if command.is_empty() {
             return Err(Refusal::BadArgument("command must not be empty".into()));
         }
-        if command.len() > crate::options::COMMAND_BYTES_MAX {
+        if command.len() > crate::run::options::COMMAND_BYTES_MAX {
             return Err(Refusal::BadArgument(format!(
                 "command must be at most {} bytes of UTF-8, got {}",
-                crate::options::COMMAND_BYTES_MAX,
+                crate::run::options::COMMAND_BYTES_MAX,
                 command.len()
             )));
         }
@@ -290,7 +290,7 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::Options;
+    use crate::run::options::Options;
     use alloc::vec;
 
     fn elected(seed: u64) -> Page {
