@@ -1,7 +1,7 @@
 //! raftlab-session: the platform-neutral layer between a caller (the page's wasm glue, the
 //! sweep, a test) and the simulator. A run is a value: the simulation's `SimConfig` (seed
 //! included) and the inputs applied to it, each at its `Stamp`. Replaying a run reproduces
-//! its trace exactly; forking it keeps the inputs up to a time and drops the rest; a `Timeline`
+//! its trace exactly; forking it keeps the inputs up to a time and drops the rest; a `TimeTravel`
 //! seeks through it with bounded checkpoints. A run travels as a link (`link`, compact text
 //! for a URL) or a run file (`file`, readable JSON, with captions); both check what they read
 //! (`Run::validate`).
@@ -45,10 +45,11 @@ pub use link::{Link, LinkError};
 pub use options::{Network, Options};
 pub use page::{Page, Refusal};
 pub use run::session::Session;
-pub use run::timeline::{Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
 pub use run::validate::{
     check_position, RunError, INPUTS_MAX, INPUT_BYTES_MAX, RUN_MS_MAX, TIMING_MS_MAX,
 };
 pub use run::Run;
 pub use stored::{Resumed, Saved};
-pub use time_travel::{Fork, Marker, MarkerKind, TimeTravel};
+pub use time_travel::{
+    Fork, Marker, MarkerKind, TimeTravel, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS,
+};

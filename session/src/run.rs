@@ -3,7 +3,6 @@
 pub mod options;
 pub(crate) mod session;
 pub mod time_travel;
-pub(crate) mod timeline;
 pub(crate) mod validate;
 
 use alloc::vec::Vec;

@@ -193,12 +193,14 @@ mod tests {
     fn a_five_minute_run_with_fifty_actions_fits_a_link_of_at_most_2_kb() {
         let session = generated(2026, 5, 50);
         let run = session.run();
-        assert_eq!(run.inputs.len(), 50);
+        // Refused inputs (a crash of a crashed node, ...) are not recorded.
+        let actions = run.inputs.len();
+        assert!((40..=50).contains(&actions), "{actions} actions recorded");
         let text = encode(run, Some(session.sim().now_ms()));
         let empty = encode(&Run::new(run.config.clone()), Some(session.sim().now_ms()));
-        let per_action = (text.len() - empty.len()) as f64 / 50.0;
+        let per_action = (text.len() - empty.len()) as f64 / actions as f64;
         println!(
-            "link: {} characters for 5 virtual minutes and 50 actions ({} without actions, {per_action:.1} per action)",
+            "link: {} characters for 5 virtual minutes and {actions} actions ({} without actions, {per_action:.1} per action)",
             text.len(),
             empty.len()
         );

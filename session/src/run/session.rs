@@ -19,10 +19,13 @@ impl Session {
         })
     }
 
-    /// Apply `input` now and record it (refused inputs too: they replay the same way).
+    /// Apply `input` now and record it when it is accepted. A refused input changed nothing,
+    /// so the run leaves it out, as `TimeTravel::apply` does: one recording policy.
     pub fn apply(&mut self, input: Input) -> Result<Outcome, Error> {
-        self.run.record(self.sim.stamp(), input.clone());
-        self.sim.apply(input)
+        let at = self.sim.stamp();
+        let outcome = self.sim.apply(input.clone())?;
+        self.run.record(at, input);
+        Ok(outcome)
     }
 
     /// Process the earliest queued action (see `Simulation::step`).
@@ -55,22 +58,27 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::fixture::session;
+    use super::Session;
+    use crate::run::time_travel::TimeTravel;
+    use raftlab::sim::{Input, SimConfig, Simulation};
 
+    /// One recording policy: a refused input changed nothing, and neither a `Session` nor a
+    /// `TimeTravel` records it.
     #[test]
-    fn a_session_records_every_input_and_its_run_replays_to_the_same_trace() {
-        let session = session();
-        assert_eq!(session.run().inputs.len(), 6);
-        let replayed = session
-            .run()
-            .replay_to(session.sim().stamp())
-            .expect("valid");
-        assert_eq!(replayed.trace_digest(), session.sim().trace_digest());
-        let fork = session.run().fork_at(15_000);
-        assert_eq!(
-            fork.inputs.len(),
-            4,
-            "the inputs up to 15 000 ms, Heal included"
-        );
+    fn a_refused_input_is_recorded_neither_by_a_session_nor_by_time_travel() {
+        let config = SimConfig::new(3, 1);
+        let mut session = Session::new(config.clone()).expect("valid config");
+        let mut travel = TimeTravel::new(Simulation::new(config).expect("valid config"));
+        assert!(session.apply(Input::Crash { node: 7 }).is_err());
+        assert!(travel.apply(Input::Crash { node: 7 }).is_err());
+        assert!(session.run().inputs.is_empty());
+        assert!(travel.run().inputs.is_empty());
+        session
+            .apply(Input::Crash { node: 0 })
+            .expect("a live node crashes");
+        travel
+            .apply(Input::Crash { node: 0 })
+            .expect("a live node crashes");
+        assert_eq!(session.run().inputs, travel.run().inputs);
     }
 }

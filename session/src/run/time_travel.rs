@@ -9,13 +9,12 @@
 //!
 //! Memory: at most `CHECKPOINTS_MAX` positions (a simulation with its events drained, a
 //! narrator, the recent lines) plus the start, taken every `CHECKPOINT_SPACING_MS` virtual ms
-//! and thinned like `Timeline`'s (when full, every other one goes and the spacing doubles),
+//! and thinned (when full, every other one goes and the spacing doubles),
 //! so a seek replays at most one spacing from the nearest checkpoint (or from the moment
 //! shown, when that is nearer); at most `MARKERS_MAX` markers; at most `FRESH_MAX` lines
 //! waiting to be taken.
 
 use crate::narrate::{Narration, NarrationKind, Narrator};
-use crate::run::timeline::{CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
 use crate::run::{replay_one, Run};
 use alloc::collections::VecDeque;
 use alloc::format;
@@ -24,6 +23,10 @@ use alloc::vec::Vec;
 use raftlab::core::{NodeId, Role};
 use raftlab::sim::{Error, Input, Outcome, Simulation, Stamp};
 
+/// The most checkpoints a run holds (its start not counted).
+pub const CHECKPOINTS_MAX: usize = 64;
+/// The first spacing of checkpoints, in virtual ms (doubled each time the maximum is reached).
+pub const CHECKPOINT_SPACING_MS: u64 = 1_000;
 /// Narrated lines each position keeps (what an event log shows for that moment).
 pub const RECENT_EVENTS_MAX: usize = 150;
 /// Lines produced by moving forward and not yet taken (the newest are kept).
