@@ -7,17 +7,18 @@
 //! them. What a caller may get wrong is still checked here (unknown nodes, ranges), so nothing
 //! a page passes can panic. Errors are `Refusal`s whose text is the page's sentence.
 
+pub mod requests;
 pub mod scenario_nav;
 pub mod stored;
 
 use crate::codec::file::{Caption, RunFile};
 use crate::codec::image::Image;
 use crate::codec::link::{self, Link};
+use crate::page::requests::RequestTracker;
 use crate::run::options::{
     restored_sim_seed, Network, Options, ADVANCE_MS_MAX, COMMAND_BYTES_MAX, SAFE_INTEGER_MAX,
 };
 use crate::run::time_travel::TimeTravel;
-use crate::view::{self, ClusterEvent, ClusterState, RequestResult};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -25,6 +26,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use raftlab::core::{NodeId, Persister, Role};
 use raftlab::sim::{Input, Outcome, Simulation};
+use serde::{Deserialize, Serialize};
 
 /// Why a command was not carried out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,8 +45,43 @@ impl core::fmt::Display for Refusal {
     }
 }
 
+/// What a client command may be (for `request` and `request_to` alike): 1 to
+/// `COMMAND_BYTES_MAX` bytes of UTF-8.
+fn check_command(command: &str) -> Result<(), Refusal> {
+    if command.is_empty() {
+        return Err(Refusal::BadArgument("command must not be empty".into()));
+    }
+    if command.len() > COMMAND_BYTES_MAX {
+        return Err(Refusal::BadArgument(format!(
+            "command must be at most {COMMAND_BYTES_MAX} bytes of UTF-8, got {}",
+            command.len()
+        )));
+    }
+    Ok(())
+}
+
 fn refused(e: raftlab::sim::Error) -> Refusal {
     Refusal::Refused(e.to_string())
+}
+
+/// What a request command answers: the index and term the leader appended it at, and the
+/// leader (1..n), as api.ts's `RequestResult`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestResult {
+    pub index: u64,
+    pub term: u64,
+    pub leader: u32,
+}
+
+/// The scenario shown: its steps as moments of the run.
+#[derive(Clone, Debug)]
+pub struct ScenarioNav {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) teaches: String,
+    /// Each step's caption and where it begins and ends (virtual ms).
+    pub(crate) steps: Vec<(String, u64, u64)>,
 }
 
 pub struct Page {
@@ -60,9 +97,9 @@ pub struct Page {
     title: Option<String>,
     captions: Vec<Caption>,
     /// The built-in scenario shown, step by step, until "Take over" (`scenario_view`).
-    pub(crate) scenario: Option<crate::page::scenario_nav::ScenarioNav>,
+    pub(crate) scenario: Option<ScenarioNav>,
     /// The client requests accepted from this page, until committed or lost (`requests`).
-    pub(crate) requests: crate::view::requests::RequestTracker,
+    pub(crate) requests: RequestTracker,
 }
 
 impl Page {
@@ -275,23 +312,6 @@ impl Page {
     pub fn trace_digest(&self) -> u64 {
         self.sim().trace_digest()
     }
-    pub fn state(&self) -> ClusterState {
-        view::cluster_state(self)
-    }
-    /// The page events since the last call, oldest first (at most EVENTS_MAX, the newest).
-    pub fn take_events(&mut self) -> Vec<ClusterEvent> {
-        self.travel
-            .take_fresh()
-            .iter()
-            .map(view::cluster_event)
-            .collect()
-    }
-
-    /// The last events up to the moment shown (what an event log shows there), oldest first.
-    pub fn recent_events(&self) -> Vec<ClusterEvent> {
-        self.travel.recent().map(view::cluster_event).collect()
-    }
-
     // ----- time travel -----
 
     /// Show the end of virtual millisecond `ms` (clamped to the run's start and end).
@@ -451,15 +471,7 @@ impl Page {
 
     /// Submit `command` to the current leader.
     pub fn request(&mut self, command: &str) -> Result<RequestResult, Refusal> {
-        if command.is_empty() {
-            return Err(Refusal::BadArgument("command must not be empty".into()));
-        }
-        if command.len() > COMMAND_BYTES_MAX {
-            return Err(Refusal::BadArgument(format!(
-                "command must be at most {COMMAND_BYTES_MAX} bytes of UTF-8, got {}",
-                command.len()
-            )));
-        }
+        check_command(command)?;
         let Some(leader) = self.leader() else {
             return Err(Refusal::Refused(format!(
                 "no leader: {}",
@@ -477,6 +489,64 @@ impl Page {
             _ => Err(Refusal::Refused(format!(
                 "no leader: S{} stopped being leader before it could take the command",
                 leader + 1
+            ))),
+        }
+    }
+
+    /// Record an accepted request and say so.
+    pub(crate) fn accepted(
+        &mut self,
+        leader: NodeId,
+        command: &str,
+        index: u64,
+        term: u64,
+    ) -> RequestResult {
+        let at = self.now_ms();
+        self.requests.track(
+            leader,
+            crate::narrate::command_text(command.as_bytes()),
+            index,
+            term,
+            at,
+        );
+        RequestResult {
+            index,
+            term,
+            leader: leader as u32 + 1,
+        }
+    }
+
+    /// Send `command` to `node` as a client would: a follower or a candidate answers "not
+    /// leader" (nothing is appended), a crashed or disconnected node does not answer, and a
+    /// leader (a stale one in a minority too) appends it to its log.
+    pub fn request_to(&mut self, node: NodeId, command: &str) -> Result<RequestResult, Refusal> {
+        let node = self.check_node(node)?;
+        check_command(command)?;
+        let s = node + 1;
+        let Some(raft) = self.sim().raft(node) else {
+            return Err(Refusal::Refused(format!(
+                "S{s} is crashed: the client gets no answer"
+            )));
+        };
+        if !self.sim().is_connected(node) {
+            return Err(Refusal::Refused(format!(
+                "S{s} is cut off the network: the client gets no answer"
+            )));
+        }
+        if raft.role() != Role::Leader {
+            return Err(Refusal::Refused(format!(
+                "not leader: S{s} is a {} of term {}, so it takes no commands; send it to the leader",
+                raft.role().name(),
+                raft.current_term()
+            )));
+        }
+        match self.input(raftlab::sim::Input::Request {
+            node,
+            command: command.as_bytes().to_vec(),
+        })? {
+            Outcome::Accepted { index, term } => Ok(self.accepted(node, command, index, term)),
+            _ => Err(Refusal::Refused(format!(
+                "not leader: S{s} did not take the command"
             ))),
         }
     }

@@ -145,15 +145,28 @@ pub struct ClusterEvent {
     pub text: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RequestResult {
-    pub index: u64,
-    pub term: u64,
-    pub leader: u32,
-}
+/// What a request command answers (a page command's result, defined with the commands).
+pub use crate::page::RequestResult;
 
 pub use crate::narrate::command_text;
+
+/// The per-frame view of a page (methods, so the page's callers write `page.state()`; the
+/// page layer itself never names a view).
+impl Page {
+    /// The cluster at the moment shown, as api.ts's `ClusterState`.
+    pub fn state(&self) -> ClusterState {
+        cluster_state(self)
+    }
+    /// The page events since the last call, oldest first (at most EVENTS_MAX, the newest).
+    pub fn take_events(&mut self) -> Vec<ClusterEvent> {
+        self.travel.take_fresh().iter().map(cluster_event).collect()
+    }
+
+    /// The last events up to the moment shown (what an event log shows there), oldest first.
+    pub fn recent_events(&self) -> Vec<ClusterEvent> {
+        self.travel.recent().map(cluster_event).collect()
+    }
+}
 
 /// A narrated line as the page's ClusterEvent (node ids 1..n).
 pub fn cluster_event(line: &Narration) -> ClusterEvent {

@@ -4,8 +4,9 @@
 //! be committed, why it waits for a later leader's entry). Fixed seeds throughout.
 
 use raftlab_session::options::COMMAND_BYTES_MAX;
+use raftlab_session::page::requests::RequestTracker;
 use raftlab_session::raftlab::core::NodeId;
-use raftlab_session::requests::{RequestTracker, TrackedRequestView};
+use raftlab_session::requests::TrackedRequestView;
 use raftlab_session::{Options, Page, Refusal};
 
 fn elected(seed: u64) -> Page {

@@ -5,22 +5,12 @@
 //! free play at the moment shown: the recorded future is dropped, as acting in the past forks.
 //! Acting in the past during a scenario forks the run the same way and ends the scenario.
 
-use crate::page::{Page, Refusal};
+use crate::page::{Page, Refusal, ScenarioNav};
 use crate::scenario::{Scenario, BUILT_IN};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
-
-/// The scenario shown: its steps as moments of the run.
-#[derive(Clone, Debug)]
-pub struct ScenarioNav {
-    id: String,
-    title: String,
-    teaches: String,
-    /// Each step's caption and where it begins and ends (virtual ms).
-    steps: Vec<(String, u64, u64)>,
-}
 
 /// The scenario at the moment shown, as `web/src/api.ts`'s `ScenarioView`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
