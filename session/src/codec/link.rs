@@ -273,7 +273,7 @@ mod tests {
             (
                 "10 nodes",
                 reframed(&ten_nodes),
-                "a cluster has 1 to 9 nodes, not 10",
+                "a cluster has 3 to 9 nodes, not 10",
             ),
         ];
         for (what, text, says) in cases {
