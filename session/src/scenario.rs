@@ -55,7 +55,7 @@ pub const STEP_MS_MAX: u64 = 120_000;
 /// The largest message delay a scenario may ask for.
 pub const SCENARIO_DELAY_MS_MAX: u64 = 1_000;
 /// The most nodes a scenario may have (the page draws up to nine).
-pub const SCENARIO_NODES_MAX: usize = 9;
+pub const SCENARIO_NODES_MAX: usize = crate::run::options::NODES_MAX;
 
 /// The scenarios that ship with raftlab, in teaching order: (id, file text).
 pub const BUILT_IN: &[(&str, &str)] = &[
