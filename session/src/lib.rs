@@ -20,6 +20,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod codec;
+pub mod ids;
 pub mod narrate;
 pub mod page;
 pub mod run;

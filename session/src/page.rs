@@ -14,6 +14,7 @@ pub mod stored;
 use crate::codec::file::{Caption, RunFile};
 use crate::codec::image::Image;
 use crate::codec::link::{self, Link};
+use crate::ids::shown;
 use crate::page::requests::RequestTracker;
 use crate::run::options::{
     restored_sim_seed, Network, Options, ADVANCE_MS_MAX, COMMAND_BYTES_MAX, SAFE_INTEGER_MAX,
@@ -153,10 +154,15 @@ impl Page {
     }
 
     fn around(sim: Simulation, options: Options) -> Page {
+        Page::of(TimeTravel::new(sim), options, false)
+    }
+
+    /// The one `Page` literal: `travel` shown with `options`, no guide, no requests yet.
+    fn of(travel: TimeTravel, options: Options, fresh_start: bool) -> Page {
         Page {
-            travel: TimeTravel::new(sim),
+            travel,
             options,
-            fresh_start: false,
+            fresh_start,
             settings_version: 0,
             title: None,
             captions: Vec::new(),
@@ -188,16 +194,7 @@ impl Page {
             .max(end_ms);
         let at = link.position_ms.unwrap_or(end);
         let travel = TimeTravel::from_run(link.run, end).map_err(|e| e.to_string())?;
-        let mut engine = Page {
-            travel,
-            options,
-            fresh_start: true,
-            settings_version: 0,
-            title: None,
-            captions: Vec::new(),
-            scenario: None,
-            requests: Default::default(),
-        };
+        let mut engine = Page::of(travel, options, true);
         engine.travel.seek(at);
         Ok(engine)
     }
@@ -209,16 +206,9 @@ impl Page {
         let last = file.run.inputs.last().map_or(0, |(at, _)| at.at_ms);
         let end = file.end.map_or(last, |e| e.at_ms).max(last);
         let travel = TimeTravel::from_run(file.run, end).map_err(|e| e.to_string())?;
-        let mut engine = Page {
-            travel,
-            options,
-            fresh_start: true,
-            settings_version: 0,
-            title: file.title,
-            captions: file.captions,
-            scenario: None,
-            requests: Default::default(),
-        };
+        let mut engine = Page::of(travel, options, true);
+        engine.title = file.title;
+        engine.captions = file.captions;
         let start = engine.travel.start_ms();
         engine.travel.seek(start);
         Ok(engine)
@@ -512,7 +502,7 @@ impl Page {
         RequestResult {
             index,
             term,
-            leader: leader as u32 + 1,
+            leader: shown(leader),
         }
     }
 
@@ -635,7 +625,7 @@ mod tests {
     #[test]
     fn a_reply_dropped_because_its_requester_crashed_names_the_requester() {
         let mut e = elected(3);
-        let leader = e.leader().unwrap() as u32 + 1;
+        let leader = shown(e.leader().unwrap());
         // Wait for a reply on its way back to the leader, then crash the leader.
         let mut reply = None;
         for _ in 0..2_000 {
@@ -775,7 +765,7 @@ mod tests {
         let events = e.take_events();
         assert!(events
             .iter()
-            .any(|ev| ev.kind == EventKindName::Crash && ev.node == Some(leader as u32 + 1)));
+            .any(|ev| ev.kind == EventKindName::Crash && ev.node == Some(shown(leader))));
         e.advance(300).unwrap();
         let dropped = e
             .take_events()

@@ -289,10 +289,11 @@ fn check_text(what: &str, text: &str) -> Result<(), ScenarioError> {
 
 impl ConfigV1 {
     fn check(self) -> Result<SimConfig, ScenarioError> {
-        if self.nodes == 0 || self.nodes > SCENARIO_NODES_MAX {
+        if !(crate::run::options::NODES_MIN..=SCENARIO_NODES_MAX).contains(&self.nodes) {
             return Err(field(format!(
-                "{} nodes (1 to {SCENARIO_NODES_MAX})",
-                self.nodes
+                "{} nodes ({} to {SCENARIO_NODES_MAX})",
+                self.nodes,
+                crate::run::options::NODES_MIN
             )));
         }
         if self.delay_ms_min > self.delay_ms_max || self.delay_ms_max > SCENARIO_DELAY_MS_MAX {

@@ -11,6 +11,7 @@ pub mod requests;
 pub mod rules;
 pub mod state_machine;
 
+use crate::ids::shown;
 use crate::narrate::Narration;
 use crate::page::Page;
 use crate::run::time_travel::{MarkerKind, TimeTravel};
@@ -174,7 +175,7 @@ pub fn cluster_event(line: &Narration) -> ClusterEvent {
     ClusterEvent {
         time_ms: line.time_ms,
         kind,
-        node: line.node.map(|i| i as u32 + 1),
+        node: line.node.map(|i| shown(i)),
         term: line.term,
         index: line.index,
         message: line.message,
@@ -232,7 +233,7 @@ pub fn timeline_view(travel: &TimeTravel) -> TimelineView {
                     MarkerKind::Action => "action",
                 }
                 .into(),
-                node: m.node.map(|i| i as u32 + 1),
+                node: m.node.map(|i| shown(i)),
                 label: m.label.clone(),
             })
             .collect(),
@@ -269,7 +270,7 @@ pub fn cluster_state(engine: &Page) -> ClusterState {
         partition: sim.topology().groups().map(|groups| {
             groups
                 .into_iter()
-                .map(|g| g.into_iter().map(|i| i as u32 + 1).collect())
+                .map(|g| g.into_iter().map(|i| shown(i)).collect())
                 .collect()
         }),
         network: NetworkView {
@@ -299,7 +300,7 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
     let sim = engine.sim();
     let now = sim.now_ms();
     let slot = sim.node(i);
-    let id = i as u32 + 1;
+    let id = shown(i);
     let connected = sim.is_connected(i);
     match sim.raft(i) {
         Some(raft) => {
@@ -329,14 +330,14 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
                     .iter()
                     .enumerate()
                     .filter(|(_, &v)| v)
-                    .map(|(p, _)| p as u32 + 1)
+                    .map(|(p, _)| shown(p))
                     .collect()
             });
             NodeView {
                 id,
                 role: raft.role().name().into(),
                 term: raft.current_term(),
-                voted_for: raft.voted_for().map(|v| v as u32 + 1),
+                voted_for: raft.voted_for().map(|v| shown(v)),
                 alive: true,
                 connected,
                 commit_index: raft.commit_index(),
@@ -369,7 +370,7 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
                     .name()
                     .into(),
                 term: state.current_term,
-                voted_for: state.voted_for.map(|v| v as u32 + 1),
+                voted_for: state.voted_for.map(|v| shown(v)),
                 alive: false,
                 connected,
                 commit_index: snapshot_index,
@@ -427,8 +428,8 @@ fn message_view(m: &InFlight) -> MessageView {
     }
     MessageView {
         id: m.id,
-        from: m.from as u32 + 1,
-        to: m.to as u32 + 1,
+        from: shown(m.from),
+        to: shown(m.to),
         kind: m.message.kind().name().into(),
         heartbeat: m.message.is_heartbeat(),
         term: m.message.term(),

@@ -1,7 +1,7 @@
 //! Architecture: the session crate's modules depend one way. Every `crate::` path in
 //! `session/src` (use lines and paths in code, tests included) is an edge from the file it is
 //! in to the module file it names; the edges must form no circle, and they must go down the
-//! layers: `view -> page -> scenario -> codec -> testing -> run -> narrate` (a layer may use
+//! layers: `view -> page -> scenario -> codec -> testing -> run -> narrate -> ids` (a layer may use
 //! any layer below it and the files of its own folder). `lib.rs` is the crate's front door
 //! (re-exports only) and takes no part.
 
@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The layers, lowest first: a file may name a module of its own layer or of a lower one.
-const LAYERS: [&str; 7] = [
-    "narrate", "run", "testing", "codec", "scenario", "page", "view",
+const LAYERS: [&str; 8] = [
+    "ids", "narrate", "run", "testing", "codec", "scenario", "page", "view",
 ];
 
 /// A module path (`["page", "stored"]`) for each source file, and the file's code with

@@ -49,7 +49,7 @@ pub struct MonitorViolation {
 fn violation_view(v: &Violation, count: u64) -> MonitorViolation {
     MonitorViolation {
         detail: v.detail.clone(),
-        nodes: v.nodes.iter().map(|&n| n as u32 + 1).collect(),
+        nodes: v.nodes.iter().map(|&n| crate::ids::shown(n)).collect(),
         indices: v.indices.clone(),
         at_ms: v.at_ms,
         count,

@@ -130,7 +130,7 @@ pub fn requests_view(tracker: &RequestTracker, sim: &Simulation) -> RequestsView
             .map(|t| {
                 let status = status(sim, t);
                 TrackedRequestView {
-                    leader: t.leader as u32 + 1,
+                    leader: crate::ids::shown(t.leader),
                     command: t.command.clone(),
                     index: t.index,
                     term: t.term,
