@@ -17,7 +17,6 @@ use crate::page::Page;
 use crate::run::time_travel::{MarkerKind, TimeTravel};
 use alloc::borrow::ToOwned;
 use alloc::collections::BTreeMap;
-use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use raftlab::core::{Message, PersistentState, Role};
@@ -250,14 +249,8 @@ pub fn timeline_view(travel: &TimeTravel) -> TimelineView {
     }
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A u64 as 16 hex digits (digests).
-pub fn hex64(x: u64) -> String {
-    format!("{x:016x}")
-}
+/// Hex formatting is the codec's (one definition).
+pub use crate::codec::{hex, hex64};
 
 pub fn cluster_state(engine: &Page) -> ClusterState {
     let sim = engine.sim();

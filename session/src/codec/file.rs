@@ -24,6 +24,7 @@
 //! `Run::validate`, and says what is wrong (with the line and column for bad JSON). It never
 //! panics. The page should hand the text to Rust as it is: seeds, ids and digests are 64-bit.
 
+use crate::codec::{hex, hex64, unhex};
 use crate::run::validate::RunError;
 use crate::run::Run;
 use alloc::format;
@@ -298,24 +299,6 @@ impl From<FileNet> for NetConfig {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(2 * bytes.len());
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
-}
-
 /// Text a reader can read back as the same bytes: UTF-8 without control characters.
 fn printable(bytes: &[u8]) -> Option<&str> {
     core::str::from_utf8(bytes)
@@ -530,7 +513,7 @@ impl RunFile {
             let _ = write!(out, ",\n  \"end\": {}", json(&end));
         }
         if let Some(digest) = self.trace_digest {
-            let _ = write!(out, ",\n  \"traceDigest\": \"{digest:016x}\"");
+            let _ = write!(out, ",\n  \"traceDigest\": \"{}\"", hex64(digest));
         }
         out.push_str("\n}\n");
         out
