@@ -438,7 +438,6 @@ mod tests {
     use super::*;
     use crate::run::options::Options;
     use alloc::collections::BTreeSet;
-    use std::eprintln;
 
     mod api_ts {
         include!(concat!(
@@ -446,20 +445,11 @@ mod tests {
             "/tests/common/api_ts.rs"
         ));
     }
-    use api_ts::interfaces;
-
-    fn keys(v: &serde_json::Value) -> BTreeSet<String> {
-        v.as_object().expect("an object").keys().cloned().collect()
-    }
+    use api_ts::read_api_ts;
 
     #[test]
     fn views_match_api_ts_field_for_field() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/src/api.ts");
-        let Ok(ts) = std::fs::read_to_string(path) else {
-            eprintln!("{path} not found: contract test skipped");
-            return;
-        };
-        let api = interfaces(&ts);
+        let (ts, api) = read_api_ts();
         let mut e = Page::new(Options::with_seed(5)).unwrap();
         e.advance(2_000).unwrap();
         e.timeout(0).ok();
@@ -467,9 +457,8 @@ mod tests {
         e.advance(30).unwrap();
         let state = serde_json::to_value(e.state()).unwrap();
         let node = &state["nodes"][0];
-        let check = |name: &str, v: &serde_json::Value| {
-            assert_eq!(keys(v), api[name], "{name}: view.rs and api.ts differ");
-        };
+        // Fields and their types, nested objects included (ClusterState holds NodeView, ...).
+        let check = |name: &str, v: &serde_json::Value| api.check(name, v);
         check("ClusterState", &state);
         check("NodeView", node);
         check("NetworkOptions", &state["network"]);
@@ -497,6 +486,19 @@ mod tests {
         );
         let events = e.take_events();
         check("ClusterEvent", &serde_json::to_value(&events[0]).unwrap());
+        // The timeline with its markers and a fork (acting in the past drops the future).
+        let end = e.now_ms();
+        e.seek(end - 500);
+        e.timeout(1).unwrap();
+        let timeline = serde_json::to_value(timeline_view(e.travel())).unwrap();
+        assert!(!timeline["markers"].as_array().unwrap().is_empty());
+        assert!(!timeline["lastFork"].is_null());
+        check("TimelineView", &timeline);
+        let caption = RunCaption {
+            at_ms: 1.0,
+            text: "Tester".into(),
+        };
+        check("RunCaption", &serde_json::to_value(caption).unwrap());
 
         // Every EventKind of api.ts, and no other, names an EventKindName.
         let union = ts
