@@ -15,7 +15,6 @@ use crate::codec::file::{Caption, RunFile};
 use crate::codec::image::Image;
 use crate::codec::link::{self, Link};
 use crate::ids::shown;
-use crate::page::requests::RequestTracker;
 use crate::run::options::{
     restored_sim_seed, Network, Options, ADVANCE_MS_MAX, COMMAND_BYTES_MAX, SAFE_INTEGER_MAX,
 };
@@ -99,8 +98,6 @@ pub struct Page {
     captions: Vec<Caption>,
     /// The built-in scenario shown, step by step, until "Take over" (`scenario_view`).
     pub(crate) scenario: Option<ScenarioNav>,
-    /// The client requests accepted from this page, until committed or lost (`requests`).
-    pub(crate) requests: RequestTracker,
 }
 
 impl Page {
@@ -157,7 +154,7 @@ impl Page {
         Page::of(TimeTravel::new(sim), options, false)
     }
 
-    /// The one `Page` literal: `travel` shown with `options`, no guide, no requests yet.
+    /// The one `Page` literal: `travel` shown with `options`, no guide.
     fn of(travel: TimeTravel, options: Options, fresh_start: bool) -> Page {
         Page {
             travel,
@@ -167,7 +164,6 @@ impl Page {
             title: None,
             captions: Vec::new(),
             scenario: None,
-            requests: Default::default(),
         }
     }
 
@@ -373,8 +369,6 @@ impl Page {
     /// Apply `input` to the moment shown (in the past: a fork) and record it in the run.
     pub(crate) fn input(&mut self, input: Input) -> Result<Outcome, Refusal> {
         let outcome = self.travel.apply(input).map_err(refused)?;
-        // Acting in the past forked the run: requests made in the dropped future go with it.
-        self.requests.forget_after(self.travel.end_ms());
         self.end_scenario_if_forked();
         Ok(outcome)
     }
@@ -473,9 +467,7 @@ impl Page {
             command: command.as_bytes().to_vec(),
         });
         match result {
-            Ok(Outcome::Accepted { index, term }) => {
-                Ok(self.accepted(leader, command, index, term))
-            }
+            Ok(Outcome::Accepted { index, term }) => Ok(Page::accepted(leader, index, term)),
             _ => Err(Refusal::Refused(format!(
                 "no leader: S{} stopped being leader before it could take the command",
                 leader + 1
@@ -483,22 +475,8 @@ impl Page {
         }
     }
 
-    /// Record an accepted request and say so.
-    pub(crate) fn accepted(
-        &mut self,
-        leader: NodeId,
-        command: &str,
-        index: u64,
-        term: u64,
-    ) -> RequestResult {
-        let at = self.now_ms();
-        self.requests.track(
-            leader,
-            crate::narrate::command_text(command.as_bytes()),
-            index,
-            term,
-            at,
-        );
+    /// What an accepted request answers (the run itself keeps it: `TimeTravel::accepted`).
+    fn accepted(leader: NodeId, index: u64, term: u64) -> RequestResult {
         RequestResult {
             index,
             term,
@@ -534,7 +512,7 @@ impl Page {
             node,
             command: command.as_bytes().to_vec(),
         })? {
-            Outcome::Accepted { index, term } => Ok(self.accepted(node, command, index, term)),
+            Outcome::Accepted { index, term } => Ok(Page::accepted(node, index, term)),
             _ => Err(Refusal::Refused(format!(
                 "not leader: S{s} did not take the command"
             ))),

@@ -222,7 +222,6 @@ impl Page {
         if self.travel.drop_future() {
             let fork = self.travel.last_fork();
             let (to, dropped) = fork.map_or((now, 0), |f| (f.dropped_to_ms, f.inputs_dropped));
-            self.requests.forget_after(now);
             Ok(format!(
                 "Took over at {now} ms: free play from here. The scenario's recorded future (to {to} ms, {dropped} later action{}) was dropped, as acting in the past forks the run.",
                 if dropped == 1 { "" } else { "s" }

@@ -11,8 +11,9 @@
 //! request as it stood then; requests made later than the moment shown are not shown.
 
 pub use crate::page::requests::RequestStatus;
-use crate::page::requests::{RequestTracker, Tracked};
+use crate::page::requests::REQUESTS_TRACKED_MAX;
 use crate::page::Page;
+use crate::run::time_travel::{Accepted, TimeTravel};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -20,10 +21,37 @@ use raftlab::core::{NodeId, Role};
 use raftlab::sim::Simulation;
 use serde::{Deserialize, Serialize};
 
-pub use crate::page::requests::REQUESTS_TRACKED_MAX;
+/// An accepted request as the view reads it.
+struct Tracked {
+    leader: NodeId,
+    command: String,
+    index: u64,
+    term: u64,
+    at_ms: u64,
+    /// The moment just after it was accepted (ticks).
+    ticks: u64,
+}
 
-/// What the live nodes that committed the request's index hold there.
-fn status(sim: &Simulation, t: &Tracked) -> RequestStatus {
+impl Tracked {
+    fn of(travel: &TimeTravel, a: &Accepted) -> Tracked {
+        let command = match &travel.run().inputs[a.input].1 {
+            raftlab::sim::Input::Request { command, .. } => crate::narrate::command_text(command),
+            _ => String::new(),
+        };
+        Tracked {
+            leader: a.leader,
+            command,
+            index: a.index,
+            term: a.term,
+            at_ms: a.at_ms,
+            ticks: a.ticks,
+        }
+    }
+}
+
+/// What the live nodes that committed the request's index hold there; Err when every one of
+/// them has compacted it into a snapshot (its term no longer known).
+fn status_in(sim: &Simulation, t: &Tracked) -> Result<RequestStatus, ()> {
     let mut unknown = false;
     for n in 0..sim.len() {
         let Some(raft) = sim.raft(n) else { continue };
@@ -31,23 +59,30 @@ fn status(sim: &Simulation, t: &Tracked) -> RequestStatus {
             continue;
         }
         match raft.log().term_at(t.index) {
-            Some(term) if term == t.term => {
-                t.settled.set(Some(RequestStatus::Committed));
-                return RequestStatus::Committed;
-            }
-            Some(_) => {
-                t.settled.set(Some(RequestStatus::Lost));
-                return RequestStatus::Lost;
-            }
+            Some(term) if term == t.term => return Ok(RequestStatus::Committed),
+            Some(_) => return Ok(RequestStatus::Lost),
             None => unknown = true,
         }
     }
     if unknown {
-        // Committed, but compacted everywhere it is: what it was when last seen.
-        t.settled.get().unwrap_or(RequestStatus::Pending)
+        Err(())
     } else {
-        RequestStatus::Pending
+        Ok(RequestStatus::Pending)
     }
+}
+
+/// The status at the moment shown, from the run alone: when it is compacted everywhere it was
+/// committed, what it was when first committed (replayed from the request on), so the answer
+/// does not depend on which moments were shown before.
+fn status(travel: &TimeTravel, t: &Tracked) -> RequestStatus {
+    status_in(travel.sim(), t).unwrap_or_else(|()| {
+        travel
+            .first_from(t.ticks, |sim| match status_in(sim, t) {
+                Ok(RequestStatus::Pending) | Err(()) => None,
+                Ok(settled) => Some(settled),
+            })
+            .unwrap_or(RequestStatus::Pending)
+    })
 }
 
 /// Nodes alive that `node` can exchange messages with, itself included.
@@ -119,28 +154,31 @@ pub struct TrackedRequestView {
     pub text: String,
 }
 
-/// The requests made up to the moment `sim` shows, with their status there.
-pub fn requests_view(tracker: &RequestTracker, sim: &Simulation) -> RequestsView {
-    let now = sim.now_ms();
+/// The requests the run's inputs made up to the moment shown (the newest
+/// `REQUESTS_TRACKED_MAX`), with their status there.
+pub fn requests_view(travel: &TimeTravel) -> RequestsView {
+    let sim = travel.sim();
+    let applied = travel.inputs_applied();
+    let made = travel.accepted().partition_point(|a| a.input < applied);
+    let skip = made.saturating_sub(REQUESTS_TRACKED_MAX);
     RequestsView {
-        requests: tracker
-            .list
+        requests: travel.accepted()[skip..made]
             .iter()
-            .filter(|t| t.at_ms <= now)
-            .map(|t| {
-                let status = status(sim, t);
+            .map(|a| {
+                let t = Tracked::of(travel, a);
+                let status = status(travel, &t);
                 TrackedRequestView {
                     leader: crate::ids::shown(t.leader),
-                    command: t.command.clone(),
+                    text: text(sim, &t, status),
+                    command: t.command,
                     index: t.index,
                     term: t.term,
                     at_ms: t.at_ms,
                     status: status.name().into(),
-                    text: text(sim, t, status),
                 }
             })
             .collect(),
-        omitted: tracker.omitted,
+        omitted: skip as u64,
         max: REQUESTS_TRACKED_MAX as u64,
     }
 }
@@ -148,7 +186,7 @@ pub fn requests_view(tracker: &RequestTracker, sim: &Simulation) -> RequestsView
 impl Page {
     /// The tracked requests at the moment shown.
     pub fn requests(&self) -> RequestsView {
-        requests_view(&self.requests, self.sim())
+        requests_view(self.travel())
     }
 }
 
@@ -249,15 +287,15 @@ mod tests {
 
     #[test]
     fn tracking_is_bounded_and_says_how_many_were_left_out() {
-        let mut t = RequestTracker::default();
-        for i in 0..(REQUESTS_TRACKED_MAX as u64 + 3) {
-            t.track(0, "c".into(), i + 1, 1, 0);
+        let mut p = elected(1);
+        let leader = p.leader().unwrap();
+        for i in 0..(REQUESTS_TRACKED_MAX + 3) {
+            p.request_to(leader, &alloc::format!("c{i}")).unwrap();
         }
-        assert_eq!(t.len(), REQUESTS_TRACKED_MAX);
-        let sim = Page::new(Options::with_seed(1)).unwrap();
-        let v = requests_view(&t, sim.sim());
+        let v = p.requests();
+        assert_eq!(v.requests.len(), REQUESTS_TRACKED_MAX);
         assert_eq!(v.omitted, 3);
-        assert_eq!(v.requests[0].index, 4, "the oldest went first");
+        assert_eq!(v.requests[0].command, "c3", "the oldest went first");
     }
 
     #[test]
