@@ -6,6 +6,7 @@
 use raftlab_session::codec::file::RUN_FILE_BYTES_MAX;
 use raftlab_session::options::{NODES_MAX, NODES_MIN};
 use raftlab_session::stored::SCENARIO_ID_CHARS_MAX;
+use raftlab_session::time_travel::RECENT_EVENTS_MAX;
 
 fn expected() -> String {
     let mut ts = String::from(
