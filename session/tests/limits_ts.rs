@@ -34,6 +34,11 @@ fn expected() -> String {
             "RUN_FILE_BYTES_MAX",
             RUN_FILE_BYTES_MAX,
         ),
+        (
+            "Event-log lines each moment keeps (session/src/run/time_travel.rs).",
+            "RECENT_EVENTS_MAX",
+            RECENT_EVENTS_MAX,
+        ),
     ] {
         ts.push_str(&format!("/** {doc} */\nexport const {name} = {value};\n"));
     }

@@ -9,3 +9,5 @@ export const NODES_MAX = 9;
 export const SCENARIO_ID_CHARS_MAX = 64;
 /** Largest run file read (session/src/codec/file.rs). */
 export const RUN_FILE_BYTES_MAX = 67108864;
+/** Event-log lines each moment keeps (session/src/run/time_travel.rs). */
+export const RECENT_EVENTS_MAX = 150;
