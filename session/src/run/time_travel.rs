@@ -16,10 +16,11 @@
 
 use crate::narrate::{Narration, NarrationKind, Narrator};
 use crate::run::Run;
-use alloc::collections::VecDeque;
+use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cell::RefCell;
 use raftlab::core::{NodeId, Role};
 use raftlab::sim::{Error, Input, Outcome, Simulation, Stamp};
 
@@ -127,6 +128,38 @@ pub struct Accepted {
     pub ticks: u64,
 }
 
+/// What became of an accepted request once a node committed its index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// Its entry (its index, its term) was committed.
+    Committed,
+    /// Another entry was committed at its index.
+    Lost,
+}
+
+/// The fate of the entry at (`index`, `term`) as `sim`'s live nodes that committed `index`
+/// hold it: Ok(None) while none has committed it, Err(()) when every one that has compacted
+/// it into a snapshot (its term no longer known).
+pub fn entry_fate(sim: &Simulation, index: u64, term: u64) -> Result<Option<Settled>, ()> {
+    let mut unknown = false;
+    for n in 0..sim.len() {
+        let Some(raft) = sim.raft(n) else { continue };
+        if raft.commit_index() < index {
+            continue;
+        }
+        match raft.log().term_at(index) {
+            Some(t) if t == term => return Ok(Some(Settled::Committed)),
+            Some(_) => return Ok(Some(Settled::Lost)),
+            None => unknown = true,
+        }
+    }
+    if unknown {
+        Err(())
+    } else {
+        Ok(None)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct TimeTravel {
     current: Position,
@@ -154,6 +187,9 @@ struct Tape {
     // Invariant: every `input` < accepted_through <= run.inputs.len(), increasing.
     accepted: Vec<Accepted>,
     accepted_through: usize,
+    /// `settle`'s answers by input index: a function of the run up to the settling moment,
+    /// kept until a fork changes the run (not of what was shown).
+    settled: RefCell<BTreeMap<usize, Settled>>,
     fresh: VecDeque<Narration>,
     forks: u64,
     last_fork: Option<Fork>,
@@ -185,6 +221,7 @@ impl TimeTravel {
             marked_inputs: 0,
             accepted: Vec::new(),
             accepted_through: 0,
+            settled: RefCell::new(BTreeMap::new()),
             fresh: VecDeque::new(),
             forks: 0,
             last_fork: None,
@@ -216,6 +253,19 @@ impl TimeTravel {
     /// The run's accepted requests (all of them, up to its end), in input order.
     pub fn accepted(&self) -> &[Accepted] {
         &self.tape.accepted
+    }
+
+    /// What became of accepted request `a` once its index was first committed (replayed from
+    /// it, up to the moment shown), or None when no node has committed it by then.
+    pub fn settle(&self, a: &Accepted) -> Option<Settled> {
+        if let Some(s) = self.tape.settled.borrow().get(&a.input) {
+            return Some(*s);
+        }
+        let found = self.first_from(a.ticks, |sim| {
+            entry_fate(sim, a.index, a.term).ok().flatten()
+        })?;
+        self.tape.settled.borrow_mut().insert(a.input, found);
+        Some(found)
     }
 
     /// How many of the run's inputs the moment shown has applied.
@@ -448,6 +498,7 @@ impl Tape {
         self.run.inputs.truncate(kept);
         self.marked_inputs = self.marked_inputs.min(kept);
         self.accepted.retain(|a| a.input < kept);
+        self.settled.borrow_mut().clear();
         self.accepted_through = self.accepted_through.min(kept);
         let cps = self.checkpoints.partition_point(|c| c.sim.now_ms() < now);
         self.checkpoints.truncate(cps.max(1));
@@ -566,6 +617,7 @@ impl Tape {
             marked_inputs: self.run.inputs.len(),
             accepted: Vec::new(),
             accepted_through: self.run.inputs.len(),
+            settled: RefCell::new(BTreeMap::new()),
             fresh: VecDeque::new(),
             forks: 0,
             last_fork: None,

@@ -13,7 +13,7 @@
 pub use crate::page::requests::RequestStatus;
 use crate::page::requests::REQUESTS_TRACKED_MAX;
 use crate::page::Page;
-use crate::run::time_travel::{Accepted, TimeTravel};
+use crate::run::time_travel::{entry_fate, Accepted, Settled, TimeTravel};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -28,8 +28,6 @@ struct Tracked {
     index: u64,
     term: u64,
     at_ms: u64,
-    /// The moment just after it was accepted (ticks).
-    ticks: u64,
 }
 
 impl Tracked {
@@ -44,45 +42,20 @@ impl Tracked {
             index: a.index,
             term: a.term,
             at_ms: a.at_ms,
-            ticks: a.ticks,
         }
     }
 }
 
-/// What the live nodes that committed the request's index hold there; Err when every one of
-/// them has compacted it into a snapshot (its term no longer known).
-fn status_in(sim: &Simulation, t: &Tracked) -> Result<RequestStatus, ()> {
-    let mut unknown = false;
-    for n in 0..sim.len() {
-        let Some(raft) = sim.raft(n) else { continue };
-        if raft.commit_index() < t.index {
-            continue;
-        }
-        match raft.log().term_at(t.index) {
-            Some(term) if term == t.term => return Ok(RequestStatus::Committed),
-            Some(_) => return Ok(RequestStatus::Lost),
-            None => unknown = true,
-        }
+/// The status at the moment shown, from the run alone: the nodes that committed its index
+/// say; when every one has compacted it, what it was when first committed (`settle`, replayed
+/// from the request on), so the answer does not depend on which moments were shown before.
+fn status(travel: &TimeTravel, a: &Accepted) -> RequestStatus {
+    let fate = entry_fate(travel.sim(), a.index, a.term).unwrap_or_else(|()| travel.settle(a));
+    match fate {
+        None => RequestStatus::Pending,
+        Some(Settled::Committed) => RequestStatus::Committed,
+        Some(Settled::Lost) => RequestStatus::Lost,
     }
-    if unknown {
-        Err(())
-    } else {
-        Ok(RequestStatus::Pending)
-    }
-}
-
-/// The status at the moment shown, from the run alone: when it is compacted everywhere it was
-/// committed, what it was when first committed (replayed from the request on), so the answer
-/// does not depend on which moments were shown before.
-fn status(travel: &TimeTravel, t: &Tracked) -> RequestStatus {
-    status_in(travel.sim(), t).unwrap_or_else(|()| {
-        travel
-            .first_from(t.ticks, |sim| match status_in(sim, t) {
-                Ok(RequestStatus::Pending) | Err(()) => None,
-                Ok(settled) => Some(settled),
-            })
-            .unwrap_or(RequestStatus::Pending)
-    })
 }
 
 /// Nodes alive that `node` can exchange messages with, itself included.
@@ -166,7 +139,7 @@ pub fn requests_view(travel: &TimeTravel) -> RequestsView {
             .iter()
             .map(|a| {
                 let t = Tracked::of(travel, a);
-                let status = status(travel, &t);
+                let status = status(travel, a);
                 TrackedRequestView {
                     leader: crate::ids::shown(t.leader),
                     text: text(sim, &t, status),
