@@ -6,7 +6,7 @@
 use raftlab::lab::{seed_list, Config};
 use raftlab::sim::rng::{mix, Fnv, Rng};
 use raftlab::sim::{Input, SimEvent, Simulation};
-use raftlab_session::{Run, Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
+use raftlab_session::{Run, TimeTravel, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
 
 /// Sweep runs per test when RAFTLAB_SEEDS is not set (each is replayed at least once).
 const RUNS_PER_TEST: u64 = 5;
@@ -143,9 +143,10 @@ fn a_seek_through_checkpoints_lands_on_the_state_of_a_straight_replay() {
         "a_seek_through_checkpoints_lands_on_the_state_of_a_straight_replay",
         |seed| {
             let original = raftlab_lab3::run(seed)?;
-            let mut timeline = Timeline::new(original.run.clone()).map_err(|e| e.to_string())?;
             // Past the run's end the cluster keeps running: long enough to thin checkpoints.
             let horizon_ms = (CHECKPOINTS_MAX as u64 + 8) * CHECKPOINT_SPACING_MS;
+            let mut timeline = TimeTravel::from_run(original.run.clone(), horizon_ms)
+                .map_err(|e| e.to_string())?;
             let mut rng = Rng::new(mix(seed ^ 0x5eec));
             let mut times: Vec<u64> = (0..4).map(|_| rng.below(original.end.at_ms + 1)).collect();
             times.extend([horizon_ms, rng.below(horizon_ms), original.end.at_ms]);
@@ -174,18 +175,21 @@ fn stepping_back_one_tick_returns_to_the_state_before_stepping_forward_one() {
         "stepping_back_one_tick_returns_to_the_state_before_stepping_forward_one",
         |seed| {
             let original = raftlab_lab3::run(seed)?;
-            let mut timeline = Timeline::new(original.run.clone()).map_err(|e| e.to_string())?;
+            // Played a second past the run's end, so steps forward from its end have room.
+            let mut timeline =
+                TimeTravel::from_run(original.run.clone(), original.end.at_ms + 1_000)
+                    .map_err(|e| e.to_string())?;
             let mut rng = Rng::new(mix(seed ^ 0xbac));
             timeline.seek(rng.below(original.end.at_ms + 1));
             let mut forward = vec![state(timeline.sim())];
             for _ in 0..40 {
-                if !timeline.tick_forward() {
+                if !timeline.seek_ticks(timeline.ticks() + 1) {
                     break;
                 }
                 forward.push(state(timeline.sim()));
             }
             for (k, expected) in forward.iter().enumerate().rev().skip(1) {
-                if !timeline.tick_back() {
+                if timeline.ticks() == 0 || !timeline.seek_ticks(timeline.ticks() - 1) {
                     return Err(format!("step back refused at step {k}"));
                 }
                 let got = state(timeline.sim());
@@ -212,7 +216,10 @@ fn stepping_back_one_event_returns_to_the_trace_before_stepping_forward_one() {
         "stepping_back_one_event_returns_to_the_trace_before_stepping_forward_one",
         |seed| {
             let original = raftlab_lab3::run(seed)?;
-            let mut timeline = Timeline::new(original.run.clone()).map_err(|e| e.to_string())?;
+            // Played a second past the run's end, so steps forward from its end have room.
+            let mut timeline =
+                TimeTravel::from_run(original.run.clone(), original.end.at_ms + 1_000)
+                    .map_err(|e| e.to_string())?;
             let mut rng = Rng::new(mix(seed ^ 0xe7e));
             timeline.seek(rng.below(original.end.at_ms + 1));
             let trace = |sim: &Simulation| (sim.trace_digest(), sim.events_total());

@@ -18,6 +18,10 @@
 //! (no prefix), another version, truncated (fewer bytes than the header says), corrupt (bad
 //! base64, magic, header checksum, length or payload checksum). It never panics.
 
+pub mod file;
+pub mod image;
+pub mod link;
+
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -217,6 +221,31 @@ fn decode_base64(alphabet: Alphabet, body: &str) -> Result<Vec<u8>, FrameError> 
     lenient
         .decode(data)
         .map_err(|e| FrameError::Corrupt(format!("not valid base64: {e}")))
+}
+
+/// Bytes as lowercase hex, two digits a byte (a run file's binary commands and snapshots).
+pub fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// A u64 as 16 hex digits (trace and state digests).
+pub fn hex64(x: u64) -> String {
+    format!("{x:016x}")
+}
+
+/// `hex`'s bytes back, or None when `text` is not whole hex bytes.
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! raftlab-session: the platform-neutral layer between a caller (the page's wasm glue, the
 //! sweep, a test) and the simulator. A run is a value: the simulation's `SimConfig` (seed
 //! included) and the inputs applied to it, each at its `Stamp`. Replaying a run reproduces
-//! its trace exactly; forking it keeps the inputs up to a time and drops the rest; a `Timeline`
+//! its trace exactly; forking it keeps the inputs up to a time and drops the rest; a `TimeTravel`
 //! seeks through it with bounded checkpoints. A run travels as a link (`link`, compact text
 //! for a URL) or a run file (`file`, readable JSON, with captions); both check what they read
 //! (`Run::validate`).
@@ -19,30 +19,23 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-pub mod causes;
 pub mod codec;
-pub mod file;
-#[cfg(test)]
-mod fixture;
-pub mod generate;
-pub mod image;
-pub mod link;
-pub mod monitors;
+pub mod ids;
 pub mod narrate;
-pub mod options;
 pub mod page;
-pub mod requests;
-pub mod rules_view;
-mod run;
+pub mod run;
 pub mod scenario;
-pub mod scenario_view;
-mod session;
-pub mod state_machine;
-pub mod stored;
-pub mod time_travel;
-mod timeline;
-mod validate;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod view;
+
+// The modules under the names they had before the folders, for the wasm glue and the tests.
+pub use codec::{file, image, link};
+pub use page::{scenario_nav as scenario_view, stored};
+pub use run::{options, time_travel};
+#[cfg(any(test, feature = "testing"))]
+pub use testing::generate;
+pub use view::{causes, monitors, requests, rules as rules_view, state_machine};
 
 /// The core and the simulator, for callers that depend on this crate only (the wasm glue).
 pub use raftlab;
@@ -52,11 +45,12 @@ pub use image::{Image, ImageError};
 pub use link::{Link, LinkError};
 pub use options::{Network, Options};
 pub use page::{Page, Refusal};
-pub use run::Run;
-pub use session::Session;
-pub use stored::{Resumed, Saved};
-pub use time_travel::{Fork, Marker, MarkerKind, TimeTravel};
-pub use timeline::{Timeline, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
-pub use validate::{
+pub use run::session::Session;
+pub use run::validate::{
     check_position, RunError, INPUTS_MAX, INPUT_BYTES_MAX, RUN_MS_MAX, TIMING_MS_MAX,
+};
+pub use run::Run;
+pub use stored::{Resumed, Saved};
+pub use time_travel::{
+    Fork, Marker, MarkerKind, TimeTravel, CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS,
 };

@@ -7,14 +7,18 @@
 //! them. What a caller may get wrong is still checked here (unknown nodes, ranges), so nothing
 //! a page passes can panic. Errors are `Refusal`s whose text is the page's sentence.
 
-use crate::file::{Caption, RunFile};
-use crate::image::{Image, StoredNetwork, StoredOptions, StoredPersister};
-use crate::link::{self, Link};
-use crate::options::{
+pub mod requests;
+pub mod scenario_nav;
+pub mod stored;
+
+use crate::codec::file::{Caption, RunFile};
+use crate::codec::image::Image;
+use crate::codec::link::{self, Link};
+use crate::ids::shown;
+use crate::run::options::{
     restored_sim_seed, Network, Options, ADVANCE_MS_MAX, COMMAND_BYTES_MAX, SAFE_INTEGER_MAX,
 };
-use crate::time_travel::TimeTravel;
-use crate::view::{self, ClusterEvent, ClusterState, RequestResult};
+use crate::run::time_travel::TimeTravel;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -22,6 +26,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use raftlab::core::{NodeId, Persister, Role};
 use raftlab::sim::{Input, Outcome, Simulation};
+use serde::{Deserialize, Serialize};
 
 /// Why a command was not carried out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,8 +45,43 @@ impl core::fmt::Display for Refusal {
     }
 }
 
+/// What a client command may be (for `request` and `request_to` alike): 1 to
+/// `COMMAND_BYTES_MAX` bytes of UTF-8.
+fn check_command(command: &str) -> Result<(), Refusal> {
+    if command.is_empty() {
+        return Err(Refusal::BadArgument("command must not be empty".into()));
+    }
+    if command.len() > COMMAND_BYTES_MAX {
+        return Err(Refusal::BadArgument(format!(
+            "command must be at most {COMMAND_BYTES_MAX} bytes of UTF-8, got {}",
+            command.len()
+        )));
+    }
+    Ok(())
+}
+
 fn refused(e: raftlab::sim::Error) -> Refusal {
     Refusal::Refused(e.to_string())
+}
+
+/// What a request command answers: the index and term the leader appended it at, and the
+/// leader (1..n), as api.ts's `RequestResult`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestResult {
+    pub index: u64,
+    pub term: u64,
+    pub leader: u32,
+}
+
+/// The scenario shown: its steps as moments of the run.
+#[derive(Clone, Debug)]
+pub struct ScenarioNav {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) teaches: String,
+    /// Each step's caption and where it begins and ends (virtual ms).
+    pub(crate) steps: Vec<(String, u64, u64)>,
 }
 
 pub struct Page {
@@ -57,9 +97,7 @@ pub struct Page {
     title: Option<String>,
     captions: Vec<Caption>,
     /// The built-in scenario shown, step by step, until "Take over" (`scenario_view`).
-    pub(crate) scenario: Option<crate::scenario_view::ScenarioNav>,
-    /// The client requests accepted from this page, until committed or lost (`requests`).
-    pub(crate) requests: crate::requests::RequestTracker,
+    pub(crate) scenario: Option<ScenarioNav>,
 }
 
 impl Page {
@@ -113,15 +151,19 @@ impl Page {
     }
 
     fn around(sim: Simulation, options: Options) -> Page {
+        Page::of(TimeTravel::new(sim), options, false)
+    }
+
+    /// The one `Page` literal: `travel` shown with `options`, no guide.
+    fn of(travel: TimeTravel, options: Options, fresh_start: bool) -> Page {
         Page {
-            travel: TimeTravel::new(sim),
+            travel,
             options,
-            fresh_start: false,
+            fresh_start,
             settings_version: 0,
             title: None,
             captions: Vec::new(),
             scenario: None,
-            requests: Default::default(),
         }
     }
 
@@ -134,7 +176,7 @@ impl Page {
     /// As `from_link`, with the run played on to at least `end_ms` (the furthest a stored
     /// run had gone: its timeline goes there again).
     pub fn from_link_to(link: Link, end_ms: u64) -> Result<Page, String> {
-        crate::validate::check_position(end_ms).map_err(|e| e.to_string())?;
+        crate::run::validate::check_position(end_ms).map_err(|e| e.to_string())?;
         let options = Options::of(&link.run.config);
         options
             .validate()
@@ -148,16 +190,7 @@ impl Page {
             .max(end_ms);
         let at = link.position_ms.unwrap_or(end);
         let travel = TimeTravel::from_run(link.run, end).map_err(|e| e.to_string())?;
-        let mut engine = Page {
-            travel,
-            options,
-            fresh_start: true,
-            settings_version: 0,
-            title: None,
-            captions: Vec::new(),
-            scenario: None,
-            requests: Default::default(),
-        };
+        let mut engine = Page::of(travel, options, true);
         engine.travel.seek(at);
         Ok(engine)
     }
@@ -169,16 +202,9 @@ impl Page {
         let last = file.run.inputs.last().map_or(0, |(at, _)| at.at_ms);
         let end = file.end.map_or(last, |e| e.at_ms).max(last);
         let travel = TimeTravel::from_run(file.run, end).map_err(|e| e.to_string())?;
-        let mut engine = Page {
-            travel,
-            options,
-            fresh_start: true,
-            settings_version: 0,
-            title: file.title,
-            captions: file.captions,
-            scenario: None,
-            requests: Default::default(),
-        };
+        let mut engine = Page::of(travel, options, true);
+        engine.title = file.title;
+        engine.captions = file.captions;
         let start = engine.travel.start_ms();
         engine.travel.seek(start);
         Ok(engine)
@@ -241,20 +267,7 @@ impl Page {
 
     /// The image `saveImage()` stores: options, network, time and every node's persister.
     pub fn image(&self) -> Image {
-        Image {
-            options: StoredOptions::of(&self.options),
-            now_ms: self.sim().now_ms(),
-            network: StoredNetwork::of(&self.network()),
-            persisters: (0..self.sim().len())
-                .map(|i| {
-                    let p = &self.sim().node(i).persister;
-                    StoredPersister {
-                        raftstate: p.raftstate().to_vec(),
-                        snapshot: p.snapshot().to_vec(),
-                    }
-                })
-                .collect(),
-        }
+        Image::of(self.sim(), &self.options, &self.network())
     }
 
     // ----- views -----
@@ -285,23 +298,6 @@ impl Page {
     pub fn trace_digest(&self) -> u64 {
         self.sim().trace_digest()
     }
-    pub fn state(&self) -> ClusterState {
-        view::cluster_state(self)
-    }
-    /// The page events since the last call, oldest first (at most EVENTS_MAX, the newest).
-    pub fn take_events(&mut self) -> Vec<ClusterEvent> {
-        self.travel
-            .take_fresh()
-            .iter()
-            .map(view::cluster_event)
-            .collect()
-    }
-
-    /// The last events up to the moment shown (what an event log shows there), oldest first.
-    pub fn recent_events(&self) -> Vec<ClusterEvent> {
-        self.travel.recent().map(view::cluster_event).collect()
-    }
-
     // ----- time travel -----
 
     /// Show the end of virtual millisecond `ms` (clamped to the run's start and end).
@@ -373,8 +369,6 @@ impl Page {
     /// Apply `input` to the moment shown (in the past: a fork) and record it in the run.
     pub(crate) fn input(&mut self, input: Input) -> Result<Outcome, Refusal> {
         let outcome = self.travel.apply(input).map_err(refused)?;
-        // Acting in the past forked the run: requests made in the dropped future go with it.
-        self.requests.forget_after(self.travel.end_ms());
         self.end_scenario_if_forked();
         Ok(outcome)
     }
@@ -461,15 +455,7 @@ impl Page {
 
     /// Submit `command` to the current leader.
     pub fn request(&mut self, command: &str) -> Result<RequestResult, Refusal> {
-        if command.is_empty() {
-            return Err(Refusal::BadArgument("command must not be empty".into()));
-        }
-        if command.len() > COMMAND_BYTES_MAX {
-            return Err(Refusal::BadArgument(format!(
-                "command must be at most {COMMAND_BYTES_MAX} bytes of UTF-8, got {}",
-                command.len()
-            )));
-        }
+        check_command(command)?;
         let Some(leader) = self.leader() else {
             return Err(Refusal::Refused(format!(
                 "no leader: {}",
@@ -481,12 +467,54 @@ impl Page {
             command: command.as_bytes().to_vec(),
         });
         match result {
-            Ok(Outcome::Accepted { index, term }) => {
-                Ok(self.accepted(leader, command, index, term))
-            }
+            Ok(Outcome::Accepted { index, term }) => Ok(Page::accepted(leader, index, term)),
             _ => Err(Refusal::Refused(format!(
                 "no leader: S{} stopped being leader before it could take the command",
                 leader + 1
+            ))),
+        }
+    }
+
+    /// What an accepted request answers (the run itself keeps it: `TimeTravel::accepted`).
+    fn accepted(leader: NodeId, index: u64, term: u64) -> RequestResult {
+        RequestResult {
+            index,
+            term,
+            leader: shown(leader),
+        }
+    }
+
+    /// Send `command` to `node` as a client would: a follower or a candidate answers "not
+    /// leader" (nothing is appended), a crashed or disconnected node does not answer, and a
+    /// leader (a stale one in a minority too) appends it to its log.
+    pub fn request_to(&mut self, node: NodeId, command: &str) -> Result<RequestResult, Refusal> {
+        let node = self.check_node(node)?;
+        check_command(command)?;
+        let s = node + 1;
+        let Some(raft) = self.sim().raft(node) else {
+            return Err(Refusal::Refused(format!(
+                "S{s} is crashed: the client gets no answer"
+            )));
+        };
+        if !self.sim().is_connected(node) {
+            return Err(Refusal::Refused(format!(
+                "S{s} is cut off the network: the client gets no answer"
+            )));
+        }
+        if raft.role() != Role::Leader {
+            return Err(Refusal::Refused(format!(
+                "not leader: S{s} is a {} of term {}, so it takes no commands; send it to the leader",
+                raft.role().name(),
+                raft.current_term()
+            )));
+        }
+        match self.input(raftlab::sim::Input::Request {
+            node,
+            command: command.as_bytes().to_vec(),
+        })? {
+            Outcome::Accepted { index, term } => Ok(Page::accepted(node, index, term)),
+            _ => Err(Refusal::Refused(format!(
+                "not leader: S{s} did not take the command"
             ))),
         }
     }
@@ -508,10 +536,60 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::Options;
-    use crate::view::EventKindName;
+    use crate::narrate::NarrationKind as EventKindName;
+    use crate::run::options::Options;
     use alloc::string::ToString;
     use alloc::vec;
+
+    fn running_cluster() -> Page {
+        let mut e = Page::new(Options::with_seed(7)).unwrap();
+        e.advance(3_000).unwrap();
+        for i in 0..25 {
+            if e.leader().is_some() {
+                e.request(&format!("cmd-{i}")).unwrap();
+            }
+            e.advance(200).unwrap();
+        }
+        e
+    }
+
+    #[test]
+    fn round_trip_keeps_every_persister() {
+        let e = running_cluster();
+        let image = e.image();
+        let text = crate::codec::image::encode(&image);
+        assert!(text.starts_with("raftlab-image/1:"));
+        assert_eq!(crate::codec::image::decode(&text).unwrap(), image);
+        assert!(
+            image.persisters.iter().any(|p| !p.snapshot.is_empty()),
+            "snapshots are stored too"
+        );
+
+        let restored = Page::restore(&crate::codec::image::decode(&text).unwrap()).unwrap();
+        assert_eq!(restored.now_ms(), e.now_ms());
+        assert_eq!(restored.options(), e.options());
+        for i in 0..e.node_count() {
+            assert_eq!(restored.sim().node(i).persister, e.sim().node(i).persister);
+            let (a, b) = (restored.sim().raft(i).unwrap(), e.sim().raft(i).unwrap());
+            assert_eq!(a.current_term(), b.current_term());
+            assert_eq!(a.log(), b.log());
+        }
+        // The image of the restored cluster is the same image.
+        assert_eq!(restored.image(), image);
+    }
+
+    #[test]
+    fn restored_runs_are_reproducible_and_new() {
+        let text = crate::codec::image::encode(&running_cluster().image());
+        let mut a = Page::restore(&crate::codec::image::decode(&text).unwrap()).unwrap();
+        let mut b = Page::restore(&crate::codec::image::decode(&text).unwrap()).unwrap();
+        a.advance(5_000).unwrap();
+        b.advance(5_000).unwrap();
+        assert_eq!(a.trace_digest(), b.trace_digest());
+        assert!(a.leader().is_some(), "the restored cluster elects a leader");
+        let o = a.options();
+        assert_ne!(restored_sim_seed(o.seed, 1), restored_sim_seed(o.seed, 2));
+    }
 
     fn elected(seed: u64) -> Page {
         let mut e = Page::new(Options::with_seed(seed)).unwrap();
@@ -525,7 +603,7 @@ mod tests {
     #[test]
     fn a_reply_dropped_because_its_requester_crashed_names_the_requester() {
         let mut e = elected(3);
-        let leader = e.leader().unwrap() as u32 + 1;
+        let leader = shown(e.leader().unwrap());
         // Wait for a reply on its way back to the leader, then crash the leader.
         let mut reply = None;
         for _ in 0..2_000 {
@@ -665,7 +743,7 @@ mod tests {
         let events = e.take_events();
         assert!(events
             .iter()
-            .any(|ev| ev.kind == EventKindName::Crash && ev.node == Some(leader as u32 + 1)));
+            .any(|ev| ev.kind == EventKindName::Crash && ev.node == Some(shown(leader))));
         e.advance(300).unwrap();
         let dropped = e
             .take_events()
@@ -706,7 +784,7 @@ mod tests {
         e.crash(2).unwrap();
         e.advance(60_000).unwrap();
         let events = e.take_events();
-        assert_eq!(events.len(), crate::time_travel::FRESH_MAX);
+        assert_eq!(events.len(), crate::run::time_travel::FRESH_MAX);
         assert!(events.windows(2).all(|w| w[0].time_ms <= w[1].time_ms));
         assert!(e.take_events().is_empty());
     }
@@ -745,12 +823,12 @@ mod tests {
         e.advance(700).unwrap();
         e.seek(e.now_ms() - 300);
         let text = e.link().unwrap();
-        let link = crate::link::decode(&text).unwrap();
+        let link = crate::codec::link::decode(&text).unwrap();
         let other = Page::from_link(link).unwrap();
         assert_eq!(other.now_ms(), e.now_ms());
         assert_eq!(other.trace_digest(), e.trace_digest());
         assert_eq!(other.state(), e.state());
-        let image = crate::image::decode(&crate::image::encode(&e.image())).unwrap();
+        let image = crate::codec::image::decode(&crate::codec::image::encode(&e.image())).unwrap();
         let restored = Page::restore(&image).unwrap();
         assert!(
             matches!(restored.link(), Err(Refusal::Refused(m)) if m.contains("restored from storage"))
@@ -804,7 +882,7 @@ mod tests {
         assert_eq!(f.captions().len(), e.captions().len());
         // Its link replays it too (the link carries the whole config: applies collected, nodes
         // connected by the tester's inputs), though not the captions.
-        let link = crate::link::decode(&f.link().unwrap()).unwrap();
+        let link = crate::codec::link::decode(&f.link().unwrap()).unwrap();
         let mut g = Page::from_link(link).unwrap();
         g.seek(3005);
         assert_eq!(g.trace_digest(), 0x3b6bebec4a581369);

@@ -1,5 +1,10 @@
 //! `Run`: what decides a simulation: its config (seed included) and every input, stamped.
 
+pub mod options;
+pub(crate) mod session;
+pub mod time_travel;
+pub(crate) mod validate;
+
 use alloc::vec::Vec;
 use raftlab::sim::{Error, Input, SimConfig, Simulation, Stamp};
 use serde::{Deserialize, Serialize};

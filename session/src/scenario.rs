@@ -25,8 +25,10 @@
 //! the tests assert each scenario's outcome. Nothing here trusts the file: sizes, counts and
 //! times are bounded and every field is checked.
 
-use crate::file::{input_of, Caption, FileError, FileInput, Header, RunFile, CAPTION_CHARS_MAX};
-use crate::session::Session;
+use crate::codec::file::{
+    input_of, Caption, FileError, FileInput, Header, RunFile, CAPTION_CHARS_MAX,
+};
+use crate::run::session::Session;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -53,7 +55,7 @@ pub const STEP_MS_MAX: u64 = 120_000;
 /// The largest message delay a scenario may ask for.
 pub const SCENARIO_DELAY_MS_MAX: u64 = 1_000;
 /// The most nodes a scenario may have (the page draws up to nine).
-pub const SCENARIO_NODES_MAX: usize = 9;
+pub const SCENARIO_NODES_MAX: usize = crate::run::options::NODES_MAX;
 
 /// The scenarios that ship with raftlab, in teaching order: (id, file text).
 pub const BUILT_IN: &[(&str, &str)] = &[
@@ -287,10 +289,11 @@ fn check_text(what: &str, text: &str) -> Result<(), ScenarioError> {
 
 impl ConfigV1 {
     fn check(self) -> Result<SimConfig, ScenarioError> {
-        if self.nodes == 0 || self.nodes > SCENARIO_NODES_MAX {
+        if !(crate::run::options::NODES_MIN..=SCENARIO_NODES_MAX).contains(&self.nodes) {
             return Err(field(format!(
-                "{} nodes (1 to {SCENARIO_NODES_MAX})",
-                self.nodes
+                "{} nodes ({} to {SCENARIO_NODES_MAX})",
+                self.nodes,
+                crate::run::options::NODES_MIN
             )));
         }
         if self.delay_ms_min > self.delay_ms_max || self.delay_ms_max > SCENARIO_DELAY_MS_MAX {

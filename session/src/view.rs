@@ -5,12 +5,18 @@
 //! Node ids are 1..n here, as the page shows them (S1..Sn); the simulator's 0-based indices
 //! stay inside the crate.
 
+pub mod causes;
+pub mod monitors;
+pub mod requests;
+pub mod rules;
+pub mod state_machine;
+
+use crate::ids::shown;
 use crate::narrate::Narration;
 use crate::page::Page;
-use crate::time_travel::{MarkerKind, TimeTravel};
+use crate::run::time_travel::{MarkerKind, TimeTravel};
 use alloc::borrow::ToOwned;
 use alloc::collections::BTreeMap;
-use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use raftlab::core::{Message, PersistentState, Role};
@@ -139,15 +145,28 @@ pub struct ClusterEvent {
     pub text: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RequestResult {
-    pub index: u64,
-    pub term: u64,
-    pub leader: u32,
-}
+/// What a request command answers (a page command's result, defined with the commands).
+pub use crate::page::RequestResult;
 
 pub use crate::narrate::command_text;
+
+/// The per-frame view of a page (methods, so the page's callers write `page.state()`; the
+/// page layer itself never names a view).
+impl Page {
+    /// The cluster at the moment shown, as api.ts's `ClusterState`.
+    pub fn state(&self) -> ClusterState {
+        cluster_state(self)
+    }
+    /// The page events since the last call, oldest first (at most EVENTS_MAX, the newest).
+    pub fn take_events(&mut self) -> Vec<ClusterEvent> {
+        self.travel.take_fresh().iter().map(cluster_event).collect()
+    }
+
+    /// The last events up to the moment shown (what an event log shows there), oldest first.
+    pub fn recent_events(&self) -> Vec<ClusterEvent> {
+        self.travel.recent().map(cluster_event).collect()
+    }
+}
 
 /// A narrated line as the page's ClusterEvent (node ids 1..n).
 pub fn cluster_event(line: &Narration) -> ClusterEvent {
@@ -155,7 +174,7 @@ pub fn cluster_event(line: &Narration) -> ClusterEvent {
     ClusterEvent {
         time_ms: line.time_ms,
         kind,
-        node: line.node.map(|i| i as u32 + 1),
+        node: line.node.map(|i| shown(i)),
         term: line.term,
         index: line.index,
         message: line.message,
@@ -213,7 +232,7 @@ pub fn timeline_view(travel: &TimeTravel) -> TimelineView {
                     MarkerKind::Action => "action",
                 }
                 .into(),
-                node: m.node.map(|i| i as u32 + 1),
+                node: m.node.map(|i| shown(i)),
                 label: m.label.clone(),
             })
             .collect(),
@@ -230,14 +249,8 @@ pub fn timeline_view(travel: &TimeTravel) -> TimelineView {
     }
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A u64 as 16 hex digits (digests).
-pub fn hex64(x: u64) -> String {
-    format!("{x:016x}")
-}
+/// Hex formatting is the codec's (one definition).
+pub use crate::codec::{hex, hex64};
 
 pub fn cluster_state(engine: &Page) -> ClusterState {
     let sim = engine.sim();
@@ -250,7 +263,7 @@ pub fn cluster_state(engine: &Page) -> ClusterState {
         partition: sim.topology().groups().map(|groups| {
             groups
                 .into_iter()
-                .map(|g| g.into_iter().map(|i| i as u32 + 1).collect())
+                .map(|g| g.into_iter().map(|i| shown(i)).collect())
                 .collect()
         }),
         network: NetworkView {
@@ -280,7 +293,7 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
     let sim = engine.sim();
     let now = sim.now_ms();
     let slot = sim.node(i);
-    let id = i as u32 + 1;
+    let id = shown(i);
     let connected = sim.is_connected(i);
     match sim.raft(i) {
         Some(raft) => {
@@ -310,14 +323,14 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
                     .iter()
                     .enumerate()
                     .filter(|(_, &v)| v)
-                    .map(|(p, _)| p as u32 + 1)
+                    .map(|(p, _)| shown(p))
                     .collect()
             });
             NodeView {
                 id,
                 role: raft.role().name().into(),
                 term: raft.current_term(),
-                voted_for: raft.voted_for().map(|v| v as u32 + 1),
+                voted_for: raft.voted_for().map(|v| shown(v)),
                 alive: true,
                 connected,
                 commit_index: raft.commit_index(),
@@ -350,7 +363,7 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
                     .name()
                     .into(),
                 term: state.current_term,
-                voted_for: state.voted_for.map(|v| v as u32 + 1),
+                voted_for: state.voted_for.map(|v| shown(v)),
                 alive: false,
                 connected,
                 commit_index: snapshot_index,
@@ -408,8 +421,8 @@ fn message_view(m: &InFlight) -> MessageView {
     }
     MessageView {
         id: m.id,
-        from: m.from as u32 + 1,
-        to: m.to as u32 + 1,
+        from: shown(m.from),
+        to: shown(m.to),
         kind: m.message.kind().name().into(),
         heartbeat: m.message.is_heartbeat(),
         term: m.message.term(),
@@ -423,9 +436,8 @@ fn message_view(m: &InFlight) -> MessageView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::Options;
+    use crate::run::options::Options;
     use alloc::collections::BTreeSet;
-    use std::eprintln;
 
     mod api_ts {
         include!(concat!(
@@ -433,20 +445,11 @@ mod tests {
             "/tests/common/api_ts.rs"
         ));
     }
-    use api_ts::interfaces;
-
-    fn keys(v: &serde_json::Value) -> BTreeSet<String> {
-        v.as_object().expect("an object").keys().cloned().collect()
-    }
+    use api_ts::read_api_ts;
 
     #[test]
     fn views_match_api_ts_field_for_field() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/src/api.ts");
-        let Ok(ts) = std::fs::read_to_string(path) else {
-            eprintln!("{path} not found: contract test skipped");
-            return;
-        };
-        let api = interfaces(&ts);
+        let (ts, api) = read_api_ts();
         let mut e = Page::new(Options::with_seed(5)).unwrap();
         e.advance(2_000).unwrap();
         e.timeout(0).ok();
@@ -454,9 +457,8 @@ mod tests {
         e.advance(30).unwrap();
         let state = serde_json::to_value(e.state()).unwrap();
         let node = &state["nodes"][0];
-        let check = |name: &str, v: &serde_json::Value| {
-            assert_eq!(keys(v), api[name], "{name}: view.rs and api.ts differ");
-        };
+        // Fields and their types, nested objects included (ClusterState holds NodeView, ...).
+        let check = |name: &str, v: &serde_json::Value| api.check(name, v);
         check("ClusterState", &state);
         check("NodeView", node);
         check("NetworkOptions", &state["network"]);
@@ -473,7 +475,7 @@ mod tests {
         check("ElectionTimerView", &follower["electionTimer"]);
         check("MessageView", &state["messages"][0]);
         check("RequestResult", &serde_json::to_value(r).unwrap());
-        let saved = crate::stored::save(&e);
+        let saved = crate::page::stored::save(&e);
         check(
             "StoredCluster",
             &serde_json::to_value(StoredCluster {
@@ -484,6 +486,19 @@ mod tests {
         );
         let events = e.take_events();
         check("ClusterEvent", &serde_json::to_value(&events[0]).unwrap());
+        // The timeline with its markers and a fork (acting in the past drops the future).
+        let end = e.now_ms();
+        e.seek(end - 500);
+        e.timeout(1).unwrap();
+        let timeline = serde_json::to_value(timeline_view(e.travel())).unwrap();
+        assert!(!timeline["markers"].as_array().unwrap().is_empty());
+        assert!(!timeline["lastFork"].is_null());
+        check("TimelineView", &timeline);
+        let caption = RunCaption {
+            at_ms: 1.0,
+            text: "Tester".into(),
+        };
+        check("RunCaption", &serde_json::to_value(caption).unwrap());
 
         // Every EventKind of api.ts, and no other, names an EventKindName.
         let union = ts

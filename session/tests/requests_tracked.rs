@@ -5,8 +5,8 @@
 
 use raftlab_session::options::COMMAND_BYTES_MAX;
 use raftlab_session::raftlab::core::NodeId;
-use raftlab_session::requests::{RequestTracker, TrackedRequestView};
-use raftlab_session::{Options, Page, Refusal};
+use raftlab_session::requests::TrackedRequestView;
+use raftlab_session::{link, stored, Options, Page, Refusal, Resumed};
 
 fn elected(seed: u64) -> Page {
     let mut p = Page::new(Options::with_seed(seed)).unwrap();
@@ -189,17 +189,79 @@ fn a_command_of_the_most_bytes_is_taken_and_one_byte_more_is_refused() {
 }
 
 #[test]
-fn a_fork_keeps_the_requests_made_up_to_its_millisecond_and_forgets_later_ones() {
-    let mut t = RequestTracker::default();
-    assert!(t.is_empty());
-    for at_ms in [10, 20, 30] {
-        t.track(0, "c".into(), at_ms, 1, at_ms);
+fn a_fork_keeps_the_requests_made_up_to_its_moment_and_forgets_later_ones() {
+    let mut p = elected(11);
+    let leader = p.leader().unwrap();
+    p.request_to(leader, "kept").unwrap();
+    p.advance(100).unwrap();
+    let t = p.now_ms();
+    p.advance(10).unwrap();
+    p.request_to(leader, "dropped").unwrap();
+    p.advance(100).unwrap();
+    assert_eq!(p.requests().requests.len(), 2);
+    p.seek(t);
+    p.crash((leader + 1) % 5).unwrap();
+    let v = p.requests();
+    let commands: Vec<&str> = v.requests.iter().map(|r| r.command.as_str()).collect();
+    assert_eq!(
+        commands,
+        ["kept"],
+        "the request made after the fork's moment is gone"
+    );
+}
+
+/// Tracked requests follow from the run: after every node compacted a committed request into
+/// a snapshot, it is still "committed" whether or not the moment it committed was shown
+/// before, and a link or a reload brings the same list back.
+#[test]
+fn a_requests_status_is_the_same_whichever_moments_were_shown_before_and_links_and_reloads_keep_it()
+{
+    let mut p = elected(11);
+    let leader = p.leader().unwrap();
+    let first = p.request_to(leader, "first").unwrap();
+    p.advance(500).unwrap();
+    let a = p.now_ms();
+    for i in 0..40 {
+        if let Some(l) = p.leader() {
+            let _ = p.request_to(l, &format!("more-{i}"));
+        }
+        p.advance(50).unwrap();
     }
-    t.forget_after(20);
-    assert_eq!(t.len(), 2, "the request made at 20 ms stays");
-    assert!(!t.is_empty());
-    t.forget_after(9);
-    assert!(t.is_empty());
+    p.advance(2_000).unwrap();
+    let b = p.now_ms();
+    let compacted = (0..p.node_count()).all(|n| {
+        p.sim()
+            .raft(n)
+            .is_none_or(|r| r.log().snapshot_index() >= first.index)
+    });
+    assert!(
+        compacted,
+        "every node snapshotted past the first request's index"
+    );
+    let link_text = p.link().unwrap();
+    let stored_text = stored::save(&p).text;
+
+    p.seek(a);
+    let _ = p.requests();
+    p.seek(b);
+    let after_a_then_b = p.requests();
+    let mut direct = Page::from_link(link::decode(&link_text).unwrap()).unwrap();
+    direct.seek(b);
+    assert_eq!(
+        direct.requests(),
+        after_a_then_b,
+        "seek A then B, and B directly"
+    );
+    let shown = after_a_then_b
+        .requests
+        .iter()
+        .find(|t| t.command == "first")
+        .expect("the first request is tracked");
+    assert_eq!(shown.status, "committed", "{}", shown.text);
+
+    let (reloaded, resumed) = stored::restore(&stored_text).unwrap();
+    assert_eq!(resumed, Resumed::Run);
+    assert_eq!(reloaded.requests(), after_a_then_b, "a reload keeps them");
 }
 
 #[test]

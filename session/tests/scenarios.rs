@@ -501,7 +501,8 @@ fn scenario_limits_take_the_largest_allowed_value_and_refuse_one_more() {
     refused(&caption(CAPTION_CHARS_MAX + 1), "caption of");
     let nodes = |n: usize| SMALL.replace("\"nodes\": 3", &format!("\"nodes\": {n}"));
     ok(&nodes(SCENARIO_NODES_MAX));
-    refused(&nodes(SCENARIO_NODES_MAX + 1), "nodes (1 to");
+    refused(&nodes(SCENARIO_NODES_MAX + 1), "nodes (3 to");
+    refused(&nodes(2), "2 nodes (3 to 9)");
     let delays = |min: u64, max: u64| {
         SMALL.replace(
             "\"delayMsMin\": 0, \"delayMsMax\": 10",

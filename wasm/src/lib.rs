@@ -698,7 +698,13 @@ mod tests {
             .map(str::trim)
             .filter(|l| l.starts_with("raftlab"))
             .collect();
-        assert_eq!(deps, ["raftlab-session = { path = \"../session\" }"]);
+        assert_eq!(
+            deps,
+            [
+                "raftlab-session = { path = \"../session\" }",
+                "raftlab-session = { path = \"../session\", features = [\"testing\"] }"
+            ]
+        );
         // args.rs is a leaf: it uses nothing of lib.rs, so the modules form no circle.
         assert!(!include_str!("args.rs").contains("crate::"));
     }

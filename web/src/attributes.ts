@@ -32,7 +32,8 @@ export interface ElementConfig {
 export const OBSERVED_ATTRIBUTES = ["nodes", "seed", "speed", "autoplay", "controls", "storage-key", "storagekey", "persist", "height", "url-params", "scenario"];
 
 /** Longest scenario id accepted in the attribute (the session crate checks it is a known one). */
-export const SCENARIO_ID_CHARS_MAX = 64;
+import { SCENARIO_ID_CHARS_MAX } from "./limits";
+export { SCENARIO_ID_CHARS_MAX };
 
 function flag(name: string, v: string | null, dflt: boolean, errors: string[]): boolean {
   if (v === null) return dflt;

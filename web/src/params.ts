@@ -11,10 +11,10 @@ export interface StartParams {
   errors: string[];
 }
 
-// Copies of session/src/options.rs NODES_MIN / NODES_MAX (checked there): they are needed before the
-// wasm module loads.
-export const MIN_NODES = 3;
-export const MAX_NODES = 9;
+// The node limits are Rust's (web/src/limits.ts is generated from them and checked by a test):
+// they are needed before the wasm module loads.
+export { NODES_MIN as MIN_NODES, NODES_MAX as MAX_NODES } from "./limits";
+import { NODES_MIN as MIN_NODES, NODES_MAX as MAX_NODES } from "./limits";
 const U64_MAX = 18446744073709551615n;
 
 /** Parses a node count 3..9; returns an error message on failure. */

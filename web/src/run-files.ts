@@ -5,8 +5,9 @@
 import type { ClusterApi, RunCaption } from "./api";
 import { fmtTime, h, setText } from "./dom";
 
-/** The largest run file read (session's RUN_FILE_BYTES_MAX): larger ones are refused unread. */
-export const RUN_FILE_BYTES_MAX = 64 << 20;
+/** The largest run file read (Rust's RUN_FILE_BYTES_MAX, via limits.ts): larger ones are refused unread. */
+import { RUN_FILE_BYTES_MAX } from "./limits";
+export { RUN_FILE_BYTES_MAX };
 /** The index of the Lab 3 runs shipped next to the page. */
 const INDEX_URL = "runs/index.json";
 /** At most this many tests are listed from the index. */

@@ -22,24 +22,24 @@ export function wasmMemoryBytes(): number {
 
 /** `new Cluster(options)`; throws the Cluster's Error for bad options. */
 export function createCluster(options: ClusterOptions): ClusterApi {
-  return new WasmCluster(options) as unknown as ClusterApi;
+  return new WasmCluster(options);
 }
 
 /** `Cluster.restore(text)` of a saveStored() text: the run at its moment when it checks out
  * (`restoredRun`), else every node from its persisted state (`restoreProblem` says why a
  * stored run was not used); throws on a corrupt, truncated, foreign or other-version image. */
 export function restoreCluster(text: string): ClusterApi {
-  return WasmCluster.restore(text) as unknown as ClusterApi;
+  return WasmCluster.restore(text);
 }
 
 /** `Cluster.fromLink(text)`: the run of a link, shown at its moment; throws on a bad link. */
 export function clusterFromLink(text: string): ClusterApi {
-  return WasmCluster.fromLink(text) as unknown as ClusterApi;
+  return WasmCluster.fromLink(text);
 }
 
 /** `Cluster.fromRunFile(text)`: a run file's run, paused at its start; throws on a bad file. */
 export function clusterFromRunFile(text: string): ClusterApi {
-  return WasmCluster.fromRunFile(text) as unknown as ClusterApi;
+  return WasmCluster.fromRunFile(text);
 }
 
 /** `Cluster.scenarios()`: the built-in scenarios, in teaching order. */
@@ -49,5 +49,5 @@ export function scenarioList(): ScenarioListItem[] {
 
 /** `Cluster.fromScenario(id)`: a built-in scenario, played and paused at its first step. */
 export function clusterFromScenario(id: string): ClusterApi {
-  return WasmCluster.fromScenario(id) as unknown as ClusterApi;
+  return WasmCluster.fromScenario(id);
 }

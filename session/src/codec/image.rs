@@ -27,13 +27,14 @@
 //! cluster is never half-loaded.
 
 use crate::codec::{self, Format, FrameError};
-use crate::options::{Network, Options, NODES_MAX, NODES_MIN, SAFE_INTEGER_MAX};
+use crate::run::options::{Network, Options, NODES_MAX, NODES_MIN, SAFE_INTEGER_MAX};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 use raftlab::core::{PersistentState, RestoreError};
 use raftlab::sim::service::StateMachine;
+use raftlab::sim::Simulation;
 use serde::{Deserialize, Serialize};
 
 /// The frame (prefix, magic, checksums, base64) is the session crate's shared codec.
@@ -121,6 +122,26 @@ pub struct Image {
     pub now_ms: u64,
     pub network: StoredNetwork,
     pub persisters: Vec<StoredPersister>,
+}
+
+impl Image {
+    /// The image of `sim` (made with `options`, its network `network`): every node's persister.
+    pub fn of(sim: &Simulation, options: &Options, network: &Network) -> Image {
+        Image {
+            options: StoredOptions::of(options),
+            now_ms: sim.now_ms(),
+            network: StoredNetwork::of(network),
+            persisters: (0..sim.len())
+                .map(|i| {
+                    let p = &sim.node(i).persister;
+                    StoredPersister {
+                        raftstate: p.raftstate().to_vec(),
+                        snapshot: p.snapshot().to_vec(),
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -280,61 +301,20 @@ mod bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::Page;
     use alloc::string::ToString;
     use alloc::vec;
+    use raftlab::sim::{Input, Simulation};
 
-    fn running_cluster() -> Page {
-        let mut e = Page::new(Options::with_seed(7)).unwrap();
-        e.advance(3_000).unwrap();
-        for i in 0..25 {
-            if e.leader().is_some() {
-                e.request(&format!("cmd-{i}")).unwrap();
-            }
-            e.advance(200).unwrap();
-        }
-        e
-    }
-
-    #[test]
-    fn round_trip_keeps_every_persister() {
-        let e = running_cluster();
-        let image = e.image();
-        let text = encode(&image);
-        assert!(text.starts_with("raftlab-image/1:"));
-        assert_eq!(decode(&text).unwrap(), image);
-        assert!(
-            image.persisters.iter().any(|p| !p.snapshot.is_empty()),
-            "snapshots are stored too"
-        );
-
-        let restored = Page::restore(&decode(&text).unwrap()).unwrap();
-        assert_eq!(restored.now_ms(), e.now_ms());
-        assert_eq!(restored.options(), e.options());
-        for i in 0..e.node_count() {
-            assert_eq!(restored.sim().node(i).persister, e.sim().node(i).persister);
-            let (a, b) = (restored.sim().raft(i).unwrap(), e.sim().raft(i).unwrap());
-            assert_eq!(a.current_term(), b.current_term());
-            assert_eq!(a.log(), b.log());
-        }
-        // The image of the restored cluster is the same image.
-        assert_eq!(restored.image(), image);
-    }
-
-    #[test]
-    fn restored_runs_are_reproducible_and_new() {
-        let text = encode(&running_cluster().image());
-        let mut a = Page::restore(&decode(&text).unwrap()).unwrap();
-        let mut b = Page::restore(&decode(&text).unwrap()).unwrap();
-        a.advance(5_000).unwrap();
-        b.advance(5_000).unwrap();
-        assert_eq!(a.trace_digest(), b.trace_digest());
-        assert!(a.leader().is_some(), "the restored cluster elects a leader");
-        let o = a.options();
-        assert_ne!(
-            crate::options::restored_sim_seed(o.seed, 1),
-            crate::options::restored_sim_seed(o.seed, 2)
-        );
+    /// A 5-node cluster's image after 8 s of client load: commands committed, snapshots taken.
+    fn running_cluster_image() -> Image {
+        let options = Options::with_seed(7);
+        let network = Network::DEFAULT;
+        let mut sim = Simulation::new(options.sim_config(options.seed, network.net_config()))
+            .expect("valid options");
+        sim.apply(Input::ClientLoad { per_second: 20 })
+            .expect("valid load");
+        sim.run_until(8_000);
+        Image::of(&sim, &options, &network)
     }
 
     #[test]
@@ -356,7 +336,7 @@ mod tests {
 
     #[test]
     fn other_versions_say_which() {
-        let image = running_cluster().image();
+        let image = running_cluster_image();
         let v2 = encode_version(&image, 2);
         assert_eq!(decode(&v2), Err(ImageError::Version(2)));
         assert_eq!(
@@ -371,7 +351,7 @@ mod tests {
 
     #[test]
     fn truncation_anywhere_is_reported_as_truncation() {
-        let text = encode(&running_cluster().image());
+        let text = encode(&running_cluster_image());
         let header = PREFIX.len() + 2;
         // Any cut after the text header that loses data (cutting only base64 padding loses none).
         let data_end = text.trim_end_matches('=').len();
@@ -402,7 +382,7 @@ mod tests {
 
     #[test]
     fn corruption_is_caught_by_the_checksums() {
-        let text = encode(&running_cluster().image());
+        let text = encode(&running_cluster_image());
         let header = PREFIX.len() + 2;
         let mut caught = 0;
         // Up to the last quad, whose low bits may be padding bits the decoder ignores.
@@ -434,13 +414,13 @@ mod tests {
 
     #[test]
     fn inconsistent_images_are_refused() {
-        let mut image = running_cluster().image();
+        let mut image = running_cluster_image();
         image.options.nodes = 12;
         let err = decode(&encode(&image)).unwrap_err();
         assert!(matches!(err, ImageError::Inconsistent(_)), "{err}");
         assert!(err.to_string().contains("12 nodes"), "{err}");
 
-        let mut image = running_cluster().image();
+        let mut image = running_cluster_image();
         image.persisters[2].raftstate = vec![0xff; 3];
         let err = decode(&encode(&image)).unwrap_err();
         assert!(
@@ -448,14 +428,14 @@ mod tests {
             "{err}"
         );
 
-        let mut image = running_cluster().image();
+        let mut image = running_cluster_image();
         image.persisters.pop();
         assert!(matches!(
             decode(&encode(&image)),
             Err(ImageError::Inconsistent(_))
         ));
 
-        let mut image = running_cluster().image();
+        let mut image = running_cluster_image();
         image.options.heartbeat_ms = 500;
         assert!(matches!(
             decode(&encode(&image)),

@@ -5,6 +5,7 @@
 //! arrival replaces the follower's log up to lastIncludedIndex (narrated as installed).
 //! A crashed node shows what its persister holds: the snapshot, nothing applied beyond it.
 
+use crate::ids::shown;
 use crate::page::Page;
 use crate::view::command_text;
 use alloc::string::String;
@@ -61,7 +62,7 @@ impl Page {
             if let Message::InstallSnapshot(a) = &m.message {
                 if let Some(slot) = installing.get_mut(m.to) {
                     *slot = Some(InstallingView {
-                        from: m.from as u32 + 1,
+                        from: shown(m.from),
                         last_included_index: a.last_included_index,
                         last_included_term: a.last_included_term,
                         deliver_ms: m.deliver_ms,
@@ -91,7 +92,7 @@ impl Page {
                             })
                             .collect();
                         StateMachineView {
-                            node: i as u32 + 1,
+                            node: shown(i),
                             alive: true,
                             last_applied: raft.last_applied(),
                             applied_count: slot.service.count,
@@ -107,7 +108,7 @@ impl Page {
                         let service =
                             StateMachine::decode(slot.persister.snapshot()).unwrap_or_default();
                         StateMachineView {
-                            node: i as u32 + 1,
+                            node: shown(i),
                             alive: false,
                             last_applied: state.log.snapshot_index(),
                             applied_count: service.count,

@@ -44,7 +44,7 @@ impl Page {
             let Some(node) = line.node else { continue };
             if node < out.len() && explains(line.kind) {
                 out[node] = Some(NodeCauseView {
-                    node: node as u32 + 1,
+                    node: crate::ids::shown(node),
                     time_ms: line.time_ms,
                     text: line.text.clone(),
                 });

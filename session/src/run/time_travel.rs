@@ -9,21 +9,25 @@
 //!
 //! Memory: at most `CHECKPOINTS_MAX` positions (a simulation with its events drained, a
 //! narrator, the recent lines) plus the start, taken every `CHECKPOINT_SPACING_MS` virtual ms
-//! and thinned like `Timeline`'s (when full, every other one goes and the spacing doubles),
+//! and thinned (when full, every other one goes and the spacing doubles),
 //! so a seek replays at most one spacing from the nearest checkpoint (or from the moment
 //! shown, when that is nearer); at most `MARKERS_MAX` markers; at most `FRESH_MAX` lines
 //! waiting to be taken.
 
 use crate::narrate::{Narration, NarrationKind, Narrator};
-use crate::run::{replay_one, Run};
-use crate::{CHECKPOINTS_MAX, CHECKPOINT_SPACING_MS};
-use alloc::collections::VecDeque;
+use crate::run::Run;
+use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cell::RefCell;
 use raftlab::core::{NodeId, Role};
 use raftlab::sim::{Error, Input, Outcome, Simulation, Stamp};
 
+/// The most checkpoints a run holds (its start not counted).
+pub const CHECKPOINTS_MAX: usize = 64;
+/// The first spacing of checkpoints, in virtual ms (doubled each time the maximum is reached).
+pub const CHECKPOINT_SPACING_MS: u64 = 1_000;
 /// Narrated lines each position keeps (what an event log shows for that moment).
 pub const RECENT_EVENTS_MAX: usize = 150;
 /// Lines produced by moving forward and not yet taken (the newest are kept).
@@ -110,6 +114,52 @@ impl Markers {
     }
 }
 
+/// A client request the cluster accepted (`Input::Request`, `Outcome::Accepted`): which input
+/// of the run it was, the leader that took it, where it appended it, and the moment (ticks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    /// Its index in the run's inputs.
+    pub input: usize,
+    pub leader: NodeId,
+    pub index: u64,
+    pub term: u64,
+    pub at_ms: u64,
+    /// The moment just after it was applied, in ticks from the run's start.
+    pub ticks: u64,
+}
+
+/// What became of an accepted request once a node committed its index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// Its entry (its index, its term) was committed.
+    Committed,
+    /// Another entry was committed at its index.
+    Lost,
+}
+
+/// The fate of the entry at (`index`, `term`) as `sim`'s live nodes that committed `index`
+/// hold it: Ok(None) while none has committed it, Err(()) when every one that has compacted
+/// it into a snapshot (its term no longer known).
+pub fn entry_fate(sim: &Simulation, index: u64, term: u64) -> Result<Option<Settled>, ()> {
+    let mut unknown = false;
+    for n in 0..sim.len() {
+        let Some(raft) = sim.raft(n) else { continue };
+        if raft.commit_index() < index {
+            continue;
+        }
+        match raft.log().term_at(index) {
+            Some(t) if t == term => return Ok(Some(Settled::Committed)),
+            Some(_) => return Ok(Some(Settled::Lost)),
+            None => unknown = true,
+        }
+    }
+    if unknown {
+        Err(())
+    } else {
+        Ok(None)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct TimeTravel {
     current: Position,
@@ -132,6 +182,14 @@ struct Tape {
     /// first time, by `from_run`, get theirs as they replay).
     // Invariant: marked_inputs <= run.inputs.len().
     marked_inputs: usize,
+    /// The run's accepted requests, in input order, noted as each input is first applied
+    /// (`from_run` replays them all), so they follow from the run alone.
+    // Invariant: every `input` < accepted_through <= run.inputs.len(), increasing.
+    accepted: Vec<Accepted>,
+    accepted_through: usize,
+    /// `settle`'s answers by input index: a function of the run up to the settling moment,
+    /// kept until a fork changes the run (not of what was shown).
+    settled: RefCell<BTreeMap<usize, Settled>>,
     fresh: VecDeque<Narration>,
     forks: u64,
     last_fork: Option<Fork>,
@@ -161,6 +219,9 @@ impl TimeTravel {
             spacing_ms: CHECKPOINT_SPACING_MS,
             markers: Markers::default(),
             marked_inputs: 0,
+            accepted: Vec::new(),
+            accepted_through: 0,
+            settled: RefCell::new(BTreeMap::new()),
             fresh: VecDeque::new(),
             forks: 0,
             last_fork: None,
@@ -188,6 +249,53 @@ impl TimeTravel {
     }
 
     // ----- what is shown -----
+
+    /// The run's accepted requests (all of them, up to its end), in input order.
+    pub fn accepted(&self) -> &[Accepted] {
+        &self.tape.accepted
+    }
+
+    /// What became of accepted request `a` once its index was first committed (replayed from
+    /// it, up to the moment shown), or None when no node has committed it by then.
+    pub fn settle(&self, a: &Accepted) -> Option<Settled> {
+        if let Some(s) = self.tape.settled.borrow().get(&a.input) {
+            return Some(*s);
+        }
+        let found = self.first_from(a.ticks, |sim| {
+            entry_fate(sim, a.index, a.term).ok().flatten()
+        })?;
+        self.tape.settled.borrow_mut().insert(a.input, found);
+        Some(found)
+    }
+
+    /// How many of the run's inputs the moment shown has applied.
+    pub fn inputs_applied(&self) -> usize {
+        self.current.inputs_applied
+    }
+
+    /// The first moment from `from_ticks` on (up to the moment shown) at which `found` says
+    /// something, replayed tick by tick from the nearest checkpoint without moving the moment
+    /// shown; None when it says nothing up to there.
+    pub fn first_from<R>(
+        &self,
+        from_ticks: u64,
+        mut found: impl FnMut(&Simulation) -> Option<R>,
+    ) -> Option<R> {
+        let to = self.current.ticks();
+        let cps = &self.tape.checkpoints;
+        let i = cps.partition_point(|c| c.ticks() <= from_ticks).max(1);
+        let mut at = cps[i - 1].clone();
+        let mut tape = self.tape.clone_for_replay();
+        while at.ticks() < from_ticks && tape.tick(&mut at, false) {}
+        loop {
+            if let Some(r) = found(&at.sim) {
+                return Some(r);
+            }
+            if at.ticks() >= to || !tape.tick(&mut at, false) {
+                return None;
+            }
+        }
+    }
 
     /// The simulation at the moment shown.
     pub fn sim(&self) -> &Simulation {
@@ -371,6 +479,8 @@ impl TimeTravel {
         tape.run.record(at, input);
         self.current.inputs_applied += 1;
         tape.marked_inputs = tape.run.inputs.len();
+        let recorded = tape.run.inputs.len() - 1;
+        tape.note_accepted(recorded, &self.current, Ok(outcome.clone()));
         note_crashes(&mut self.current, &roles);
         tape.narrate_into(&mut self.current, true);
         tape.note_end(&self.current);
@@ -387,6 +497,9 @@ impl Tape {
         let dropped = self.run.inputs.len() - kept;
         self.run.inputs.truncate(kept);
         self.marked_inputs = self.marked_inputs.min(kept);
+        self.accepted.retain(|a| a.input < kept);
+        self.settled.borrow_mut().clear();
+        self.accepted_through = self.accepted_through.min(kept);
         let cps = self.checkpoints.partition_point(|c| c.sim.now_ms() < now);
         self.checkpoints.truncate(cps.max(1));
         self.markers
@@ -451,7 +564,7 @@ impl Tape {
         // Events before the input: those up to its stamp.
         at.sim.run_to(*stamp);
         let events = at.sim.events_total();
-        replay_one(&mut at.sim, *stamp, input);
+        let outcome = at.sim.apply(input.clone());
         if mark_input(
             &mut self.markers,
             &mut self.marked_inputs,
@@ -463,7 +576,54 @@ impl Tape {
             self.version += 1;
         }
         at.inputs_applied += 1;
+        let index = at.inputs_applied - 1;
+        self.note_accepted(index, at, outcome);
         note_crashes(at, &roles);
+    }
+
+    /// Note input `index` (just applied at `at`) if it is a request the cluster accepted, the
+    /// first time it is applied.
+    fn note_accepted(&mut self, index: usize, at: &Position, outcome: Result<Outcome, Error>) {
+        if index < self.accepted_through {
+            return;
+        }
+        self.accepted_through = index + 1;
+        let (stamp, input) = &self.run.inputs[index];
+        if let (Input::Request { node, .. }, Ok(Outcome::Accepted { index: i, term })) =
+            (input, outcome)
+        {
+            self.accepted.push(Accepted {
+                input: index,
+                leader: *node,
+                index: i,
+                term,
+                at_ms: stamp.at_ms,
+                ticks: at.ticks(),
+            });
+        }
+    }
+
+    /// A copy of the tape to replay on without touching this one (no checkpoints, markers or
+    /// lines kept: only the run).
+    fn clone_for_replay(&self) -> Tape {
+        Tape {
+            run: self.run.clone(),
+            checkpoints: Vec::new(),
+            spacing_ms: self.spacing_ms,
+            end_ms: self.end_ms,
+            end_ticks: self.end_ticks,
+            end_events: self.end_events,
+            markers: Markers::default(),
+            marked_inputs: self.run.inputs.len(),
+            accepted: Vec::new(),
+            accepted_through: self.run.inputs.len(),
+            settled: RefCell::new(BTreeMap::new()),
+            fresh: VecDeque::new(),
+            forks: 0,
+            last_fork: None,
+            jumps: 0,
+            version: 0,
+        }
     }
 
     /// One tick: the next input if it is due before the next action, else the next action.

@@ -24,8 +24,9 @@
 //! `Run::validate`, and says what is wrong (with the line and column for bad JSON). It never
 //! panics. The page should hand the text to Rust as it is: seeds, ids and digests are 64-bit.
 
+use crate::codec::{hex, hex64, unhex};
+use crate::run::validate::RunError;
 use crate::run::Run;
-use crate::validate::RunError;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -298,24 +299,6 @@ impl From<FileNet> for NetConfig {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(2 * bytes.len());
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
-}
-
 /// Text a reader can read back as the same bytes: UTF-8 without control characters.
 fn printable(bytes: &[u8]) -> Option<&str> {
     core::str::from_utf8(bytes)
@@ -530,7 +513,7 @@ impl RunFile {
             let _ = write!(out, ",\n  \"end\": {}", json(&end));
         }
         if let Some(digest) = self.trace_digest {
-            let _ = write!(out, ",\n  \"traceDigest\": \"{digest:016x}\"");
+            let _ = write!(out, ",\n  \"traceDigest\": \"{}\"", hex64(digest));
         }
         out.push_str("\n}\n");
         out
@@ -553,7 +536,7 @@ impl RunFile {
         }
         let file: FileV1 =
             serde_json::from_str(text).map_err(|e| FileError::Json(e.to_string()))?;
-        if file.inputs.len() > crate::INPUTS_MAX {
+        if file.inputs.len() > crate::run::validate::INPUTS_MAX {
             return Err(FileError::Run(RunError::TooManyInputs {
                 count: file.inputs.len(),
             }));
@@ -604,7 +587,7 @@ impl RunFile {
                     i + 1
                 )));
             }
-            crate::check_position(at.at_ms).map_err(FileError::Run)?;
+            crate::run::validate::check_position(at.at_ms).map_err(FileError::Run)?;
             check_text("caption", i + 1, &c.text)?;
             captions.push(Caption { at, text: c.text });
         }
@@ -616,7 +599,7 @@ impl RunFile {
             actions: e.actions,
         });
         if let Some(end) = end {
-            crate::check_position(end.at_ms).map_err(FileError::Run)?;
+            crate::run::validate::check_position(end.at_ms).map_err(FileError::Run)?;
             if run.inputs.last().is_some_and(|(last, _)| end < *last) {
                 return Err(FileError::Field("an \"end\" before its last input".into()));
             }
@@ -658,7 +641,7 @@ pub(crate) fn check_text(what: &str, number: usize, text: &str) -> Result<(), Fi
 #[cfg(test)]
 mod tests {
     use super::{Caption, FileError, RunFile};
-    use crate::fixture::session;
+    use crate::testing::fixture::session;
     use alloc::string::{String, ToString};
     use alloc::vec;
     use raftlab::sim::{Input, Stamp};

@@ -10,9 +10,9 @@
 //!   inputs up to that moment, and its run, replayed from a fresh start, gives the digest
 //!   the live fork shows after playing on.
 
+use crate::run::session::Session;
+use crate::run::time_travel::TimeTravel;
 use crate::run::Run;
-use crate::session::Session;
-use crate::time_travel::TimeTravel;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;

@@ -26,10 +26,10 @@
 //! every node restarts from its persisted state alone (as from an image alone); a damaged
 //! image is an error, as always.
 
+use crate::codec::file::{check_text, Caption, CAPTIONS_MAX};
+use crate::codec::image::{self, Image};
+use crate::codec::link;
 use crate::codec::{self, Alphabet, Format};
-use crate::file::{check_text, Caption, CAPTIONS_MAX};
-use crate::image::{self, Image};
-use crate::link;
 use crate::page::Page;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -110,7 +110,7 @@ impl Guide {
         let payload = codec::decode(&GUIDE_V1, text).map_err(|e| e.to_string())?;
         let guide: Guide = postcard::from_bytes(&payload)
             .map_err(|e| format!("is corrupt (its fields do not read: {e})"))?;
-        let bad = |e: crate::file::FileError| format!("is corrupt ({e})");
+        let bad = |e: crate::codec::file::FileError| format!("is corrupt ({e})");
         match &guide {
             Guide::Scenario { id } => {
                 let chars = id.chars().count();
@@ -132,7 +132,8 @@ impl Guide {
                 }
                 for (i, c) in captions.iter().enumerate() {
                     check_text("caption", i + 1, &c.text).map_err(bad)?;
-                    crate::check_position(c.at.at_ms).map_err(|e| format!("is corrupt ({e})"))?;
+                    crate::run::validate::check_position(c.at.at_ms)
+                        .map_err(|e| format!("is corrupt ({e})"))?;
                     if i > 0 && c.at < captions[i - 1].at {
                         return Err(format!(
                             "is corrupt (caption {} stamped before caption {i})",
@@ -345,7 +346,7 @@ pub fn difference(stored: &Image, replayed: &Image) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::Options;
+    use crate::run::options::Options;
     use alloc::string::String;
     use alloc::vec::Vec;
 
@@ -561,7 +562,7 @@ mod tests {
     fn run_file_page() -> Page {
         let run = played(37).travel().run().clone();
         let at = |at_ms, actions| Stamp { at_ms, actions };
-        let file = crate::file::RunFile {
+        let file = crate::codec::file::RunFile {
             title: Some("TestFigure8Unreliable3C, seed 1: Test (3C): Figure 8 (unreliable)".into()),
             run,
             captions: alloc::vec![
@@ -659,7 +660,7 @@ mod tests {
             title: None,
             captions: alloc::vec![StoredCaption {
                 at: Stamp::default(),
-                text: "x".repeat(crate::file::CAPTION_CHARS_MAX + 1),
+                text: "x".repeat(crate::codec::file::CAPTION_CHARS_MAX + 1),
             }],
         };
         let why = reason(&with(&long.encode()));

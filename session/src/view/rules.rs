@@ -60,7 +60,7 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::Options;
+    use crate::run::options::Options;
 
     #[test]
     fn breaking_a_rule_is_an_input_the_link_carries_and_a_seek_before_it_keeps_the_rule() {
@@ -80,7 +80,7 @@ mod tests {
         );
         assert!(p.rules()[0].broken);
         p.advance(100).unwrap();
-        let link = crate::link::decode(&p.link().unwrap()).unwrap();
+        let link = crate::codec::link::decode(&p.link().unwrap()).unwrap();
         let other = Page::from_link(link).unwrap();
         assert!(other.rules()[0].broken, "the link carries the broken rule");
         p.seek(50);

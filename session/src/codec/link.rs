@@ -9,8 +9,8 @@
 //! wrong. It never panics.
 
 use crate::codec::{self, Alphabet, Format, FrameError};
+use crate::run::validate::{check_position, RunError, INPUTS_MAX};
 use crate::run::Run;
-use crate::validate::{check_position, RunError, INPUTS_MAX};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -168,9 +168,9 @@ pub fn decode(text: &str) -> Result<Link, LinkError> {
 mod tests {
     use super::{decode, encode, Link, LinkError, LINK_FORMAT};
     use crate::codec::{self, FrameError};
-    use crate::fixture::{generated, session};
-    use crate::validate::RunError;
-    use crate::Run;
+    use crate::run::validate::RunError;
+    use crate::run::Run;
+    use crate::testing::fixture::{generated, session};
     use alloc::string::{String, ToString};
     use alloc::vec::Vec;
     use raftlab::sim::rng::Rng;
@@ -193,12 +193,14 @@ mod tests {
     fn a_five_minute_run_with_fifty_actions_fits_a_link_of_at_most_2_kb() {
         let session = generated(2026, 5, 50);
         let run = session.run();
-        assert_eq!(run.inputs.len(), 50);
+        // Refused inputs (a crash of a crashed node, ...) are not recorded.
+        let actions = run.inputs.len();
+        assert!((40..=50).contains(&actions), "{actions} actions recorded");
         let text = encode(run, Some(session.sim().now_ms()));
         let empty = encode(&Run::new(run.config.clone()), Some(session.sim().now_ms()));
-        let per_action = (text.len() - empty.len()) as f64 / 50.0;
+        let per_action = (text.len() - empty.len()) as f64 / actions as f64;
         println!(
-            "link: {} characters for 5 virtual minutes and 50 actions ({} without actions, {per_action:.1} per action)",
+            "link: {} characters for 5 virtual minutes and {actions} actions ({} without actions, {per_action:.1} per action)",
             text.len(),
             empty.len()
         );
@@ -271,7 +273,7 @@ mod tests {
             (
                 "10 nodes",
                 reframed(&ten_nodes),
-                "a cluster has 1 to 9 nodes, not 10",
+                "a cluster has 3 to 9 nodes, not 10",
             ),
         ];
         for (what, text, says) in cases {

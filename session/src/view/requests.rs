@@ -10,142 +10,51 @@
 //! The status is read from the simulation at the moment shown, so time travel shows each
 //! request as it stood then; requests made later than the moment shown are not shown.
 
-use crate::page::{Page, Refusal};
-use crate::view::{command_text, RequestResult};
-use alloc::collections::VecDeque;
+pub use crate::page::requests::RequestStatus;
+use crate::page::requests::REQUESTS_TRACKED_MAX;
+use crate::page::Page;
+use crate::run::time_travel::{entry_fate, Accepted, Settled, TimeTravel};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cell::Cell;
 use raftlab::core::{NodeId, Role};
-use raftlab::sim::{Outcome, Simulation};
+use raftlab::sim::Simulation;
 use serde::{Deserialize, Serialize};
 
-/// The most requests tracked; when full, the oldest goes (counted in `omitted`).
-pub const REQUESTS_TRACKED_MAX: usize = 64;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RequestStatus {
-    /// Not yet committed at its index, nor replaced there by a committed entry.
-    Pending,
-    /// Its entry (its index, its term) is committed.
-    Committed,
-    /// Another entry was committed at its index: the request is lost.
-    Lost,
-}
-
-impl RequestStatus {
-    pub fn name(self) -> &'static str {
-        match self {
-            RequestStatus::Pending => "pending",
-            RequestStatus::Committed => "committed",
-            RequestStatus::Lost => "lost",
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
+/// An accepted request as the view reads it.
 struct Tracked {
-    /// The leader that took it (0-based).
     leader: NodeId,
     command: String,
     index: u64,
     term: u64,
     at_ms: u64,
-    /// The last status read while some node still held the entry's index; used once every
-    /// node that committed it has compacted it into a snapshot (its term no longer known).
-    settled: Cell<Option<RequestStatus>>,
 }
 
-/// The requests accepted from this page, oldest first.
-#[derive(Clone, Debug, Default)]
-pub struct RequestTracker {
-    list: VecDeque<Tracked>,
-    omitted: u64,
-}
-
-impl RequestTracker {
-    /// Track a request `leader` took at `index` in `term`, at virtual ms `at_ms`.
-    pub fn track(&mut self, leader: NodeId, command: String, index: u64, term: u64, at_ms: u64) {
-        if self.list.len() == REQUESTS_TRACKED_MAX {
-            self.list.pop_front();
-            self.omitted += 1;
-        }
-        self.list.push_back(Tracked {
-            leader,
+impl Tracked {
+    fn of(travel: &TimeTravel, a: &Accepted) -> Tracked {
+        let command = match &travel.run().inputs[a.input].1 {
+            raftlab::sim::Input::Request { command, .. } => crate::narrate::command_text(command),
+            _ => String::new(),
+        };
+        Tracked {
+            leader: a.leader,
             command,
-            index,
-            term,
-            at_ms,
-            settled: Cell::new(None),
-        });
-    }
-
-    /// The run forked at `end_ms`: requests made after it were never made.
-    pub fn forget_after(&mut self, end_ms: u64) {
-        self.list.retain(|t| t.at_ms <= end_ms);
-    }
-
-    pub fn len(&self) -> usize {
-        self.list.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    /// The requests made up to the moment `sim` shows, with their status there.
-    pub fn view(&self, sim: &Simulation) -> RequestsView {
-        let now = sim.now_ms();
-        RequestsView {
-            requests: self
-                .list
-                .iter()
-                .filter(|t| t.at_ms <= now)
-                .map(|t| {
-                    let status = status(sim, t);
-                    TrackedRequestView {
-                        leader: t.leader as u32 + 1,
-                        command: t.command.clone(),
-                        index: t.index,
-                        term: t.term,
-                        at_ms: t.at_ms,
-                        status: status.name().into(),
-                        text: text(sim, t, status),
-                    }
-                })
-                .collect(),
-            omitted: self.omitted,
-            max: REQUESTS_TRACKED_MAX as u64,
+            index: a.index,
+            term: a.term,
+            at_ms: a.at_ms,
         }
     }
 }
 
-/// What the live nodes that committed the request's index hold there.
-fn status(sim: &Simulation, t: &Tracked) -> RequestStatus {
-    let mut unknown = false;
-    for n in 0..sim.len() {
-        let Some(raft) = sim.raft(n) else { continue };
-        if raft.commit_index() < t.index {
-            continue;
-        }
-        match raft.log().term_at(t.index) {
-            Some(term) if term == t.term => {
-                t.settled.set(Some(RequestStatus::Committed));
-                return RequestStatus::Committed;
-            }
-            Some(_) => {
-                t.settled.set(Some(RequestStatus::Lost));
-                return RequestStatus::Lost;
-            }
-            None => unknown = true,
-        }
-    }
-    if unknown {
-        // Committed, but compacted everywhere it is: what it was when last seen.
-        t.settled.get().unwrap_or(RequestStatus::Pending)
-    } else {
-        RequestStatus::Pending
+/// The status at the moment shown, from the run alone: the nodes that committed its index
+/// say; when every one has compacted it, what it was when first committed (`settle`, replayed
+/// from the request on), so the answer does not depend on which moments were shown before.
+fn status(travel: &TimeTravel, a: &Accepted) -> RequestStatus {
+    let fate = entry_fate(travel.sim(), a.index, a.term).unwrap_or_else(|()| travel.settle(a));
+    match fate {
+        None => RequestStatus::Pending,
+        Some(Settled::Committed) => RequestStatus::Committed,
+        Some(Settled::Lost) => RequestStatus::Lost,
     }
 }
 
@@ -218,79 +127,47 @@ pub struct TrackedRequestView {
     pub text: String,
 }
 
+/// The requests the run's inputs made up to the moment shown (the newest
+/// `REQUESTS_TRACKED_MAX`), with their status there.
+pub fn requests_view(travel: &TimeTravel) -> RequestsView {
+    let sim = travel.sim();
+    let applied = travel.inputs_applied();
+    let made = travel.accepted().partition_point(|a| a.input < applied);
+    let skip = made.saturating_sub(REQUESTS_TRACKED_MAX);
+    RequestsView {
+        requests: travel.accepted()[skip..made]
+            .iter()
+            .map(|a| {
+                let t = Tracked::of(travel, a);
+                let status = status(travel, a);
+                TrackedRequestView {
+                    leader: crate::ids::shown(t.leader),
+                    text: text(sim, &t, status),
+                    command: t.command,
+                    index: t.index,
+                    term: t.term,
+                    at_ms: t.at_ms,
+                    status: status.name().into(),
+                }
+            })
+            .collect(),
+        omitted: skip as u64,
+        max: REQUESTS_TRACKED_MAX as u64,
+    }
+}
+
 impl Page {
-    /// Record an accepted request and say so.
-    pub(crate) fn accepted(
-        &mut self,
-        leader: NodeId,
-        command: &str,
-        index: u64,
-        term: u64,
-    ) -> RequestResult {
-        let at = self.now_ms();
-        self.requests
-            .track(leader, command_text(command.as_bytes()), index, term, at);
-        RequestResult {
-            index,
-            term,
-            leader: leader as u32 + 1,
-        }
-    }
-
-    /// Send `command` to `node` as a client would: a follower or a candidate answers "not
-    /// leader" (nothing is appended), a crashed or disconnected node does not answer, and a
-    /// leader (a stale one in a minority too) appends it to its log.
-    pub fn request_to(&mut self, node: NodeId, command: &str) -> Result<RequestResult, Refusal> {
-        let node = self.check_node(node)?;
-        if command.is_empty() {
-            return Err(Refusal::BadArgument("command must not be empty".into()));
-        }
-        if command.len() > crate::options::COMMAND_BYTES_MAX {
-            return Err(Refusal::BadArgument(format!(
-                "command must be at most {} bytes of UTF-8, got {}",
-                crate::options::COMMAND_BYTES_MAX,
-                command.len()
-            )));
-        }
-        let s = node + 1;
-        let Some(raft) = self.sim().raft(node) else {
-            return Err(Refusal::Refused(format!(
-                "S{s} is crashed: the client gets no answer"
-            )));
-        };
-        if !self.sim().is_connected(node) {
-            return Err(Refusal::Refused(format!(
-                "S{s} is cut off the network: the client gets no answer"
-            )));
-        }
-        if raft.role() != Role::Leader {
-            return Err(Refusal::Refused(format!(
-                "not leader: S{s} is a {} of term {}, so it takes no commands; send it to the leader",
-                raft.role().name(),
-                raft.current_term()
-            )));
-        }
-        match self.input(raftlab::sim::Input::Request {
-            node,
-            command: command.as_bytes().to_vec(),
-        })? {
-            Outcome::Accepted { index, term } => Ok(self.accepted(node, command, index, term)),
-            _ => Err(Refusal::Refused(format!(
-                "not leader: S{s} did not take the command"
-            ))),
-        }
-    }
-
     /// The tracked requests at the moment shown.
     pub fn requests(&self) -> RequestsView {
-        self.requests.view(self.sim())
+        requests_view(self.travel())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::Options;
+    use crate::page::Refusal;
+    use crate::run::options::Options;
     use alloc::vec;
 
     fn elected(seed: u64) -> Page {
@@ -383,15 +260,15 @@ mod tests {
 
     #[test]
     fn tracking_is_bounded_and_says_how_many_were_left_out() {
-        let mut t = RequestTracker::default();
-        for i in 0..(REQUESTS_TRACKED_MAX as u64 + 3) {
-            t.track(0, "c".into(), i + 1, 1, 0);
+        let mut p = elected(1);
+        let leader = p.leader().unwrap();
+        for i in 0..(REQUESTS_TRACKED_MAX + 3) {
+            p.request_to(leader, &alloc::format!("c{i}")).unwrap();
         }
-        assert_eq!(t.len(), REQUESTS_TRACKED_MAX);
-        let sim = Page::new(Options::with_seed(1)).unwrap();
-        let v = t.view(sim.sim());
+        let v = p.requests();
+        assert_eq!(v.requests.len(), REQUESTS_TRACKED_MAX);
         assert_eq!(v.omitted, 3);
-        assert_eq!(v.requests[0].index, 4, "the oldest went first");
+        assert_eq!(v.requests[0].command, "c3", "the oldest went first");
     }
 
     #[test]

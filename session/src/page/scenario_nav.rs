@@ -5,22 +5,12 @@
 //! free play at the moment shown: the recorded future is dropped, as acting in the past forks.
 //! Acting in the past during a scenario forks the run the same way and ends the scenario.
 
-use crate::page::{Page, Refusal};
+use crate::page::{Page, Refusal, ScenarioNav};
 use crate::scenario::{Scenario, BUILT_IN};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
-
-/// The scenario shown: its steps as moments of the run.
-#[derive(Clone, Debug)]
-pub struct ScenarioNav {
-    id: String,
-    title: String,
-    teaches: String,
-    /// Each step's caption and where it begins and ends (virtual ms).
-    steps: Vec<(String, u64, u64)>,
-}
 
 /// The scenario at the moment shown, as `web/src/api.ts`'s `ScenarioView`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,7 +60,7 @@ pub fn scenario_list() -> Vec<ScenarioListItem> {
 }
 
 /// The built-in scenario `id` played: its run file and its steps as moments of that run.
-fn played(id: &str) -> Result<(crate::file::RunFile, ScenarioNav), String> {
+fn played(id: &str) -> Result<(crate::codec::file::RunFile, ScenarioNav), String> {
     let scenario = Scenario::built_in(id).map_err(|e| e.to_string())?;
     let played = scenario
         .play()
@@ -232,7 +222,6 @@ impl Page {
         if self.travel.drop_future() {
             let fork = self.travel.last_fork();
             let (to, dropped) = fork.map_or((now, 0), |f| (f.dropped_to_ms, f.inputs_dropped));
-            self.requests.forget_after(now);
             Ok(format!(
                 "Took over at {now} ms: free play from here. The scenario's recorded future (to {to} ms, {dropped} later action{}) was dropped, as acting in the past forks the run.",
                 if dropped == 1 { "" } else { "s" }

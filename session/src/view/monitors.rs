@@ -49,7 +49,7 @@ pub struct MonitorViolation {
 fn violation_view(v: &Violation, count: u64) -> MonitorViolation {
     MonitorViolation {
         detail: v.detail.clone(),
-        nodes: v.nodes.iter().map(|&n| n as u32 + 1).collect(),
+        nodes: v.nodes.iter().map(|&n| crate::ids::shown(n)).collect(),
         indices: v.indices.clone(),
         at_ms: v.at_ms,
         count,
@@ -85,8 +85,8 @@ pub fn before_violation_ms(at_ms: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::page::Page;
     use crate::scenario::Scenario;
-    use crate::Page;
 
     #[test]
     fn every_monitor_is_ok_in_a_safe_run_and_they_name_figure_3s_properties() {

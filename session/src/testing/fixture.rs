@@ -1,7 +1,7 @@
 //! A run for the crate's tests: a 5-node cluster under client load with a crash, a
 //! partition, a restart of everyone from disk and a change of load.
 
-use crate::Session;
+use crate::run::session::Session;
 use raftlab::sim::{Input, SimConfig};
 
 /// A 5-node run under client load with a crash, a partition and a restart of everyone.
@@ -66,4 +66,26 @@ pub(crate) fn generated(seed: u64, minutes: u64, actions: usize) -> Session {
     }
     session.run_until(end_ms);
     session
+}
+
+#[cfg(test)]
+mod tests {
+    use super::session;
+
+    #[test]
+    fn a_session_records_every_input_and_its_run_replays_to_the_same_trace() {
+        let session = session();
+        assert_eq!(session.run().inputs.len(), 6);
+        let replayed = session
+            .run()
+            .replay_to(session.sim().stamp())
+            .expect("valid");
+        assert_eq!(replayed.trace_digest(), session.sim().trace_digest());
+        let fork = session.run().fork_at(15_000);
+        assert_eq!(
+            fork.inputs.len(),
+            4,
+            "the inputs up to 15 000 ms, Heal included"
+        );
+    }
 }

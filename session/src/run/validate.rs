@@ -1,6 +1,10 @@
-//! What a run read from outside (a link, a file) must satisfy before it is replayed, and the
-//! limits that bound it. `Run::validate` names the first thing wrong in a `RunError`.
+//! What a run may hold, decided once: a run read from outside (a run file, a link, a stored
+//! run) or played from a scenario must satisfy `Run::validate` before it is replayed, and the
+//! page opens only such runs. Its cluster is one the page's options allow (`Options::validate`:
+//! 3 to 9 nodes, timing up to 60 s), so a run the page opens is one it can link and reload.
+//! `Run::validate` names the first thing wrong in a `RunError`.
 
+use crate::run::options::{Options, OptionsError, NODES_MIN};
 use crate::run::Run;
 use alloc::vec::Vec;
 use core::fmt;
@@ -20,8 +24,10 @@ pub const INPUT_BYTES_MAX: usize = 1 << 20;
 /// Why a run cannot be replayed as it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RunError {
-    /// A cluster has 1 to `NODES_MAX` nodes.
+    /// A cluster has `NODES_MIN` to `NODES_MAX` nodes.
     ClusterSize { nodes: usize },
+    /// The cluster's timing or snapshot policy is not one the page's options allow.
+    Options(OptionsError),
     /// `Timing::validate`'s reason.
     Timing(&'static str),
     /// A timing field above `TIMING_MS_MAX`.
@@ -58,8 +64,9 @@ impl fmt::Display for RunError {
         use RunError::*;
         match self {
             ClusterSize { nodes } => {
-                write!(f, "a cluster has 1 to {NODES_MAX} nodes, not {nodes}")
+                write!(f, "a cluster has {NODES_MIN} to {NODES_MAX} nodes, not {nodes}")
             }
+            Options(e) => write!(f, "its cluster is not one the page's options allow: {e}"),
             Timing(why) => write!(f, "its timing cannot elect a leader: {why}"),
             TimingTooLong { ms } => write!(
                 f,
@@ -122,7 +129,7 @@ impl Run {
     pub fn validate(&self) -> Result<(), RunError> {
         let config = &self.config;
         let nodes = config.nodes;
-        if nodes == 0 || nodes > NODES_MAX {
+        if !(NODES_MIN..=NODES_MAX).contains(&nodes) {
             return Err(RunError::ClusterSize { nodes });
         }
         let timing = &config.timing;
@@ -136,6 +143,7 @@ impl Run {
             }
         }
         timing.validate().map_err(RunError::Timing)?;
+        Options::of(config).validate().map_err(RunError::Options)?;
         config.net.validate().map_err(RunError::Network)?;
         if self.inputs.len() > INPUTS_MAX {
             return Err(RunError::TooManyInputs {
