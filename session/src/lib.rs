@@ -21,12 +21,14 @@ extern crate std;
 
 pub mod causes;
 pub mod codec;
+pub mod crashed;
 pub mod file;
 #[cfg(test)]
 mod fixture;
 pub mod generate;
 pub mod image;
 pub mod link;
+pub mod log_window;
 pub mod monitors;
 pub mod narrate;
 pub mod options;
@@ -37,6 +39,7 @@ mod run;
 pub mod scenario;
 pub mod scenario_view;
 mod session;
+pub mod shown_role;
 pub mod state_machine;
 pub mod stored;
 pub mod time_travel;

@@ -60,6 +60,8 @@ pub struct Page {
     pub(crate) scenario: Option<crate::scenario_view::ScenarioNav>,
     /// The client requests accepted from this page, until committed or lost (`requests`).
     pub(crate) requests: crate::requests::RequestTracker,
+    /// Crashed nodes' persisters, decoded once per change (`crashed`).
+    pub(crate) crashed: crate::crashed::CrashedStates,
 }
 
 impl Page {
@@ -122,6 +124,7 @@ impl Page {
             captions: Vec::new(),
             scenario: None,
             requests: Default::default(),
+            crashed: Default::default(),
         }
     }
 
@@ -157,6 +160,7 @@ impl Page {
             captions: Vec::new(),
             scenario: None,
             requests: Default::default(),
+            crashed: Default::default(),
         };
         engine.travel.seek(at);
         Ok(engine)
@@ -178,6 +182,7 @@ impl Page {
             captions: file.captions,
             scenario: None,
             requests: Default::default(),
+            crashed: Default::default(),
         };
         let start = engine.travel.start_ms();
         engine.travel.seek(start);
@@ -621,9 +626,15 @@ mod tests {
             .filter(|n| n.commit_index >= r.index)
             .count();
         assert!(committed >= 3, "committed on {committed} nodes");
-        let leader = &state.nodes[r.leader as usize - 1];
-        assert!(leader
-            .log
+        let window = e
+            .log_window(&[crate::log_window::LogRange {
+                node: r.leader as usize - 1,
+                from: r.index,
+                to: r.index,
+            }])
+            .unwrap();
+        assert!(window[0]
+            .entries
             .iter()
             .any(|x| x.index == r.index && x.term == r.term && x.command == "hello"));
         let events = e.take_events();
@@ -648,6 +659,15 @@ mod tests {
         e.advance(500).unwrap();
         let leader = e.leader().unwrap();
         let before = e.state().nodes[leader].clone();
+        let all = |e: &Page| {
+            e.log_window(&[crate::log_window::LogRange {
+                node: leader,
+                from: 0,
+                to: 400,
+            }])
+            .unwrap()
+        };
+        let log_before = all(&e);
         e.crash(leader).unwrap();
         let after = &e.state().nodes[leader];
         assert!(!after.alive);
@@ -659,7 +679,25 @@ mod tests {
             (after.term, after.voted_for),
             (before.term, before.voted_for)
         );
-        assert_eq!(after.log, before.log);
+        assert_eq!(
+            all(&e),
+            log_before,
+            "the crashed node's log is what it persisted"
+        );
+        assert_eq!(
+            (after.last_log_index, after.last_log_term),
+            (before.last_log_index, before.last_log_term)
+        );
+        assert_eq!(after.shown_role, crate::shown_role::ShownRole::Crashed);
+        // Its persister is decoded once, not once per view.
+        let decodes = e.crashed.decodes();
+        e.state();
+        e.state();
+        assert_eq!(
+            e.crashed.decodes(),
+            decodes,
+            "decoded again though unchanged"
+        );
         assert_eq!(after.commit_index, after.snapshot_index);
         assert!(after.election_timer.is_none() && after.next_index.is_none());
         let events = e.take_events();

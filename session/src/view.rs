@@ -5,16 +5,17 @@
 //! Node ids are 1..n here, as the page shows them (S1..Sn); the simulator's 0-based indices
 //! stay inside the crate.
 
+use crate::log_window::{diverges_at, with_log};
 use crate::narrate::Narration;
 use crate::page::Page;
+use crate::shown_role::{shown_roles, ShownRole, ShownRoles};
 use crate::time_travel::{MarkerKind, TimeTravel};
 use alloc::borrow::ToOwned;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use raftlab::core::{Message, PersistentState, Role};
-use raftlab::sim::service::StateMachine;
+use raftlab::core::{Message, Role};
 use raftlab::sim::InFlight;
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +49,10 @@ pub struct ClusterState {
     pub network: NetworkView,
     /// The first Raft safety property the checker saw broken, or None.
     pub violation: Option<String>,
+    /// The node crowned leader (`shown_role`), or None.
+    pub leader: Option<u32>,
+    /// The highest term any live node knows.
+    pub newest_term: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -65,6 +70,8 @@ pub struct NodeView {
     pub id: u32,
     /// "follower" | "candidate" | "leader".
     pub role: String,
+    /// What the page shows (`shown_role`): a crown only for `Leader`.
+    pub shown_role: ShownRole,
     pub term: u64,
     pub voted_for: Option<u32>,
     pub alive: bool,
@@ -73,8 +80,13 @@ pub struct NodeView {
     pub last_applied: u64,
     pub snapshot_index: u64,
     pub snapshot_term: u64,
-    /// Entries after the snapshot.
-    pub log: Vec<LogEntryView>,
+    /// The last log index and its term (the snapshot's when no entry follows it); the
+    /// entries themselves come from `Cluster.logWindow()`.
+    pub last_log_index: u64,
+    pub last_log_term: u64,
+    /// The first index where this log parts from the leader's (`log_window::diverges_at`);
+    /// None for the leader, with no leader, or when it matches.
+    pub diverges_at: Option<u64>,
     pub election_timer: Option<ElectionTimerView>,
     pub next_index: Option<Vec<u64>>,
     pub match_index: Option<Vec<u64>>,
@@ -88,7 +100,24 @@ pub struct NodeView {
 pub struct LogEntryView {
     pub index: u64,
     pub term: u64,
+    /// The command as text when printable, else its bytes in hex (`command_text`).
     pub command: String,
+    /// True when `command` is hex.
+    pub command_hex: bool,
+}
+
+impl LogEntryView {
+    pub fn of(index: u64, e: &raftlab::core::Entry) -> LogEntryView {
+        let command = command_text(&e.command);
+        LogEntryView {
+            index,
+            term: e.term,
+            command_hex: core::str::from_utf8(&e.command)
+                .map_or(true, |s| !crate::narrate::command_is_printable(s))
+                && !e.command.is_empty(),
+            command,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -136,6 +165,8 @@ pub struct ClusterEvent {
     pub index: Option<u64>,
     /// The message a messageDropped event is about (its MessageView id).
     pub message: Option<u64>,
+    /// messageDropped: the receiver (node id 1..n; `node` is the sender).
+    pub peer: Option<u32>,
     pub text: String,
 }
 
@@ -159,6 +190,7 @@ pub fn cluster_event(line: &Narration) -> ClusterEvent {
         term: line.term,
         index: line.index,
         message: line.message,
+        peer: line.peer.map(|i| i as u32 + 1),
         text: line.text.clone(),
     }
 }
@@ -242,10 +274,13 @@ pub fn hex64(x: u64) -> String {
 pub fn cluster_state(engine: &Page) -> ClusterState {
     let sim = engine.sim();
     let network = engine.network();
+    let roles = shown_roles(sim);
     ClusterState {
         now_ms: sim.now_ms(),
         seed: engine.options().seed.to_string(),
-        nodes: (0..sim.len()).map(|i| node_view(engine, i)).collect(),
+        nodes: (0..sim.len())
+            .map(|i| node_view(engine, i, &roles))
+            .collect(),
         messages: sim.in_flight().map(message_view).collect(),
         partition: sim.topology().groups().map(|groups| {
             groups
@@ -260,28 +295,26 @@ pub fn cluster_state(engine: &Page) -> ClusterState {
             long_reordering: network.long_reordering,
         },
         violation: sim.violation().map(|v| v.to_string()),
+        leader: roles.leader.map(|i| i as u32 + 1),
+        newest_term: roles.newest_term,
     }
 }
 
-fn log_view(log: &raftlab::core::Log) -> Vec<LogEntryView> {
-    let first = log.first_index();
-    log.entries_from(first)
-        .iter()
-        .enumerate()
-        .map(|(k, e)| LogEntryView {
-            index: first + k as u64,
-            term: e.term,
-            command: command_text(&e.command),
-        })
-        .collect()
+/// Where node `i`'s log parts from the crowned leader's.
+fn divergence(engine: &Page, i: usize, roles: &ShownRoles) -> Option<u64> {
+    let leader = roles.leader.filter(|&l| l != i)?;
+    let leader_log = engine.sim().raft(leader)?.log();
+    with_log(engine, i, |log| diverges_at(log, leader_log))
 }
 
-fn node_view(engine: &Page, i: usize) -> NodeView {
+fn node_view(engine: &Page, i: usize, roles: &ShownRoles) -> NodeView {
     let sim = engine.sim();
     let now = sim.now_ms();
     let slot = sim.node(i);
     let id = i as u32 + 1;
     let connected = sim.is_connected(i);
+    let shown_role = roles.roles[i];
+    let diverges = divergence(engine, i, roles);
     match sim.raft(i) {
         Some(raft) => {
             let log = raft.log();
@@ -316,6 +349,7 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
             NodeView {
                 id,
                 role: raft.role().name().into(),
+                shown_role,
                 term: raft.current_term(),
                 voted_for: raft.voted_for().map(|v| v as u32 + 1),
                 alive: true,
@@ -324,7 +358,9 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
                 last_applied: raft.last_applied(),
                 snapshot_index: log.snapshot_index(),
                 snapshot_term: log.snapshot_term(),
-                log: log_view(log),
+                last_log_index: log.last_index(),
+                last_log_term: log.last_term(),
+                diverges_at: diverges,
                 election_timer,
                 next_index,
                 match_index,
@@ -333,14 +369,10 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
                 state_digest: hex64(slot.service.digest),
             }
         }
-        None => {
-            // What survives the crash: the persisted raft state and snapshot.
-            let state = if slot.persister.raftstate().is_empty() {
-                PersistentState::default()
-            } else {
-                PersistentState::decode(slot.persister.raftstate()).unwrap_or_default()
-            };
-            let service = StateMachine::decode(slot.persister.snapshot()).unwrap_or_default();
+        // What survives the crash: the persisted raft state and snapshot (decoded once per
+        // change of the persister, `crashed`).
+        None => engine.crashed.with(sim, i, |d| {
+            let state = &d.state;
             let snapshot_index = state.log.snapshot_index();
             NodeView {
                 id,
@@ -349,6 +381,7 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
                     .unwrap_or(Role::Follower)
                     .name()
                     .into(),
+                shown_role,
                 term: state.current_term,
                 voted_for: state.voted_for.map(|v| v as u32 + 1),
                 alive: false,
@@ -357,15 +390,17 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
                 last_applied: snapshot_index,
                 snapshot_index,
                 snapshot_term: state.log.snapshot_term(),
-                log: log_view(&state.log),
+                last_log_index: state.log.last_index(),
+                last_log_term: state.log.last_term(),
+                diverges_at: diverges,
                 election_timer: None,
                 next_index: None,
                 match_index: None,
                 votes_granted: None,
-                applied_count: service.count,
-                state_digest: hex64(service.digest),
+                applied_count: d.service.count,
+                state_digest: hex64(d.service.digest),
             }
-        }
+        }),
     }
 }
 
@@ -460,10 +495,16 @@ mod tests {
         check("ClusterState", &state);
         check("NodeView", node);
         check("NetworkOptions", &state["network"]);
-        check(
-            "LogEntryView",
-            &state["nodes"][r.leader as usize - 1]["log"][0],
-        );
+        let window = e
+            .log_window(&[crate::log_window::LogRange {
+                node: r.leader as usize - 1,
+                from: 1,
+                to: 10,
+            }])
+            .unwrap();
+        let window = serde_json::to_value(&window).unwrap();
+        check("LogWindowView", &window[0]);
+        check("LogEntryView", &window[0]["entries"][0]);
         let follower = state["nodes"]
             .as_array()
             .unwrap()
