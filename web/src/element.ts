@@ -201,7 +201,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       { render: (f) => this.syncTeaching(f) },
       { render: (f) => this.monitors.sync(f.c, f.state.violation) },
       { render: (f) => this.machines.sync(f.c) },
-      { render: (f) => this.requests.sync(f.c, f.state.nowMs) },
+      this.requests,
       { render: (f) => this.narrator.events(f.events, f.t) },
     ];
   }

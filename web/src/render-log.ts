@@ -245,8 +245,7 @@ export class LogView {
         this.jumpTo(Math.round(this.first + f * Math.max(0, this.last - this.first)));
       });
       const jump = h("button", { type: "button", class: "log-jump", hidden: true });
-      // The jump button hangs off the sticky head, so it stays at the view's left edge.
-      const head = h("div", { class: "log-head" }, h("div", { class: "row-line" }, nameBtn, title), stats, strip.el, jump);
+      const head = h("div", { class: "log-head" }, h("div", { class: "row-line" }, nameBtn, title), stats, strip.el);
       const snapLabel = h("span", { class: "snap-label" });
       const snap = h("div", { class: "snapshot", hidden: true }, snapLabel);
       const next = h("div", { class: "marker next", hidden: true }, "▼");
@@ -255,7 +254,9 @@ export class LogView {
       const row: Row = { id, el: h("div"), head, badge, title, stats, strip, track: h("div"), snap, snapLabel, next, match, diverge, jump, jumpTo: 0, entries: new Map() };
       jump.addEventListener("click", () => this.jumpTo(row.jumpTo));
       row.track = h("div", { class: "log-track" }, snap, next, match, diverge);
-      row.el = h("div", { class: "log-row", "data-log-node": id }, head, row.track);
+      // The jump button sits in a zero-width column stuck beside the head: at the view's left
+      // edge wherever the table is scrolled, taking no room.
+      row.el = h("div", { class: "log-row", "data-log-node": id }, head, h("div", { class: "log-aside" }, jump), row.track);
       this.inner.append(row.el);
       this.rows.push(row);
     }
