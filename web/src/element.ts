@@ -20,17 +20,17 @@ import { Clock } from "./clock";
 import { boot } from "./boot";
 import { Changed, type Frame, type FrameView, cancelSharedFrame, requestSharedFrame } from "./frame";
 import { styles } from "./styles";
-import { Controls, SHORTCUTS, type ControlsHost } from "./controls";
+import { Controls, type ControlsHost } from "./controls";
 import { DetailsPanel } from "./details";
-import { errorMessage, fmtTime, h, nodeName, setText, uid } from "./dom";
-import { buildLegend } from "./legend";
+import { errorMessage, fmtTime, h, nodeName, setText } from "./dom";
+import { buildHelp, buildRoot } from "./element-layout";
 import { Narrator } from "./narrator";
 import { NodeMenu } from "./node-menu";
 import { Notices } from "./notices";
 import { RunFilesBar } from "./run-files";
 import { EventLog } from "./render-events";
 import { LogView } from "./render-log";
-import { RING_VIEW_UNITS, RingView } from "./render-ring";
+import { RingView } from "./render-ring";
 import type { Selection } from "./selection";
 import { StatusLine } from "./status";
 import { Persistence, derivedStorageKey } from "./storage";
@@ -164,7 +164,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         this.invalidate();
       },
     });
-    this.help = this.buildHelp();
+    this.help = buildHelp(() => this.toggleHelp());
     this.shadow = this.attachShadow({ mode: "open" });
     this.shadow.adoptedStyleSheets = [styles()];
     this.root = this.build();
@@ -367,87 +367,30 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   }
 
   private build(): HTMLElement {
-    const ringTitle = uid("ring-title");
-    const ringPanel = h(
-      "div",
-      { class: "ring-panel", role: "group", "aria-labelledby": ringTitle },
-      h("h2", { id: ringTitle, class: "visually-hidden" }, "Cluster"),
-      this.ring.el,
-      this.controls.seedOut,
-      this.table.el,
-      this.menu.el,
-    );
-    const logsTitle = uid("logs-title");
-    const logsPanel = h(
-      "div",
-      { class: "panel logs-panel", role: "group", "aria-labelledby": logsTitle },
-      h("div", { class: "panel-head" }, h("h2", { id: logsTitle }, "Logs"), this.machines.el, h("span", { class: "hint" }, "solid committed · dashed not yet · ✓ applied · ▼ nextIndex ▲ matchIndex")),
-      this.logs.el,
-    );
-    this.details.el.hidden = true;
-    const main = h("div", { class: "main" }, ringPanel, h("div", { class: "side" }, logsPanel, this.details.el, this.eventLog.el));
-    const root = h(
-      "div",
-      { class: "root", tabindex: -1 },
-      this.notices.el,
-      this.controls.toolbar,
-      h("div", { class: "time-row" }, this.teachRow, this.timeline.el),
-      h("div", { class: "files-row" }, this.runFiles.el, this.monitors.el),
-      this.scenarios.nav,
-      this.rules.banner,
-      this.monitors.report,
-      this.status.el,
-      main,
-      this.help,
-      this.narrator.live,
-    );
-    // A run file dropped on the element opens like "Import run".
-    root.addEventListener("dragover", (ev) => {
-      if (ev.dataTransfer?.types.includes("Files")) ev.preventDefault();
+    return buildRoot({
+      ring: this.ring.el,
+      seedOut: this.controls.seedOut,
+      table: this.table.el,
+      menu: this.menu.el,
+      machines: this.machines.el,
+      logs: this.logs.el,
+      details: this.details.el,
+      events: this.eventLog.el,
+      rows: [
+        this.notices.el,
+        this.controls.toolbar,
+        h("div", { class: "time-row" }, this.teachRow, this.timeline.el),
+        h("div", { class: "files-row" }, this.runFiles.el, this.monitors.el),
+        this.scenarios.nav,
+        this.rules.banner,
+        this.monitors.report,
+        this.status.el,
+      ],
+      after: [this.help, this.narrator.live],
+      importFile: (file) => void this.runFiles.importFile(file),
+      activeElement: () => this.shadow.activeElement,
+      invalidate: () => this.invalidate(),
     });
-    root.addEventListener("drop", (ev) => {
-      const file = ev.dataTransfer?.files?.[0];
-      if (!file) return;
-      ev.preventDefault();
-      void this.runFiles.importFile(file);
-    });
-    // A button clicked with the mouse keeps no focus: Space stays play/pause and never
-    // repeats the button's action (Send request, Reset, Heal, Step...).
-    root.addEventListener("click", (ev) => {
-      const b = ev.target instanceof Element ? ev.target.closest("button") : null;
-      if (b && ev.detail > 0 && this.shadow.activeElement === b) root.focus({ preventScroll: true });
-      this.invalidate();
-    });
-    root.addEventListener("input", () => this.invalidate());
-    // The ring is the largest square that fits next to the logs (at most 58% of the width).
-    new ResizeObserver(() => {
-      const size = Math.floor(Math.max(0, Math.min(main.clientHeight, main.clientWidth * 0.58)));
-      const v = `${size}px`;
-      if (main.style.getPropertyValue("--ring-size") !== v) main.style.setProperty("--ring-size", v);
-    }).observe(main);
-    // Text on a small ring: enlarge it (at most 1.5×) towards 14 px.
-    new ResizeObserver(() => {
-      const px = Math.min(ringPanel.clientWidth, ringPanel.clientHeight);
-      if (px <= 0) return;
-      const scale = px / RING_VIEW_UNITS;
-      const ts = Math.min(1.5, Math.max(1, 14.5 / (17 * scale))).toFixed(2);
-      if (main.style.getPropertyValue("--ts") !== ts) main.style.setProperty("--ts", ts);
-    }).observe(ringPanel);
-    return root;
-  }
-
-  private buildHelp(): HTMLElement {
-    const title = uid("help-title");
-    const close = h("button", { type: "button", class: "menu-close", "aria-label": "Close help" }, "✕");
-    close.addEventListener("click", () => this.toggleHelp());
-    return h(
-      "section",
-      { class: "help-panel", role: "dialog", "aria-labelledby": title, hidden: true },
-      h("div", { class: "menu-head" }, h("h2", { id: title }, "Keyboard and legend"), close),
-      h("p", {}, "Click a node (or Tab to it and press Enter) for its actions: crash, restart, disconnect, reconnect, time out, send a request, details. Click a message in flight for its fields."),
-      h("dl", { class: "shortcuts" }, ...SHORTCUTS.flatMap(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)])),
-      buildLegend(),
-    );
   }
 
   // ---- choosing the cluster --------------------------------------------------------------
