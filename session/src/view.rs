@@ -219,6 +219,9 @@ pub struct TimelineView {
     pub start_ms: u64,
     pub end_ms: u64,
     pub now_ms: u64,
+    /// `markers` are the run's markers from this one on (0 for `timeline()`;
+    /// `timelineFrom(k)` leaves out the first k, which the page drew already).
+    pub markers_from: u64,
     pub markers: Vec<TimelineMarkerView>,
     pub markers_omitted: u64,
     pub inputs: u64,
@@ -229,12 +232,19 @@ pub struct TimelineView {
 }
 
 pub fn timeline_view(travel: &TimeTravel) -> TimelineView {
+    timeline_view_from(travel, 0)
+}
+
+/// The timeline with its markers from the `from`-th on (clamped to how many there are).
+pub fn timeline_view_from(travel: &TimeTravel, from: usize) -> TimelineView {
+    let all = travel.markers();
+    let from = from.min(all.len());
     TimelineView {
         start_ms: travel.start_ms(),
         end_ms: travel.end_ms(),
         now_ms: travel.now_ms(),
-        markers: travel
-            .markers()
+        markers_from: from as u64,
+        markers: all[from..]
             .iter()
             .map(|m| TimelineMarkerView {
                 time_ms: m.time_ms,

@@ -5,6 +5,7 @@ use super::{args, describe, error, number, refusal, to_js, Cluster};
 use js_sys::Array;
 use raftlab_session::log_window::LogRange;
 use raftlab_session::options::SAFE_INTEGER_MAX;
+use raftlab_session::view;
 use wasm_bindgen::prelude::*;
 
 const SHAPE: &str = "ranges must be an array of [node id, from, to] triples, like [[1, 10, 40]]";
@@ -52,5 +53,20 @@ impl Cluster {
         let r = ranges(&ranges_, self.page.node_count()).map_err(|e| error(CALL, e))?;
         let windows = self.page.log_window(&r).map_err(|e| refusal(CALL, e))?;
         to_js(CALL, &windows)
+    }
+
+    /// The timeline with its markers from the `from`-th on (`markersFrom` says where they
+    /// start): what the page has not drawn yet, not all of them again.
+    #[wasm_bindgen(js_name = timelineFrom, unchecked_return_type = "TimelineView")]
+    pub fn timeline_from(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
+    ) -> Result<JsValue, JsError> {
+        const CALL: &str = "timelineFrom(from)";
+        let from = number("from", &from)
+            .and_then(|x| args::whole("from", x, 0, SAFE_INTEGER_MAX))
+            .map_err(|e| error(CALL, e))?;
+        let from = usize::try_from(from).unwrap_or(usize::MAX);
+        to_js(CALL, &view::timeline_view_from(self.page.travel(), from))
     }
 }

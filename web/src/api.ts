@@ -205,6 +205,8 @@ export interface TimelineView {
   endMs: number;
   /** The moment shown (= state().nowMs). */
   nowMs: number;
+  /** `markers` are the run's markers from this one on (0 for `timeline()`). */
+  markersFrom: number;
   markers: TimelineMarker[];
   /** Markers left out once the timeline held its maximum (2000). */
   markersOmitted: number;
@@ -410,6 +412,8 @@ export interface ClusterApi {
   /** The last events (at most 150) up to the moment shown, oldest first. */
   recentEvents(): ClusterEvent[];
   timeline(): TimelineView;
+  /** As timeline(), with only the markers from the `from`-th on (those not drawn yet). */
+  timelineFrom(from: number): TimelineView;
   /** The run and the moment shown as link text (versioned, compact, URL-safe); throws for a
    * cluster restored from storage (a link replays from a fresh start). */
   link(): string;

@@ -6,18 +6,17 @@
 // crate's link codec) with the scenario shown (its id) or the run file's title and captions, in one text: a single setItem is atomic, so a reload never sees half a
 // save. The page saves when a persister was written (persistVersion), the run changed
 // (timelineVersion) or the moment shown moved: at once while paused (an action, a seek, a
-// step); while playing, when the run changed (an input: what a reload could not replay
-// otherwise), else at most every SAVE_INTERVAL_MS (the moment shown moves every frame and
-// the text grows with the run: it is not re-encoded twice a second); and always when the
-// page goes away (pagehide). Stored data is never deleted silently: only an explicit Reset clears it. While `hold` is set (the stored image
+// step); while playing at most every SAVE_INTERVAL_MS (the moment shown moves every frame,
+// a client load adds inputs many times a second, and the text grows with the run: it is not
+// re-encoded each time); and always when playing stops or the page goes away (pagehide). Stored data is never deleted silently: only an explicit Reset clears it. While `hold` is set (the stored image
 // could not be restored and the user has not decided yet) nothing is written at all. A failed
 // write (quota, or storage disabled) switches to memory-only and says so.
 import type { ClusterApi } from "./api";
 import { errorMessage } from "./dom";
 
 export const STORAGE_FULL = "Storage full: running in memory only";
-/** While playing and the run is unchanged, a save waits this long after the last one (wall
- * ms); pagehide saves the latest state anyway, and the run replays to the moment saved. */
+/** While playing, a save waits this long after the last one (wall ms); pausing and pagehide
+ * save the latest state anyway, and the run replays to the moment saved. */
 export const SAVE_INTERVAL_MS = 5000;
 
 export function defaultStorageKey(pathname: string): string {
@@ -111,16 +110,15 @@ export class Persistence {
   }
 
   /** Saves when the cluster's persisted state, its run or the moment shown changed since the
-   * last save (while `playing` and the run is unchanged, at most every SAVE_INTERVAL_MS unless
-   * `force`). Returns true when it wrote. */
+   * last save (while `playing`, at most every SAVE_INTERVAL_MS unless `force`). Returns true
+   * when it wrote. */
   maybeSave(cluster: ClusterApi, { playing = false, force = false } = {}): boolean {
     if (this.hold || this.memoryOnly || this.off) return false;
     const now = Persistence.versions(cluster);
     const was = this.saved;
     if (was && was.persist === now.persist && was.timeline === now.timeline && was.nowMs === now.nowMs) return false;
     const wall = performance.now();
-    const runChanged = !was || was.timeline !== now.timeline;
-    if (playing && !force && !runChanged && wall - this.savedAt < SAVE_INTERVAL_MS) return false;
+    if (playing && !force && wall - this.savedAt < SAVE_INTERVAL_MS) return false;
     const stored = cluster.saveStored();
     if (!this.write(stored.text)) return false;
     this.saved = now;

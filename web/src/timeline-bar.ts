@@ -37,6 +37,7 @@ export class TimelineBar {
   private readonly outPast: HTMLElement;
   private readonly link: HTMLInputElement;
   private version = -1;
+  private forks = 0;
   private shownMarkers = 0;
 
   constructor(private readonly host: TimelineHost) {
@@ -94,6 +95,7 @@ export class TimelineBar {
     this.link.hidden = true;
     this.link.value = "";
     this.version = -1;
+    this.forks = -1;
     this.shownMarkers = 0;
     this.marks.replaceChildren();
   }
@@ -114,17 +116,26 @@ export class TimelineBar {
     setAttr(this.marks, "viewBox", `${start} 0 ${Math.max(1, end - start)} 10`);
     if (c.timelineVersion !== this.version) {
       this.version = c.timelineVersion;
-      this.drawMarkers(c.timeline());
+      // Markers only grow at the end unless the run forked: then redraw them all. Only the
+      // markers not drawn yet are asked for.
+      if (c.forks !== this.forks) {
+        this.forks = c.forks;
+        this.marks.replaceChildren();
+        this.shownMarkers = 0;
+      }
+      let t = c.timelineFrom(this.shownMarkers);
+      if (t.markersFrom < this.shownMarkers) {
+        // Fewer markers than drawn (the future dropped): all of them again.
+        this.marks.replaceChildren();
+        this.shownMarkers = 0;
+        t = c.timeline();
+      }
+      this.drawMarkers(t);
     }
   }
 
   private drawMarkers(t: TimelineView): void {
-    // Markers only grow at the end unless the run forked: then redraw them all.
-    if (t.markers.length < this.shownMarkers) {
-      this.marks.replaceChildren();
-      this.shownMarkers = 0;
-    }
-    for (const m of t.markers.slice(this.shownMarkers)) {
+    for (const m of t.markers) {
       const [y1, y2] = MARKER_Y[m.kind] ?? [0, 10];
       this.marks.append(
         s(
@@ -134,9 +145,9 @@ export class TimelineBar {
         ),
       );
     }
-    this.shownMarkers = t.markers.length;
+    this.shownMarkers = t.markersFrom + t.markers.length;
     // Reaching the markers' maximum is said, not hidden.
-    setAttr(this.el, "title", t.markersOmitted > 0 ? `${t.markers.length} markers shown; ${t.markersOmitted} later ones are not (at most ${t.markers.length})` : null);
+    setAttr(this.el, "title", t.markersOmitted > 0 ? `${this.shownMarkers} markers shown; ${t.markersOmitted} later ones are not (at most ${this.shownMarkers})` : null);
   }
 }
 
