@@ -12,7 +12,9 @@
 //  - the sizes of the wasm and JS files in web/dist, raw and gzipped;
 //  - the localStorage bytes used after 10,000 client commands.
 //  - time travel in a 10-minute virtual run: seek and step-back times, checkpoints, wasm memory.
-// Usage: npm run build && node scripts/measure.mjs [cpu|three|storage|travel]   (one part only)
+//  - the same frame times and CPU with 3,000 entries per node (snapshots off), and state()'s
+//    size as JSON there.
+// Usage: npm run build && node scripts/measure.mjs [cpu|three|frames|storage|travel]   (one part only)
 //   The same time-travel scenarios natively, with heap bytes: cargo run --release -p raftlab-session --example measure
 // CHROMIUM_PATH overrides the browser binary (default /usr/bin/chromium).
 import { readFile, readdir } from "node:fs/promises";
@@ -51,7 +53,35 @@ async function setSpeed(page, label) {
   throw new Error(`no speed setting labelled ${label}`);
 }
 
-async function frameTimes(browser, url, nodes, speedLabel) {
+/** Replaces the page's cluster by one of `nodes` nodes with snapshots off and `entries`
+ * committed entries on every node (requests from page.evaluate, paused); returns the size of
+ * state() as JSON then. The page plays on from there. */
+async function fillLogs(page, nodes, entries) {
+  return page.evaluate(({ nodes, entries }) => {
+    const el = document.querySelector("raft-cluster");
+    const playing = el.playing;
+    el.pause();
+    el.cluster = new el.cluster.constructor({ nodes, seed: 1, snapshotEvery: 0 });
+    const c = el.cluster;
+    for (let i = 0; i < 400 && c.state().leader === null; i++) c.advance(25);
+    let sent = 0;
+    for (let guard = 0; sent < entries && guard < 1_000_000; guard++) {
+      try {
+        c.request(`set k${sent % 100} ${sent}`);
+        sent++;
+        if (sent % 10 === 0) c.advance(5);
+      } catch {
+        c.advance(25);
+      }
+    }
+    const done = () => c.state().nodes.every((n) => n.commitIndex >= entries);
+    for (let i = 0; i < 4000 && !done(); i++) c.advance(25);
+    if (playing) el.play();
+    return JSON.stringify(c.state()).length;
+  }, { nodes, entries });
+}
+
+async function frameTimes(browser, url, nodes, speedLabel, entries = 0) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
   const errors = [];
@@ -59,6 +89,7 @@ async function frameTimes(browser, url, nodes, speedLabel) {
   try {
     await page.goto(`${url}?nodes=${nodes}&seed=1`);
     await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+    const stateBytes = entries > 0 ? await fillLogs(page, nodes, entries) : null;
     const shown = await setSpeed(page, speedLabel);
     // Warm up until a leader exists, then keep a light client load (20 requests per real s).
     await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
@@ -94,7 +125,7 @@ async function frameTimes(browser, url, nodes, speedLabel) {
     const si = [...r.interval].sort((a, b) => a - b);
     const sw = [...r.work].sort((a, b) => a - b);
     return {
-      scenario: `${nodes} nodes, ${shown}`,
+      scenario: `${nodes} nodes, ${shown}${entries > 0 ? `, ${entries.toLocaleString("en")} entries per node (snapshots off; state() ${kb(stateBytes)} of JSON)` : ""}`,
       intervalMedian: percentile(si, 50),
       intervalP95: percentile(si, 95),
       workMedian: percentile(sw, 50),
@@ -141,7 +172,7 @@ async function storageAfterCommands(browser, url, snapshotEvery) {
       }
       const done = () => {
         const s = c.state();
-        const last = Math.max(...s.nodes.map((n) => n.snapshotIndex + n.log.length));
+        const last = Math.max(...s.nodes.map((n) => n.lastLogIndex));
         return s.nodes.every((n) => n.commitIndex >= last);
       };
       for (let i = 0; i < 2000 && !done(); i++) c.advance(25);
@@ -150,7 +181,7 @@ async function storageAfterCommands(browser, url, snapshotEvery) {
         ms: performance.now() - t0,
         commitIndex: Math.min(...s.nodes.map((n) => n.commitIndex)),
         snapshotIndex: Math.min(...s.nodes.map((n) => n.snapshotIndex)),
-        logLength: Math.max(...s.nodes.map((n) => n.log.length)),
+        logLength: Math.max(...s.nodes.map((n) => n.lastLogIndex - n.snapshotIndex)),
       };
     }, COMMANDS);
     await page.waitForTimeout(1000); // a few frames: the page saves the new state
@@ -210,6 +241,11 @@ async function cpuScenarios(browser, url) {
   };
   const pauseAll = (page) => page.evaluate(() => document.querySelectorAll("raft-cluster").forEach((e) => e.pause()));
   await run("main page, 5 nodes, playing at 0.1× (default)", "?nodes=5&seed=1", { width: 1280, height: 720 }, async () => {});
+  for (const nodes of [5, 9]) {
+    await run(`main page, ${nodes} nodes with 3,000 entries each (snapshots off), playing at 0.1×`, `?nodes=${nodes}&seed=1`, { width: 1280, height: 720 }, async (page) => {
+      await fillLogs(page, nodes, 3000);
+    });
+  }
   await run("main page, 5 nodes, paused", "?nodes=5&seed=1", { width: 1280, height: 720 }, pauseAll);
   await run("embed page, 3 instances, all paused", "embed.html", { width: 1280, height: 720 }, pauseAll);
   await run("embed page, 3 instances playing, all scrolled out of view", "embed.html", { width: 1280, height: 720 }, async (page) => {
@@ -404,10 +440,11 @@ try {
     frames.push(await threeInstances(browser, server.url, 8, 20));
     frames.push(await threeInstances(browser, server.url, -1, 20)); // the top speed
   }
-  if (!only) {
+  if (!only || only === "frames") {
     for (const nodes of [5, 9]) {
       for (const speed of ["1×", "top"]) frames.push(await frameTimes(browser, server.url, nodes, speed));
     }
+    for (const nodes of [5, 9]) frames.push(await frameTimes(browser, server.url, nodes, "1×", 3000));
   }
   const travel = !only || only === "travel" ? await timeTravel(browser, server.url) : null;
   const link = !only || only === "travel" ? await linkSize(browser, server.url) : null;

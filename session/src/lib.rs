@@ -31,11 +31,13 @@ pub mod view;
 
 // The modules under the names they had before the folders, for the wasm glue and the tests.
 pub use codec::{file, image, link};
-pub use page::{scenario_nav as scenario_view, stored};
+pub use page::{crashed, scenario_nav as scenario_view, stored};
 pub use run::{options, time_travel};
 #[cfg(any(test, feature = "testing"))]
 pub use testing::generate;
-pub use view::{causes, monitors, requests, rules as rules_view, state_machine};
+pub use view::{
+    causes, log_window, monitors, requests, rules as rules_view, shown_role, state_machine,
+};
 
 /// The core and the simulator, for callers that depend on this crate only (the wasm glue).
 pub use raftlab;

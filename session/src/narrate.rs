@@ -82,6 +82,8 @@ pub struct Narration {
     pub index: Option<u64>,
     /// The message a `MessageDropped` line is about.
     pub message: Option<u64>,
+    /// The other node a line is about: a dropped message's receiver (`node` is its sender).
+    pub peer: Option<NodeId>,
     pub text: String,
 }
 
@@ -128,6 +130,7 @@ impl Narrator {
             term,
             index,
             message: None,
+            peer: None,
             text,
         };
         use NarrationKind as K;
@@ -210,6 +213,7 @@ impl Narrator {
                 );
                 let mut l = line(K::MessageDropped, Some(from), term, None, text);
                 l.message = Some(id);
+                l.peer = Some(to);
                 l
             }
             EventKind::Applied { .. } | EventKind::TimedOut { .. } => return None,
@@ -294,9 +298,21 @@ pub fn partition_text(n: usize, groups: &[Vec<NodeId>]) -> String {
 /// A command as the page shows it: its UTF-8 text, or lowercase hex when it is not text.
 pub fn command_text(bytes: &[u8]) -> String {
     match core::str::from_utf8(bytes) {
-        Ok(s) => s.into(),
-        Err(_) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        Ok(s) if command_is_printable(s) => s.into(),
+        _ => bytes.iter().map(|b| format!("{b:02x}")).collect(),
     }
+}
+
+/// Text every font draws: printable ASCII, or letters and digits of the Latin blocks (up to
+/// U+024F). Anything else (control bytes, a lone combining mark, scripts a font may lack) is
+/// shown as hex, so a command never shows as a missing glyph.
+pub fn command_is_printable(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| {
+            c == ' '
+                || c.is_ascii_graphic()
+                || (('\u{c0}'..='\u{24f}').contains(&c) && c.is_alphanumeric())
+        })
 }
 
 /// Why a message was dropped, naming the node concerned. A reply is dropped as

@@ -7,6 +7,7 @@
 //! them. What a caller may get wrong is still checked here (unknown nodes, ranges), so nothing
 //! a page passes can panic. Errors are `Refusal`s whose text is the page's sentence.
 
+pub mod crashed;
 pub mod requests;
 pub mod scenario_nav;
 pub mod stored;
@@ -98,6 +99,8 @@ pub struct Page {
     captions: Vec<Caption>,
     /// The built-in scenario shown, step by step, until "Take over" (`scenario_view`).
     pub(crate) scenario: Option<ScenarioNav>,
+    /// Crashed nodes' persisters, decoded once per change (`crashed`).
+    pub(crate) crashed: crate::page::crashed::CrashedStates,
 }
 
 impl Page {
@@ -164,6 +167,7 @@ impl Page {
             title: None,
             captions: Vec::new(),
             scenario: None,
+            crashed: Default::default(),
         }
     }
 
@@ -684,73 +688,6 @@ mod tests {
         );
         e.crash(1).unwrap();
         assert!(matches!(e.crash(1), Err(Refusal::Refused(m)) if m.contains("already crashed")));
-    }
-
-    #[test]
-    fn a_request_commits_on_a_majority() {
-        let mut e = elected(11);
-        let r = e.request("hello").unwrap();
-        assert_eq!(r.leader as usize, e.leader().unwrap() + 1);
-        e.advance(1_000).unwrap();
-        let state = e.state();
-        let committed = state
-            .nodes
-            .iter()
-            .filter(|n| n.commit_index >= r.index)
-            .count();
-        assert!(committed >= 3, "committed on {committed} nodes");
-        let leader = &state.nodes[r.leader as usize - 1];
-        assert!(leader
-            .log
-            .iter()
-            .any(|x| x.index == r.index && x.term == r.term && x.command == "hello"));
-        let events = e.take_events();
-        assert!(events
-            .iter()
-            .any(|ev| ev.kind == EventKindName::Request && ev.text.contains("hello")));
-        assert!(events
-            .iter()
-            .any(|ev| ev.kind == EventKindName::Commit && ev.index == Some(r.index)));
-        assert!(
-            events
-                .iter()
-                .all(|ev| ev.kind != EventKindName::Commit || ev.node == Some(r.leader)),
-            "only the leader's commits"
-        );
-    }
-
-    #[test]
-    fn a_crashed_node_shows_what_it_persisted() {
-        let mut e = elected(5);
-        e.request("kept").unwrap();
-        e.advance(500).unwrap();
-        let leader = e.leader().unwrap();
-        let before = e.state().nodes[leader].clone();
-        e.crash(leader).unwrap();
-        let after = &e.state().nodes[leader];
-        assert!(!after.alive);
-        assert_eq!(
-            after.role, "leader",
-            "a crashed leader's view says what it was"
-        );
-        assert_eq!(
-            (after.term, after.voted_for),
-            (before.term, before.voted_for)
-        );
-        assert_eq!(after.log, before.log);
-        assert_eq!(after.commit_index, after.snapshot_index);
-        assert!(after.election_timer.is_none() && after.next_index.is_none());
-        let events = e.take_events();
-        assert!(events
-            .iter()
-            .any(|ev| ev.kind == EventKindName::Crash && ev.node == Some(shown(leader))));
-        e.advance(300).unwrap();
-        let dropped = e
-            .take_events()
-            .into_iter()
-            .filter(|ev| ev.kind == EventKindName::MessageDropped)
-            .count();
-        assert!(dropped > 0, "messages to the crashed node are dropped");
     }
 
     #[test]

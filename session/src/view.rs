@@ -6,21 +6,25 @@
 //! stay inside the crate.
 
 pub mod causes;
+pub mod log_window;
 pub mod monitors;
 pub mod requests;
 pub mod rules;
+pub mod shown_role;
 pub mod state_machine;
 
 use crate::ids::shown;
 use crate::narrate::Narration;
 use crate::page::Page;
 use crate::run::time_travel::{MarkerKind, TimeTravel};
+pub use crate::view::log_window::LogEntryView;
+use crate::view::log_window::{diverges_at, with_log};
+use crate::view::shown_role::{shown_roles, ShownRole, ShownRoles};
 use alloc::borrow::ToOwned;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use raftlab::core::{Message, PersistentState, Role};
-use raftlab::sim::service::StateMachine;
+use raftlab::core::{Message, Role};
 use raftlab::sim::InFlight;
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +58,10 @@ pub struct ClusterState {
     pub network: NetworkView,
     /// The first Raft safety property the checker saw broken, or None.
     pub violation: Option<String>,
+    /// The node crowned leader (`shown_role`), or None.
+    pub leader: Option<u32>,
+    /// The highest term any live node knows.
+    pub newest_term: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -71,6 +79,8 @@ pub struct NodeView {
     pub id: u32,
     /// "follower" | "candidate" | "leader".
     pub role: String,
+    /// What the page shows (`shown_role`): a crown only for `Leader`.
+    pub shown_role: ShownRole,
     pub term: u64,
     pub voted_for: Option<u32>,
     pub alive: bool,
@@ -79,22 +89,19 @@ pub struct NodeView {
     pub last_applied: u64,
     pub snapshot_index: u64,
     pub snapshot_term: u64,
-    /// Entries after the snapshot.
-    pub log: Vec<LogEntryView>,
+    /// The last log index and its term (the snapshot's when no entry follows it); the
+    /// entries themselves come from `Cluster.logWindow()`.
+    pub last_log_index: u64,
+    pub last_log_term: u64,
+    /// The first index where this log parts from the leader's (`log_window::diverges_at`);
+    /// None for the leader, with no leader, or when it matches.
+    pub diverges_at: Option<u64>,
     pub election_timer: Option<ElectionTimerView>,
     pub next_index: Option<Vec<u64>>,
     pub match_index: Option<Vec<u64>>,
     pub votes_granted: Option<Vec<u32>>,
     pub applied_count: u64,
     pub state_digest: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogEntryView {
-    pub index: u64,
-    pub term: u64,
-    pub command: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -142,6 +149,8 @@ pub struct ClusterEvent {
     pub index: Option<u64>,
     /// The message a messageDropped event is about (its MessageView id).
     pub message: Option<u64>,
+    /// messageDropped: the receiver (node id 1..n; `node` is the sender).
+    pub peer: Option<u32>,
     pub text: String,
 }
 
@@ -178,6 +187,7 @@ pub fn cluster_event(line: &Narration) -> ClusterEvent {
         term: line.term,
         index: line.index,
         message: line.message,
+        peer: line.peer.map(|i| i as u32 + 1),
         text: line.text.clone(),
     }
 }
@@ -206,6 +216,9 @@ pub struct TimelineView {
     pub start_ms: u64,
     pub end_ms: u64,
     pub now_ms: u64,
+    /// `markers` are the run's markers from this one on (0 for `timeline()`;
+    /// `timelineFrom(k)` leaves out the first k, which the page drew already).
+    pub markers_from: u64,
     pub markers: Vec<TimelineMarkerView>,
     pub markers_omitted: u64,
     pub inputs: u64,
@@ -216,12 +229,19 @@ pub struct TimelineView {
 }
 
 pub fn timeline_view(travel: &TimeTravel) -> TimelineView {
+    timeline_view_from(travel, 0)
+}
+
+/// The timeline with its markers from the `from`-th on (clamped to how many there are).
+pub fn timeline_view_from(travel: &TimeTravel, from: usize) -> TimelineView {
+    let all = travel.markers();
+    let from = from.min(all.len());
     TimelineView {
         start_ms: travel.start_ms(),
         end_ms: travel.end_ms(),
         now_ms: travel.now_ms(),
-        markers: travel
-            .markers()
+        markers_from: from as u64,
+        markers: all[from..]
             .iter()
             .map(|m| TimelineMarkerView {
                 time_ms: m.time_ms,
@@ -255,10 +275,13 @@ pub use crate::codec::{hex, hex64};
 pub fn cluster_state(engine: &Page) -> ClusterState {
     let sim = engine.sim();
     let network = engine.network();
+    let roles = shown_roles(sim);
     ClusterState {
         now_ms: sim.now_ms(),
         seed: engine.options().seed.to_string(),
-        nodes: (0..sim.len()).map(|i| node_view(engine, i)).collect(),
+        nodes: (0..sim.len())
+            .map(|i| node_view(engine, i, &roles))
+            .collect(),
         messages: sim.in_flight().map(message_view).collect(),
         partition: sim.topology().groups().map(|groups| {
             groups
@@ -273,28 +296,26 @@ pub fn cluster_state(engine: &Page) -> ClusterState {
             long_reordering: network.long_reordering,
         },
         violation: sim.violation().map(|v| v.to_string()),
+        leader: roles.leader.map(|i| i as u32 + 1),
+        newest_term: roles.newest_term,
     }
 }
 
-fn log_view(log: &raftlab::core::Log) -> Vec<LogEntryView> {
-    let first = log.first_index();
-    log.entries_from(first)
-        .iter()
-        .enumerate()
-        .map(|(k, e)| LogEntryView {
-            index: first + k as u64,
-            term: e.term,
-            command: command_text(&e.command),
-        })
-        .collect()
+/// Where node `i`'s log parts from the crowned leader's.
+fn divergence(engine: &Page, i: usize, roles: &ShownRoles) -> Option<u64> {
+    let leader = roles.leader.filter(|&l| l != i)?;
+    let leader_log = engine.sim().raft(leader)?.log();
+    with_log(engine, i, |log| diverges_at(log, leader_log))
 }
 
-fn node_view(engine: &Page, i: usize) -> NodeView {
+fn node_view(engine: &Page, i: usize, roles: &ShownRoles) -> NodeView {
     let sim = engine.sim();
     let now = sim.now_ms();
     let slot = sim.node(i);
     let id = shown(i);
     let connected = sim.is_connected(i);
+    let shown_role = roles.roles[i];
+    let diverges = divergence(engine, i, roles);
     match sim.raft(i) {
         Some(raft) => {
             let log = raft.log();
@@ -329,6 +350,7 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
             NodeView {
                 id,
                 role: raft.role().name().into(),
+                shown_role,
                 term: raft.current_term(),
                 voted_for: raft.voted_for().map(|v| shown(v)),
                 alive: true,
@@ -337,7 +359,9 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
                 last_applied: raft.last_applied(),
                 snapshot_index: log.snapshot_index(),
                 snapshot_term: log.snapshot_term(),
-                log: log_view(log),
+                last_log_index: log.last_index(),
+                last_log_term: log.last_term(),
+                diverges_at: diverges,
                 election_timer,
                 next_index,
                 match_index,
@@ -346,14 +370,10 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
                 state_digest: hex64(slot.service.digest),
             }
         }
-        None => {
-            // What survives the crash: the persisted raft state and snapshot.
-            let state = if slot.persister.raftstate().is_empty() {
-                PersistentState::default()
-            } else {
-                PersistentState::decode(slot.persister.raftstate()).unwrap_or_default()
-            };
-            let service = StateMachine::decode(slot.persister.snapshot()).unwrap_or_default();
+        // What survives the crash: the persisted raft state and snapshot (decoded once per
+        // change of the persister, `crashed`).
+        None => engine.crashed.with(sim, i, |d| {
+            let state = &d.state;
             let snapshot_index = state.log.snapshot_index();
             NodeView {
                 id,
@@ -362,6 +382,7 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
                     .unwrap_or(Role::Follower)
                     .name()
                     .into(),
+                shown_role,
                 term: state.current_term,
                 voted_for: state.voted_for.map(|v| shown(v)),
                 alive: false,
@@ -370,15 +391,17 @@ fn node_view(engine: &Page, i: usize) -> NodeView {
                 last_applied: snapshot_index,
                 snapshot_index,
                 snapshot_term: state.log.snapshot_term(),
-                log: log_view(&state.log),
+                last_log_index: state.log.last_index(),
+                last_log_term: state.log.last_term(),
+                diverges_at: diverges,
                 election_timer: None,
                 next_index: None,
                 match_index: None,
                 votes_granted: None,
-                applied_count: service.count,
-                state_digest: hex64(service.digest),
+                applied_count: d.service.count,
+                state_digest: hex64(d.service.digest),
             }
-        }
+        }),
     }
 }
 
@@ -462,10 +485,16 @@ mod tests {
         check("ClusterState", &state);
         check("NodeView", node);
         check("NetworkOptions", &state["network"]);
-        check(
-            "LogEntryView",
-            &state["nodes"][r.leader as usize - 1]["log"][0],
-        );
+        let window = e
+            .log_window(&[crate::view::log_window::LogRange {
+                node: r.leader as usize - 1,
+                from: 1,
+                to: 10,
+            }])
+            .unwrap();
+        let window = serde_json::to_value(&window).unwrap();
+        check("LogWindowView", &window[0]);
+        check("LogEntryView", &window[0]["entries"][0]);
         let follower = state["nodes"]
             .as_array()
             .unwrap()

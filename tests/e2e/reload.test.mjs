@@ -38,7 +38,7 @@ const snapshot = (page) =>
       digest: c.traceDigest,
       inputs: t.inputs,
       markers: t.markers.map((m) => `${m.timeMs}:${m.kind}:${m.label}`),
-      nodes: c.state().nodes.map((n) => ({ alive: n.alive, term: n.term, votedFor: n.votedFor, log: n.log.length, commitIndex: n.commitIndex })),
+      nodes: c.state().nodes.map((n) => ({ alive: n.alive, term: n.term, votedFor: n.votedFor, log: n.lastLogIndex - n.snapshotIndex, commitIndex: n.commitIndex })),
     };
   });
 

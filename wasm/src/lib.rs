@@ -14,6 +14,7 @@
 
 pub mod args;
 mod teach;
+mod views;
 
 use args::{Fraction, NetworkPatch};
 use js_sys::{Array, Object, Reflect};

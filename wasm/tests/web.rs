@@ -8,7 +8,10 @@
 
 use js_sys::{Array, Object, Reflect};
 use raftlab_session::image;
-use raftlab_session::view::{ClusterEvent, ClusterState, EventKindName, FieldValue, RequestResult};
+use raftlab_session::log_window::LogWindowView;
+use raftlab_session::view::{
+    ClusterEvent, ClusterState, EventKindName, FieldValue, LogEntryView, RequestResult,
+};
 use raftlab_wasm::Cluster;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -48,6 +51,19 @@ fn cluster(seed: f64) -> Cluster {
 
 fn state(c: &Cluster) -> ClusterState {
     serde_wasm_bindgen::from_value(c.state().unwrap()).unwrap()
+}
+
+/// Node `id`'s entries 1..=511 (`logWindow`: state() carries no logs).
+fn log(c: &Cluster, id: u32) -> Vec<LogEntryView> {
+    let range = Array::new();
+    range.push(&num(id as f64));
+    range.push(&num(0.0));
+    range.push(&num(511.0));
+    let ranges = Array::new();
+    ranges.push(&range);
+    let w: Vec<LogWindowView> =
+        serde_wasm_bindgen::from_value(c.log_window(ranges.into()).unwrap()).unwrap();
+    w.into_iter().next().unwrap().entries
 }
 
 fn events(c: &mut Cluster) -> Vec<ClusterEvent> {
@@ -240,7 +256,8 @@ fn a_request_commits_on_a_majority() {
         s.nodes.iter().filter(|n| n.commit_index >= r.index).count() >= 3
     });
     let l = &s.nodes[id as usize - 1];
-    let entry = l.log.iter().find(|e| e.index == r.index).unwrap();
+    let entries = log(&c, l.id);
+    let entry = entries.iter().find(|e| e.index == r.index).unwrap();
     assert_eq!((entry.term, entry.command.as_str()), (r.term, "set x = 1"));
     let s = advance_until(&mut c, 2_000.0, "applied everywhere", |s| {
         s.nodes.iter().all(|n| n.last_applied >= r.index)
@@ -281,7 +298,7 @@ fn snapshots_show_in_the_state_and_the_events() {
     for n in &s.nodes {
         assert!(n.snapshot_term >= 1);
         assert!(
-            n.log.iter().all(|e| e.index > n.snapshot_index),
+            log(&c, n.id).iter().all(|e| e.index > n.snapshot_index),
             "the log view starts after the snapshot"
         );
     }
@@ -651,6 +668,7 @@ fn local_storage_round_trip() {
             .count()
             >= 3
     });
+    let before_logs: Vec<Vec<LogEntryView>> = before.nodes.iter().map(|n| log(&c, n.id)).collect();
     let image_text = c.save_image();
     assert!(image_text.starts_with("raftlab-image/1:"));
     let store = storage();
@@ -672,7 +690,12 @@ fn local_storage_round_trip() {
             (a.snapshot_index, a.snapshot_term),
             (b.snapshot_index, b.snapshot_term)
         );
-        assert_eq!(a.log, b.log, "S{} keeps its log", a.id);
+        assert_eq!(
+            log(&r, a.id),
+            before_logs[b.id as usize - 1],
+            "S{} keeps its log",
+            a.id
+        );
         assert_eq!(a.commit_index, a.snapshot_index);
     }
     // The committed entries are still there, and commit again under a new leader.
@@ -687,9 +710,12 @@ fn local_storage_round_trip() {
     });
     let old_commit = before.nodes.iter().map(|n| n.commit_index).max().unwrap();
     for b in &before.nodes {
-        for e in b.log.iter().filter(|e| e.index <= old_commit) {
+        for e in before_logs[b.id as usize - 1]
+            .iter()
+            .filter(|e| e.index <= old_commit)
+        {
             for a in &s.nodes {
-                if let Some(now) = a.log.iter().find(|x| x.index == e.index) {
+                if let Some(now) = log(&r, a.id).iter().find(|x| x.index == e.index) {
                     assert_eq!(
                         (now.term, &now.command),
                         (e.term, &e.command),

@@ -5,6 +5,10 @@
 // Node ids in JavaScript are 1..n (shown as S1..Sn); the Rust core keeps 0-based indices.
 
 export type Role = "follower" | "candidate" | "leader";
+/** The role the page shows (decided in Rust, session/src/shown_role.rs): "leader" only for a
+ * live leader of the highest term any live node knows that reaches a majority; a leader that
+ * is not is a "stale-leader"; a crashed node is "crashed". */
+export type ShownRole = "leader" | "stale-leader" | "candidate" | "follower" | "crashed";
 
 export interface ClusterOptions {
   /** 3..=9, default 5. */
@@ -32,8 +36,18 @@ export interface NetworkOptions {
 export interface LogEntryView {
   index: number;
   term: number;
-  /** The command as text (UTF-8), or hex when it is not text. */
+  /** The command as text when printable, else its bytes in hex. */
   command: string;
+  /** True when `command` is hex. */
+  commandHex: boolean;
+}
+/** One row's window of log entries (`Cluster.logWindow()`): node `node`'s entries with
+ * indices from..=to that its log holds, in order. */
+export interface LogWindowView {
+  node: number;
+  from: number;
+  to: number;
+  entries: LogEntryView[];
 }
 
 export interface ElectionTimerView {
@@ -47,6 +61,8 @@ export interface NodeView {
   id: number;
   /** For a crashed node: the role it had when it crashed. */
   role: Role;
+  /** What the page shows: a crown only for "leader". */
+  shownRole: ShownRole;
   term: number;
   /** Node id (1..n) or null. */
   votedFor: number | null;
@@ -57,8 +73,13 @@ export interface NodeView {
   /** lastIncludedIndex / lastIncludedTerm of the node's snapshot (0 when none). */
   snapshotIndex: number;
   snapshotTerm: number;
-  /** Entries after the snapshot, lastIncludedIndex+1 ..= last log index. */
-  log: LogEntryView[];
+  /** The last log index and its term (the snapshot's when no entry follows it). The
+   * entries themselves: `Cluster.logWindow()`. */
+  lastLogIndex: number;
+  lastLogTerm: number;
+  /** The first index where this log parts from the leader's (another term there, or entries
+   * past the leader's end); null for the leader, with no leader, or when it matches. */
+  divergesAt: number | null;
   /** null for a leader (it has no election timer) and for a crashed node. */
   electionTimer: ElectionTimerView | null;
   /** Leaders only: indexed by peer id - 1 (the leader's own slot included). */
@@ -109,6 +130,10 @@ export interface ClusterState {
    * leader completeness, state machine safety) the checker saw broken, or null. The checker
    * runs after every simulated event. */
   violation: string | null;
+  /** The node shown as leader (its shownRole is "leader"; the highest id when two are), or null. */
+  leader: number | null;
+  /** The highest term any live node knows. */
+  newestTerm: number;
 }
 
 /** "truncate": a follower deleted uncommitted entries that conflicted with the leader's log
@@ -145,6 +170,8 @@ export interface ClusterEvent {
   index: number | null;
   /** messageDropped: the id of the dropped message (as in MessageView). */
   message: number | null;
+  /** messageDropped: the receiver's node id (`node` is the sender). */
+  peer: number | null;
   /** One sentence for the event log, using the paper's names. */
   text: string;
 }
@@ -178,6 +205,8 @@ export interface TimelineView {
   endMs: number;
   /** The moment shown (= state().nowMs). */
   nowMs: number;
+  /** `markers` are the run's markers from this one on (0 for `timeline()`). */
+  markersFrom: number;
   markers: TimelineMarker[];
   /** Markers left out once the timeline held its maximum (2000). */
   markersOmitted: number;
@@ -339,6 +368,9 @@ export interface ClusterApi {
   readonly persistVersion: number;
   advance(ms: number): void;
   state(): ClusterState;
+  /** The log entries drawn: per [node id, from, to] that node's entries from..=to (at most
+   * 512 per range) at the moment shown. */
+  logWindow(ranges: [number, number, number][]): LogWindowView[];
   events(): ClusterEvent[];
   crash(id: number): void;
   restart(id: number): void;
@@ -380,6 +412,8 @@ export interface ClusterApi {
   /** The last events (at most 150) up to the moment shown, oldest first. */
   recentEvents(): ClusterEvent[];
   timeline(): TimelineView;
+  /** As timeline(), with only the markers from the `from`-th on (those not drawn yet). */
+  timelineFrom(from: number): TimelineView;
   /** The run and the moment shown as link text (versioned, compact, URL-safe); throws for a
    * cluster restored from storage (a link replays from a fresh start). */
   link(): string;

@@ -16,5 +16,6 @@ export function termInk(term: number): string {
   return term <= 0 ? "hsl(220 9% 46%)" : `hsl(${termHue(term)} 55% 30%)`;
 }
 
-/** Partition groups: a soft background per group. */
-export const GROUP_COLORS = ["#4dabf7", "#f783ac", "#69db7c", "#ffa94d", "#b197fc", "#3bc9db", "#ffd43b", "#a9e34b", "#e599f7"];
+/** Partition groups: a soft background per group, the tokens --group-1..9 (styles/tokens.css,
+ * where every colour is defined once). */
+export const GROUP_COLORS: readonly string[] = Array.from({ length: 9 }, (_, i) => `var(--group-${i + 1})`);

@@ -14,16 +14,29 @@ function perPeer(list: number[] | null): string {
   return list === null ? "— (leaders only)" : list.map((v, i) => `${nodeName(i + 1)}: ${v}`).join(", ");
 }
 
+/** The state as the session view decided it (`shownRole`). */
+export function shownState(nd: NodeView): string {
+  switch (nd.shownRole) {
+    case "crashed":
+      return `crashed (was ${nd.role})`;
+    case "stale-leader":
+      return "stale leader (a lower term than others know, or cut off from a majority)";
+    default:
+      return nd.role;
+  }
+}
+
 function nodeRows(nd: NodeView): Row[] {
-  const last = nd.snapshotIndex + nd.log.length;
+  const last = nd.lastLogIndex;
+  const held = last - nd.snapshotIndex;
   const t = nd.electionTimer;
   return [
-    ["state", nd.alive ? nd.role : `crashed (was ${nd.role})`, "follower, candidate or leader"],
+    ["state", shownState(nd), "follower, candidate or leader"],
     ["currentTerm", String(nd.term), "latest term this server has seen (persistent)"],
     ["votedFor", nd.votedFor === null ? "null" : nodeName(nd.votedFor), "candidate that received this server's vote in currentTerm (persistent)"],
     [
       "log[]",
-      nd.log.length === 0 ? `empty after the snapshot (last index ${last})` : `${nd.log.length} ${nd.log.length === 1 ? "entry" : "entries"}, indices ${nd.snapshotIndex + 1}..${last}`,
+      held === 0 ? `empty after the snapshot (last index ${last})` : `${held} ${held === 1 ? "entry" : "entries"}, indices ${nd.snapshotIndex + 1}..${last} (last term ${nd.lastLogTerm})${nd.divergesAt !== null ? `; parts from the leader's log at ${nd.divergesAt}` : ""}`,
       "log entries after the snapshot (persistent)",
     ],
     ["commitIndex", String(nd.commitIndex), "highest log entry known to be committed"],
@@ -119,7 +132,7 @@ export class DetailsPanel {
       } else {
         const cause = this.causes[nd.id - 1];
         const why: Row = ["why", cause ? `${fmtTime(cause.timeMs)}: ${cause.text}` : "— (nothing in the recent events)", "the latest event that changed this node's role or log or refused it something, and its cause"];
-        this.show(`${nodeName(nd.id)} · ${nd.alive ? nd.role : "crashed"}`, "Node state (Figure 2 names).", [...nodeRows(nd), why]);
+        this.show(`${nodeName(nd.id)} · ${nd.shownRole === "stale-leader" ? "stale leader" : nd.alive ? nd.role : "crashed"}`, "Node state (Figure 2 names).", [...nodeRows(nd), why]);
       }
       this.dropBtn.hidden = true;
       return;

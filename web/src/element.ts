@@ -5,28 +5,32 @@
 // keyboard shortcuts act on the focused instance), its own storage key, and the page's
 // address only when the host page opts in with `url-params`.
 //
-// Each animation frame while it runs: the clock says how much virtual time passed, the
-// cluster advances by that much, then ONE state() call and one events() call feed every view
-// (ring, logs, details, event log, table, controls), and the persisted image is saved when
-// persistVersion moved. Paused, hidden, or scrolled out of view (IntersectionObserver) the
-// loop stops: no state() call, no drawing. A change while idle (a click, a key, a new
-// cluster) draws one frame.
+// This file is the element's shell: lifecycle, attributes, the public API, selection and
+// popups. Which cluster it opens first is the boot plan (`boot.ts`); each animation frame
+// while it runs, the clock says how much virtual time passed, the cluster advances by that
+// much, then ONE state() call and one events() call make the frame's value (`frame.ts`),
+// handed to every view, which draws it (ring, logs, details, event log, table, controls,
+// timeline, teaching panels); what does not change every frame (the rules, the scenario's
+// step, the timeline's markers) is asked for only when it changed. Paused, hidden, or
+// scrolled out of view (IntersectionObserver) the loop stops: no state() call, no drawing. A
+// change while idle (a click, a key, a new cluster) draws one frame.
 import type { ClusterApi, ClusterOptions } from "./api";
 import { type ElementConfig, OBSERVED_ATTRIBUTES, readConfig } from "./attributes";
 import { Clock } from "./clock";
-import cssText from "./cluster.css?inline";
-import { Controls, SHORTCUTS, type ControlsHost } from "./controls";
+import { boot } from "./boot";
+import { Changed, type Frame, type FrameView, cancelSharedFrame, requestSharedFrame } from "./frame";
+import { styles } from "./styles";
+import { Controls, type ControlsHost } from "./controls";
 import { DetailsPanel } from "./details";
-import { errorMessage, fmtTime, h, nodeName, setText, uid } from "./dom";
-import { buildLegend } from "./legend";
+import { errorMessage, fmtTime, h, nodeName, setText } from "./dom";
+import { buildHelp, buildRoot } from "./element-layout";
 import { Narrator } from "./narrator";
 import { NodeMenu } from "./node-menu";
 import { Notices } from "./notices";
-import { parseStartParams } from "./params";
 import { RunFilesBar } from "./run-files";
-import { EventFeed, EventLog } from "./render-events";
+import { EventLog } from "./render-events";
 import { LogView } from "./render-log";
-import { RING_VIEW_UNITS, RingView } from "./render-ring";
+import { RingView } from "./render-ring";
 import type { Selection } from "./selection";
 import { StatusLine } from "./status";
 import { Persistence, derivedStorageKey } from "./storage";
@@ -37,39 +41,10 @@ import { RequestsWatch } from "./requests-view";
 import { RulesPanel } from "./rules-panel";
 import { ScenarioBar } from "./scenario-bar";
 import { StateMachinesPanel } from "./state-machine";
-import { clusterFromLink, clusterFromRunFile, clusterFromScenario, createCluster, loadWasm, restoreCluster, scenarioList, wasmMemoryBytes } from "./wasm";
+import { clusterFromRunFile, clusterFromScenario, createCluster, loadWasm, scenarioList, wasmMemoryBytes } from "./wasm";
 
-let sheet: CSSStyleSheet | null = null;
-/** One constructed stylesheet shared by every instance (CSSOM: allowed by style-src 'self'). */
-function styles(): CSSStyleSheet {
-  if (!sheet) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(cssText);
-  }
-  return sheet;
-}
-
-// One requestAnimationFrame callback drives every instance that has something to draw: first
-// each applies its pending scroll (while the layout is clean), then each draws. Separate
-// callbacks would interleave DOM writes and layout reads across instances and force a layout
-// of the whole page once per instance and frame.
-const pending = new Set<RaftClusterElement>();
 /** The handles given out by `element.cluster`, to the clusters they wrap. */
 const unwrapped = new WeakMap<object, ClusterApi>();
-let sharedRaf = 0;
-
-function requestSharedFrame(el: RaftClusterElement): void {
-  pending.add(el);
-  if (sharedRaf === 0) sharedRaf = requestAnimationFrame(runSharedFrame);
-}
-
-function runSharedFrame(t: number): void {
-  sharedRaf = 0;
-  const batch = [...pending];
-  pending.clear();
-  for (const el of batch) el.beforeFrame();
-  for (const el of batch) el.frame(t);
-}
 
 export class RaftClusterElement extends HTMLElement implements ControlsHost {
   static get observedAttributes(): string[] {
@@ -97,7 +72,6 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private violationShown = false;
   private readonly notices = new Notices();
   private readonly persistence: Persistence;
-  private readonly feed = new EventFeed();
   private readonly eventLog = new EventLog();
   private readonly controls: Controls;
   private readonly ring: RingView;
@@ -131,6 +105,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   /** Saves the moment shown when the page goes away (a reload, a tab closed). */
   private readonly onPageHide = (): void => this.saveNow();
   private frameFailed = false;
+  /** The views, in drawing order: each draws the frame's value. */
+  private readonly views: FrameView[];
+  /** The timelineVersion last drawn. */
+  private runVersion = -1;
+  /** Keys of what is asked for only when it changed (the rules, the scenario's step). */
+  private readonly rulesChanged = new Changed();
+  private readonly scenarioChanged = new Changed();
+  private scenarioSteps: { of: ClusterApi; forks: number; version: number; bounds: number[]; end: number } | null = null;
 
   constructor() {
     super();
@@ -182,11 +164,66 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         this.invalidate();
       },
     });
-    this.help = this.buildHelp();
+    this.help = buildHelp(() => this.toggleHelp());
     this.shadow = this.attachShadow({ mode: "open" });
     this.shadow.adoptedStyleSheets = [styles()];
     this.root = this.build();
     this.shadow.append(this.root);
+    this.views = this.frameViews();
+  }
+
+  /** Every view as a FrameView: those that take the frame as it is, and thin adapters for
+   * those that take parts of it. */
+  private frameViews(): FrameView[] {
+    return [
+      {
+        render: (f) => {
+          if (this.table.shown) return;
+          this.ring.reducedMotion = this.reducedMotion();
+          this.ring.render(f.state, f.vt, f.selection, f.events.filter((e) => e.kind === "messageDropped"), f.t, f.playing);
+          if (this.violationNodes.length > 0) this.markViolationNodes();
+        },
+      },
+      { render: (f) => this.table.render(f.state) },
+      { render: (f) => this.menu.render(this.menu.id !== null ? f.state.nodes[this.menu.id - 1] : undefined) },
+      { render: (f) => this.logs.render(f.c, f.state, f.selection) },
+      {
+        render: (f) => {
+          if (this.details.el.hidden) return;
+          this.details.causes = f.selection?.kind === "node" ? f.c.causes() : [];
+          this.details.render(f.state, f.selection);
+        },
+      },
+      this.eventLog,
+      { render: (f) => this.controls.sync(f.state, this.shadow.activeElement) },
+      { render: (f) => !this.timeline.el.hidden && this.timeline.sync(f.c, f.state.nowMs) },
+      { render: (f) => !this.runFiles.el.hidden && this.runFiles.sync(f.c, f.state.nowMs) },
+      { render: (f) => this.syncTeaching(f) },
+      { render: (f) => this.monitors.sync(f.c, f.state.violation) },
+      { render: (f) => this.machines.sync(f.c) },
+      this.requests,
+      { render: (f) => this.narrator.events(f.events, f.t) },
+    ];
+  }
+
+  /** The scenario's step and the rules, asked for only when they can have changed: the rules
+   * with an input ("rule" events, a new run version, a jump), the step when the moment
+   * crosses one of its bounds. */
+  private syncTeaching(f: Frame): void {
+    if (this.teachRow.hidden) return;
+    const c = f.c;
+    if (this.rulesChanged.check(c, c.timelineVersion, c.jumps) || f.events.some((e) => e.kind === "rule")) this.rules.sync(c);
+    let steps = this.scenarioSteps;
+    if (!steps || steps.of !== c || steps.forks !== c.forks || steps.version !== c.timelineVersion) {
+      const v = c.scenario();
+      steps = { of: c, forks: c.forks, version: c.timelineVersion, bounds: v ? v.steps.map((s) => s.startMs) : [], end: v?.steps[v.steps.length - 1]?.endMs ?? 0 };
+      this.scenarioSteps = steps;
+      this.scenarioChanged.reset();
+    }
+    const now = f.state.nowMs;
+    let step = 0;
+    while (step < steps.bounds.length && steps.bounds[step]! <= now) step++;
+    if (this.scenarioChanged.check(c, c.forks, c.jumps, step, now >= steps.end, now <= (steps.bounds[0] ?? 0))) this.scenarios.sync(c, now);
   }
 
   // ---- attributes and public API ---------------------------------------------------------
@@ -295,7 +332,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   }
 
   disconnectedCallback(): void {
-    pending.delete(this);
+    cancelSharedFrame(this);
     this.scheduled = false;
     this.detachKeys?.();
     this.detachKeys = null;
@@ -330,194 +367,49 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   }
 
   private build(): HTMLElement {
-    const ringTitle = uid("ring-title");
-    const ringPanel = h(
-      "div",
-      { class: "ring-panel", role: "group", "aria-labelledby": ringTitle },
-      h("h2", { id: ringTitle, class: "visually-hidden" }, "Cluster"),
-      this.ring.el,
-      this.controls.seedOut,
-      this.table.el,
-      this.menu.el,
-    );
-    const logsTitle = uid("logs-title");
-    const logsPanel = h(
-      "div",
-      { class: "panel logs-panel", role: "group", "aria-labelledby": logsTitle },
-      h("div", { class: "panel-head" }, h("h2", { id: logsTitle }, "Logs"), this.machines.el, h("span", { class: "hint" }, "solid committed · dashed not yet · ✓ applied · ▼ nextIndex ▲ matchIndex")),
-      this.logs.el,
-    );
-    this.details.el.hidden = true;
-    const main = h("div", { class: "main" }, ringPanel, h("div", { class: "side" }, logsPanel, this.details.el, this.eventLog.el));
-    const root = h(
-      "div",
-      { class: "root", tabindex: -1 },
-      this.notices.el,
-      this.controls.toolbar,
-      h("div", { class: "time-row" }, this.teachRow, this.timeline.el),
-      h("div", { class: "files-row" }, this.runFiles.el, this.monitors.el),
-      this.scenarios.nav,
-      this.rules.banner,
-      this.monitors.report,
-      this.status.el,
-      main,
-      this.help,
-      this.narrator.live,
-    );
-    // A run file dropped on the element opens like "Import run".
-    root.addEventListener("dragover", (ev) => {
-      if (ev.dataTransfer?.types.includes("Files")) ev.preventDefault();
+    return buildRoot({
+      ring: this.ring.el,
+      seedOut: this.controls.seedOut,
+      table: this.table.el,
+      menu: this.menu.el,
+      machines: this.machines.el,
+      logs: this.logs.el,
+      details: this.details.el,
+      events: this.eventLog.el,
+      rows: [
+        this.notices.el,
+        this.controls.toolbar,
+        h("div", { class: "time-row" }, this.teachRow, this.timeline.el),
+        h("div", { class: "files-row" }, this.runFiles.el, this.monitors.el),
+        this.scenarios.nav,
+        this.rules.banner,
+        this.monitors.report,
+        this.status.el,
+      ],
+      after: [this.help, this.narrator.live],
+      importFile: (file) => void this.runFiles.importFile(file),
+      activeElement: () => this.shadow.activeElement,
+      invalidate: () => this.invalidate(),
     });
-    root.addEventListener("drop", (ev) => {
-      const file = ev.dataTransfer?.files?.[0];
-      if (!file) return;
-      ev.preventDefault();
-      void this.runFiles.importFile(file);
-    });
-    // A button clicked with the mouse keeps no focus: Space stays play/pause and never
-    // repeats the button's action (Send request, Reset, Heal, Step...).
-    root.addEventListener("click", (ev) => {
-      const b = ev.target instanceof Element ? ev.target.closest("button") : null;
-      if (b && ev.detail > 0 && this.shadow.activeElement === b) root.focus({ preventScroll: true });
-      this.invalidate();
-    });
-    root.addEventListener("input", () => this.invalidate());
-    // The ring is the largest square that fits next to the logs (at most 58% of the width).
-    new ResizeObserver(() => {
-      const size = Math.floor(Math.max(0, Math.min(main.clientHeight, main.clientWidth * 0.58)));
-      const v = `${size}px`;
-      if (main.style.getPropertyValue("--ring-size") !== v) main.style.setProperty("--ring-size", v);
-    }).observe(main);
-    // Text on a small ring: enlarge it (at most 1.5×) towards 14 px.
-    new ResizeObserver(() => {
-      const px = Math.min(ringPanel.clientWidth, ringPanel.clientHeight);
-      if (px <= 0) return;
-      const scale = px / RING_VIEW_UNITS;
-      const ts = Math.min(1.5, Math.max(1, 14.5 / (17 * scale))).toFixed(2);
-      if (main.style.getPropertyValue("--ts") !== ts) main.style.setProperty("--ts", ts);
-    }).observe(ringPanel);
-    return root;
-  }
-
-  private buildHelp(): HTMLElement {
-    const title = uid("help-title");
-    const close = h("button", { type: "button", class: "menu-close", "aria-label": "Close help" }, "✕");
-    close.addEventListener("click", () => this.toggleHelp());
-    return h(
-      "section",
-      { class: "help-panel", role: "dialog", "aria-labelledby": title, hidden: true },
-      h("div", { class: "menu-head" }, h("h2", { id: title }, "Keyboard and legend"), close),
-      h("p", {}, "Click a node (or Tab to it and press Enter) for its actions: crash, restart, disconnect, reconnect, time out, send a request, details. Click a message in flight for its fields."),
-      h("dl", { class: "shortcuts" }, ...SHORTCUTS.flatMap(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)])),
-      buildLegend(),
-    );
   }
 
   // ---- choosing the cluster --------------------------------------------------------------
 
   private boot(): void {
-    const cfg = this.config;
-    const errors = [...cfg.errors];
-    const want: ClusterOptions = {};
-    let fromUrl = false;
-    if (cfg.urlParams) {
-      const params = parseStartParams(this.ownerDocument.location?.search ?? "");
-      if (params.errors.length > 0) errors.push(`${params.errors.join("; ")}. Ignored the URL parameters`);
-      if (params.fresh) {
-        fromUrl = true;
-        if (params.nodes !== undefined) want.nodes = params.nodes;
-        if (params.seed !== undefined) want.seed = params.seed;
-      }
-    }
-    // A built-in scenario (the scenario attribute, or ?scenario=figure-8 with url-params) is
-    // played and shown at its first step.
-    const urlScenario = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("scenario") : null;
-    const scenarioId = urlScenario ?? cfg.scenario;
-    if (scenarioId !== null) {
-      try {
-        this.showScenario(clusterFromScenario(scenarioId));
-        if (errors.length > 0) this.status.error(`${errors.join("; ")}.`);
-        return;
-      } catch (e) {
-        errors.push(`Could not open the scenario ${urlScenario !== null ? "in the address" : "of the scenario attribute"}: ${errorMessage(e)}`);
-      }
-    }
-    // A link (?run=, from "Copy link") plays its run from a fresh start at its moment.
-    const runText = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("run") : null;
-    if (runText !== null) {
-      try {
-        const c = clusterFromLink(runText);
-        this.attach(c, false);
-        if (errors.length > 0) this.status.error(`${errors.join("; ")}.`);
-        else this.status.info(`Opened the link: ${c.nodeCount} nodes, seed ${c.seed}, ${c.timeline().inputs} recorded actions, shown at ${fmtTime(c.nowMs)} (the run goes on to ${fmtTime(c.endMs)}). Press Play to go on.`);
-        this.clock.pause();
-        return;
-      } catch (e) {
-        errors.push(`Could not open the link in the address: ${errorMessage(e)}`);
-      }
-    }
-    // A run file next to the page (?runFile=runs/TestBackup3B.json) is fetched, then opened.
-    const runFile = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("runFile") : null;
-    if (runFile !== null) queueMicrotask(() => void this.runFiles.openPath(runFile));
-    if (!fromUrl) {
-      if (cfg.nodes !== undefined) want.nodes = cfg.nodes;
-      if (cfg.seed !== undefined) want.seed = cfg.seed;
-    }
-    const problems = errors.length > 0 ? `${errors.join("; ")}.` : "";
-    const image = this.persistence.read();
-    if (image !== null) {
-      let restored: ClusterApi | null = null;
-      let failure = "";
-      try {
-        restored = restoreCluster(image);
-      } catch (e) {
-        failure = errorMessage(e);
-      }
-      if (restored) {
-        const same = (want.nodes === undefined || want.nodes === restored.nodeCount) && (want.seed === undefined || String(want.seed) === restored.seed);
-        if (same || !fromUrl) {
-          this.attach(restored, true);
-          const problem = restored.restoreProblem;
-          if (problem !== undefined) {
-            // The run is kept as it was stored until the user decides (nothing is written).
-            this.persistence.hold = true;
-            this.notices.showRestoreError(`The stored run could not be replayed: ${problem}. Every node restarted from its persisted state instead, without the timeline.`, {
-              reset: () => this.reset({ nodes: this._cluster?.nodeCount ?? 5 }),
-              keep: () => {
-                this.notices.memoryOnly("Running in memory only: the stored data is kept as it was. Reset replaces it.");
-                this.status.info("Kept the stored data untouched; this cluster runs in memory only.");
-              },
-            }, { run: true });
-            this.status.error(`Could not restore the stored run: ${problem}. Restored every node from its persisted state instead.`);
-          } else if (problems) this.status.error(problems);
-          else if (restored.restoredRun) {
-            // Back in the past of its run: shown paused there, as a link opens.
-            const past = restored.nowMs < restored.endMs;
-            if (past) this.clock.pause();
-            const scenario = restored.scenario();
-            const guided = scenario ? ` Scenario: ${scenario.title}, step ${scenario.current} of ${scenario.steps.length}.` : restored.title ? ` Run file: ${restored.title}.` : "";
-            this.status.info(`Restored the stored cluster: ${restored.nodeCount} nodes, seed ${restored.seed}, its run replayed to ${fmtTime(restored.nowMs)} (${restored.timeline().inputs} recorded actions, to ${fmtTime(restored.endMs)}), and every node's persisted state checked against what was stored.${guided}${past ? " Paused there: press Play to go on." : ""}`);
-          }
-          else this.status.info(`Restored the stored cluster: ${restored.nodeCount} nodes, seed ${restored.seed}. Every node restarted from its persisted state (currentTerm, votedFor, log, snapshot), as after a crash of the whole cluster; crashes, disconnections and partitions are not stored.`);
-          return;
-        }
-        restored.free();
-      } else {
-        this.persistence.hold = true;
-        this.notices.showRestoreError(failure, {
-          reset: () => this.reset({ nodes: this._cluster?.nodeCount ?? 5 }),
-          keep: () => {
-            this.notices.memoryOnly("Running in memory only: the stored data is kept as it was. Reset replaces it.");
-            this.status.info("Kept the stored data untouched; this cluster runs in memory only.");
-          },
-        });
-        this.startFresh(want, "in memory");
-        this.status.error(`Could not restore the stored cluster: ${failure}`);
-        return;
-      }
-    }
-    this.startFresh(want, fromUrl ? "from the URL" : "");
-    if (problems) this.status.error(problems);
+    boot({
+      config: this.config,
+      status: this.status,
+      notices: this.notices,
+      persistence: this.persistence,
+      clock: this.clock,
+      search: () => this.ownerDocument.location?.search ?? "",
+      attach: (c, restored) => this.attach(c, restored),
+      showScenario: (c) => this.showScenario(c),
+      openRunFilePath: (path) => this.runFiles.openPath(path),
+      startFresh: (opts, how) => this.startFresh(opts, how),
+      reset: (o) => this.reset(o),
+      nodeCount: () => this._cluster?.nodeCount,
+    });
   }
 
   private startFresh(opts: ClusterOptions, how: string): boolean {
@@ -631,10 +523,13 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       }
     }
     this.clock.reset();
-    this.feed.reset();
     this.ring.reset();
     this.logs.reset();
-    this.eventLog.clear();
+    // The event log at the moment shown, from Rust (a link or a run file opens in its past).
+    this.eventLog.replace(c.recentEvents());
+    this.runVersion = -1;
+    this.scenarioSteps = null;
+    this.rulesChanged.reset();
     this.timeline.reset();
     this.runFiles.reset();
     this.scenarios.reset();
@@ -689,7 +584,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.violationShown = false;
     this.ring.reset();
     this.logs.reset();
-    this.eventLog.clear();
+    this.eventLog.replace([]);
   }
 
   // ---- the frame loop ----------------------------------------------------------------------
@@ -725,7 +620,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     }
     this.framesDrawn++;
     this.lastFrameMs = performance.now() - t0;
-    if (this.running) this.invalidate();
+    // A scroll the logs wait to apply (at the next frame's clean layout) gets that frame.
+    if (this.running || this.logs.scrollPending) this.invalidate();
     else this.clock.rest();
   }
 
@@ -735,14 +631,12 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     const dt = this.inView ? this.clock.tick(t, this.ownerDocument.hidden) : 0;
     if (dt > 0) c.advance(dt);
     const state = c.state();
-    if (c.jumps !== this.jumps) {
+    const jumped = c.jumps !== this.jumps;
+    if (jumped) {
       // The moment shown jumped (a seek, a step back): everything is drawn afresh from what
       // the Cluster says about that moment.
       this.jumps = c.jumps;
-      this.feed.reset();
       this.ring.reset();
-      this.eventLog.clear();
-      this.eventLog.add(this.feed.fresh(c.recentEvents()));
       // Before a violation it is not shown: playing on to it pauses and reports it again.
       this.violationShown = state.violation !== null;
     }
@@ -751,48 +645,33 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       const fork = c.timeline().lastFork;
       if (fork) this.status.info(`Acted in the past, at ${fmtTime(fork.atMs)}: the run forked there. Its future (to ${fmtTime(fork.droppedToMs)}, ${fork.inputsDropped} later action${fork.inputsDropped === 1 ? "" : "s"}) was dropped and the action recorded.`);
     }
-    const events = this.feed.fresh(c.events());
+    // Each event is handed out once (a jump clears what was not taken): no de-duplication.
+    // After a jump the event log shows recentEvents(), which holds this frame's events too.
+    const taken = c.events();
+    const events = jumped ? [] : taken;
     if (state.violation !== null && !this.violationShown) {
       this.violationShown = true;
       this.clock.pause();
-      this.status.error(`Raft safety violated: ${state.violation}. Paused.`);
+      // Said once: the violation report (monitors.ts) has the detail.
+      this.status.error("Raft safety violated: paused here. The report above says which property broke and how.");
       this.narrator.violation(state.violation, state.nowMs);
     }
+    const runChanged = c.timelineVersion !== this.runVersion;
+    this.runVersion = c.timelineVersion;
     this.persistence.maybeSave(c, { playing: this.clock.playing });
-    const vt = state.nowMs + (this.clock.playing ? this.clock.residualMs : 0);
     if (this.selection?.kind === "node" && this.selection.id > state.nodes.length) this.selection = null;
-    const shown = !this.table.shown;
-    if (shown) {
-      this.ring.reducedMotion = this.reducedMotion();
-      this.ring.render(
-        state,
-        vt,
-        this.selection,
-        events.filter((e) => e.kind === "messageDropped"),
-        t,
-        this.clock.playing,
-      );
-      if (this.violationNodes.length > 0) this.markViolationNodes();
-    }
-    this.table.render(state);
-    this.menu.render(this.menu.id !== null ? state.nodes[this.menu.id - 1] : undefined);
-    this.logs.render(state, this.selection);
-    if (!this.details.el.hidden) {
-      this.details.causes = this.selection?.kind === "node" ? c.causes() : [];
-      this.details.render(state, this.selection);
-    }
-    this.eventLog.add(events);
-    this.controls.sync(state, this.shadow.activeElement);
-    if (!this.timeline.el.hidden) this.timeline.sync(c, state.nowMs);
-    if (!this.runFiles.el.hidden) this.runFiles.sync(c, state.nowMs);
-    if (!this.teachRow.hidden) {
-      this.scenarios.sync(c, state.nowMs);
-      this.rules.sync(c);
-    }
-    this.monitors.sync(c, state.violation);
-    this.machines.sync(c);
-    this.requests.sync(c, state.nowMs);
-    this.narrator.events(events, t);
+    const frame: Frame = {
+      c,
+      state,
+      events,
+      jumped,
+      runChanged,
+      vt: state.nowMs + (this.clock.playing ? this.clock.residualMs : 0),
+      t,
+      playing: this.clock.playing,
+      selection: this.selection,
+    };
+    for (const v of this.views) v.render(frame);
   }
 
   /** prefers-reduced-motion, read per frame from the instance's own query (no listener). */

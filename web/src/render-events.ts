@@ -1,10 +1,14 @@
-// The event log: the cluster's events() narrated one sentence per line, newest first, bounded
-// to a few hundred lines. Dropped messages are left out unless asked for (under loss they
-// would flood it).
+// The event log: the cluster's events narrated one sentence per line, newest first, bounded
+// to EVENT_LINES_MAX lines. What it shows comes from Rust: after a jump (a seek, a step, a
+// new cluster) the lines up to the moment shown (`recentEvents()`), then each frame's new
+// events (`events()`, each handed out once). Dropped messages are left out unless asked for
+// (under loss they would flood it).
 import type { ClusterEvent, EventKind } from "./api";
 import { fmtTime, h, nodeName, uid } from "./dom";
+import type { Frame, FrameView } from "./frame";
 
-/** Lines the event strip keeps (the newest; older ones are removed). */
+/** Lines the event strip keeps (the newest; older ones are removed): as many as the Cluster
+ * keeps for the moment shown (`recentEvents()`, at most 150). */
 export const EVENT_LINES_MAX = 150;
 
 const KIND_LABEL: Record<EventKind, string> = {
@@ -29,7 +33,7 @@ const KIND_LABEL: Record<EventKind, string> = {
   appendEntriesRefused: "refused",
 };
 
-export class EventLog {
+export class EventLog implements FrameView {
   readonly el: HTMLElement;
   private readonly list: HTMLOListElement;
   private readonly showDrops: HTMLInputElement;
@@ -61,6 +65,17 @@ export class EventLog {
     this.count = 0;
   }
 
+  /** The lines up to the moment shown, from the Cluster. */
+  replace(events: readonly ClusterEvent[]): void {
+    this.clear();
+    this.add(events);
+  }
+
+  render(f: Frame): void {
+    if (f.jumped) this.replace(f.c.recentEvents());
+    else this.add(f.events);
+  }
+
   /** Adds a batch of new events (oldest first, as events() returns them). */
   add(events: readonly ClusterEvent[]): void {
     // (drops are filtered here, not hidden: hidden lines would push the others out)
@@ -90,38 +105,3 @@ export class EventLog {
   }
 }
 
-/** Keeps only the events not seen before. events() is expected to hand out each event once;
- * should it ever return events again, those already shown (same time, kind and text) are
- * skipped rather than repeated. Events arrive in time order. */
-export class EventFeed {
-  private lastTime = -Infinity;
-  private seenAtLast = new Map<string, number>();
-
-  reset(): void {
-    this.lastTime = -Infinity;
-    this.seenAtLast.clear();
-  }
-
-  fresh(events: readonly ClusterEvent[]): ClusterEvent[] {
-    const out: ClusterEvent[] = [];
-    const budget = new Map(this.seenAtLast);
-    for (const ev of events) {
-      if (ev.timeMs < this.lastTime) continue;
-      const key = `${ev.kind}|${ev.node}|${ev.text}`;
-      if (ev.timeMs === this.lastTime) {
-        const left = budget.get(key) ?? 0;
-        if (left > 0) {
-          budget.set(key, left - 1);
-          continue;
-        }
-      } else {
-        this.lastTime = ev.timeMs;
-        this.seenAtLast.clear();
-        budget.clear();
-      }
-      this.seenAtLast.set(key, (this.seenAtLast.get(key) ?? 0) + 1);
-      out.push(ev);
-    }
-    return out;
-  }
-}

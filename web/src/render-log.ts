@@ -1,24 +1,47 @@
-// The logs: one row per node, columns aligned by log index so the rows can be compared at a
-// glance, scrolling horizontally without any entry limit.
+// The logs: one table aligned by index, as RaftScope's and the paper's figures are: column i
+// is index i on every server, so the rows can be compared at a glance.
 //
 // An entry shows its index, command and term (in the term's colour). Committed entries
 // (index <= commitIndex) are solid, the others dashed; applied ones (<= lastApplied) carry a
 // ✓. Everything up to the node's snapshot is one hatched block labelled lastIncludedIndex /
 // lastIncludedTerm. On the other nodes' rows the leader's nextIndex (▼ above) and matchIndex
-// (▲ below) for that node are marked. Only the columns in view are in the DOM, so a log of
-// thousands of entries costs no more than a short one; the view follows the newest entries
-// unless the user scrolled back.
-import type { ClusterState, LogEntryView, NodeView } from "./api";
+// (▲ below) for that node are marked, and where the row parts from the leader's log is
+// marked (◆). Each row's head has an overview strip of its whole log (snapshot, entries,
+// commitIndex, divergence, the leader's nextIndex, and the columns in view); clicking it
+// shows that part. A row whose interesting part is out of view says so with a button that
+// shows it ("◀ last entry 117").
+//
+// Only the columns in view are in the DOM and only they cross from Rust
+// (`Cluster.logWindow()`), so a log of thousands of entries costs no more than a short one.
+// The view follows what matters unless the user scrolled: the selected row's divergence or the
+// leader's nextIndex for it, else the leader's newest entries.
+import type { ClusterApi, ClusterState, LogEntryView, NodeView } from "./api";
 import { termFill, termInk } from "./colors";
 import { h, nodeName, setAttr, setText, toggleClass } from "./dom";
 import { type Selection, selectedNode } from "./selection";
 
 const COL_W = 60; // px per log index
 const HEAD_W = 196; // px of the sticky row header
-// Room after the longest log: the nextIndex column and its "▼ nextIndex" label (and the
-// track's 6 px margin), so following the newest entries never scrolls a marker half away.
+const TRACK_MARGIN = 6; // px between the header and index `first`'s column
+// Room after the longest log: the nextIndex column and its "▼ nextIndex" label, so following
+// the newest entries never scrolls a marker half away.
 const NEXT_ROOM = COL_W + 64;
 const OVERSCAN = 4;
+/** The full value, as hover and focus say it. */
+export function fullCommand(e: LogEntryView): string {
+  if (e.command === "") return "(empty command)";
+  return e.commandHex ? `bytes ${e.command} (hex: not printable text)` : `“${e.command}”`;
+}
+
+interface Strip {
+  el: HTMLElement;
+  snap: HTMLElement;
+  log: HTMLElement;
+  commit: HTMLElement;
+  diverge: HTMLElement;
+  next: HTMLElement;
+  view: HTMLElement;
+}
 
 interface Row {
   id: number;
@@ -27,11 +50,15 @@ interface Row {
   badge: HTMLElement;
   title: HTMLElement;
   stats: HTMLElement;
+  strip: Strip;
   track: HTMLElement;
   snap: HTMLElement;
   snapLabel: HTMLElement;
   next: HTMLElement;
   match: HTMLElement;
+  diverge: HTMLElement;
+  jump: HTMLButtonElement;
+  jumpTo: number;
   entries: Map<number, HTMLElement>;
 }
 
@@ -39,7 +66,9 @@ export class LogView {
   readonly el: HTMLElement;
   private readonly scroller: HTMLElement;
   private readonly inner: HTMLElement;
+  private readonly tip: HTMLElement;
   private rows: Row[] = [];
+  /** Follow what matters (false once the user scrolled or jumped, until a new cluster). */
   private follow = true;
   private programmaticScroll = false;
   // Layout values cached from events (scroll, resize): reading them while drawing would force
@@ -47,13 +76,17 @@ export class LogView {
   private viewW = 1200;
   private scrollX = 0;
   private pendingScroll: number | null = null;
+  /** Index of column 0 and the number of columns, as last drawn. */
+  private first = 1;
+  private last = 0;
   /** The violation shown: its nodes and log indices are highlighted. */
   private violation: { nodes: Set<number>; indices: Set<number> } | null = null;
 
   constructor(private readonly onSelectNode: (id: number) => void) {
     this.inner = h("div", { class: "logs-inner" });
-    this.scroller = h("div", { class: "logs-scroll", tabindex: 0, "aria-label": "Logs of all nodes, scroll sideways" }, this.inner);
-    this.el = h("div", { class: "logs" }, this.scroller);
+    this.scroller = h("div", { class: "logs-scroll", tabindex: 0, "aria-label": "Logs of all nodes, aligned by index: scroll sideways; arrow keys move between entries" }, this.inner);
+    this.tip = h("div", { class: "entry-tip", role: "tooltip", hidden: true });
+    this.el = h("div", { class: "logs" }, this.scroller, this.tip);
     this.scroller.addEventListener("scroll", () => {
       const s = this.scroller;
       this.scrollX = s.scrollLeft;
@@ -61,11 +94,22 @@ export class LogView {
         this.programmaticScroll = false;
         return;
       }
+      // Scrolled to the right end: follow again; anywhere else: the user looks there.
       this.follow = s.scrollLeft + s.clientWidth >= s.scrollWidth - COL_W;
     });
     new ResizeObserver(() => {
       this.viewW = this.scroller.clientWidth || this.viewW;
     }).observe(this.scroller);
+    // The full value of an entry on hover and on focus (one tooltip for all of them).
+    const show = (ev: Event): void => {
+      const e = ev.target instanceof Element ? (ev.target.closest(".entry") as HTMLElement | null) : null;
+      if (e) this.showTip(e);
+    };
+    this.inner.addEventListener("mouseover", show);
+    this.inner.addEventListener("focusin", show);
+    this.inner.addEventListener("mouseleave", () => this.hideTip());
+    this.inner.addEventListener("focusout", () => this.hideTip());
+    this.scroller.addEventListener("keydown", (ev) => this.onKey(ev));
   }
 
   /** Highlight the entries (and rows) a safety violation involves; null: none. */
@@ -77,9 +121,19 @@ export class LogView {
     this.inner.replaceChildren();
     this.rows = [];
     this.follow = true;
+    this.hideTip();
   }
 
-  render(state: ClusterState, sel: Selection): void {
+  /** Show index `index` (a third into the view) and stop following. */
+  jumpTo(index: number): void {
+    this.follow = false;
+    const target = Math.max(0, (index - this.first) * COL_W - (this.viewW - HEAD_W) / 3);
+    this.pendingScroll = target;
+    // A click happens between frames: the layout is clean, scroll now.
+    this.applyScroll();
+  }
+
+  render(c: ClusterApi, state: ClusterState, sel: Selection): void {
     const nodes = state.nodes;
     if (nodes.length !== this.rows.length) this.build(nodes.length);
 
@@ -88,37 +142,72 @@ export class LogView {
     let last = 0;
     for (const nd of nodes) {
       base = Math.min(base, nd.snapshotIndex);
-      last = Math.max(last, nd.snapshotIndex + nd.log.length);
+      last = Math.max(last, nd.lastLogIndex);
     }
     const first = base > 0 ? base : 1;
-    const width = HEAD_W + Math.max(1, last - first + 1) * COL_W + NEXT_ROOM;
-
+    this.first = first;
+    this.last = last;
+    const width = HEAD_W + TRACK_MARGIN + Math.max(1, last - first + 1) * COL_W + NEXT_ROOM;
     const viewW = this.viewW;
-    const scrollLeft = this.follow ? Math.max(0, width - viewW) : this.scrollX;
+    const leader = state.leader !== null ? (nodes[state.leader - 1] ?? null) : null;
+    const selNode = selectedNode(sel);
+
+    let scrollLeft = this.scrollX;
+    if (this.follow) {
+      const focus = this.focusIndex(nodes, leader, selNode);
+      scrollLeft =
+        focus === null
+          ? Math.max(0, width - viewW)
+          : Math.max(0, Math.min(width - viewW, (focus - first) * COL_W - (viewW - HEAD_W) / 3));
+    }
     const firstVisible = Math.max(0, Math.floor(scrollLeft / COL_W) - OVERSCAN);
     const lastVisible = Math.ceil((scrollLeft + viewW - HEAD_W) / COL_W) + OVERSCAN;
     const lo = first + firstVisible;
     const hi = first + lastVisible;
+    // Fully in view (the overscan aside): what the strip's window and the jump buttons use.
+    const inLo = first + Math.ceil(scrollLeft / COL_W);
+    const inHi = first + Math.floor((scrollLeft + viewW - HEAD_W - TRACK_MARGIN) / COL_W) - 1;
 
     const widthPx = `${width}px`;
     if (this.inner.style.width !== widthPx) this.inner.style.width = widthPx;
 
-    let leader: NodeView | null = null;
+    // Only the entries drawn cross from Rust: one window per row that has any in view.
+    const ranges: [number, number, number][] = [];
     for (const nd of nodes) {
-      if (nd.alive && nd.role === "leader" && (!leader || nd.term > leader.term)) leader = nd;
+      const from = Math.max(lo, nd.snapshotIndex + 1);
+      const to = Math.min(hi, nd.lastLogIndex);
+      if (from <= to) ranges.push([nd.id, from, to]);
     }
-    const selNode = selectedNode(sel);
+    const windows = new Map<number, LogEntryView[]>();
+    if (ranges.length > 0) for (const w of c.logWindow(ranges)) windows.set(w.node, w.entries);
+
     for (const nd of nodes) {
       const row = this.rows[nd.id - 1];
-      if (row) this.renderRow(row, nd, first, lo, hi, leader, selNode === nd.id);
+      if (row) this.renderRow(row, nd, windows.get(nd.id) ?? [], first, last, inLo, inHi, leader, selNode === nd.id);
     }
 
     this.pendingScroll = this.follow && Math.abs(this.scrollX - scrollLeft) > 1 ? scrollLeft : null;
   }
 
-  /** Applies the scroll that keeps the newest entries in view. Called at the start of a
-   * frame, before anything is written: the layout is clean then, so scrolling costs nothing
-   * (setting scrollLeft after changing the DOM would force a layout of the whole page). */
+  /** What the view follows: the selected row's divergence from the leader's log, or the
+   * leader's nextIndex for it when it lags; else null (the newest entries, at the right). */
+  private focusIndex(nodes: NodeView[], leader: NodeView | null, sel: number | null): number | null {
+    const nd = sel !== null ? nodes[sel - 1] : undefined;
+    if (!nd || !leader || nd.id === leader.id) return null;
+    if (nd.divergesAt !== null) return nd.divergesAt;
+    const next = leader.nextIndex?.[nd.id - 1];
+    if (next !== undefined && next <= leader.lastLogIndex) return Math.max(next - 1, 1);
+    return null;
+  }
+
+  /** A scroll waits for the next frame's clean layout: the element draws one more frame. */
+  get scrollPending(): boolean {
+    return this.pendingScroll !== null;
+  }
+
+  /** Applies the scroll that keeps what matters in view. Called at the start of a frame,
+   * before anything is written: the layout is clean then, so scrolling costs nothing (setting
+   * scrollLeft after changing the DOM would force a layout of the whole page). */
   applyScroll(): void {
     if (this.pendingScroll === null) return;
     this.programmaticScroll = true;
@@ -140,24 +229,47 @@ export class LogView {
       );
       nameBtn.addEventListener("click", () => this.onSelectNode(id));
       const stats = h("div", { class: "row-stats" });
-      const head = h("div", { class: "log-head" }, h("div", { class: "row-line" }, nameBtn, title), stats);
+      const strip: Strip = {
+        el: h("div", { class: "log-strip", role: "button", tabindex: -1, "aria-label": `Overview of ${nodeName(id)}'s log: click to show that part` }),
+        snap: h("span", { class: "ov-snap" }),
+        log: h("span", { class: "ov-log" }),
+        commit: h("span", { class: "ov-commit" }),
+        diverge: h("span", { class: "ov-diverge", hidden: true }),
+        next: h("span", { class: "ov-next", hidden: true }),
+        view: h("span", { class: "ov-view" }),
+      };
+      strip.el.append(strip.snap, strip.log, strip.commit, strip.next, strip.diverge, strip.view);
+      strip.el.addEventListener("click", (ev) => {
+        const r = strip.el.getBoundingClientRect();
+        const f = r.width > 0 ? (ev.clientX - r.left) / r.width : 0;
+        this.jumpTo(Math.round(this.first + f * Math.max(0, this.last - this.first)));
+      });
+      const jump = h("button", { type: "button", class: "log-jump", hidden: true });
+      const head = h("div", { class: "log-head" }, h("div", { class: "row-line" }, nameBtn, title), stats, strip.el);
       const snapLabel = h("span", { class: "snap-label" });
       const snap = h("div", { class: "snapshot", hidden: true }, snapLabel);
       const next = h("div", { class: "marker next", hidden: true }, "▼");
       const match = h("div", { class: "marker match", hidden: true }, "▲");
-      const track = h("div", { class: "log-track" }, snap, next, match);
-      const el = h("div", { class: "log-row", "data-log-node": id }, head, track);
-      this.inner.append(el);
-      this.rows.push({ id, el, head, badge, title, stats, track, snap, snapLabel, next, match, entries: new Map() });
+      const diverge = h("div", { class: "marker diverge", hidden: true }, "◆");
+      const row: Row = { id, el: h("div"), head, badge, title, stats, strip, track: h("div"), snap, snapLabel, next, match, diverge, jump, jumpTo: 0, entries: new Map() };
+      jump.addEventListener("click", () => this.jumpTo(row.jumpTo));
+      row.track = h("div", { class: "log-track" }, snap, next, match, diverge);
+      // The jump button sits in a zero-width column stuck beside the head: at the view's left
+      // edge wherever the table is scrolled, taking no room.
+      row.el = h("div", { class: "log-row", "data-log-node": id }, head, h("div", { class: "log-aside" }, jump), row.track);
+      this.inner.append(row.el);
+      this.rows.push(row);
     }
   }
 
   private renderRow(
     row: Row,
     nd: NodeView,
+    entries: LogEntryView[],
     first: number,
-    lo: number,
-    hi: number,
+    last: number,
+    inLo: number,
+    inHi: number,
     leader: NodeView | null,
     selected: boolean,
   ): void {
@@ -166,17 +278,19 @@ export class LogView {
     setAttr(row.el, "data-last-applied", nd.lastApplied);
     setAttr(row.el, "data-snapshot-index", nd.snapshotIndex);
     setAttr(row.el, "data-snapshot-term", nd.snapshotTerm);
+    setAttr(row.el, "data-last-index", nd.lastLogIndex);
+    setAttr(row.el, "data-diverges-at", nd.divergesAt);
     toggleClass(row.el, "crashed", !nd.alive);
     toggleClass(row.el, "selected", selected);
     setAttr(row.el, "data-violation", String(this.violation?.nodes.has(nd.id) ?? false));
-    setAttr(row.badge, "data-role", nd.alive ? nd.role : "crashed");
-    setText(row.badge, !nd.alive ? "✕" : nd.role === "leader" ? "L" : nd.role === "candidate" ? "C" : "F");
+    setAttr(row.badge, "data-role", nd.shownRole);
+    setText(row.badge, roleLetter(nd));
     setText(row.title, `term ${nd.term}${nd.connected ? "" : " · cut off"}`);
     setText(row.stats, `commitIndex ${nd.commitIndex}\nlastApplied ${nd.lastApplied}`);
     setAttr(
       row.head,
       "title",
-      `${nodeName(nd.id)}: ${nd.alive ? nd.role : `crashed (was ${nd.role})`}, term ${nd.term}, votedFor ${nd.votedFor === null ? "—" : nodeName(nd.votedFor)}, commitIndex ${nd.commitIndex}, lastApplied ${nd.lastApplied}`,
+      `${nodeName(nd.id)}: ${roleWords(nd)}, term ${nd.term}, votedFor ${nd.votedFor === null ? "—" : nodeName(nd.votedFor)}, log ${nd.snapshotIndex + 1}..${nd.lastLogIndex}${nd.snapshotIndex > 0 ? ` after a snapshot to ${nd.snapshotIndex}` : ""}, commitIndex ${nd.commitIndex}, lastApplied ${nd.lastApplied}${nd.divergesAt !== null ? `, parts from the leader's log at ${nd.divergesAt}` : ""}`,
     );
 
     // Snapshot block: indices first..snapshotIndex.
@@ -194,59 +308,86 @@ export class LogView {
       row.snap.hidden = true;
     }
 
-    // Entries in view.
-    const from = Math.max(lo, nd.snapshotIndex + 1);
-    const to = Math.min(hi, nd.snapshotIndex + nd.log.length);
+    // Entries in view (the window Rust gave for this row).
+    const shown = new Set<number>();
+    for (const entry of entries) {
+      shown.add(entry.index);
+      let el = row.entries.get(entry.index);
+      if (!el) {
+        el = h(
+          "div",
+          { class: "entry", "data-node": nd.id, "data-index": entry.index, tabindex: -1 },
+          h("span", { class: "e-index" }),
+          h("span", { class: "e-term" }),
+          h("span", { class: "e-cmd" }),
+        );
+        row.track.append(el);
+        row.entries.set(entry.index, el);
+      }
+      const left = `${x(entry.index)}px`;
+      if (el.style.left !== left) el.style.left = left;
+      this.updateEntry(el, entry, nd, leader);
+    }
     for (const [index, el] of row.entries) {
-      if (index < from || index > to) {
+      if (!shown.has(index)) {
         el.remove();
         row.entries.delete(index);
       }
     }
-    for (let index = from; index <= to; index++) {
-      const entry = nd.log[index - nd.snapshotIndex - 1];
-      if (!entry) continue;
-      let el = row.entries.get(index);
-      if (!el) {
-        el = this.createEntry(entry);
-        row.track.append(el);
-        row.entries.set(index, el);
-      }
-      const left = `${x(index)}px`;
-      if (el.style.left !== left) el.style.left = left;
-      this.updateEntry(el, entry, nd, leader);
-    }
 
-    // The leader's view of this node.
-    const li = leader && leader.id !== nd.id ? leader.id - 1 : -1;
-    const nextI = li >= 0 ? leader?.nextIndex?.[nd.id - 1] : undefined;
-    const matchI = li >= 0 ? leader?.matchIndex?.[nd.id - 1] : undefined;
-    this.marker(row.next, nextI, first, `leader ${leader ? nodeName(leader.id) : ""}: nextIndex[${nodeName(nd.id)}] = ${nextI}`);
-    this.marker(row.match, matchI, first, `leader ${leader ? nodeName(leader.id) : ""}: matchIndex[${nodeName(nd.id)}] = ${matchI}`);
+    // The leader's view of this node, and where it parts from the leader's log.
+    const other = leader !== null && leader.id !== nd.id;
+    const nextI = other ? leader.nextIndex?.[nd.id - 1] : undefined;
+    const matchI = other ? leader.matchIndex?.[nd.id - 1] : undefined;
+    const lname = leader ? nodeName(leader.id) : "";
+    this.marker(row.next, nextI, first, "▼ nextIndex", `leader ${lname}: nextIndex[${nodeName(nd.id)}] = ${nextI}`);
+    this.marker(row.match, matchI, first, "▲ matchIndex", `leader ${lname}: matchIndex[${nodeName(nd.id)}] = ${matchI}`);
+    this.marker(row.diverge, nd.divergesAt ?? undefined, first, "◆", `${nodeName(nd.id)}'s log parts from leader ${lname}'s at index ${nd.divergesAt}`);
+
+    // The overview strip: the whole log, scaled to first..last.
+    const span = Math.max(1, last - first + 1);
+    // Percentages rounded to 0.1: the style is written only when it changes.
+    const at = (i: number) => Math.round((Math.max(0, Math.min(span, i - first + 1)) / span) * 1000) / 10;
+    const pct = (i: number) => `${at(i)}%`;
+    const fromRight = (i: number) => `${Math.round((100 - at(i)) * 10) / 10}%`;
+    setStyle(row.strip.snap, "width", pct(nd.snapshotIndex));
+    setStyle(row.strip.log, "left", pct(nd.snapshotIndex));
+    setStyle(row.strip.log, "right", fromRight(nd.lastLogIndex));
+    setStyle(row.strip.commit, "left", pct(nd.commitIndex));
+    row.strip.diverge.hidden = nd.divergesAt === null;
+    if (nd.divergesAt !== null) setStyle(row.strip.diverge, "left", pct(nd.divergesAt - 1));
+    row.strip.next.hidden = nextI === undefined;
+    if (nextI !== undefined) setStyle(row.strip.next, "left", pct(nextI - 1));
+    setStyle(row.strip.view, "left", pct(inLo - 1));
+    setStyle(row.strip.view, "right", fromRight(inHi));
+    setAttr(
+      row.strip.el,
+      "title",
+      `${nodeName(nd.id)}'s log: ${nd.snapshotIndex > 0 ? `snapshot to ${nd.snapshotIndex}, ` : ""}entries to ${nd.lastLogIndex}, commitIndex ${nd.commitIndex}${nd.divergesAt !== null ? `, parts from the leader's log at ${nd.divergesAt}` : ""}${nextI !== undefined ? `, leader's nextIndex ${nextI}` : ""}; in view ${inLo}..${inHi}. Click to show that part.`,
+    );
+
+    // Out of view: a button that shows it (the divergence first, else the last entry).
+    const target = nd.divergesAt !== null && (nd.divergesAt < inLo || nd.divergesAt > inHi) ? nd.divergesAt : nd.lastLogIndex > nd.snapshotIndex && (nd.lastLogIndex < inLo || nd.lastLogIndex > inHi) ? nd.lastLogIndex : null;
+    row.jump.hidden = target === null;
+    if (target !== null) {
+      row.jumpTo = target;
+      const dir = target < inLo ? "◀" : "▶";
+      const what = target === nd.divergesAt ? `parts from the leader at ${target}` : `last entry ${target}`;
+      setText(row.jump, `${dir} ${what}`);
+      setAttr(row.jump, "title", `Show ${nodeName(nd.id)}'s ${target === nd.divergesAt ? `first entry that differs from the leader's log (index ${target})` : `last entry (index ${target})`}`);
+      toggleClass(row.jump, "right", dir === "▶");
+    }
   }
 
-  private marker(el: HTMLElement, index: number | undefined, first: number, title: string): void {
+  private marker(el: HTMLElement, index: number | undefined, first: number, name: string, title: string): void {
     if (index === undefined) {
       el.hidden = true;
       return;
     }
     el.hidden = false;
-    const left = `${Math.max(0, index - first) * COL_W}px`;
-    if (el.style.left !== left) el.style.left = left;
-    const name = el.classList.contains("next") ? "▼ nextIndex" : "▲ matchIndex";
+    setStyle(el, "left", `${Math.max(0, index - first) * COL_W}px`);
     setText(el, name);
     setAttr(el, "title", title);
-  }
-
-  private createEntry(entry: LogEntryView): HTMLElement {
-    const el = h(
-      "div",
-      { class: "entry", "data-index": entry.index },
-      h("span", { class: "e-index" }),
-      h("span", { class: "e-term" }),
-      h("span", { class: "e-cmd" }),
-    );
-    return el;
   }
 
   private updateEntry(el: HTMLElement, entry: LogEntryView, nd: NodeView, leader: NodeView | null): void {
@@ -255,8 +396,10 @@ export class LogView {
     // leader's own term (a leader commits by counting replicas only those: Figure 8, §5.4.2).
     const waits = !committed && leader !== null && entry.term < leader.term;
     const involved = this.violation !== null && this.violation.nodes.has(nd.id) && this.violation.indices.has(entry.index);
+    const diverged = nd.divergesAt !== null && entry.index >= nd.divergesAt;
     setAttr(el, "data-waits-current-term", String(waits));
     setAttr(el, "data-violation", String(involved));
+    setAttr(el, "data-diverged", String(diverged));
     const applied = entry.index <= nd.lastApplied;
     if (el.getAttribute("data-term") !== String(entry.term) || el.dataset["cmd"] !== entry.command) {
       setAttr(el, "data-term", entry.term);
@@ -265,18 +408,96 @@ export class LogView {
       el.style.setProperty("--ink", termInk(entry.term));
       setText(el.children[0]!, String(entry.index));
       setText(el.children[1]!, `T${entry.term}`);
+      // The whole command: CSS cuts what does not fit (…); hover and focus show all of it.
       setText(el.children[2]!, entry.command);
+      toggleClass(el.children[2]!, "hex", entry.commandHex);
     }
     setAttr(el, "data-committed", String(committed));
     setAttr(el, "data-applied", String(applied));
-    setAttr(
-      el,
-      "title",
-      `index ${entry.index}, term ${entry.term}: ${entry.command}\n${committed ? "committed" : "not committed"}${applied ? ", applied" : ""}${
-        waits
-          ? `\nWaits for an entry of leader ${nodeName(leader!.id)}'s own term ${leader!.term}: a leader commits by counting replicas only entries of its own term, and this term-${entry.term} entry is committed with the first of them (Figure 8, §5.4.2). Stored on a majority is not enough: a later leader could still overwrite it.`
-          : ""
-      }${involved ? "\nInvolved in the safety violation shown." : ""}`,
-    );
+    const text = `index ${entry.index}, term ${entry.term}: ${fullCommand(entry)}\n${committed ? "committed" : "not committed"}${applied ? ", applied" : ""}${
+      diverged ? `\nDiffers from leader ${leader ? nodeName(leader.id) : ""}'s log from index ${nd.divergesAt}.` : ""
+    }${
+      waits
+        ? `\nWaits for an entry of leader ${nodeName(leader!.id)}'s own term ${leader!.term}: a leader commits by counting replicas only entries of its own term, and this term-${entry.term} entry is committed with the first of them (Figure 8, §5.4.2). Stored on a majority is not enough: a later leader could still overwrite it.`
+        : ""
+    }${involved ? "\nInvolved in the safety violation shown." : ""}`;
+    setAttr(el, "title", text);
+    setAttr(el, "aria-label", `${nodeName(nd.id)} ${text}`);
+  }
+
+  private showTip(entry: HTMLElement): void {
+    const text = entry.getAttribute("title");
+    if (!text) return;
+    setText(this.tip, text);
+    this.tip.hidden = false;
+    // Below the entry, inside the logs panel (positions from the event, not per frame).
+    const box = this.el.getBoundingClientRect();
+    const r = entry.getBoundingClientRect();
+    setStyle(this.tip, "left", `${Math.max(0, Math.min(r.left - box.left, box.width - 300))}px`);
+    setStyle(this.tip, "top", `${r.bottom - box.top + 4}px`);
+  }
+
+  private hideTip(): void {
+    this.tip.hidden = true;
+  }
+
+  /** Arrow keys move between entries (left / right in a row, up / down the same index). */
+  private onKey(ev: KeyboardEvent): void {
+    const cur = ev.target instanceof HTMLElement && ev.target.classList.contains("entry") ? ev.target : null;
+    const keys: Record<string, [number, number]> = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+    const d = keys[ev.key];
+    if (!d) return;
+    let node: number;
+    let index: number;
+    if (cur) {
+      node = Number(cur.dataset["node"]) + d[0];
+      index = Number(cur.dataset["index"]) + d[1];
+    } else {
+      // From the table itself: the first entry drawn of the first row that has one.
+      const any = this.inner.querySelector<HTMLElement>(".entry");
+      if (!any) return;
+      any.focus();
+      ev.preventDefault();
+      return;
+    }
+    const row = this.rows[node - 1];
+    const next = row?.entries.get(index);
+    ev.preventDefault();
+    ev.stopPropagation();
+    if (next) {
+      next.focus();
+    } else if (row && d[1] !== 0) {
+      this.jumpTo(index);
+    }
+  }
+}
+
+function setStyle(el: HTMLElement, prop: "left" | "right" | "width" | "top", value: string): void {
+  if (el.style[prop] !== value) el.style[prop] = value;
+}
+
+function roleLetter(nd: NodeView): string {
+  switch (nd.shownRole) {
+    case "crashed":
+      return "✕";
+    case "leader":
+      return "L";
+    case "stale-leader":
+      return "L?";
+    case "candidate":
+      return "C";
+    default:
+      return "F";
+  }
+}
+
+function roleWords(nd: NodeView): string {
+  switch (nd.shownRole) {
+    case "crashed":
+      return `crashed (was ${nd.role})`;
+    case "stale-leader":
+      return "stale leader (a lower term, or cut off from a majority)";
+    default:
+      return nd.role;
   }
 }

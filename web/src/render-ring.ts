@@ -3,10 +3,15 @@
 // Each node is a <g data-node-id data-role data-term data-alive data-connected>: its body is
 // filled with its term's colour, the role is shown by a letter badge (L / C / F), a crown for
 // the leader and a dashed outline for a candidate; a crashed node is grey with a red cross, a
-// cut-off node has a red dotted halo and says so. The arc around a node is its election timer.
+// cut-off node has a red dotted halo and says so. data-role is the role the session view
+// decided (`shownRole`): a crown only for a live leader of the newest live term that reaches a
+// majority; a stale leader (a lower term, or cut off) has a hollow grey crown and says "stale
+// leader"; a crashed node has none. The arc around a node is its election timer.
 // Messages sit at progress (now - sentMs) / (deliverMs - sentMs) on the way from sender to
 // receiver; requests and replies travel on either side of the line so they never overlap.
-// Dropped messages flash a red ✗ for a moment.
+// Messages on one link that overlap are drawn as one mark with a count (×3), and a link
+// shows at most LINK_MARKS_MAX marks (the last one counts the rest). Dropped messages flash a
+// red ✗ for a moment, placed from the event's sender and receiver (never from its text).
 import type { ClusterEvent, ClusterState, MessageView, NodeView } from "./api";
 import { GROUP_COLORS, termFill } from "./colors";
 import { nodeName, s, setAttr, setText, toggleClass } from "./dom";
@@ -20,6 +25,10 @@ const RING_R = 232;
 const LANE = 6; // messages keep this far to the right of the line between two nodes
 const DROP_SHOW_MS = 1400; // real ms a drop marker stays
 const MAX_DROP_MARKS = 40;
+/** Marks one link (sender → receiver) shows at most; the last one counts the rest. */
+export const LINK_MARKS_MAX = 4;
+/** Messages closer than this (viewBox units along the link) are one mark. */
+const OVERLAP_UNITS = 22;
 
 interface Point {
   x: number;
@@ -48,8 +57,13 @@ interface MsgEls {
   tail: SVGLineElement;
   mark: SVGTextElement;
   label: SVGTextElement;
+  count: SVGTextElement;
   last: MessageView;
   at: Point;
+  /** Distance along its link this frame (for grouping). */
+  along: number;
+  /** The aria-label of the message alone. */
+  name: string;
 }
 
 interface DropMark {
@@ -80,6 +94,22 @@ function roleLetter(node: NodeView): string {
   return node.role === "leader" ? "L" : node.role === "candidate" ? "C" : "F";
 }
 
+/** The node's sub-line: what it is, in a few words. */
+function subLine(node: NodeView, n: number): string {
+  switch (node.shownRole) {
+    case "crashed":
+      return "crashed";
+    case "leader":
+      return "leader";
+    case "stale-leader":
+      return "stale leader";
+    case "candidate":
+      return `votes ${node.votesGranted?.length ?? 0}/${n}`;
+    default:
+      return `votedFor ${node.votedFor === null ? "—" : nodeName(node.votedFor)}`;
+  }
+}
+
 export class RingView {
   readonly el: SVGSVGElement;
   private readonly partLayer = s("g", { class: "partitions" });
@@ -91,6 +121,7 @@ export class RingView {
   // where messages between opposite nodes cross.
   private readonly centerTime = s("text", { class: "center-time", x: -VIEW + 16, y: -VIEW + 34 });
   private readonly centerInfo = s("text", { class: "center-info", x: -VIEW + 16, y: -VIEW + 56 });
+  private readonly centerStale = s("text", { class: "center-info center-stale", x: -VIEW + 16, y: -VIEW + 78 });
   private nodes: NodeEls[] = [];
   private pos: Point[] = [];
   private r = 46;
@@ -111,7 +142,7 @@ export class RingView {
       },
       this.partLayer,
       this.ring,
-      s("g", { class: "center" }, this.centerTime, this.centerInfo),
+      s("g", { class: "center" }, this.centerTime, this.centerInfo, this.centerStale),
       this.nodeLayer,
       this.msgLayer,
       this.dropLayer,
@@ -215,25 +246,23 @@ export class RingView {
 
   private renderNode(els: NodeEls, node: NodeView, n: number, selected: boolean): void {
     const { g } = els;
-    setAttr(g, "data-role", node.role);
+    const shown = node.shownRole;
+    setAttr(g, "data-role", shown);
     setAttr(g, "data-term", node.term);
     setAttr(g, "data-alive", String(node.alive));
     setAttr(g, "data-connected", String(node.connected));
-    toggleClass(g, "leader", node.role === "leader");
-    toggleClass(g, "candidate", node.role === "candidate");
-    toggleClass(g, "follower", node.role === "follower");
+    toggleClass(g, "leader", shown === "leader");
+    toggleClass(g, "stale-leader", shown === "stale-leader");
+    toggleClass(g, "candidate", shown === "candidate");
+    toggleClass(g, "follower", shown === "follower");
     toggleClass(g, "crashed", !node.alive);
     toggleClass(g, "cut", !node.connected);
     toggleClass(g, "selected", selected);
-    const state = !node.alive ? `crashed (was ${node.role})` : node.role;
+    const state = !node.alive ? `crashed (was ${node.role})` : shown === "stale-leader" ? "a leader in a lower term than others know, or cut off from a majority" : node.role;
     // The name starts with what the node shows (S3, term 4, its sub-line), then says more.
     const fill = node.alive ? termFill(node.term) : "";
     if (els.body.style.fill !== fill) els.body.style.fill = fill; // CSSOM: no style attribute
-    let sub: string;
-    if (!node.alive) sub = "crashed";
-    else if (node.role === "leader") sub = "leader";
-    else if (node.role === "candidate") sub = `votes ${node.votesGranted?.length ?? 0}/${n}`;
-    else sub = `votedFor ${node.votedFor === null ? "—" : nodeName(node.votedFor)}`;
+    const sub = subLine(node, n);
     // The accessible name is the visible text (name, term, sub-line, "cut off"; the role
     // badge repeats the sub-line and is hidden); the title adds the state in words.
     setText(els.title, `${nodeName(node.id)} term ${node.term} ${sub}${node.connected ? "" : " cut off"} (${state}): Enter or click for its actions`);
@@ -276,10 +305,10 @@ export class RingView {
   }
 
   /** The point at `p` (0..1) of the way from node `from` to node `to`, on the sender's lane. */
-  private along(from: number, to: number, p: number): { at: Point; dir: Point } {
+  private along(from: number, to: number, p: number): { at: Point; dir: Point; d: number } {
     const a = this.pos[from - 1];
     const b = this.pos[to - 1];
-    if (!a || !b) return { at: { x: 0, y: 0 }, dir: { x: 1, y: 0 } };
+    if (!a || !b) return { at: { x: 0, y: 0 }, dir: { x: 1, y: 0 }, d: 0 };
     const dx = b.x - a.x;
     const dy = b.y - a.y;
     const len = Math.hypot(dx, dy) || 1;
@@ -288,7 +317,7 @@ export class RingView {
     const start = this.r + 10;
     const travel = Math.max(0, len - 2 * start);
     const d = start + travel * p;
-    return { at: { x: a.x + ux * d - uy * LANE, y: a.y + uy * d + ux * LANE }, dir: { x: ux, y: uy } };
+    return { at: { x: a.x + ux * d - uy * LANE, y: a.y + uy * d + ux * LANE }, dir: { x: ux, y: uy }, d };
   }
 
   private renderMessages(
@@ -310,13 +339,15 @@ export class RingView {
       const span = m.deliverMs - m.sentMs;
       // prefers-reduced-motion: a message waits half-way instead of gliding.
       const p = this.reducedMotion ? 0.5 : span > 0 ? Math.max(0, Math.min(1, (t - m.sentMs) / span)) : 1;
-      const { at, dir } = this.along(m.from, m.to, p);
+      const { at, dir, d } = this.along(m.from, m.to, p);
       e.at = at;
+      e.along = d;
       setAttr(e.g, "transform", `translate(${at.x.toFixed(1)},${at.y.toFixed(1)})`);
       setAttr(e.tail, "x2", (-dir.x * 16).toFixed(1));
       setAttr(e.tail, "y2", (-dir.y * 16).toFixed(1));
       toggleClass(e.g, "selected", selMsg === m.id);
     }
+    this.groupMessages(state.messages, selMsg);
     // Messages that left the network: delivered, or dropped. Match the frame's messageDropped
     // events to vanished messages (a message removed before its deliverMs was certainly lost);
     // drops of messages never drawn are shown from the event itself.
@@ -361,9 +392,49 @@ export class RingView {
     const label = s("text", { class: "msg-label", y: 0.5 }, entriesLabel(m));
     const mark = s("text", { class: "msg-mark", x: 11, y: -9 }, replyMark(m));
     toggleClass(mark, "no", replyMark(m) === "✗");
-    g.append(s("circle", { class: "msg-hit", r: 14 }), tail, messageShape(key), label, mark);
+    // A group's count sits on the mark itself (in place of its entry count): never beside
+    // it, where it could cover a node's text.
+    const count = s("text", { class: "msg-count", y: 0.5 });
+    g.append(s("circle", { class: "msg-hit", r: 14 }), tail, messageShape(key), label, mark, count);
     this.msgLayer.append(g);
-    return { g, tail, mark, label, last: m, at: { x: 0, y: 0 } };
+    return { g, tail, mark, label, count, last: m, at: { x: 0, y: 0 }, along: 0, name: g.getAttribute("aria-label") ?? "" };
+  }
+
+  /** Messages on one link that overlap become one mark with a count; a link shows at most
+   * LINK_MARKS_MAX marks (the last counts the rest). The mark shown of a group is its
+   * selected message, else its first. */
+  private groupMessages(messages: MessageView[], selMsg: number | null): void {
+    const links = new Map<string, MsgEls[]>();
+    for (const m of messages) {
+      const e = this.msgs.get(m.id);
+      if (!e) continue;
+      const key = `${m.from}>${m.to}`;
+      const list = links.get(key);
+      if (list) list.push(e);
+      else links.set(key, [e]);
+    }
+    for (const list of links.values()) {
+      list.sort((a, b) => a.along - b.along);
+      const groups: MsgEls[][] = [];
+      for (const e of list) {
+        const g = groups[groups.length - 1];
+        if (g && (e.along - g[g.length - 1]!.along < OVERLAP_UNITS || groups.length >= LINK_MARKS_MAX)) g.push(e);
+        else groups.push([e]);
+      }
+      for (const g of groups) {
+        const shown = g.find((e) => e.last.id === selMsg) ?? g[0]!;
+        for (const e of g) {
+          const alone = e === shown;
+          toggleClass(e.g, "grouped", !alone);
+          if (!alone) continue;
+          const more = g.length - 1;
+          setText(e.count, more > 0 ? `×${g.length}` : "");
+          toggleClass(e.g, "counted", more > 0);
+          setAttr(e.g, "data-count", more > 0 ? g.length : null);
+          setAttr(e.g, "aria-label", more > 0 ? `${e.name}, ×${g.length}: ${more} more message${more === 1 ? "" : "s"} on this link` : e.name);
+        }
+      }
+    }
   }
 
   private addDrop(want: Point, realNow: number): void {
@@ -395,16 +466,16 @@ export class RingView {
     while (this.drops.length > MAX_DROP_MARKS) this.drops.shift()!.g.remove();
   }
 
-  /** A drop with no message drawn: place it on the way between the two nodes the event names
-   * ("S1 → S3 …"), else next to the node it is about. */
+  /** A drop with no message drawn: place it on the way from its sender (`node`) to its
+   * receiver (`peer`), else next to the node it is about. */
   private addDropFromEvent(ev: ClusterEvent, realNow: number): void {
-    const ids = [...ev.text.matchAll(/\bS(\d+)\b/g)].map((m) => Number(m[1])).filter((id) => id >= 1 && id <= this.pos.length);
-    if (ids.length >= 2 && ids[0] !== ids[1]) {
-      this.addDrop(this.along(ids[0]!, ids[1]!, 0.25).at, realNow);
-    } else {
-      const id = ev.node ?? ids[0];
-      const p = id !== undefined ? this.pos[id - 1] : undefined;
-      if (p) this.addDrop({ x: p.x * 0.78, y: p.y * 0.78 }, realNow);
+    const n = this.pos.length;
+    const ok = (id: number | null): id is number => id !== null && id >= 1 && id <= n;
+    if (ok(ev.node) && ok(ev.peer) && ev.node !== ev.peer) {
+      this.addDrop(this.along(ev.node, ev.peer, 0.25).at, realNow);
+    } else if (ok(ev.node)) {
+      const p = this.pos[ev.node - 1]!;
+      this.addDrop({ x: p.x * 0.78, y: p.y * 0.78 }, realNow);
     }
   }
 
@@ -422,12 +493,12 @@ export class RingView {
 
   private renderCenter(state: ClusterState, t: number, playing: boolean): void {
     setText(this.centerTime, `t = ${(t / 1000).toFixed(3)} s${playing ? "" : " · paused"}`);
-    let leader: NodeView | null = null;
-    for (const nd of state.nodes) {
-      if (nd.alive && nd.role === "leader" && (!leader || nd.term > leader.term)) leader = nd;
-    }
-    const newest = Math.max(0, ...state.nodes.filter((nd) => nd.alive).map((nd) => nd.term));
-    const stale = leader && leader.term < newest ? ` (stale: others are at term ${newest})` : "";
-    setText(this.centerInfo, leader ? `leader ${nodeName(leader.id)} · term ${leader.term}${stale}` : "no leader");
+    // The leader the session view crowned (one decision, in Rust); stale ones on a line of
+    // their own, short, so the text ends before the top node's crown.
+    const leader = state.leader !== null ? state.nodes[state.leader - 1] : undefined;
+    setText(this.centerInfo, leader ? `leader ${nodeName(leader.id)} · term ${leader.term}` : "no leader");
+    const stale = state.nodes.filter((nd) => nd.shownRole === "stale-leader");
+    setText(this.centerStale, stale.length > 0 ? `stale: ${stale.map((nd) => `${nodeName(nd.id)} (T${nd.term})`).join(", ")}` : "");
+    setAttr(this.centerStale, "aria-label", stale.length > 0 ? `stale leaders, others know term ${state.newestTerm}: ${stale.map((nd) => `${nodeName(nd.id)} in term ${nd.term}`).join(", ")}` : null);
   }
 }

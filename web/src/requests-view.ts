@@ -2,9 +2,14 @@
 // committed or lost (`Cluster.requests()`, the session's tracking). When one is settled the
 // status line says which and why, and the Command form's reply (read by screen readers)
 // follows the newest request; the list is in the State machines popover. The Cluster is asked
-// only while a request is pending or after the run changed (an input, a jump, a new cluster).
-import type { ClusterApi, TrackedRequestView } from "./api";
+// only after the run changed (an input, a jump, a new cluster) or, while a request is pending,
+// in a frame with an event that can settle one (a commit, a truncation, a leader change).
+import type { ClusterApi, EventKind, TrackedRequestView } from "./api";
 import { fmtTime, h, nodeName, setAttr, setText } from "./dom";
+import type { Frame } from "./frame";
+
+/** The events after which a pending request may be committed or lost. */
+const SETTLING: ReadonlySet<EventKind> = new Set<EventKind>(["commit", "truncate", "steppedDown", "becameLeader", "crash", "restart", "snapshot", "installSnapshot"]);
 
 export interface RequestsHost {
   info(message: string): void;
@@ -35,9 +40,13 @@ export class RequestsWatch {
   }
 
   /** Once per frame. */
-  sync(c: ClusterApi, nowMs: number): void {
+  render(f: Frame): void {
+    this.sync(f.c, f.state.nowMs, f.events);
+  }
+
+  sync(c: ClusterApi, nowMs: number, events: readonly { kind: EventKind }[] = []): void {
     const fresh = c !== this.of || c.timelineVersion !== this.version || c.jumps !== this.jumps;
-    if (!fresh && !this.pending) return;
+    if (!fresh && !(this.pending && events.some((e) => SETTLING.has(e.kind)))) return;
     const jumped = c === this.of && c.jumps !== this.jumps;
     this.of = c;
     this.version = c.timelineVersion;

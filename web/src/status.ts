@@ -8,7 +8,8 @@ export class StatusLine {
 
   constructor() {
     this.text = h("span", { class: "status-text" });
-    this.el = h("p", { class: "status", role: "status", "aria-live": "polite", "data-kind": "info" }, this.text);
+    // Focusable: a message cut to one line shows whole on focus (and on hover, its title).
+    this.el = h("p", { class: "status", role: "status", "aria-live": "polite", "data-kind": "info", tabindex: 0 }, this.text);
     this.info("Starting…");
   }
 

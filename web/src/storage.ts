@@ -6,17 +6,18 @@
 // crate's link codec) with the scenario shown (its id) or the run file's title and captions, in one text: a single setItem is atomic, so a reload never sees half a
 // save. The page saves when a persister was written (persistVersion), the run changed
 // (timelineVersion) or the moment shown moved: at once while paused (an action, a seek, a
-// step), at most every SAVE_INTERVAL_MS while playing (the text grows with the run, so it is
-// not rewritten every frame), and always when the page goes away (pagehide). Stored data is never deleted silently: only an explicit Reset clears it. While `hold` is set (the stored image
+// step); while playing at most every SAVE_INTERVAL_MS (the moment shown moves every frame,
+// a client load adds inputs many times a second, and the text grows with the run: it is not
+// re-encoded each time); and always when playing stops or the page goes away (pagehide). Stored data is never deleted silently: only an explicit Reset clears it. While `hold` is set (the stored image
 // could not be restored and the user has not decided yet) nothing is written at all. A failed
 // write (quota, or storage disabled) switches to memory-only and says so.
 import type { ClusterApi } from "./api";
 import { errorMessage } from "./dom";
 
 export const STORAGE_FULL = "Storage full: running in memory only";
-/** While playing, a save waits this long after the last one (wall ms); pagehide saves the
- * latest state anyway. */
-export const SAVE_INTERVAL_MS = 500;
+/** While playing, a save waits this long after the last one (wall ms); pausing and pagehide
+ * save the latest state anyway, and the run replays to the moment saved. */
+export const SAVE_INTERVAL_MS = 5000;
 
 export function defaultStorageKey(pathname: string): string {
   return `raftlab:${pathname}`;

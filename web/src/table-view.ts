@@ -1,14 +1,15 @@
 // The cluster as a table: one row per node with the Raft paper's names, for screen readers
 // and for anyone who prefers numbers to the ring. Rendered only while shown.
 import type { ClusterState, NodeView } from "./api";
+import { shownState } from "./details";
 import { h, nodeName, setText } from "./dom";
 
 const COLUMNS: [string, (n: NodeView) => string][] = [
   ["node", (n) => nodeName(n.id)],
-  ["state", (n) => (n.alive ? n.role : `crashed (was ${n.role})`)],
+  ["state", (n) => shownState(n)],
   ["currentTerm", (n) => String(n.term)],
   ["votedFor", (n) => (n.votedFor === null ? "—" : nodeName(n.votedFor))],
-  ["last log index", (n) => String(n.snapshotIndex + n.log.length)],
+  ["last log index", (n) => String(n.lastLogIndex)],
   ["commitIndex", (n) => String(n.commitIndex)],
   ["lastApplied", (n) => String(n.lastApplied)],
   ["lastIncludedIndex", (n) => String(n.snapshotIndex)],

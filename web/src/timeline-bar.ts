@@ -3,7 +3,12 @@
 // actions. Everything it shows comes from the Cluster (`timeline()`, `nowMs`, `endMs`); it
 // keeps no history. Markers are drawn once per change in the run's own milliseconds; each
 // frame only the SVG's viewBox follows the run's growing end (no per-marker work, no styles).
-import type { ClusterApi, TimelineView } from "./api";
+// The slider keeps its width wherever the moment is: the time beside it has a fixed width and
+// "in the past" is said on its second line, never in the slider's room. Dragging the thumb
+// seeks at every move; a click on the track seeks there (the range input's own behaviour,
+// kept by not moving the thumb under the pointer). Step back / Step forward say the event
+// they land on, as the event log's newest line says it.
+import type { ClusterApi, ClusterEvent, TimelineView } from "./api";
 import { fmtTime, h, s, setAttr, setText } from "./dom";
 
 export interface TimelineHost {
@@ -28,8 +33,11 @@ export class TimelineBar {
   private readonly slider: HTMLInputElement;
   private readonly marks: SVGSVGElement;
   private readonly out: HTMLOutputElement;
+  private readonly outTime: HTMLElement;
+  private readonly outPast: HTMLElement;
   private readonly link: HTMLInputElement;
   private version = -1;
+  private forks = 0;
   private shownMarkers = 0;
 
   constructor(private readonly host: TimelineHost) {
@@ -44,14 +52,16 @@ export class TimelineBar {
     const back = h("button", { type: "button", title: "Go back to just before the last event shown" }, "Step back");
     back.addEventListener("click", () => {
       this.host.pause();
-      this.host.act("Step back", (c) => (c.stepBack() ? `Stepped back to ${fmtTime(c.nowMs)}.` : "At the start of the run: nothing happened before."));
+      this.host.act("Step back", (c) => (c.stepBack() ? `Stepped back to ${landedOn(c)}` : "At the start of the run: nothing happened before."));
     });
     const forward = h("button", { type: "button", title: "Go on to just after the next event" }, "Step forward");
     forward.addEventListener("click", () => {
       this.host.pause();
-      this.host.act("Step forward", (c) => (c.stepForward() ? `Stepped forward to ${fmtTime(c.nowMs)}.` : "Nothing more happens."));
+      this.host.act("Step forward", (c) => (c.stepForward() ? `Stepped forward to ${landedOn(c)}` : "Nothing more happens."));
     });
-    this.out = h("output", { class: "timeline-out" });
+    this.outTime = h("span", { class: "timeline-time" });
+    this.outPast = h("span", { class: "timeline-past" });
+    this.out = h("output", { class: "timeline-out" }, this.outTime, this.outPast);
     this.link = h("input", { type: "text", readonly: true, "aria-label": "Link", class: "timeline-link", hidden: true, spellcheck: "false" });
     const copy = h("button", { type: "button", title: "A link to this run at the moment shown" }, "Copy link");
     copy.addEventListener("click", () => this.copyLink());
@@ -85,6 +95,7 @@ export class TimelineBar {
     this.link.hidden = true;
     this.link.value = "";
     this.version = -1;
+    this.forks = -1;
     this.shownMarkers = 0;
     this.marks.replaceChildren();
   }
@@ -98,22 +109,33 @@ export class TimelineBar {
     if (this.slider.value !== String(nowMs)) this.slider.value = String(nowMs);
     const past = nowMs < end;
     setAttr(this.slider, "aria-valuetext", `${fmtTime(nowMs)} of ${fmtTime(end)}${past ? ", in the past" : ""}`);
-    setText(this.out, past ? `${fmtTime(nowMs)} of ${fmtTime(end)} · the past: acting here forks the run` : fmtTime(nowMs));
+    setText(this.outTime, `${fmtTime(nowMs)} of ${fmtTime(end)}`);
+    setText(this.outPast, past ? "in the past" : "at the end");
+    setAttr(this.out, "title", past ? "In the past: acting here forks the run (its later actions are dropped)" : "At the end of the run: playing goes on from here");
     this.el.dataset["past"] = String(past);
     setAttr(this.marks, "viewBox", `${start} 0 ${Math.max(1, end - start)} 10`);
     if (c.timelineVersion !== this.version) {
       this.version = c.timelineVersion;
-      this.drawMarkers(c.timeline());
+      // Markers only grow at the end unless the run forked: then redraw them all. Only the
+      // markers not drawn yet are asked for.
+      if (c.forks !== this.forks) {
+        this.forks = c.forks;
+        this.marks.replaceChildren();
+        this.shownMarkers = 0;
+      }
+      let t = c.timelineFrom(this.shownMarkers);
+      if (t.markersFrom < this.shownMarkers) {
+        // Fewer markers than drawn (the future dropped): all of them again.
+        this.marks.replaceChildren();
+        this.shownMarkers = 0;
+        t = c.timeline();
+      }
+      this.drawMarkers(t);
     }
   }
 
   private drawMarkers(t: TimelineView): void {
-    // Markers only grow at the end unless the run forked: then redraw them all.
-    if (t.markers.length < this.shownMarkers) {
-      this.marks.replaceChildren();
-      this.shownMarkers = 0;
-    }
-    for (const m of t.markers.slice(this.shownMarkers)) {
+    for (const m of t.markers) {
       const [y1, y2] = MARKER_Y[m.kind] ?? [0, 10];
       this.marks.append(
         s(
@@ -123,8 +145,15 @@ export class TimelineBar {
         ),
       );
     }
-    this.shownMarkers = t.markers.length;
+    this.shownMarkers = t.markersFrom + t.markers.length;
     // Reaching the markers' maximum is said, not hidden.
-    setAttr(this.el, "title", t.markersOmitted > 0 ? `${t.markers.length} markers shown; ${t.markersOmitted} later ones are not (at most ${t.markers.length})` : null);
+    setAttr(this.el, "title", t.markersOmitted > 0 ? `${this.shownMarkers} markers shown; ${t.markersOmitted} later ones are not (at most ${this.shownMarkers})` : null);
   }
+}
+
+/** The moment shown and the newest event there, as the event log's top line says it. */
+function landedOn(c: ClusterApi): string {
+  const recent: ClusterEvent[] = c.recentEvents();
+  const ev = recent[recent.length - 1];
+  return ev ? `${fmtTime(c.nowMs)}: ${ev.text}` : `${fmtTime(c.nowMs)} (the run's start).`;
 }

@@ -1,0 +1,20 @@
+// The element's stylesheet, one part per view, adopted as ONE constructed stylesheet shared
+// by every instance (CSSOM: allowed by style-src 'self'). tokens.css defines every colour
+// once; the parts use only its custom properties.
+import tokens from "./styles/tokens.css?inline";
+import base from "./cluster.css?inline";
+import ring from "./styles/ring.css?inline";
+import logs from "./styles/logs.css?inline";
+import events from "./styles/events.css?inline";
+import timeline from "./styles/timeline.css?inline";
+import details from "./styles/details.css?inline";
+
+let sheet: CSSStyleSheet | null = null;
+
+export function styles(): CSSStyleSheet {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync([tokens, base, ring, logs, events, timeline, details].join("\n"));
+  }
+  return sheet;
+}
