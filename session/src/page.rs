@@ -60,6 +60,17 @@ pub struct Page {
     pub(crate) scenario: Option<crate::scenario_view::ScenarioNav>,
     /// The client requests accepted from this page, until committed or lost (`requests`).
     pub(crate) requests: crate::requests::RequestTracker,
+    /// The page as it was before the last fork, until the next input: what `undo_fork`
+    /// brings back. Memory: one more copy of the run and its checkpoints, held at most once.
+    pub(crate) undo: Option<alloc::boxed::Box<Undo>>,
+}
+
+/// What a fork dropped, kept so it can be undone (`Page::undo_fork`).
+#[derive(Clone, Debug)]
+pub(crate) struct Undo {
+    travel: TimeTravel,
+    scenario: Option<crate::scenario_view::ScenarioNav>,
+    requests: crate::requests::RequestTracker,
 }
 
 impl Page {
@@ -122,6 +133,7 @@ impl Page {
             captions: Vec::new(),
             scenario: None,
             requests: Default::default(),
+            undo: None,
         }
     }
 
@@ -157,6 +169,7 @@ impl Page {
             captions: Vec::new(),
             scenario: None,
             requests: Default::default(),
+            undo: None,
         };
         engine.travel.seek(at);
         Ok(engine)
@@ -178,6 +191,7 @@ impl Page {
             captions: file.captions,
             scenario: None,
             requests: Default::default(),
+            undo: None,
         };
         let start = engine.travel.start_ms();
         engine.travel.seek(start);
@@ -370,9 +384,61 @@ impl Page {
         self.travel.crashed_role(i)
     }
 
+    /// Keep the page as it is now for `undo_fork` (before a fork), with `scenario` as the
+    /// scenario shown.
+    pub(crate) fn keep_undo(&mut self, scenario: Option<crate::scenario_view::ScenarioNav>) {
+        self.undo = Some(alloc::boxed::Box::new(Undo {
+            travel: self.travel.clone(),
+            scenario,
+            requests: self.requests.clone(),
+        }));
+    }
+
+    /// True when the last input forked the run and `undo_fork` can bring its future back.
+    pub fn can_undo_fork(&self) -> bool {
+        self.undo.is_some()
+    }
+
+    /// Undo the last fork (an action in the past, Take over, a rule changed in a scenario):
+    /// the run, the moment shown, the scenario and the requests are as they were before it,
+    /// the dropped future back. Refused when the last input did not fork.
+    pub fn undo_fork(&mut self) -> Result<String, Refusal> {
+        let Some(undo) = self.undo.take() else {
+            return Err(Refusal::Refused(
+                "nothing to undo: the last action did not fork the run".into(),
+            ));
+        };
+        let Undo {
+            mut travel,
+            scenario,
+            requests,
+        } = *undo;
+        travel.supersede(&self.travel);
+        self.travel = travel;
+        self.scenario = scenario;
+        self.requests = requests;
+        self.settings_version += 1;
+        let inputs = self.travel.run().inputs.len();
+        Ok(format!(
+            "Undone: back at {} ms, before the action; the run's future is back (to {} ms, {inputs} action{} in all).",
+            self.now_ms(),
+            self.travel.end_ms(),
+            if inputs == 1 { "" } else { "s" }
+        ))
+    }
+
     /// Apply `input` to the moment shown (in the past: a fork) and record it in the run.
     pub(crate) fn input(&mut self, input: Input) -> Result<Outcome, Refusal> {
+        let before = (!self.travel.at_end()).then(|| {
+            alloc::boxed::Box::new(Undo {
+                travel: self.travel.clone(),
+                scenario: self.scenario.clone(),
+                requests: self.requests.clone(),
+            })
+        });
         let outcome = self.travel.apply(input).map_err(refused)?;
+        // Undo brings back what this input's fork dropped; an input at the end has none.
+        self.undo = before;
         // Acting in the past forked the run: requests made in the dropped future go with it.
         self.requests.forget_after(self.travel.end_ms());
         self.end_scenario_if_forked();

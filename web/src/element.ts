@@ -118,6 +118,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   /** The Cluster's jumps and forks counts last drawn (a change: redraw from the Cluster). */
   private jumps = 0;
   private forks = 0;
+  /** A fork was just made: the status line offers to undo it (next frame, after its sentence). */
+  private offerUndo = false;
   private readonly narrator: Narrator;
   private readonly help: HTMLElement;
   private config: ElementConfig;
@@ -144,11 +146,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       openScenario: (id) => this.openScenario(id),
       act: (what, fn) => this.act(what, fn),
       pause: () => this.clock.pause(),
-      // Take over said what was dropped: the fork is not announced again.
-      forkSaid: (c) => (this.forks = c.forks),
+      // Take over said what was dropped: the fork is not announced again (Undo is offered).
+      forkSaid: (c) => ((this.forks = c.forks), (this.offerUndo = true)),
     });
     this.monitors = new MonitorsPanel({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), highlight: (v) => this.highlight(v) });
-    this.rules = new RulesPanel({ act: (what, fn) => this.act(what, fn) });
+    this.rules = new RulesPanel({ act: (what, fn) => this.act(what, fn), forkSaid: (c) => ((this.forks = c.forks), (this.offerUndo = true)) });
     this.requests = new RequestsWatch({ info: (m) => this.status.info(m), reply: (t) => setText(this.controls.cmdOut, t) });
     this.machines = new StateMachinesPanel(this.requests.el);
     this.teachRow = h("div", { class: "teach-row" }, this.scenarios.pick, this.rules.el);
@@ -750,6 +752,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.forks = c.forks;
       const fork = c.timeline().lastFork;
       if (fork) this.status.info(`Acted in the past, at ${fmtTime(fork.atMs)}: the run forked there. Its future (to ${fmtTime(fork.droppedToMs)}, ${fork.inputsDropped} later action${fork.inputsDropped === 1 ? "" : "s"}) was dropped and the action recorded.`);
+      this.offerUndo = true;
+    }
+    if (this.offerUndo) {
+      this.offerUndo = false;
+      if (c.canUndoFork) this.status.offer("Undo", () => this.act("Undo", (k) => k.undoFork()));
     }
     const events = this.feed.fresh(c.events());
     if (state.violation !== null && !this.violationShown) {
