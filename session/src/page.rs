@@ -498,6 +498,18 @@ impl Page {
         self.input(Input::Partition { groups: indices }).map(|_| ())
     }
 
+    /// RaftScope's lecturer key A: every live node that is not leader times out at the same
+    /// moment, so the vote splits (`Input::AlignTimers`).
+    pub fn align_timers(&mut self) -> Result<(), Refusal> {
+        self.input(Input::AlignTimers).map(|_| ())
+    }
+
+    /// RaftScope's lecturer key T: the election timers are spread apart, so one candidate
+    /// wins in one round (`Input::SpreadTimers`).
+    pub fn spread_timers(&mut self) -> Result<(), Refusal> {
+        self.input(Input::SpreadTimers).map(|_| ())
+    }
+
     /// One network again, every node connected.
     pub fn heal(&mut self) {
         let _ = self.input(Input::Heal);
@@ -820,6 +832,42 @@ mod tests {
         let restored = Page::restore(&image).unwrap();
         assert!(
             matches!(restored.link(), Err(Refusal::Refused(m)) if m.contains("restored from storage"))
+        );
+    }
+
+    #[test]
+    fn aligned_timers_are_an_input_a_link_replays_and_the_event_log_narrates() {
+        let mut e = Page::new(Options::with_seed(8)).unwrap();
+        e.align_timers().unwrap();
+        let said = e.take_events();
+        assert!(
+            said.iter().any(|ev| ev.kind == EventKindName::Timers
+                && ev
+                    .text
+                    .starts_with("Election timers aligned: S1, S2, S3, S4, S5 time out together")),
+            "{said:?}"
+        );
+        while e.leader().is_none() {
+            e.advance(50).unwrap();
+        }
+        let term = e.state().nodes[e.leader().unwrap()].term;
+        assert!(term >= 2, "the vote split in term 1");
+        let link = crate::link::decode(&e.link().unwrap()).unwrap();
+        let other = Page::from_link(link).unwrap();
+        assert_eq!(other.trace_digest(), e.trace_digest());
+        let mut f = Page::new(Options::with_seed(8)).unwrap();
+        f.spread_timers().unwrap();
+        while f.leader().is_none() {
+            f.advance(50).unwrap();
+        }
+        assert_eq!(f.state().nodes[f.leader().unwrap()].term, 1, "one round");
+        // With a leader and every other node crashed, no node has a timer: refused.
+        let leader = f.leader().unwrap();
+        for n in (0..5).filter(|&n| n != leader) {
+            f.crash(n).unwrap();
+        }
+        assert!(
+            matches!(f.align_timers(), Err(Refusal::Refused(m)) if m.contains("election timer"))
         );
     }
 

@@ -665,6 +665,8 @@ pub fn input_text(input: &Input) -> String {
         Input::Snapshot { node, index, .. } => format!("snapshot {} at {index}", s(node)),
         Input::ClientLoad { per_second } => format!("client load {per_second}/s"),
         Input::RestartAllFromDisk => "restart all from disk".into(),
+        Input::AlignTimers => "align the election timers".into(),
+        Input::SpreadTimers => "spread the election timers".into(),
         Input::BreakRule { rule, broken: true } => format!("break {}", rule.id()),
         Input::BreakRule {
             rule,

@@ -113,7 +113,8 @@ export interface ClusterState {
 
 /** "truncate": a follower deleted uncommitted entries that conflicted with the leader's log
  * (Figure 2, AppendEntries step 3); `index` is the first one deleted. "rule": a rule of Raft
- * was broken or restored on every node. "voteRefused" and "appendEntriesRefused" say why in
+ * was broken or restored on every node. "timers": the election timers were aligned or spread
+ * (`alignTimers`, `spreadTimers`). "voteRefused" and "appendEntriesRefused" say why in
  * their text. */
 export type EventKind =
   | "electionStarted"
@@ -134,6 +135,7 @@ export type EventKind =
   | "messageDropped"
   | "request"
   | "rule"
+  | "timers"
   | "appendEntriesRefused";
 
 export interface ClusterEvent {
@@ -349,6 +351,12 @@ export interface ClusterApi {
   connect(id: number): void;
   partition(groups: number[][]): void;
   heal(): void;
+  /** RaftScope's key A: every live node that is not leader times out at the same moment, so
+   * the vote splits (an input). Throws when no live node has an election timer. */
+  alignTimers(): void;
+  /** RaftScope's key T: the election timers are spread apart, so one round elects a leader
+   * (an input). Throws when no live node has an election timer. */
+  spreadTimers(): void;
   timeout(id: number): void;
   dropMessage(id: number): void;
   setNetwork(options: NetworkOptions): void;
