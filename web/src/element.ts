@@ -15,9 +15,14 @@ import type { ClusterApi, ClusterOptions } from "./api";
 import { type ElementConfig, OBSERVED_ATTRIBUTES, readConfig } from "./attributes";
 import { Clock } from "./clock";
 import cssText from "./cluster.css?inline";
+import linkCss from "./link-field.css?inline";
+import phoneCss from "./phone.css?inline";
+import presenterCss from "./presenter.css?inline";
+import { touchDevice, watchRingFont } from "./presenter";
 import { Controls, SHORTCUTS, type ControlsHost } from "./controls";
 import { DetailsPanel } from "./details";
 import { errorMessage, fmtTime, h, nodeName, setText, uid } from "./dom";
+import { type Source, writeAddress } from "./address";
 import { buildLegend } from "./legend";
 import { Narrator } from "./narrator";
 import { NodeMenu } from "./node-menu";
@@ -44,7 +49,7 @@ let sheet: CSSStyleSheet | null = null;
 function styles(): CSSStyleSheet {
   if (!sheet) {
     sheet = new CSSStyleSheet();
-    sheet.replaceSync(cssText);
+    sheet.replaceSync(cssText + linkCss + presenterCss + phoneCss);
   }
   return sheet;
 }
@@ -133,6 +138,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   /** Saves the moment shown when the page goes away (a reload, a tab closed). */
   private readonly onPageHide = (): void => this.saveNow();
   private frameFailed = false;
+  /** Where the next cluster attached comes from, for the address (address.ts). */
+  private source: Source = null;
 
   constructor() {
     super();
@@ -140,7 +147,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.persistence = new Persistence("", (m) => this.notices.memoryOnly(m));
     this.narrator = new Narrator(this);
     this.controls = new Controls(this);
-    this.runFiles = new RunFilesBar({ act: (what, fn) => this.act(what, fn), error: (m) => this.error(m), openRunFile: (text, from) => this.openRunFile(text, from), doc: () => this.ownerDocument });
+    this.runFiles = new RunFilesBar({ act: (what, fn) => this.act(what, fn), error: (m) => this.error(m), openRunFile: (text, from, path) => this.openRunFile(text, from, path), doc: () => this.ownerDocument });
     this.timeline = new TimelineBar({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), linkUrl: (text) => this.linkUrl(text) });
     this.scenarios = new ScenarioBar({
       openScenario: (id) => this.openScenario(id),
@@ -201,6 +208,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     }
     if (name === "controls") this.applyMode();
     if (name === "height") this.applyHeight();
+    if (name === "presenter") this.controls.onPresenter(this.config.presenter);
     if (this.booted && this.config.errors.length > 0) this.status.error(`${this.config.errors.join("; ")}.`);
     this.invalidate();
   }
@@ -264,6 +272,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.config = readConfig(this);
     this.applyMode();
     this.applyHeight();
+    this.controls.onPresenter(this.config.presenter);
     this.persistence.off = !this.config.persist;
     this.persistence.key = this.config.storageKey ?? derivedStorageKey(this);
     this.detachKeys ??= this.controls.attachKeyboard(this.root);
@@ -384,6 +393,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.invalidate();
     });
     root.addEventListener("input", () => this.invalidate());
+    watchRingFont(this.ring.el, main);
     // The ring is the largest square that fits next to the logs (at most 58% of the width).
     new ResizeObserver(() => {
       const size = Math.floor(Math.max(0, Math.min(main.clientHeight, main.clientWidth * 0.58)));
@@ -449,6 +459,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     if (runText !== null) {
       try {
         const c = clusterFromLink(runText);
+        this.source = { run: runText };
         this.attach(c, false);
         if (errors.length > 0) this.status.error(`${errors.join("; ")}.`);
         else this.status.info(`Opened the link: ${c.nodeCount} nodes, seed ${c.seed}, ${c.timeline().inputs} recorded actions, shown at ${fmtTime(c.nowMs)} (the run goes on to ${fmtTime(c.endMs)}). Press Play to go on.`);
@@ -531,13 +542,13 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       return false;
     }
     this.attach(c, false);
-    this.status.info(`New cluster${how ? ` ${how}` : ""}: ${c.nodeCount} nodes, seed ${c.seed}.${this.clock.playing ? " Watch the first election." : " Press Play (or Space) to start."}`);
+    this.status.info(`New cluster${how ? ` ${how}` : ""}: ${c.nodeCount} nodes, seed ${c.seed}.${this.clock.playing ? " Watch the first election." : touchDevice(this.ownerDocument) ? " Tap Play to start." : " Press Play (or Space) to start."}`);
     return true;
   }
 
   /** A run file's cluster (Cluster.fromRunFile), paused at its start; a bad file is said and
    * the cluster shown stays. */
-  private openRunFile(text: string, from: string): boolean {
+  private openRunFile(text: string, from: string, path?: string): boolean {
     let c: ClusterApi;
     try {
       c = clusterFromRunFile(text);
@@ -546,6 +557,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.invalidate();
       return false;
     }
+    this.source = path !== undefined ? { runFile: path } : { imported: true };
     this.attach(c, false);
     this.clock.pause();
     const t = c.timeline();
@@ -570,6 +582,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   }
 
   private showScenario(c: ClusterApi): void {
+    const id = c.scenario()?.id;
+    if (id !== undefined) this.source = { scenario: id };
     this.attach(c, false);
     this.clock.pause();
     const v = c.scenario();
@@ -615,6 +629,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.status.info(`Reset: new cluster of ${c.nodeCount} nodes, seed ${c.seed}.${this.persistence.off ? "" : " The stored cluster was replaced."}`);
   }
 
+  setPresenter(on: boolean): void {
+    this.toggleAttribute("presenter", on);
+  }
+
+  presenter(): boolean {
+    return this.config.presenter;
+  }
+
   storedCluster(): string | null {
     if (this.persistence.off || this.persistence.read() === null) return null;
     if (this.persistence.hold || this.persistence.memoryOnly) return "stored data this cluster did not write";
@@ -637,6 +659,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.ring.reset();
     this.logs.reset();
     this.eventLog.clear();
+    // A link or a run opened in its past: the events up to the moment shown.
+    this.eventLog.add(this.feed.fresh(c.recentEvents()));
     this.timeline.reset();
     this.runFiles.reset();
     this.scenarios.reset();
@@ -667,23 +691,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     return u.href;
   }
 
-  /** With url-params: the address says ?nodes=&seed= of the cluster shown, so a copied
-   * address reproduces it (and a reload restores the stored one, which matches). */
+  /** With url-params: the address says what reproduces the cluster shown (address.ts). */
   private syncUrl(c: ClusterApi): void {
-    if (!this.config.urlParams) return;
-    try {
-      const loc = this.ownerDocument.location;
-      const u = new URL(loc.href);
-      u.searchParams.set("nodes", String(c.nodeCount));
-      u.searchParams.set("seed", c.seed);
-      // A link is opened once; a reload then restores the stored cluster.
-      u.searchParams.delete("run");
-      u.searchParams.delete("runFile");
-      u.searchParams.delete("scenario");
-      if (u.href !== loc.href) this.ownerDocument.defaultView?.history.replaceState(this.ownerDocument.defaultView.history.state, "", u.pathname + u.search + u.hash);
-    } catch {
-      // a sandboxed document may refuse; the cluster runs all the same
-    }
+    const source = this.source;
+    this.source = null;
+    if (this.config.urlParams) writeAddress(this.ownerDocument, c, source);
   }
 
   private detach(): void {
@@ -792,8 +804,9 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.controls.sync(state, this.shadow.activeElement);
     if (!this.timeline.el.hidden) this.timeline.sync(c, state.nowMs);
     if (!this.runFiles.el.hidden) this.runFiles.sync(c, state.nowMs);
+    // A scenario's step row and caption show in every controls mode.
+    this.scenarios.sync(c, state.nowMs);
     if (!this.teachRow.hidden) {
-      this.scenarios.sync(c, state.nowMs);
       this.rules.sync(c);
     }
     this.monitors.sync(c, state.violation);
@@ -841,7 +854,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   select(id: number | null): void {
     this.selection = id === null ? null : { kind: "node", id };
-    if (id !== null) this.status.info(`Selected ${nodeName(id)}: press Enter for its actions, or c r d t.`);
+    if (id !== null) this.status.info(touchDevice(this.ownerDocument) ? `Selected ${nodeName(id)}: tap it for its actions.` : `Selected ${nodeName(id)}: press Enter for its actions, or c r d t.`);
     this.invalidate();
   }
 
