@@ -47,6 +47,10 @@ describe("raftlab page: links that stay links", () => {
       assert.doesNotMatch(await search(opened.page), /[?&](nodes|seed)=/);
       const events = await opened.page.evaluate(() => window.__raft(".event-list li").length);
       assert.ok(events > 0, "the Events panel shows the events up to the moment shown");
+      // A reload brings the stored cluster back where it was, and the address still holds it.
+      await opened.page.reload();
+      await opened.page.waitForFunction(() => /^Restored the stored cluster/.test(window.__raft("p.status")[0]?.textContent ?? ""), null, { timeout: WAIT });
+      assert.match(await search(opened.page), /[?&]run=raftlab-run-/);
       assertNoErrors(opened.errors);
     } finally {
       await opened.context.close();

@@ -7,7 +7,7 @@
 import type { ClusterApi } from "./api";
 
 /** Where the cluster shown came from, as the address should say it. */
-export type Source = { run: string } | { runFile: string } | { scenario: string } | { imported: true } | null;
+export type Source = { run: string } | { runFile: string } | { scenario: string } | { imported: true } | { keep: true } | null;
 
 /** The parameters this module owns (the page's other parameters are left alone). */
 const OWNED = ["nodes", "seed", "run", "runFile", "scenario"];
@@ -35,8 +35,18 @@ export function addressOf(href: string, c: ClusterApi, source: Source): string {
   return u.pathname + u.search + u.hash;
 }
 
-/** Writes the address of `c` into `doc`'s location (a sandboxed document may refuse). */
+/** True when the document was reloaded (not opened from an address typed, pasted or
+ * followed): a reload brings back the stored cluster where it was, though the address names
+ * its run (which would open it afresh, at its start or the link's moment). */
+export function reloaded(doc: Document): boolean {
+  const nav = doc.defaultView?.performance?.getEntriesByType?.("navigation")[0] as PerformanceNavigationTiming | undefined;
+  return nav?.type === "reload";
+}
+
+/** Writes the address of `c` into `doc`'s location (a sandboxed document may refuse).
+ * `{ keep: true }`: the stored cluster brought back by a reload, which the address names. */
 export function writeAddress(doc: Document, c: ClusterApi, source: Source): void {
+  if (source && "keep" in source) return;
   try {
     const loc = doc.location;
     const next = addressOf(loc.href, c, source);

@@ -22,7 +22,7 @@ import { touchDevice, watchRingFont } from "./presenter";
 import { Controls, SHORTCUTS, type ControlsHost } from "./controls";
 import { DetailsPanel } from "./details";
 import { errorMessage, fmtTime, h, nodeName, setText, uid } from "./dom";
-import { type Source, writeAddress } from "./address";
+import { type Source, reloaded, writeAddress } from "./address";
 import { buildLegend } from "./legend";
 import { Narrator } from "./narrator";
 import { NodeMenu } from "./node-menu";
@@ -441,9 +441,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         if (params.seed !== undefined) want.seed = params.seed;
       }
     }
+    // The address names the run shown (address.ts); a reload restores the stored one instead.
+    const address = cfg.urlParams && !(reloaded(this.ownerDocument) && this.persistence.read() !== null);
     // A built-in scenario (the scenario attribute, or ?scenario=figure-8 with url-params) is
     // played and shown at its first step.
-    const urlScenario = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("scenario") : null;
+    const urlScenario = address ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("scenario") : null;
     const scenarioId = urlScenario ?? cfg.scenario;
     if (scenarioId !== null) {
       try {
@@ -455,7 +457,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       }
     }
     // A link (?run=, from "Copy link") plays its run from a fresh start at its moment.
-    const runText = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("run") : null;
+    const runText = address ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("run") : null;
     if (runText !== null) {
       try {
         const c = clusterFromLink(runText);
@@ -470,7 +472,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       }
     }
     // A run file next to the page (?runFile=runs/TestBackup3B.json) is fetched, then opened.
-    const runFile = cfg.urlParams ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("runFile") : null;
+    const runFile = address ? new URLSearchParams(this.ownerDocument.location?.search ?? "").get("runFile") : null;
     if (runFile !== null) queueMicrotask(() => void this.runFiles.openPath(runFile));
     if (!fromUrl) {
       if (cfg.nodes !== undefined) want.nodes = cfg.nodes;
@@ -489,6 +491,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       if (restored) {
         const same = (want.nodes === undefined || want.nodes === restored.nodeCount) && (want.seed === undefined || String(want.seed) === restored.seed);
         if (same || !fromUrl) {
+          // A reload: the address already names this cluster's run (it was written for it).
+          if (cfg.urlParams && !address) this.source = { keep: true };
           this.attach(restored, true);
           const problem = restored.restoreProblem;
           if (problem !== undefined) {
