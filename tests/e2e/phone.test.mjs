@@ -76,6 +76,8 @@ describe("raftlab page: on a phone", () => {
       for (const name of ["Send request", "Network", "Partition", "New cluster", "Lecture", "Table", "Step back", "Step forward", "Copy link", "Export run", "Import run", "Break a rule"]) {
         const b = r.getByRole("button", { name: new RegExp(`^${name}`) }).first();
         assert.equal(await b.isVisible(), true, `${name} is reachable`);
+        const box = await b.boundingBox();
+        assert.ok(box.x >= 0 && box.x + box.width <= VIEWPORT.width + 0.5, `${name} is not cut off: ${JSON.stringify(box)}`);
       }
       for (const name of ["Scenario", "Lab 3 test"]) assert.equal(await r.getByRole("combobox", { name, exact: true }).isVisible(), true, `${name} is reachable`);
       assert.equal(await r.getByRole("slider", { name: "Timeline", exact: true }).isVisible(), true);
