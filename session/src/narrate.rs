@@ -43,13 +43,15 @@ pub enum NarrationKind {
     Request,
     /// A rule of Raft was broken or kept again (`Input::BreakRule`).
     Rule,
+    /// The election timers were aligned or spread from outside (RaftScope's keys A and T).
+    Timers,
     /// A follower refused an AppendEntries, with the reason.
     AppendEntriesRefused,
 }
 
 impl NarrationKind {
     /// Every kind (api.ts's `EventKind` union must name exactly these).
-    pub const ALL: [NarrationKind; 19] = [
+    pub const ALL: [NarrationKind; 20] = [
         NarrationKind::ElectionStarted,
         NarrationKind::VoteGranted,
         NarrationKind::VoteRefused,
@@ -68,6 +70,7 @@ impl NarrationKind {
         NarrationKind::MessageDropped,
         NarrationKind::Request,
         NarrationKind::Rule,
+        NarrationKind::Timers,
         NarrationKind::AppendEntriesRefused,
     ];
 }
@@ -268,6 +271,30 @@ impl Narrator {
                 let (what, rule) = (if broken { "broken" } else { "restored" }, rule.label());
                 let text = format!("Rule {what}: {rule}, on every node from now on");
                 line(K::Rule, None, None, None, text)
+            }
+            EventKind::TimersSet { aligned, deadlines } => {
+                let at = |(node, ms): &(usize, u64)| {
+                    format!("S{} at {}.{:03} s", node + 1, ms / 1000, ms % 1000)
+                };
+                let text = if aligned {
+                    let mut ids: Vec<usize> = deadlines.iter().map(|d| d.0).collect();
+                    ids.sort_unstable();
+                    let who: Vec<String> = ids.iter().map(|n| format!("S{}", n + 1)).collect();
+                    let when = deadlines.first().map_or(0, |d| d.1);
+                    format!(
+                        "Election timers aligned: {} time out together at {}.{:03} s, so they split the vote",
+                        who.join(", "),
+                        when / 1000,
+                        when % 1000
+                    )
+                } else {
+                    let each: Vec<String> = deadlines.iter().map(at).collect();
+                    format!(
+                        "Election timers spread: {}; the first candidate's RequestVotes arrive before the next one times out",
+                        each.join(", ")
+                    )
+                };
+                line(K::Timers, None, None, None, text)
             }
         })
     }

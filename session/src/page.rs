@@ -83,7 +83,20 @@ pub struct ScenarioNav {
     pub(crate) teaches: String,
     /// Each step's caption and where it begins and ends (virtual ms).
     pub(crate) steps: Vec<(String, u64, u64)>,
+    /// The steps as the scenario file has them: inputs and goals, played again when a rule
+    /// is broken or kept inside the scenario.
+    pub(crate) plan: Vec<crate::scenario::Step>,
+    /// Where each step's inputs begin in the run's inputs.
+    // Invariant: first_input.len() == steps.len(), non-decreasing.
+    pub(crate) first_input: Vec<usize>,
+    /// The rule changes made inside the scenario, oldest first ("§5.4.2 broken at step 9").
+    // Invariant: changes.len() <= SCENARIO_CHANGES_MAX; changes_omitted counts older ones.
+    pub(crate) changes: Vec<String>,
+    pub(crate) changes_omitted: usize,
 }
+
+/// The most rule changes a scenario's step row lists (older ones are summed up).
+pub const SCENARIO_CHANGES_MAX: usize = 4;
 
 pub struct Page {
     /// The run, its checkpoints and the moment shown: every command is an input of it.
@@ -101,6 +114,17 @@ pub struct Page {
     pub(crate) scenario: Option<ScenarioNav>,
     /// Crashed nodes' persisters, decoded once per change (`crashed`).
     pub(crate) crashed: crate::page::crashed::CrashedStates,
+    /// The page as it was before the last fork, until the next input: what `undo_fork`
+    /// brings back. Memory: one more copy of the run and its checkpoints, held at most once.
+    pub(crate) undo: Option<alloc::boxed::Box<Undo>>,
+}
+
+/// What a fork dropped, kept so it can be undone (`Page::undo_fork`). Tracked requests need
+/// no copy: they follow from the run.
+#[derive(Clone, Debug)]
+pub(crate) struct Undo {
+    travel: TimeTravel,
+    scenario: Option<ScenarioNav>,
 }
 
 impl Page {
@@ -168,6 +192,7 @@ impl Page {
             captions: Vec::new(),
             scenario: None,
             crashed: Default::default(),
+            undo: None,
         }
     }
 
@@ -370,9 +395,57 @@ impl Page {
         self.travel.crashed_role(i)
     }
 
+    /// Keep the page as it is now for `undo_fork` (before a fork), with `scenario` as the
+    /// scenario shown.
+    pub(crate) fn keep_undo(&mut self, scenario: Option<ScenarioNav>) {
+        self.undo = Some(alloc::boxed::Box::new(Undo {
+            travel: self.travel.clone(),
+            scenario,
+        }));
+    }
+
+    /// True when the last input forked the run and `undo_fork` can bring its future back.
+    pub fn can_undo_fork(&self) -> bool {
+        self.undo.is_some()
+    }
+
+    /// Undo the last fork (an action in the past, Take over, a rule changed in a scenario):
+    /// the run, the moment shown, the scenario and the requests are as they were before it,
+    /// the dropped future back. Refused when the last input did not fork.
+    pub fn undo_fork(&mut self) -> Result<String, Refusal> {
+        let Some(undo) = self.undo.take() else {
+            return Err(Refusal::Refused(
+                "nothing to undo: the last action did not fork the run".into(),
+            ));
+        };
+        let Undo {
+            mut travel,
+            scenario,
+        } = *undo;
+        travel.supersede(&self.travel);
+        self.travel = travel;
+        self.scenario = scenario;
+        self.settings_version += 1;
+        let inputs = self.travel.run().inputs.len();
+        Ok(format!(
+            "Undone: back at {} ms, before the action; the run's future is back (to {} ms, {inputs} action{} in all).",
+            self.now_ms(),
+            self.travel.end_ms(),
+            if inputs == 1 { "" } else { "s" }
+        ))
+    }
+
     /// Apply `input` to the moment shown (in the past: a fork) and record it in the run.
     pub(crate) fn input(&mut self, input: Input) -> Result<Outcome, Refusal> {
+        let before = (!self.travel.at_end()).then(|| {
+            alloc::boxed::Box::new(Undo {
+                travel: self.travel.clone(),
+                scenario: self.scenario.clone(),
+            })
+        });
         let outcome = self.travel.apply(input).map_err(refused)?;
+        // Undo brings back what this input's fork dropped; an input at the end has none.
+        self.undo = before;
         self.end_scenario_if_forked();
         Ok(outcome)
     }
@@ -428,6 +501,18 @@ impl Page {
             indices.push(g);
         }
         self.input(Input::Partition { groups: indices }).map(|_| ())
+    }
+
+    /// RaftScope's lecturer key A: every live node that is not leader times out at the same
+    /// moment, so the vote splits (`Input::AlignTimers`).
+    pub fn align_timers(&mut self) -> Result<(), Refusal> {
+        self.input(Input::AlignTimers).map(|_| ())
+    }
+
+    /// RaftScope's lecturer key T: the election timers are spread apart, so one candidate
+    /// wins in one round (`Input::SpreadTimers`).
+    pub fn spread_timers(&mut self) -> Result<(), Refusal> {
+        self.input(Input::SpreadTimers).map(|_| ())
     }
 
     /// One network again, every node connected.
@@ -769,6 +854,42 @@ mod tests {
         let restored = Page::restore(&image).unwrap();
         assert!(
             matches!(restored.link(), Err(Refusal::Refused(m)) if m.contains("restored from storage"))
+        );
+    }
+
+    #[test]
+    fn aligned_timers_are_an_input_a_link_replays_and_the_event_log_narrates() {
+        let mut e = Page::new(Options::with_seed(8)).unwrap();
+        e.align_timers().unwrap();
+        let said = e.take_events();
+        assert!(
+            said.iter().any(|ev| ev.kind == EventKindName::Timers
+                && ev
+                    .text
+                    .starts_with("Election timers aligned: S1, S2, S3, S4, S5 time out together")),
+            "{said:?}"
+        );
+        while e.leader().is_none() {
+            e.advance(50).unwrap();
+        }
+        let term = e.state().nodes[e.leader().unwrap()].term;
+        assert!(term >= 2, "the vote split in term 1");
+        let link = crate::codec::link::decode(&e.link().unwrap()).unwrap();
+        let other = Page::from_link(link).unwrap();
+        assert_eq!(other.trace_digest(), e.trace_digest());
+        let mut f = Page::new(Options::with_seed(8)).unwrap();
+        f.spread_timers().unwrap();
+        while f.leader().is_none() {
+            f.advance(50).unwrap();
+        }
+        assert_eq!(f.state().nodes[f.leader().unwrap()].term, 1, "one round");
+        // With a leader and every other node crashed, no node has a timer: refused.
+        let leader = f.leader().unwrap();
+        for n in (0..5).filter(|&n| n != leader) {
+            f.crash(n).unwrap();
+        }
+        assert!(
+            matches!(f.align_timers(), Err(Refusal::Refused(m)) if m.contains("election timer"))
         );
     }
 

@@ -340,7 +340,7 @@ impl Goal {
 
     /// Whether the goal holds now; `installed[n]`: node n installed a leader's snapshot
     /// since the step began.
-    fn reached(&self, sim: &Simulation, began: Stamp, installed: &[bool]) -> bool {
+    pub(crate) fn reached(&self, sim: &Simulation, began: Stamp, installed: &[bool]) -> bool {
         let live = || (0..sim.len()).filter_map(|n| sim.raft(n));
         match self {
             Goal::AfterMs(ms) => sim.now_ms() >= began.at_ms.saturating_add(*ms),

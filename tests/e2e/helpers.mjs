@@ -74,7 +74,14 @@ function root(page, scope) {
 }
 
 /** Moves the speed slider to its fastest setting. */
+/** On a phone or a short screen the toolbar folds into "Menu": opens it, as a user would. */
+export async function openMenu(page, scope) {
+  const menu = root(page, scope).getByRole("button", { name: "Menu", exact: true });
+  if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
+}
+
 export async function fastest(page, scope) {
+  await openMenu(page, scope);
   const speed = root(page, scope).getByLabel("Speed");
   const max = await speed.getAttribute("max");
   await speed.fill(max);
@@ -172,6 +179,7 @@ export async function waitCommittedOn(page, command, count, scope = SCOPE) {
 
 /** Sends a client request through the form; returns the result text. */
 export async function sendRequest(page, command, scope) {
+  await openMenu(page, scope);
   const r = root(page, scope);
   await r.getByLabel("Command").fill(command);
   await r.getByRole("button", { name: "Send request", exact: true }).click();
@@ -180,6 +188,7 @@ export async function sendRequest(page, command, scope) {
 
 /** Opens a toolbar panel ("Network", "Partition", "New cluster") unless it is open. */
 export async function openPanel(page, name, scope) {
+  await openMenu(page, scope);
   const btn = root(page, scope).getByRole("button", { name: new RegExp(`^${name}`) }).and(root(page, scope).locator("button.disclose"));
   if ((await btn.getAttribute("aria-expanded")) !== "true") await btn.click();
 }

@@ -122,8 +122,8 @@ describe("raftlab page: scenarios, safety monitors and rules to break", () => {
       const banner = r.locator(".rules-banner");
       await banner.waitFor({ state: "visible", timeout: WAIT });
       assert.match(await banner.textContent(), /commit only current-term entries \(§5\.4\.2\)/);
-      // Acting in the past forked the run: the scenario ended, free play goes on from step 9.
-      await page.waitForFunction(() => window.__raft(".scenario-nav")[0]?.hidden === true, null, { timeout: WAIT });
+      // Inside a scenario the remaining steps play again with the rule broken; the row stays.
+      await page.waitForFunction(() => /§5\.4\.2 broken at step 9/.test(window.__raft(".scenario-changed")[0]?.textContent ?? ""), null, { timeout: WAIT });
       await fastest(page);
       // Play (not the play() helper: the violation may pause the clock before a frame shows
       // "Pause").

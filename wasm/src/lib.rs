@@ -607,6 +607,26 @@ impl Cluster {
         self.page.partition(&groups).map_err(|e| refusal(CALL, e))
     }
 
+    /// RaftScope's lecturer key A: the election timers of every live node that is not leader
+    /// expire together, so the vote splits (an input of the run).
+    #[wasm_bindgen(js_name = alignTimers)]
+    pub fn align_timers(&mut self) -> Result<(), JsError> {
+        self.fraction.reset();
+        self.page
+            .align_timers()
+            .map_err(|e| refusal("alignTimers()", e))
+    }
+
+    /// RaftScope's lecturer key T: the election timers are spread apart, so one candidate
+    /// wins in one round (an input of the run).
+    #[wasm_bindgen(js_name = spreadTimers)]
+    pub fn spread_timers(&mut self) -> Result<(), JsError> {
+        self.fraction.reset();
+        self.page
+            .spread_timers()
+            .map_err(|e| refusal("spreadTimers()", e))
+    }
+
     /// One network again, every node connected.
     pub fn heal(&mut self) {
         self.fraction.reset();

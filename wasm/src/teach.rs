@@ -84,6 +84,20 @@ impl Cluster {
         self.page.take_over().map_err(|e| refusal("takeOver()", e))
     }
 
+    /// Undo the last fork (an action in the past, Take over, a rule changed inside a
+    /// scenario): the dropped future is back. Returns the sentence that says so.
+    #[wasm_bindgen(js_name = undoFork)]
+    pub fn undo_fork(&mut self) -> Result<String, JsError> {
+        self.fraction.reset();
+        self.page.undo_fork().map_err(|e| refusal("undoFork()", e))
+    }
+
+    /// True when the last input forked the run and `undoFork()` can bring its future back.
+    #[wasm_bindgen(getter, js_name = canUndoFork)]
+    pub fn can_undo_fork(&self) -> bool {
+        self.page.can_undo_fork()
+    }
+
     /// Raft's five safety properties at the moment shown, each ok or violated.
     #[wasm_bindgen(unchecked_return_type = "MonitorView[]")]
     pub fn monitors(&self) -> Result<JsValue, JsError> {
@@ -97,13 +111,14 @@ impl Cluster {
     }
 
     /// Break (`broken` true) or keep again the rule `id` on every node, from the moment
-    /// shown (an input of the run; in the past it forks).
+    /// shown (an input of the run; in the past it forks). Inside a scenario its remaining
+    /// steps are played again with the rule so set: returns the sentence that says so.
     #[wasm_bindgen(js_name = breakRule)]
     pub fn break_rule(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "boolean")] broken: JsValue,
-    ) -> Result<(), JsError> {
+    ) -> Result<Option<String>, JsError> {
         const CALL: &str = "breakRule(id, broken)";
         let id = string(CALL, "id", &id)?;
         let Some(broken) = broken.as_bool() else {

@@ -138,7 +138,8 @@ export interface ClusterState {
 
 /** "truncate": a follower deleted uncommitted entries that conflicted with the leader's log
  * (Figure 2, AppendEntries step 3); `index` is the first one deleted. "rule": a rule of Raft
- * was broken or restored on every node. "voteRefused" and "appendEntriesRefused" say why in
+ * was broken or restored on every node. "timers": the election timers were aligned or spread
+ * (`alignTimers`, `spreadTimers`). "voteRefused" and "appendEntriesRefused" say why in
  * their text. */
 export type EventKind =
   | "electionStarted"
@@ -159,6 +160,7 @@ export type EventKind =
   | "messageDropped"
   | "request"
   | "rule"
+  | "timers"
   | "appendEntriesRefused";
 
 export interface ClusterEvent {
@@ -262,6 +264,9 @@ export interface ScenarioView {
   current: number;
   /** At or past the last step's end. */
   finished: boolean;
+  /** The rules broken or kept inside the scenario ("§5.4.2 broken at step 9"; its remaining
+   * steps were played again with them), or null. */
+  changed: string | null;
 }
 
 export type PropertyId = "election-safety" | "leader-append-only" | "log-matching" | "leader-completeness" | "state-machine-safety";
@@ -378,6 +383,12 @@ export interface ClusterApi {
   connect(id: number): void;
   partition(groups: number[][]): void;
   heal(): void;
+  /** RaftScope's key A: every live node that is not leader times out at the same moment, so
+   * the vote splits (an input). Throws when no live node has an election timer. */
+  alignTimers(): void;
+  /** RaftScope's key T: the election timers are spread apart, so one round elects a leader
+   * (an input). Throws when no live node has an election timer. */
+  spreadTimers(): void;
   timeout(id: number): void;
   dropMessage(id: number): void;
   setNetwork(options: NetworkOptions): void;
@@ -432,12 +443,18 @@ export interface ClusterApi {
   goToStep(step: number): number;
   /** Free play from the moment shown: the scenario's recorded future is dropped (a fork). */
   takeOver(): string;
+  /** Undo the last fork (an action in the past, Take over, a rule changed in a scenario):
+   * the dropped future is back. Returns the sentence; throws when there is nothing to undo. */
+  undoFork(): string;
+  /** True when the last input forked the run and `undoFork()` can bring its future back. */
+  readonly canUndoFork: boolean;
   /** Raft's five safety properties at the moment shown. */
   monitors(): MonitorView[];
   /** The rules a student can break, each broken or not at the moment shown. */
   rules(): RuleView[];
-  /** Break or keep again rule `id` on every node from the moment shown (an input). */
-  breakRule(id: string, broken: boolean): void;
+  /** Break or keep again rule `id` on every node from the moment shown (an input). Inside a
+   * scenario its remaining steps are played again with it: returns the sentence saying so. */
+  breakRule(id: string, broken: boolean): string | undefined;
   /** Send `command` to node `id`: a follower throws "not leader: ..."; a leader (a stale
    * one too) appends it. */
   requestTo(id: number, command: string): RequestResult;

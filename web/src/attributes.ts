@@ -26,10 +26,13 @@ export interface ElementConfig {
   urlParams: boolean;
   /** A built-in scenario to show from its first step on every load (its id, e.g. figure-8). */
   scenario: string | null;
+  /** Lecture mode for projectors: large text, the ring, the logs and the step caption on one
+   * screen (presenter.css). */
+  presenter: boolean;
   errors: string[];
 }
 
-export const OBSERVED_ATTRIBUTES = ["nodes", "seed", "speed", "autoplay", "controls", "storage-key", "storagekey", "persist", "height", "url-params", "scenario"];
+export const OBSERVED_ATTRIBUTES = ["nodes", "seed", "speed", "autoplay", "controls", "storage-key", "storagekey", "persist", "height", "url-params", "scenario", "presenter"];
 
 /** Longest scenario id accepted in the attribute (the session crate checks it is a known one). */
 import { SCENARIO_ID_CHARS_MAX } from "./limits";
@@ -71,7 +74,7 @@ export function parseHeight(text: string): string | { error: string } {
 
 export function readConfig(el: Element): ElementConfig {
   const errors: string[] = [];
-  const cfg: ElementConfig = { autoplay: false, controls: "full", storageKey: null, persist: true, height: null, urlParams: false, scenario: null, errors };
+  const cfg: ElementConfig = { autoplay: false, controls: "full", storageKey: null, persist: true, height: null, urlParams: false, scenario: null, presenter: false, errors };
   const nodes = el.getAttribute("nodes");
   if (nodes !== null) {
     const n = parseNodes(nodes);
@@ -92,6 +95,7 @@ export function readConfig(el: Element): ElementConfig {
   }
   cfg.autoplay = flag("autoplay", el.getAttribute("autoplay"), false, errors);
   cfg.urlParams = flag("url-params", el.getAttribute("url-params"), false, errors);
+  cfg.presenter = flag("presenter", el.getAttribute("presenter"), false, errors);
   const controls = el.getAttribute("controls");
   if (controls !== null) {
     const t = controls.trim().toLowerCase();

@@ -11,6 +11,7 @@ import { parseStartParams } from "./params";
 import type { StatusLine } from "./status";
 import type { Persistence } from "./storage";
 import { clusterFromLink, clusterFromScenario, restoreCluster } from "./wasm";
+import { type Source, reloaded } from "./address";
 
 export interface BootHost {
   readonly config: ElementConfig;
@@ -20,6 +21,9 @@ export interface BootHost {
   readonly clock: Clock;
   /** The page's address query ("" when there is none). */
   search(): string;
+  doc(): Document;
+  /** Where the next cluster attached comes from, for the address (address.ts). */
+  setSource(source: Source): void;
   attach(c: ClusterApi, restored: boolean): void;
   showScenario(c: ClusterApi): void;
   openRunFilePath(path: string): Promise<unknown>;
@@ -42,9 +46,11 @@ export function boot(host: BootHost): void {
       if (params.seed !== undefined) want.seed = params.seed;
     }
   }
+  // The address names the run shown (address.ts); a reload restores the stored one instead.
+  const address = cfg.urlParams && !(reloaded(host.doc()) && host.persistence.read() !== null);
   // A built-in scenario (the scenario attribute, or ?scenario=figure-8 with url-params) is
   // played and shown at its first step.
-  const urlScenario = cfg.urlParams ? new URLSearchParams(host.search()).get("scenario") : null;
+  const urlScenario = address ? new URLSearchParams(host.search()).get("scenario") : null;
   const scenarioId = urlScenario ?? cfg.scenario;
   if (scenarioId !== null) {
     try {
@@ -56,10 +62,11 @@ export function boot(host: BootHost): void {
     }
   }
   // A link (?run=, from "Copy link") plays its run from a fresh start at its moment.
-  const runText = cfg.urlParams ? new URLSearchParams(host.search()).get("run") : null;
+  const runText = address ? new URLSearchParams(host.search()).get("run") : null;
   if (runText !== null) {
     try {
       const c = clusterFromLink(runText);
+      host.setSource({ run: runText });
       host.attach(c, false);
       if (errors.length > 0) host.status.error(`${errors.join("; ")}.`);
       else host.status.info(`Opened the link: ${c.nodeCount} nodes, seed ${c.seed}, ${c.timeline().inputs} recorded actions, shown at ${fmtTime(c.nowMs)} (the run goes on to ${fmtTime(c.endMs)}). Press Play to go on.`);
@@ -70,7 +77,7 @@ export function boot(host: BootHost): void {
     }
   }
   // A run file next to the page (?runFile=runs/TestBackup3B.json) is fetched, then opened.
-  const runFile = cfg.urlParams ? new URLSearchParams(host.search()).get("runFile") : null;
+  const runFile = address ? new URLSearchParams(host.search()).get("runFile") : null;
   if (runFile !== null) queueMicrotask(() => void host.openRunFilePath(runFile));
   if (!fromUrl) {
     if (cfg.nodes !== undefined) want.nodes = cfg.nodes;
@@ -89,6 +96,8 @@ export function boot(host: BootHost): void {
     if (restored) {
       const same = (want.nodes === undefined || want.nodes === restored.nodeCount) && (want.seed === undefined || String(want.seed) === restored.seed);
       if (same || !fromUrl) {
+        // A reload: the address already names this cluster's run (it was written for it).
+        if (cfg.urlParams && !address) host.setSource({ keep: true });
         host.attach(restored, true);
         const problem = restored.restoreProblem;
         if (problem !== undefined) {

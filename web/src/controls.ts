@@ -25,6 +25,10 @@ export interface ControlsHost {
   openNodeMenu(id: number, focus: boolean): void;
   toggleHelp(): void;
   toggleTable(): void;
+  /** Lecture mode on or off (the element's presenter attribute). */
+  setPresenter(on: boolean): void;
+  /** True in lecture mode. */
+  presenter(): boolean;
   closePopups(): boolean;
   /** Selects the message in flight after the selected one (or the first). */
   selectNextMessage(): void;
@@ -45,11 +49,13 @@ export const SHORTCUTS: readonly [string, string][] = [
   ["d", "disconnect / reconnect the selected node"],
   ["t", "time out the selected node (it starts an election)"],
   ["m", "select the next message in flight: its fields, and a button to drop it"],
+  ["A", "align the election timers: the nodes time out together and split the vote (RaftScope's A)"],
+  ["T", "spread the election timers: one candidate wins in one round (RaftScope's T)"],
   ["?", "this help"],
   ["Esc", "close a menu or panel; clear the selection"],
 ];
 
-export const HELP_TEXT = "Keys: 1–9 select a node · c crash · r restart · d disconnect / reconnect · t time out · m next message · space play / pause · s step · ? help · Esc close";
+export const HELP_TEXT = "Keys: 1–9 select a node · c crash · r restart · d disconnect / reconnect · t time out · m next message · A align timers · T spread timers · space play / pause · s step · ? help · Esc close";
 
 /** Parses "1,2 | 3,4,5" (names like S1 allowed) into groups of node ids. */
 export function parsePartition(text: string): number[][] {
@@ -120,6 +126,10 @@ export class Controls {
   private readonly confirmText: HTMLElement;
   private readonly pops: { btn: HTMLButtonElement; pop: HTMLElement }[] = [];
   private readonly fullOnly: HTMLElement[] = [];
+  /** The "Presenter mode" switch in the Lecture panel. */
+  private readonly presenterBox: HTMLInputElement;
+  /** On narrow containers (phones) the toolbar folds into this menu (phone.css). */
+  private readonly menuBtn: HTMLButtonElement;
   private commandCounter = 1;
   private pendingReset: { nodes: number; seed?: string } | null = null;
 
@@ -236,27 +246,51 @@ export class Controls {
       h("p", { class: "note" }, "Restart all from disk keeps this cluster: every node restarts from what it persisted, and nothing else (Lab 3C). It is recorded in the run."),
     );
 
+    // Lecture (RaftScope's keys A and T, as inputs of the run) and the presenter switch.
+    this.presenterBox = h("input", { type: "checkbox", class: "presenter-toggle" });
+    this.presenterBox.addEventListener("change", () => this.host.setPresenter(this.presenterBox.checked));
+    const alignBtn = button("Align timers", { "aria-keyshortcuts": "A", title: "Every node that is not leader times out at the same moment: they split the vote (RaftScope's A)" });
+    alignBtn.addEventListener("click", () => this.alignTimers());
+    const spreadBtn = button("Spread timers", { "aria-keyshortcuts": "Shift+T", title: "The election timers are spread apart: one candidate wins in one round (RaftScope's T)" });
+    spreadBtn.addEventListener("click", () => this.spreadTimers());
+    const lecture = disclosure(
+      "Lecture",
+      h("label", { class: "field inline", title: "Large text for a projector: the ring, the logs and the step's caption on one screen" }, this.presenterBox, " Presenter mode"),
+      h("div", { class: "row" }, alignBtn, spreadBtn),
+      h("p", { class: "note" }, "Align timers provokes a split vote; Spread timers avoids one. Each is recorded in the run, so a link replays it."),
+    );
+    this.menuBtn = button("Menu", { class: "menu-toggle", "aria-expanded": "false", title: "All the controls" });
+    this.menuBtn.addEventListener("click", () => {
+      const root = this.toolbar.closest(".root");
+      const open = root?.getAttribute("data-menu") !== "open";
+      root?.setAttribute("data-menu", open ? "open" : "closed");
+      this.menuBtn.setAttribute("aria-expanded", String(open));
+      this.host.invalidate();
+    });
     const tableBtn = button("Table", { "aria-pressed": "false", class: "table-toggle", title: "Show the cluster as a table" });
     tableBtn.addEventListener("click", () => this.host.toggleTable());
     const helpBtn = button("?", { "aria-label": "Help: keyboard shortcuts and legend", "aria-keyshortcuts": "?", class: "help-btn" });
     helpBtn.addEventListener("click", () => this.host.toggleHelp());
 
-    for (const d of [net, part, fresh]) {
+    for (const d of [net, part, fresh, lecture]) {
       this.pops.push(d);
       d.btn.addEventListener("click", () => this.togglePop(d));
-      this.fullOnly.push(d.el);
+      if (d !== lecture) this.fullOnly.push(d.el);
     }
+    lecture.el.classList.add("lecture");
     this.fullOnly.push(tableBtn);
     this.toolbar = h(
       "div",
       { class: "toolbar", role: "toolbar", "aria-label": "Controls" },
       this.playBtn,
+      this.menuBtn,
       stepBtn,
       h("label", { class: "field speed" }, h("span", { class: "field-name" }, "Speed"), this.speed, this.speedOut),
       sendForm,
       net.el,
       part.el,
       fresh.el,
+      lecture.el,
       tableBtn,
       helpBtn,
     );
@@ -463,6 +497,19 @@ export class Controls {
     });
   }
 
+  alignTimers(): void {
+    this.host.act("Align timers", (c) => (c.alignTimers(), "Aligned the election timers: every node that is not leader times out at the same moment, so they split the vote (each votes for itself)."));
+  }
+
+  spreadTimers(): void {
+    this.host.act("Spread timers", (c) => (c.spreadTimers(), "Spread the election timers: the first candidate's RequestVotes arrive before the next node times out, so one round elects a leader."));
+  }
+
+  /** The presenter attribute changed: the switch follows it. */
+  onPresenter(on: boolean): void {
+    if (this.presenterBox.checked !== on) this.presenterBox.checked = on;
+  }
+
   timeout(id: number): void {
     this.host.act(`Time out ${nodeName(id)}`, (c) => (c.timeout(id), `${nodeName(id)}'s election timer expired: it starts an election.`));
   }
@@ -528,6 +575,13 @@ export class Controls {
         break;
       case "?":
         this.host.toggleHelp();
+        break;
+      case "a":
+      case "A":
+        this.alignTimers();
+        break;
+      case "T":
+        this.spreadTimers();
         break;
       case "m":
         this.host.selectNextMessage();

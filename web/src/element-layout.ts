@@ -2,6 +2,7 @@
 // ring beside the logs, details and event log), the help panel, and the behaviour of the
 // whole (a dropped run file opens, a clicked button keeps no focus, the ring's size and text
 // scale follow the room). Built once per element; nothing here runs per frame.
+import { watchRingFont } from "./presenter";
 import { SHORTCUTS } from "./controls";
 import { h, uid } from "./dom";
 import { buildLegend } from "./legend";
@@ -64,6 +65,7 @@ export function buildRoot(p: LayoutParts): HTMLElement {
     p.invalidate();
   });
   root.addEventListener("input", () => p.invalidate());
+  watchRingFont(p.ring, main);
   // The ring is the largest square that fits next to the logs (at most 58% of the width).
   new ResizeObserver(() => {
     const size = Math.floor(Math.max(0, Math.min(main.clientHeight, main.clientWidth * 0.58)));

@@ -18,6 +18,8 @@ import type { ClusterApi, ClusterOptions } from "./api";
 import { type ElementConfig, OBSERVED_ATTRIBUTES, readConfig } from "./attributes";
 import { Clock } from "./clock";
 import { boot } from "./boot";
+import { type Source, writeAddress } from "./address";
+import { touchDevice } from "./presenter";
 import { Changed, type Frame, type FrameView, cancelSharedFrame, requestSharedFrame } from "./frame";
 import { styles } from "./styles";
 import { Controls, type ControlsHost } from "./controls";
@@ -105,6 +107,10 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   /** Saves the moment shown when the page goes away (a reload, a tab closed). */
   private readonly onPageHide = (): void => this.saveNow();
   private frameFailed = false;
+  /** A fork was just made: the status line offers to undo it (next frame, after its sentence). */
+  private offerUndo = false;
+  /** Where the next cluster attached comes from, for the address (address.ts). */
+  private source: Source = null;
   /** The views, in drawing order: each draws the frame's value. */
   private readonly views: FrameView[];
   /** The timelineVersion last drawn. */
@@ -120,17 +126,18 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.persistence = new Persistence("", (m) => this.notices.memoryOnly(m));
     this.narrator = new Narrator(this);
     this.controls = new Controls(this);
-    this.runFiles = new RunFilesBar({ act: (what, fn) => this.act(what, fn), error: (m) => this.error(m), openRunFile: (text, from) => this.openRunFile(text, from), doc: () => this.ownerDocument });
+    this.runFiles = new RunFilesBar({ act: (what, fn) => this.act(what, fn), error: (m) => this.error(m), openRunFile: (text, from, path) => this.openRunFile(text, from, path), doc: () => this.ownerDocument });
     this.timeline = new TimelineBar({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), linkUrl: (text) => this.linkUrl(text) });
     this.scenarios = new ScenarioBar({
       openScenario: (id) => this.openScenario(id),
       act: (what, fn) => this.act(what, fn),
       pause: () => this.clock.pause(),
       // Take over said what was dropped: the fork is not announced again.
-      forkSaid: (c) => (this.forks = c.forks),
+      // Take over said what was dropped: the fork is not announced again (Undo is offered).
+      forkSaid: (c) => ((this.forks = c.forks), (this.offerUndo = true)),
     });
     this.monitors = new MonitorsPanel({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), highlight: (v) => this.highlight(v) });
-    this.rules = new RulesPanel({ act: (what, fn) => this.act(what, fn) });
+    this.rules = new RulesPanel({ act: (what, fn) => this.act(what, fn), forkSaid: (c) => ((this.forks = c.forks), (this.offerUndo = true)) });
     this.requests = new RequestsWatch({ info: (m) => this.status.info(m), reply: (t) => setText(this.controls.cmdOut, t) });
     this.machines = new StateMachinesPanel(this.requests.el);
     this.teachRow = h("div", { class: "teach-row" }, this.scenarios.pick, this.rules.el);
@@ -210,9 +217,9 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
    * with an input ("rule" events, a new run version, a jump), the step when the moment
    * crosses one of its bounds. */
   private syncTeaching(f: Frame): void {
-    if (this.teachRow.hidden) return;
     const c = f.c;
-    if (this.rulesChanged.check(c, c.timelineVersion, c.jumps) || f.events.some((e) => e.kind === "rule")) this.rules.sync(c);
+    if (!this.teachRow.hidden && (this.rulesChanged.check(c, c.timelineVersion, c.jumps) || f.events.some((e) => e.kind === "rule"))) this.rules.sync(c);
+    // A scenario's step row and caption show in every controls mode.
     let steps = this.scenarioSteps;
     if (!steps || steps.of !== c || steps.forks !== c.forks || steps.version !== c.timelineVersion) {
       const v = c.scenario();
@@ -236,6 +243,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     }
     if (name === "controls") this.applyMode();
     if (name === "height") this.applyHeight();
+    if (name === "presenter") this.controls.onPresenter(this.config.presenter);
     if (this.booted && this.config.errors.length > 0) this.status.error(`${this.config.errors.join("; ")}.`);
     this.invalidate();
   }
@@ -299,6 +307,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.config = readConfig(this);
     this.applyMode();
     this.applyHeight();
+    this.controls.onPresenter(this.config.presenter);
     this.persistence.off = !this.config.persist;
     this.persistence.key = this.config.storageKey ?? derivedStorageKey(this);
     this.detachKeys ??= this.controls.attachKeyboard(this.root);
@@ -403,6 +412,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       persistence: this.persistence,
       clock: this.clock,
       search: () => this.ownerDocument.location?.search ?? "",
+      doc: () => this.ownerDocument,
+      setSource: (source) => (this.source = source),
       attach: (c, restored) => this.attach(c, restored),
       showScenario: (c) => this.showScenario(c),
       openRunFilePath: (path) => this.runFiles.openPath(path),
@@ -421,13 +432,13 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       return false;
     }
     this.attach(c, false);
-    this.status.info(`New cluster${how ? ` ${how}` : ""}: ${c.nodeCount} nodes, seed ${c.seed}.${this.clock.playing ? " Watch the first election." : " Press Play (or Space) to start."}`);
+    this.status.info(`New cluster${how ? ` ${how}` : ""}: ${c.nodeCount} nodes, seed ${c.seed}.${this.clock.playing ? " Watch the first election." : touchDevice(this.ownerDocument) ? " Tap Play to start." : " Press Play (or Space) to start."}`);
     return true;
   }
 
   /** A run file's cluster (Cluster.fromRunFile), paused at its start; a bad file is said and
    * the cluster shown stays. */
-  private openRunFile(text: string, from: string): boolean {
+  private openRunFile(text: string, from: string, path?: string): boolean {
     let c: ClusterApi;
     try {
       c = clusterFromRunFile(text);
@@ -436,6 +447,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.invalidate();
       return false;
     }
+    this.source = path !== undefined ? { runFile: path } : { imported: true };
     this.attach(c, false);
     this.clock.pause();
     const t = c.timeline();
@@ -460,6 +472,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   }
 
   private showScenario(c: ClusterApi): void {
+    const id = c.scenario()?.id;
+    if (id !== undefined) this.source = { scenario: id };
     this.attach(c, false);
     this.clock.pause();
     const v = c.scenario();
@@ -503,6 +517,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.attach(c, false);
     this.persistence.maybeSave(c);
     this.status.info(`Reset: new cluster of ${c.nodeCount} nodes, seed ${c.seed}.${this.persistence.off ? "" : " The stored cluster was replaced."}`);
+  }
+
+  setPresenter(on: boolean): void {
+    this.toggleAttribute("presenter", on);
+  }
+
+  presenter(): boolean {
+    return this.config.presenter;
   }
 
   storedCluster(): string | null {
@@ -560,23 +582,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     return u.href;
   }
 
-  /** With url-params: the address says ?nodes=&seed= of the cluster shown, so a copied
-   * address reproduces it (and a reload restores the stored one, which matches). */
+  /** With url-params: the address says what reproduces the cluster shown (address.ts). */
   private syncUrl(c: ClusterApi): void {
-    if (!this.config.urlParams) return;
-    try {
-      const loc = this.ownerDocument.location;
-      const u = new URL(loc.href);
-      u.searchParams.set("nodes", String(c.nodeCount));
-      u.searchParams.set("seed", c.seed);
-      // A link is opened once; a reload then restores the stored cluster.
-      u.searchParams.delete("run");
-      u.searchParams.delete("runFile");
-      u.searchParams.delete("scenario");
-      if (u.href !== loc.href) this.ownerDocument.defaultView?.history.replaceState(this.ownerDocument.defaultView.history.state, "", u.pathname + u.search + u.hash);
-    } catch {
-      // a sandboxed document may refuse; the cluster runs all the same
-    }
+    const source = this.source;
+    this.source = null;
+    if (this.config.urlParams) writeAddress(this.ownerDocument, c, source);
   }
 
   private detach(): void {
@@ -644,6 +654,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.forks = c.forks;
       const fork = c.timeline().lastFork;
       if (fork) this.status.info(`Acted in the past, at ${fmtTime(fork.atMs)}: the run forked there. Its future (to ${fmtTime(fork.droppedToMs)}, ${fork.inputsDropped} later action${fork.inputsDropped === 1 ? "" : "s"}) was dropped and the action recorded.`);
+      this.offerUndo = true;
+    }
+    if (this.offerUndo) {
+      this.offerUndo = false;
+      if (c.canUndoFork) this.status.offer("Undo", () => this.act("Undo", (k) => k.undoFork()));
     }
     // Each event is handed out once (a jump clears what was not taken): no de-duplication.
     // After a jump the event log shows recentEvents(), which holds this frame's events too.
@@ -713,7 +728,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   select(id: number | null): void {
     this.selection = id === null ? null : { kind: "node", id };
-    if (id !== null) this.status.info(`Selected ${nodeName(id)}: press Enter for its actions, or c r d t.`);
+    if (id !== null) this.status.info(touchDevice(this.ownerDocument) ? `Selected ${nodeName(id)}: tap it for its actions.` : `Selected ${nodeName(id)}: press Enter for its actions, or c r d t.`);
     this.invalidate();
   }
 

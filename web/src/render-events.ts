@@ -30,6 +30,7 @@ const KIND_LABEL: Record<EventKind, string> = {
   messageDropped: "drop",
   request: "request",
   rule: "rule",
+  timers: "timers",
   appendEntriesRefused: "refused",
 };
 

@@ -8,6 +8,8 @@ import { h, setText, uid } from "./dom";
 
 export interface RulesHost {
   act(what: string, fn: (c: ClusterApi) => string | void): boolean;
+  /** The fork `c` just made was said already (a rule changed inside a scenario). */
+  forkSaid(c: ClusterApi): void;
 }
 
 export class RulesPanel {
@@ -42,7 +44,12 @@ export class RulesPanel {
       box.addEventListener("change", () => {
         const broken = box.checked;
         this.host.act(`Break: ${r.label}`, (c) => {
-          c.breakRule(r.id, broken);
+          // Inside a scenario its remaining steps played again with the rule: that is said.
+          const said = c.breakRule(r.id, broken);
+          if (said) {
+            this.host.forkSaid(c);
+            return said;
+          }
           return broken ? `Broke the rule “${r.label}” on every node from ${(c.nowMs / 1000).toFixed(3)} s: ${r.teaches}. The safety monitors show what it protected.` : `Kept the rule “${r.label}” again from ${(c.nowMs / 1000).toFixed(3)} s.`;
         });
       });

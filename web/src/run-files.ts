@@ -14,8 +14,9 @@ const INDEX_URL = "runs/index.json";
 const LAB_RUNS_MAX = 200;
 
 export interface RunFilesHost {
-  /** Opens run file text (`from` names it in messages); false (and the message shown) when bad. */
-  openRunFile(text: string, from: string): boolean;
+  /** Opens run file text (`from` names it in messages; `path`, relative to the page, is its
+   * address when it has one); false (and the message shown) when bad. */
+  openRunFile(text: string, from: string, path?: string): boolean;
   act(what: string, fn: (c: ClusterApi) => string | void): boolean;
   error(message: string): void;
   /** The document the element is in (for URLs and downloads). */
@@ -110,7 +111,7 @@ export class RunFilesBar {
       return;
     }
     try {
-      this.host.openRunFile(await fetchRunFile(url), url.pathname.split("/").pop() ?? path);
+      this.host.openRunFile(await fetchRunFile(url), url.pathname.split("/").pop() ?? path, path.trim());
     } catch (e) {
       this.host.error(`Could not open the run file ${path}: ${e instanceof Error ? e.message : String(e)}.`);
     }
@@ -120,7 +121,7 @@ export class RunFilesBar {
     if (!file) return;
     const test = this.select.selectedOptions[0]?.textContent ?? file;
     try {
-      this.host.openRunFile(await fetchRunFile(new URL(`runs/${file}`, this.host.doc().baseURI)), test);
+      this.host.openRunFile(await fetchRunFile(new URL(`runs/${file}`, this.host.doc().baseURI)), test, `runs/${file}`);
     } catch (e) {
       this.host.error(`Could not load ${test}: ${e instanceof Error ? e.message : String(e)}.`);
     }

@@ -32,6 +32,9 @@ export class ScenarioBar {
   private shownAt = -1;
   private shownStep = -1;
   private forks = -1;
+  private jumps = -1;
+  /** "§5.4.2 broken at step 9": the rules changed inside the scenario. */
+  private readonly changed: HTMLElement;
 
   constructor(private readonly host: ScenarioHost) {
     this.pick = h("select", { "aria-label": "Scenario", class: "scenario-pick", title: "Watch one of the paper's situations step by step" }, h("option", { value: "" }, "Scenario…"));
@@ -65,11 +68,12 @@ export class ScenarioBar {
     );
     this.caption = h("output", { class: "scenario-caption", "aria-live": "polite" });
     this.teaches = h("p", { class: "scenario-teaches" });
+    this.changed = h("p", { class: "scenario-changed", hidden: true });
     this.nav = h(
       "div",
       { class: "scenario-nav", role: "group", "aria-label": "Scenario steps", hidden: true },
       h("div", { class: "scenario-buttons" }, this.prev, this.next, this.steps, takeOver),
-      h("div", { class: "scenario-text" }, this.caption, this.teaches),
+      h("div", { class: "scenario-text" }, this.changed, this.caption, this.teaches),
     );
   }
 
@@ -87,15 +91,17 @@ export class ScenarioBar {
     this.shownAt = -1;
     this.shownStep = -1;
     this.forks = -1;
+    this.jumps = -1;
   }
 
   /** Once per frame: the step at the moment shown (read when the moment or the cluster
    * changed). */
   sync(c: ClusterApi, nowMs: number): void {
-    if (c === this.of && nowMs === this.shownAt && c.forks === this.forks) return;
+    if (c === this.of && nowMs === this.shownAt && c.forks === this.forks && c.jumps === this.jumps) return;
     this.of = c;
     this.shownAt = nowMs;
     this.forks = c.forks;
+    this.jumps = c.jumps;
     const v = c.scenario();
     const was = this.view;
     this.view = v;
@@ -105,7 +111,10 @@ export class ScenarioBar {
       return;
     }
     if (this.pick.value !== v.id) this.pick.value = v.id;
-    if (!was || was.id !== v.id || this.steps.options.length !== v.steps.length) {
+    const changed = v.changed === null ? "" : `${v.title.split(":")[0]}, ${v.changed}: the remaining steps play with the rules so set.`;
+    this.changed.hidden = changed === "";
+    setText(this.changed, changed);
+    if (!was || was.id !== v.id || was.changed !== v.changed || this.steps.options.length !== v.steps.length) {
       this.steps.replaceChildren(...v.steps.map((s, i) => h("option", { value: String(i + 1) }, `${i + 1}. ${s.caption.length > 60 ? `${s.caption.slice(0, 59)}…` : s.caption}`)));
       setText(this.teaches, `What it teaches: ${v.teaches}`);
       setAttr(this.teaches, "title", v.teaches);

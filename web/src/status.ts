@@ -5,6 +5,8 @@ import { h, setText } from "./dom";
 export class StatusLine {
   readonly el: HTMLElement;
   private readonly text: HTMLElement;
+  /** A button offered with the message shown (Undo after a fork); the next message removes it. */
+  private offered: HTMLButtonElement | null = null;
 
   constructor() {
     this.text = h("span", { class: "status-text" });
@@ -21,7 +23,22 @@ export class StatusLine {
     this.set("error", message);
   }
 
+  /** Offers `label` (a button) beside the message shown, until the next message. */
+  offer(label: string, onClick: () => void): void {
+    this.offered?.remove();
+    const b = h("button", { type: "button", class: "status-offer" }, label);
+    b.addEventListener("click", () => {
+      b.remove();
+      if (this.offered === b) this.offered = null;
+      onClick();
+    });
+    this.offered = b;
+    this.el.append(b);
+  }
+
   private set(kind: "info" | "error", message: string): void {
+    this.offered?.remove();
+    this.offered = null;
     this.el.dataset["kind"] = kind;
     const text = kind === "error" ? `⚠ ${message}` : message;
     setText(this.text, text);

@@ -8,13 +8,16 @@ import logs from "./styles/logs.css?inline";
 import events from "./styles/events.css?inline";
 import timeline from "./styles/timeline.css?inline";
 import details from "./styles/details.css?inline";
+import linkField from "./link-field.css?inline";
+import presenter from "./presenter.css?inline";
+import phone from "./phone.css?inline";
 
 let sheet: CSSStyleSheet | null = null;
 
 export function styles(): CSSStyleSheet {
   if (!sheet) {
     sheet = new CSSStyleSheet();
-    sheet.replaceSync([tokens, base, ring, logs, events, timeline, details].join("\n"));
+    sheet.replaceSync([tokens, base, ring, logs, events, timeline, details, linkField, presenter, phone].join("\n"));
   }
   return sheet;
 }

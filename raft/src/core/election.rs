@@ -8,6 +8,24 @@ impl Raft {
             .saturating_add(self.election_timeout_ms)
     }
 
+    /// Set the election timer from outside (RaftScope's lecturer keys, `Input::AlignTimers`
+    /// and `Input::SpreadTimers`): it expires at `deadline_ms` (not before now). False, and
+    /// nothing changed, on a leader, which has no election timer.
+    pub fn set_election_deadline(&mut self, now_ms: u64, deadline_ms: u64) -> bool {
+        if self.role == Role::Leader {
+            return false;
+        }
+        self.now_ms = self.now_ms.max(now_ms);
+        self.election_reset_ms = self.now_ms;
+        self.election_timeout_ms = deadline_ms.saturating_sub(self.now_ms);
+        true
+    }
+
+    /// When the election timer expires (None on a leader).
+    pub fn election_deadline(&self) -> Option<u64> {
+        (self.role != Role::Leader).then(|| self.election_deadline_ms())
+    }
+
     pub(super) fn reset_election_timer(&mut self) {
         let span = self
             .timing

@@ -37,6 +37,8 @@ pub enum Error {
     LeaderHasNoTimer {
         node: NodeId,
     },
+    /// Aligning or spreading election timers needs a live node that is not leader.
+    NoElectionTimers,
     /// A partition names a node in two groups.
     InTwoGroups {
         node: NodeId,
@@ -100,6 +102,9 @@ impl fmt::Display for Error {
             LeaderHasNoTimer { node } => {
                 write!(f, "S{} is the leader: it has no election timer", node + 1)
             }
+            NoElectionTimers => f.write_str(
+                "no live node has an election timer (a leader has none, a crashed node neither)",
+            ),
             InTwoGroups { node } => write!(f, "S{} appears in more than one group", node + 1),
             NotInFlight { id } => write!(
                 f,

@@ -100,6 +100,12 @@ pub enum EventKind {
         rule: Rule,
         broken: bool,
     },
+    /// The election timers were aligned (`Input::AlignTimers`) or spread
+    /// (`Input::SpreadTimers`): each (node, deadline in virtual ms), in firing order.
+    TimersSet {
+        aligned: bool,
+        deadlines: Vec<(NodeId, u64)>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -197,6 +203,12 @@ impl SimEvent {
             }
             EventKind::RuleChanged { rule, broken } => {
                 h.u64(24).u64(*rule as u64).u64(*broken as u64);
+            }
+            EventKind::TimersSet { aligned, deadlines } => {
+                h.u64(25).u64(*aligned as u64).u64(deadlines.len() as u64);
+                for (node, at) in deadlines {
+                    h.u64(*node as u64).u64(*at);
+                }
             }
         }
     }

@@ -48,6 +48,15 @@ pub enum Input {
     /// included (see `core::rules`). New variants go after this one: a run's encoding names
     /// inputs by position.
     BreakRule { rule: Rule, broken: bool },
+    /// RaftScope's "align timers" (its key A): every live node that is not leader gets the
+    /// same election deadline, the earliest of theirs, so they time out together and split
+    /// the vote. Refused when no live node has an election timer.
+    AlignTimers,
+    /// RaftScope's "spread timers" (its key T): the election deadlines of the live nodes that
+    /// are not leader, in the order they would fire, are spread `spread_gap_ms` apart from
+    /// the earliest, so the first candidate's RequestVotes arrive before the next times out
+    /// and one round elects a leader. Refused when no live node has an election timer.
+    SpreadTimers,
 }
 
 /// What an applied input did, when there is more to say than "done".
@@ -105,6 +114,8 @@ impl Simulation {
                 self.break_rule(rule, broken);
                 Ok(Outcome::Done)
             }
+            Input::AlignTimers => self.set_timers(true).map(done),
+            Input::SpreadTimers => self.set_timers(false).map(done),
         }
     }
 
@@ -156,6 +167,59 @@ impl Simulation {
                 self.after_step(node);
             }
         }
+    }
+
+    /// The gap `Input::SpreadTimers` puts between two election deadlines: a RequestVote's
+    /// longest trip and its reply's, plus a millisecond, or an even share of the timeout
+    /// range among `timers` nodes when that is longer.
+    pub fn spread_gap_ms(&self, timers: usize) -> u64 {
+        let net = &self.config.net;
+        let trip = net
+            .request_delay_ms_max
+            .saturating_add(net.reply_delay_ms_max)
+            .saturating_add(1);
+        let t = self.config.timing;
+        let share = (t
+            .election_timeout_ms_max
+            .saturating_sub(t.election_timeout_ms_min))
+            / (timers.max(1) as u64);
+        trip.max(share)
+    }
+
+    /// Align (`aligned`) or spread the election deadlines of every live node that is not
+    /// leader (see `Input::AlignTimers`, `Input::SpreadTimers`).
+    fn set_timers(&mut self, aligned: bool) -> Result<(), Error> {
+        let now = self.now_ms;
+        // (deadline, node): in the order the timers would fire, ties by node id.
+        let mut timers: Vec<(u64, NodeId)> = (0..self.nodes.len())
+            .filter_map(|n| {
+                let raft = self.nodes[n].raft.as_ref()?;
+                Some((raft.election_deadline()?.max(now.saturating_add(1)), n))
+            })
+            .collect();
+        if timers.is_empty() {
+            return Err(Error::NoElectionTimers);
+        }
+        timers.sort_unstable();
+        let first = timers[0].0;
+        let gap = if aligned {
+            0
+        } else {
+            self.spread_gap_ms(timers.len())
+        };
+        let mut deadlines = Vec::with_capacity(timers.len());
+        for (k, &(_, node)) in timers.iter().enumerate() {
+            let at = first.saturating_add(gap.saturating_mul(k as u64));
+            if let Some(raft) = self.nodes[node].raft.as_mut() {
+                raft.set_election_deadline(now, at);
+            }
+            deadlines.push((node, at));
+        }
+        self.record(EventKind::TimersSet { aligned, deadlines });
+        for &(_, node) in &timers {
+            self.after_step(node);
+        }
+        Ok(())
     }
 
     fn force_timeout(&mut self, node: NodeId) -> Result<(), Error> {
@@ -216,6 +280,105 @@ mod tests {
             }
         }
         panic!("no leader within 10 s");
+    }
+
+    /// Runs `sim` until a leader is elected: (its term, the elections started before it).
+    fn first_election(sim: &mut Simulation) -> (u64, Vec<(usize, u64)>) {
+        use crate::core::NodeEvent;
+        let mut started = vec![];
+        while sim.now_ms() < 10_000 {
+            sim.step();
+            for e in sim.drain_events() {
+                match e.kind {
+                    EventKind::Node {
+                        node,
+                        event: NodeEvent::ElectionStarted { term },
+                    } => started.push((node, term)),
+                    EventKind::Node {
+                        event: NodeEvent::BecameLeader { term },
+                        ..
+                    } => return (term, started),
+                    _ => {}
+                }
+            }
+        }
+        panic!("no leader within 10 s");
+    }
+
+    #[test]
+    fn aligned_election_timers_split_the_vote_and_spread_ones_elect_in_one_round() {
+        for seed in 1..=20 {
+            let mut sim = Simulation::new(SimConfig::new(5, seed)).expect("valid config");
+            sim.apply(Input::AlignTimers)
+                .expect("every node has a timer");
+            let deadlines: Vec<u64> = (0..5)
+                .map(|n| sim.raft(n).unwrap().election_deadline().unwrap())
+                .collect();
+            assert!(deadlines.windows(2).all(|w| w[0] == w[1]), "{deadlines:?}");
+            let (term, started) = first_election(&mut sim);
+            let round_1 = started.iter().filter(|&&(_, t)| t == 1).count();
+            assert_eq!(
+                round_1, 5,
+                "seed {seed}: all five stand in term 1: {started:?}"
+            );
+            assert!(
+                term >= 2,
+                "seed {seed}: term 1's vote is split, so no leader in it"
+            );
+
+            let mut sim = Simulation::new(SimConfig::new(5, seed)).expect("valid config");
+            sim.apply(Input::SpreadTimers)
+                .expect("every node has a timer");
+            let mut deadlines: Vec<u64> = (0..5)
+                .map(|n| sim.raft(n).unwrap().election_deadline().unwrap())
+                .collect();
+            deadlines.sort_unstable();
+            let gap = sim.spread_gap_ms(5);
+            assert!(
+                deadlines.windows(2).all(|w| w[1] - w[0] == gap),
+                "{deadlines:?}"
+            );
+            let (term, started) = first_election(&mut sim);
+            assert_eq!(
+                (term, started.len()),
+                (1, 1),
+                "seed {seed}: one round, one candidate: {started:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn aligning_timers_with_no_timer_left_is_refused_and_narrated_otherwise() {
+        let mut sim = Simulation::new(SimConfig::new(3, 2)).expect("valid config");
+        let leader = leader_of(&mut sim);
+        for n in (0..3).filter(|&n| n != leader) {
+            sim.apply(Input::Crash { node: n }).unwrap();
+        }
+        let digest = sim.trace_digest();
+        assert_eq!(sim.apply(Input::AlignTimers), Err(Error::NoElectionTimers));
+        assert_eq!(sim.apply(Input::SpreadTimers), Err(Error::NoElectionTimers));
+        assert_eq!(
+            sim.trace_digest(),
+            digest,
+            "a refused input changes nothing"
+        );
+        sim.apply(Input::Restart {
+            node: (leader + 1) % 3,
+        })
+        .unwrap();
+        sim.drain_events();
+        sim.apply(Input::SpreadTimers).unwrap();
+        let set = sim
+            .drain_events()
+            .into_iter()
+            .find_map(|e| match e.kind {
+                EventKind::TimersSet { aligned, deadlines } => Some((aligned, deadlines)),
+                _ => None,
+            })
+            .expect("the input is an event");
+        assert_eq!(set.0, false);
+        assert_eq!(set.1.len(), 1, "only the live follower has a timer");
+        assert_ne!(sim.trace_digest(), digest, "the trace digest folds it");
     }
 
     #[test]

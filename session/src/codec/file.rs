@@ -213,6 +213,8 @@ pub(crate) enum FileInput {
         rule: String,
         broken: bool,
     },
+    AlignTimers,
+    SpreadTimers,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -342,6 +344,8 @@ fn file_input(input: &Input) -> FileInput {
             per_second: *per_second,
         },
         Input::RestartAllFromDisk => FileInput::RestartAllFromDisk,
+        Input::AlignTimers => FileInput::AlignTimers,
+        Input::SpreadTimers => FileInput::SpreadTimers,
         Input::BreakRule { rule, broken } => FileInput::BreakRule {
             rule: rule.id().into(),
             broken: *broken,
@@ -421,6 +425,8 @@ pub(crate) fn input_of(index: usize, input: FileInput) -> Result<Input, FileErro
         },
         FileInput::ClientLoad { per_second } => Input::ClientLoad { per_second },
         FileInput::RestartAllFromDisk => Input::RestartAllFromDisk,
+        FileInput::AlignTimers => Input::AlignTimers,
+        FileInput::SpreadTimers => Input::SpreadTimers,
         FileInput::BreakRule { rule, broken } => Input::BreakRule {
             rule: Rule::from_id(&rule).ok_or_else(|| {
                 FileError::Field(format!(

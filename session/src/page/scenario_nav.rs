@@ -3,13 +3,19 @@
 //! The student moves step by step (`next_step`, `previous_step`, `go_to_step`: each a seek
 //! to a step's start; the timeline works as before) and "Take over" (`take_over`) switches to
 //! free play at the moment shown: the recorded future is dropped, as acting in the past forks.
-//! Acting in the past during a scenario forks the run the same way and ends the scenario.
+//! Acting in the past during a scenario forks the run the same way and ends the scenario,
+//! except breaking or keeping a rule (`Page::break_rule`): a scenario's steps are inputs and
+//! goals, not a recording, so its remaining steps are played again with the rules so set
+//! (`replay_with`): the step row stays and says so ("§5.4.2 broken at step 9").
 
-use crate::page::{Page, Refusal, ScenarioNav};
-use crate::scenario::{Scenario, BUILT_IN};
+use crate::narrate::NarrationKind;
+use crate::page::{Page, Refusal, ScenarioNav, SCENARIO_CHANGES_MAX};
+use crate::scenario::{Goal, Scenario, Step, BUILT_IN};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use raftlab::core::Rule;
+use raftlab::sim::{Input, Stamp};
 use serde::{Deserialize, Serialize};
 
 /// The scenario at the moment shown, as `web/src/api.ts`'s `ScenarioView`.
@@ -25,6 +31,9 @@ pub struct ScenarioView {
     pub current: u32,
     /// True once the moment shown is at or past the last step's end.
     pub finished: bool,
+    /// The rules broken or kept inside the scenario, e.g. "§5.4.2 broken at step 9" (its
+    /// remaining steps were played again with them), or None.
+    pub changed: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,11 +80,25 @@ fn played(id: &str) -> Result<(crate::codec::file::RunFile, ScenarioNav), String
         .zip(&played.steps)
         .map(|(step, (began, ended))| (step.caption.clone(), began.at_ms, ended.at_ms))
         .collect();
+    // `play` records each step's inputs, in order, and nothing else.
+    let first_input = scenario
+        .steps
+        .iter()
+        .scan(0, |next, step| {
+            let first = *next;
+            *next += step.inputs.len();
+            Some(first)
+        })
+        .collect();
     let nav = ScenarioNav {
         id: id.into(),
         title: scenario.title,
         teaches: scenario.teaches,
         steps,
+        plan: scenario.steps,
+        first_input,
+        changes: Vec::new(),
+        changes_omitted: 0,
     };
     Ok((played.file, nav))
 }
@@ -91,6 +114,51 @@ impl ScenarioNav {
     fn end_ms(&self) -> u64 {
         self.steps.last().map_or(0, |s| s.2)
     }
+
+    fn note_change(&mut self, change: String) {
+        if self.changes.len() == SCENARIO_CHANGES_MAX {
+            self.changes.remove(0);
+            self.changes_omitted += 1;
+        }
+        self.changes.push(change);
+    }
+
+    fn changed(&self) -> Option<String> {
+        if self.changes.is_empty() {
+            return None;
+        }
+        let listed = self.changes.join("; ");
+        Some(match self.changes_omitted {
+            0 => listed,
+            n => format!("{listed} (and {n} earlier change{})", plural(n)),
+        })
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A rule as a step row names it: its section of the paper when it has one ("§5.4.2"),
+/// else its label in quotes.
+fn rule_name(rule: Rule) -> String {
+    let label = rule.label();
+    match label.rsplit_once(" (§") {
+        Some((_, section)) => format!("§{}", section.trim_end_matches(')')),
+        None => format!("\"{}\"", label.split(" (").next().unwrap_or(label)),
+    }
+}
+
+/// How a step of a scenario played again ended.
+enum Replayed {
+    /// Its goal held at the moment shown.
+    Reached,
+    /// An input was refused, or the goal did not hold in time: the sentence says which.
+    Stopped(String),
 }
 
 impl Page {
@@ -157,7 +225,132 @@ impl Page {
                 .collect(),
             current: nav.current(now) as u32 + 1,
             finished: now >= nav.end_ms(),
+            changed: nav.changed(),
         })
+    }
+
+    /// Inside a scenario (before its end): break or keep a rule at the moment shown and play
+    /// the scenario's remaining steps again with the rules so set: the rest of the step shown
+    /// (its inputs not yet applied, then its goal), then each later step's inputs and goal.
+    /// The moment shown stays where the rule changed. Returns the sentence that says so, or
+    /// None when no scenario is shown there (the caller records the input as any other).
+    pub(crate) fn rule_in_scenario(
+        &mut self,
+        rule: Rule,
+        broken: bool,
+    ) -> Result<Option<String>, Refusal> {
+        let Some(nav) = self.scenario.as_ref() else {
+            return Ok(None);
+        };
+        let at = self.now_ms();
+        if at >= nav.end_ms() {
+            return Ok(None);
+        }
+        let k = nav.current(at);
+        let done = self
+            .travel
+            .inputs_applied()
+            .saturating_sub(nav.first_input[k])
+            .min(nav.plan[k].inputs.len());
+        let mut nav = self.scenario.take().expect("checked above");
+        let ticks = self.ticks();
+        // Undo goes back to the scenario as it was played.
+        self.keep_undo(Some(nav.clone()));
+        if let Err(e) = self.travel.apply(Input::BreakRule { rule, broken }) {
+            self.scenario = Some(nav);
+            self.undo = None;
+            return Err(Refusal::Refused(e.to_string()));
+        }
+        let change = format!(
+            "{} {} at step {}",
+            rule_name(rule),
+            if broken { "broken" } else { "kept" },
+            k + 1
+        );
+        nav.note_change(change.clone());
+        // The steps from k on are played again; the rows before k stay as they were.
+        let plan = core::mem::take(&mut nav.plan);
+        let mut steps: Vec<(String, u64, u64)> = nav.steps[..k].to_vec();
+        nav.first_input.truncate(k + 1);
+        let mut stopped = None;
+        for (j, step) in plan.iter().enumerate().skip(k) {
+            let (began, skip) = if j == k {
+                (nav.steps[k].1, done)
+            } else {
+                nav.first_input.push(self.travel.run().inputs.len());
+                (self.now_ms(), 0)
+            };
+            let outcome = self.play_step(step, j + 1, began, skip);
+            steps.push((step.caption.clone(), began, self.now_ms()));
+            if let Replayed::Stopped(why) = outcome {
+                stopped = Some(why);
+                break;
+            }
+        }
+        nav.plan = plan;
+        nav.steps = steps;
+        nav.first_input.truncate(nav.steps.len());
+        nav.plan.truncate(nav.steps.len());
+        let shown = nav.steps.len();
+        self.scenario = Some(nav);
+        self.seek_ticks(ticks.saturating_add(1));
+        let title = self.scenario.as_ref().map_or("", |n| n.title.as_str());
+        let short = title.split(':').next().unwrap_or(title);
+        Ok(Some(match stopped {
+            None => format!(
+                "{short}, {change}: its remaining steps were played again with the rule {}; Next step goes on from here.",
+                if broken { "broken" } else { "kept" }
+            ),
+            Some(why) => format!(
+                "{short}, {change}: its steps were played again with the rule {} up to step {shown}, where {why}; the steps after it are gone.",
+                if broken { "broken" } else { "kept" }
+            ),
+        }))
+    }
+
+    /// Step `number` of a scenario played at the end of the run: its inputs from `skip` on,
+    /// then on, one action at a time, until its goal holds (at most `within_ms` after
+    /// `began_ms`, when the step began).
+    fn play_step(&mut self, step: &Step, number: usize, began_ms: u64, skip: usize) -> Replayed {
+        for input in &step.inputs[skip.min(step.inputs.len())..] {
+            if let Err(e) = self.travel.apply(input.clone()) {
+                return Replayed::Stopped(format!("its input was refused ({e})"));
+            }
+        }
+        let began = Stamp {
+            at_ms: began_ms,
+            actions: 0,
+        };
+        if let Goal::AfterMs(ms) = step.until {
+            self.travel.advance_to(began_ms.saturating_add(ms));
+            return Replayed::Reached;
+        }
+        let deadline_ms = began_ms.saturating_add(step.within_ms);
+        let mut installed = alloc::vec![false; self.node_count()];
+        loop {
+            if step.until.reached(self.sim(), began, &installed) {
+                return Replayed::Reached;
+            }
+            match self.sim().next_action_ms() {
+                Some(next) if next <= deadline_ms => {}
+                _ => {
+                    return Replayed::Stopped(format!(
+                        "step {number}'s goal ({}) did not hold within {} ms",
+                        step.until, step.within_ms
+                    ))
+                }
+            }
+            let Some(lines) = self.travel.tick_at_end() else {
+                return Replayed::Stopped(format!("nothing more happened in step {number}"));
+            };
+            for line in lines {
+                if let (NarrationKind::InstallSnapshot, Some(node)) = (line.kind, line.node) {
+                    if let Some(seen) = installed.get_mut(node) {
+                        *seen = true;
+                    }
+                }
+            }
+        }
     }
 
     fn nav(&self) -> Result<&ScenarioNav, Refusal> {
@@ -216,8 +409,11 @@ impl Page {
     /// Free play from the moment shown: the scenario ends and what was recorded after this
     /// moment is dropped (a fork). Returns the sentence that says so.
     pub fn take_over(&mut self) -> Result<String, Refusal> {
-        self.nav()?;
+        let nav = self.nav()?.clone();
         let now = self.now_ms();
+        if !self.travel.at_end() {
+            self.keep_undo(Some(nav));
+        }
         self.scenario = None;
         if self.travel.drop_future() {
             let fork = self.travel.last_fork();
@@ -311,6 +507,101 @@ mod tests {
         // Free play goes on from there.
         p.advance(500).unwrap();
         assert_eq!(p.now_ms(), at + 500);
+    }
+
+    #[test]
+    fn breaking_commit_current_term_at_figure_8_step_9_plays_on_to_its_violation() {
+        let mut p = Page::from_scenario("figure-8").unwrap();
+        let steps = p.scenario().unwrap().steps.len() as u32;
+        p.go_to_step(9).unwrap();
+        let at = p.now_ms();
+        let said = p
+            .break_rule("commit-current-term", true)
+            .unwrap()
+            .expect("inside a scenario, breaking a rule says what it did");
+        assert!(
+            said.starts_with("Figure 8, §5.4.2 broken at step 9"),
+            "{said}"
+        );
+        let v = p.scenario().expect("the scenario goes on");
+        assert_eq!(v.changed.as_deref(), Some("§5.4.2 broken at step 9"));
+        assert_eq!((v.current, v.steps.len() as u32), (9, steps), "{said}");
+        assert_eq!(
+            p.now_ms(),
+            at,
+            "the moment shown stays where the rule changed"
+        );
+        assert!(p.rules()[0].broken);
+        assert_eq!(
+            p.travel().forks(),
+            1,
+            "the future played without the rule is gone"
+        );
+        assert!(p.sim().violations().is_empty());
+        // Next step through the remaining steps reaches what the scenario is about: an
+        // old-term entry counted onto a majority, committed, then overwritten.
+        let mut k = 9;
+        while !p.scenario().unwrap().finished {
+            k = p.next_step().unwrap();
+        }
+        assert_eq!(k, steps);
+        let ids: Vec<&str> = p
+            .sim()
+            .violations()
+            .iter()
+            .map(|v| v.property.id())
+            .collect();
+        assert!(ids.contains(&"state-machine-safety"), "{ids:?}");
+        // Before the rule changed, none of it happened: seek back and the rule is kept.
+        p.go_to_step(8).unwrap();
+        assert!(!p.rules()[0].broken);
+        assert!(p.sim().violations().is_empty());
+    }
+
+    #[test]
+    fn keeping_the_rules_inside_a_scenario_plays_its_steps_as_before() {
+        // Broken from the start (figure-8-broken), kept again at step 9: the rest plays as
+        // Figure 8 does, so the overwrite is safe.
+        let mut p = Page::from_scenario("figure-8-broken").unwrap();
+        p.go_to_step(9).unwrap();
+        let said = p.break_rule("commit-current-term", false).unwrap().unwrap();
+        assert!(said.contains("§5.4.2 kept at step 9"), "{said}");
+        while !p.scenario().unwrap().finished {
+            p.next_step().unwrap();
+        }
+        // Its last step's goal (a violation) no longer holds: the row stops there and says so.
+        assert!(said.contains("did not hold"), "{said}");
+        assert!(
+            p.sim().violations().is_empty(),
+            "{:?}",
+            p.sim().violations()
+        );
+    }
+
+    #[test]
+    fn acting_in_the_past_of_a_scenario_forks_and_undo_brings_its_future_back() {
+        let mut p = Page::from_scenario("leader-election").unwrap();
+        let end = p.travel().end_ms();
+        let inputs = p.travel().run().inputs.len();
+        p.go_to_step(2).unwrap();
+        let at = p.now_ms();
+        assert!(!p.can_undo_fork());
+        p.crash(0).unwrap();
+        assert!(p.scenario().is_none());
+        assert_eq!(p.travel().forks(), 1);
+        assert!(p.can_undo_fork());
+        let said = p.undo_fork().unwrap();
+        assert!(said.starts_with("Undone"), "{said}");
+        assert_eq!(p.travel().end_ms(), end);
+        assert_eq!(p.travel().run().inputs.len(), inputs);
+        assert_eq!(p.now_ms(), at);
+        assert_eq!(p.scenario().unwrap().current, 2, "the scenario is back too");
+        assert!(matches!(p.undo_fork(), Err(Refusal::Refused(_))));
+        // An action at the end forks nothing and leaves nothing to undo.
+        p.seek(end);
+        p.advance(10).unwrap();
+        p.crash(0).unwrap();
+        assert!(!p.can_undo_fork());
     }
 
     #[test]

@@ -79,8 +79,12 @@ pub struct StoredCaption {
 impl Guide {
     /// What guides `page`'s run, or None (free play without a run file).
     pub fn of(page: &Page) -> Option<Guide> {
+        // A scenario whose rules changed inside it is no longer its built-in run: it comes
+        // back as a run with the scenario's title and captions, as after Take over.
         if let Some(id) = page.scenario_id() {
-            return Some(Guide::Scenario { id: id.into() });
+            if page.scenario().is_some_and(|v| v.changed.is_none()) {
+                return Some(Guide::Scenario { id: id.into() });
+            }
         }
         let captions = page.file_captions();
         if page.title().is_none() && captions.is_empty() {
@@ -557,6 +561,24 @@ mod tests {
         assert_eq!(q.title(), p.title());
         assert_eq!(q.captions(), p.captions());
         assert_eq!(q.now_ms(), p.now_ms());
+    }
+
+    #[test]
+    fn a_scenario_with_a_rule_broken_inside_it_comes_back_as_its_run_with_its_captions() {
+        let mut p = Page::from_scenario("figure-8").unwrap();
+        p.go_to_step(9).unwrap();
+        p.break_rule("commit-current-term", true).unwrap().unwrap();
+        p.next_step().unwrap();
+        let text = save(&p).text;
+        assert!(matches!(
+            Guide::decode(guide_line(&text)),
+            Ok(Guide::File { .. })
+        ));
+        let (q, how) = restore(&text).unwrap();
+        assert_eq!(how, Resumed::Run, "no error: the run comes back");
+        assert_eq!(q.travel().run(), p.travel().run());
+        assert_eq!((q.now_ms(), q.title()), (p.now_ms(), p.title()));
+        assert!(q.rules()[0].broken);
     }
 
     fn run_file_page() -> Page {

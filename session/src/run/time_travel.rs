@@ -75,6 +75,8 @@ struct Position {
     inputs_applied: usize,
     narrator: Narrator,
     recent: VecDeque<Narration>,
+    /// Lines narrated here since the run's start (the newest are the last of `recent`).
+    lines_total: u64,
 }
 
 impl Position {
@@ -208,6 +210,7 @@ impl TimeTravel {
             narrator: Narrator::new(sim.len()),
             inputs_applied: 0,
             recent: VecDeque::new(),
+            lines_total: 0,
             sim,
         };
         let tape = Tape {
@@ -443,6 +446,37 @@ impl TimeTravel {
         self.current = at;
         self.tape.jumped();
         true
+    }
+
+    /// At the end of the run: one more simulator action (the run grows by one tick), with
+    /// checkpoints kept on the way as playing keeps them. Returns the lines it narrated
+    /// (None when nothing is left to do, or when the moment shown is not the end).
+    pub fn tick_at_end(&mut self) -> Option<impl Iterator<Item = &Narration>> {
+        if !self.at_end() {
+            return None;
+        }
+        let lines = self.current.lines_total;
+        let mark = (self.now_ms() / self.tape.spacing_ms + 1) * self.tape.spacing_ms;
+        if !self.tape.tick(&mut self.current, true) {
+            return None;
+        }
+        if self.now_ms() >= mark {
+            self.tape.keep_checkpoint(&self.current);
+        }
+        self.tape.note_end(&self.current);
+        let new = (self.current.lines_total - lines) as usize;
+        let recent = &self.current.recent;
+        Some(recent.iter().skip(recent.len().saturating_sub(new)))
+    }
+
+    /// Take over the counters a page compares frame to frame from `newer` (`forks` as is: an
+    /// undo is not a fork; `jumps` and `version` bumped past its), so that going back to this
+    /// copy of the run (an undo) reads as a jump and a change of the markers.
+    pub(crate) fn supersede(&mut self, newer: &TimeTravel) {
+        self.tape.forks = newer.tape.forks;
+        self.tape.jumps = self.tape.jumps.max(newer.tape.jumps) + 1;
+        self.tape.version = self.tape.version.max(newer.tape.version) + 1;
+        self.tape.fresh.clear();
     }
 
     /// Drop what was recorded after the moment shown, as acting here would (a fork), without
@@ -707,6 +741,7 @@ fn narrate(at: &mut Position, sink: &mut Sink) -> bool {
             at.recent.pop_front();
         }
         at.recent.push_back(line);
+        at.lines_total += 1;
     }
     marked
 }
@@ -785,6 +820,8 @@ pub fn input_text(input: &Input) -> String {
         Input::Snapshot { node, index, .. } => format!("snapshot {} at {index}", s(node)),
         Input::ClientLoad { per_second } => format!("client load {per_second}/s"),
         Input::RestartAllFromDisk => "restart all from disk".into(),
+        Input::AlignTimers => "align the election timers".into(),
+        Input::SpreadTimers => "spread the election timers".into(),
         Input::BreakRule { rule, broken: true } => format!("break {}", rule.id()),
         Input::BreakRule {
             rule,

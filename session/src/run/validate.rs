@@ -215,6 +215,8 @@ fn check_input(index: usize, input: &Input, nodes: usize) -> Result<(), RunError
         Input::Heal
         | Input::DropMessage { .. }
         | Input::RestartAllFromDisk
+        | Input::AlignTimers
+        | Input::SpreadTimers
         | Input::BreakRule { .. } => Vec::new(),
     };
     match named.into_iter().find(|&node| node >= nodes) {

@@ -41,8 +41,10 @@ impl Page {
     }
 
     /// Break (`broken`) or keep again the rule `id` on every node, from the moment shown.
-    /// Nothing is recorded when the rule already is so.
-    pub fn break_rule(&mut self, id: &str, broken: bool) -> Result<(), Refusal> {
+    /// Nothing is recorded when the rule already is so. Inside a scenario its remaining
+    /// steps are played again with the rule so set (`rule_in_scenario`): the sentence that
+    /// says so is returned.
+    pub fn break_rule(&mut self, id: &str, broken: bool) -> Result<Option<String>, Refusal> {
         let Some(rule) = Rule::from_id(id) else {
             let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
             return Err(Refusal::BadArgument(format!(
@@ -51,9 +53,12 @@ impl Page {
             )));
         };
         if self.sim().broken_rules().is_broken(rule) == broken {
-            return Ok(());
+            return Ok(None);
         }
-        self.input(Input::BreakRule { rule, broken }).map(|_| ())
+        if let Some(said) = self.rule_in_scenario(rule, broken)? {
+            return Ok(Some(said));
+        }
+        self.input(Input::BreakRule { rule, broken }).map(|_| None)
     }
 }
 

@@ -1,0 +1,121 @@
+// End-to-end: lecture mode (issue 14, item 9). "Presenter mode" (the Lecture panel; the
+// `presenter` attribute) makes every visible text of the element at least 20 px at 1280x720
+// and puts the ring, every node's log row and the step caption inside the viewport. A
+// scenario's step row and caption show with controls="compact" too. RaftScope's lecturer
+// keys: A aligns the election timers (a split vote: no leader in term 1), T (Shift+T) or the
+// Spread timers button spreads them (a leader in term 1); each is an input of the run.
+// Needs dist/ (npm run build).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { WAIT, assertNoErrors, fastest, openPage, pause, play, serveAndLaunch, statusLine, waitForLeader } from "./helpers.mjs";
+
+/** Visible text nodes of the element whose computed font size is below `px`: "text (size)". */
+function smallTexts(page, px) {
+  return page.evaluate((px) => {
+    const root = document.querySelector("raft-cluster").shadowRoot;
+    const out = [];
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const text = n.textContent.trim();
+      const el = n.parentElement;
+      if (!text || !el || el.closest("option, title, style")) continue;
+      if (el.getClientRects().length === 0) continue;
+      const cs = getComputedStyle(el);
+      if (cs.visibility === "hidden" || el.closest(".visually-hidden")) continue;
+      const size = parseFloat(cs.fontSize);
+      if (size < px) out.push(`${text.slice(0, 40)} (${size}px)`);
+    }
+    return out;
+  }, px);
+}
+
+/** Boxes of the ring, each log row and the caption that are not inside the viewport. */
+function outside(page) {
+  return page.evaluate(() => {
+    const q = (sel) => [...document.querySelector("raft-cluster").shadowRoot.querySelectorAll(sel)];
+    const out = [];
+    const check = (what, el) => {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.top < -0.5 || r.left < -0.5 || r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5) out.push(`${what}: ${JSON.stringify(r)}`);
+    };
+    check("ring", q(".ring-view")[0]);
+    q(".log-row").forEach((row, i) => check(`log row ${i + 1}`, row));
+    check("caption", q(".scenario-caption")[0]);
+    if (document.scrollingElement.scrollHeight > innerHeight) out.push(`the page scrolls (${document.scrollingElement.scrollHeight} px)`);
+    return out;
+  });
+}
+
+describe("raftlab page: lecture mode and RaftScope's keys", () => {
+  const env = serveAndLaunch();
+
+  it("Presenter mode: every text at least 20 px, and the ring, the log rows and the caption on one 1280x720 screen", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?scenario=figure-8`);
+    try {
+      const r = page.locator("raft-cluster");
+      await r.getByRole("button", { name: "Next step", exact: true }).click();
+      await r.getByRole("button", { name: /^Lecture/ }).click();
+      await r.getByRole("checkbox", { name: "Presenter mode", exact: true }).check();
+      await page.waitForFunction(() => document.querySelector("raft-cluster").hasAttribute("presenter"), null, { timeout: WAIT });
+      await page.keyboard.press("Escape");
+      await r.getByRole("checkbox", { name: "Presenter mode", exact: true }).waitFor({ state: "hidden", timeout: WAIT });
+      assert.deepEqual(await smallTexts(page, 20), [], "every visible text is at least 20 px");
+      assert.deepEqual(await outside(page), [], "the ring, every log row and the caption are in the viewport");
+      // Playing on keeps it so (new texts: messages, events, log entries).
+      await fastest(page);
+      await r.getByRole("button", { name: "Next step", exact: true }).click();
+      await r.getByRole("button", { name: "Next step", exact: true }).click();
+      assert.deepEqual(await smallTexts(page, 20), []);
+      assert.deepEqual(await outside(page), []);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("shows a scenario's step row and caption with controls=\"compact\"", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?scenario=figure-8`);
+    try {
+      await page.evaluate(() => document.querySelector("raft-cluster").setAttribute("controls", "compact"));
+      const r = page.locator("raft-cluster");
+      await r.getByRole("group", { name: "Scenario steps" }).waitFor({ state: "visible", timeout: WAIT });
+      await r.getByRole("button", { name: "Next step", exact: true }).click();
+      await page.waitForFunction(() => /^Step 2 of 13/.test(window.__raft(".scenario-caption")[0]?.textContent ?? ""), null, { timeout: WAIT });
+      assert.equal(await r.locator(".scenario-caption").isVisible(), true);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("A aligns the election timers (a split vote), Spread timers avoids one; both are inputs of the run", async () => {
+    for (const [how, term] of [["key A", (t) => t >= 2], ["Spread timers", (t) => t === 1]]) {
+      const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=3`);
+      try {
+        const r = page.locator("raft-cluster");
+        await pause(page);
+        if (how === "key A") {
+          await r.locator(".ring-panel").click({ position: { x: 5, y: 60 } });
+          await page.keyboard.press("Shift+A");
+          await page.waitForFunction(() => /^Aligned the election timers/.test(window.__raft("p.status")[0]?.textContent ?? ""), null, { timeout: WAIT });
+        } else {
+          await r.getByRole("button", { name: /^Lecture/ }).click();
+          await r.getByRole("button", { name: "Spread timers", exact: true }).click();
+          await page.waitForFunction(() => /^Spread the election timers/.test(window.__raft("p.status")[0]?.textContent ?? ""), null, { timeout: WAIT });
+          await page.keyboard.press("Escape");
+        }
+        const said = await page.evaluate(() => window.__raft(".event-list li").map((li) => li.textContent).join("\n"));
+        assert.match(said, /Election timers (aligned|spread)/, "the event log narrates it");
+        await fastest(page);
+        await play(page);
+        const leader = await waitForLeader(page);
+        assert.ok(term(leader.term), `${how}: the first leader is of term ${leader.term}`);
+        const inputs = await page.evaluate(() => document.querySelector("raft-cluster").cluster.timeline().markers.filter((m) => m.kind === "action").map((m) => m.label));
+        assert.ok(inputs.some((l) => /election timers/.test(l)), `recorded in the run: ${inputs}`);
+        assertNoErrors(errors);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});
