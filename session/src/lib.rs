@@ -3,8 +3,9 @@
 //! included) and the inputs applied to it, each at its `Stamp`. Replaying a run reproduces
 //! its trace exactly; forking it keeps the inputs up to a time and drops the rest; a `Timeline`
 //! seeks through it with bounded checkpoints. A run travels as a link (`link`, compact text
-//! for a URL) or a run file (`file`, readable JSON, with captions); both check what they read
-//! (`Run::validate`).
+//! for a URL) or a run file (`file`, readable JSON, with captions; feature `json`, on by
+//! default, off in the page's main wasm module, which reads run files `packed`); all check
+//! what they read (`Run::validate`). The built-in scenarios ship packed (`built_in`).
 //!
 //! The page's side of it is here too, platform-neutral and tested with plain `cargo test`:
 //! its options and their limits (`options`), its cluster (`page::Page`, a `TimeTravel` run
@@ -19,6 +20,7 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+pub mod built_in;
 pub mod causes;
 pub mod codec;
 pub mod file;
@@ -30,6 +32,7 @@ pub mod link;
 pub mod monitors;
 pub mod narrate;
 pub mod options;
+pub mod packed;
 pub mod page;
 pub mod requests;
 pub mod rules_view;

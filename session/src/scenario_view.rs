@@ -6,7 +6,7 @@
 //! Acting in the past during a scenario forks the run the same way and ends the scenario.
 
 use crate::page::{Page, Refusal};
-use crate::scenario::{Scenario, BUILT_IN};
+use crate::scenario::Scenario;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -56,15 +56,13 @@ pub struct ScenarioListItem {
 
 /// The built-in scenarios, in teaching order (read, not played).
 pub fn scenario_list() -> Vec<ScenarioListItem> {
-    BUILT_IN
-        .iter()
-        .filter_map(|(id, _)| {
-            let s = Scenario::built_in(id).ok()?;
-            Some(ScenarioListItem {
-                id: (*id).into(),
-                title: s.title,
-                teaches: s.teaches,
-            })
+    crate::built_in::all()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, s)| ScenarioListItem {
+            id,
+            title: s.title,
+            teaches: s.teaches,
         })
         .collect()
 }
@@ -261,7 +259,7 @@ mod tests {
     #[test]
     fn the_list_names_every_built_in_scenario_by_title() {
         let list = scenario_list();
-        assert_eq!(list.len(), BUILT_IN.len());
+        assert_eq!(list.len(), crate::scenario::BUILT_IN.len());
         assert_eq!(list[0].id, "leader-election");
         assert!(list
             .iter()
