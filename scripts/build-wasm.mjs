@@ -1,20 +1,32 @@
 #!/usr/bin/env node
-// Builds the raftlab-wasm crate and generates its JS bindings into web/pkg/
-// (what web/ imports as web/pkg/raftlab_wasm.js). No wasm-pack: it would download tools.
+// Builds the page's two wasm modules and generates their JS bindings into web/pkg/:
+//   raftlab-wasm  (web/pkg/raftlab_wasm.js): the Cluster handle, loaded by every page;
+//   raftlab-files (web/pkg/raftlab_files.js): the run-file module (a run file's JSON to and
+//                 from the packed form the main module reads), loaded on first use.
+// No wasm-pack: it would download tools. For each module:
 //
-//   1. cargo build --release --target wasm32-unknown-unknown -p raftlab-wasm
-//   2. wasm-bindgen --target web --typescript --out-dir web/pkg target/.../raftlab_wasm.wasm
-//   3. wasm-opt -O on web/pkg/raftlab_wasm_bg.wasm, with binaryen from npm (devDependency)
+//   1. cargo build --profile wasm-release --target wasm32-unknown-unknown -p <crate>
+//      (the root Cargo.toml's profile made for size); the main module must not link
+//      serde_json (checked here: the build fails if it does)
+//   2. wasm-bindgen --target web --typescript --out-dir web/pkg target/.../<crate>.wasm
+//   3. wasm-opt -Oz --skip-pass=inlining-optimizing on web/pkg/<crate>_bg.wasm, with binaryen
+//      from npm (devDependency)
 //
 // Run `node scripts/setup.mjs` first (npm start / npm test / npm run build do).
-// RAFTLAB_NO_WASM_OPT=1 skips step 3.
+// RAFTLAB_NO_WASM_OPT=1 skips step 3; RAFTLAB_WASM_OPT_FLAGS replaces its flags.
 
-import { existsSync, renameSync, statSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, WASM_TARGET, StepError, ensureCargoPath, pinnedWasmBindgenVersion, probe, run } from './setup.mjs';
 
 const OUT_DIR = join(ROOT, 'web', 'pkg');
+/** The Cargo profile of the browser build (root Cargo.toml: made for size). */
+const PROFILE = 'wasm-release';
+/** wasm-opt's flags, chosen by measurement (README, "Weight"): its inlining makes the module
+ * smaller but gzip worse, so it is skipped. RAFTLAB_WASM_OPT_FLAGS (space-separated)
+ * overrides them, for measuring. */
+const WASM_OPT_FLAGS = (process.env.RAFTLAB_WASM_OPT_FLAGS || '-Oz --skip-pass=inlining-optimizing').split(/\s+/).filter(Boolean);
 
 function targetDir() {
   if (process.env.CARGO_TARGET_DIR) return resolve(ROOT, process.env.CARGO_TARGET_DIR);
@@ -52,6 +64,64 @@ function findWasmOpt() {
   return { why: 'wasm-opt not found (npm devDependency `binaryen`)' };
 }
 
+/** The page's wasm modules, each built by its own cargo invocation (so that the session
+ * layer's `json` feature, which raftlab-files turns on, never reaches the main module). */
+const MODULES = [
+  // The main module: every page loads it before it draws. Must not link a JSON reader.
+  { pkg: 'raftlab-wasm', lib: 'raftlab_wasm', forbidden: ['serde_json'] },
+  // The run-file module: loaded on the first run file opened or exported.
+  { pkg: 'raftlab-files', lib: 'raftlab_files', forbidden: [] },
+];
+
+function wasmOpt(opt, bg) {
+  const tmp = `${bg}.opt`;
+  // The features rustc enables by default for wasm32-unknown-unknown.
+  run(opt.bin, [
+    ...WASM_OPT_FLAGS,
+    '--enable-bulk-memory',
+    '--enable-mutable-globals',
+    '--enable-nontrapping-float-to-int',
+    '--enable-sign-ext',
+    '--enable-reference-types',
+    '--enable-multivalue',
+    bg,
+    '-o',
+    tmp,
+  ]);
+  renameSync(tmp, bg);
+}
+
+function buildModule({ pkg, lib, forbidden }, opt) {
+  console.log(`build-wasm: cargo build --profile ${PROFILE} --target ${WASM_TARGET} -p ${pkg}`);
+  run('cargo', ['build', '--profile', PROFILE, '--target', WASM_TARGET, '-p', pkg]);
+
+  const wasm = join(targetDir(), WASM_TARGET, PROFILE, `${lib}.wasm`);
+  if (!existsSync(wasm)) {
+    throw new StepError(`${wasm} was not produced: is ${pkg} a cdylib?`);
+  }
+  // The linked module still has its name section here: a crate it must not contain shows.
+  const bytes = readFileSync(wasm);
+  for (const name of forbidden) {
+    if (bytes.includes(name)) {
+      throw new StepError(`${pkg} links ${name}, which every page would download: keep it in raftlab-files (see README, "Weight")`);
+    }
+  }
+
+  console.log(`build-wasm: wasm-bindgen --target web --typescript --out-dir web/pkg ${lib}.wasm (${kib(wasm)} in)`);
+  run('wasm-bindgen', ['--target', 'web', '--typescript', '--out-dir', OUT_DIR, wasm]);
+
+  const bg = join(OUT_DIR, `${lib}_bg.wasm`);
+  if (!existsSync(bg) || !existsSync(join(OUT_DIR, `${lib}.js`))) {
+    throw new StepError(`wasm-bindgen did not write web/pkg/${lib}.js and ${lib}_bg.wasm`);
+  }
+  if (opt.bin) {
+    const before = kib(bg);
+    wasmOpt(opt, bg);
+    console.log(`build-wasm: wasm-opt ${WASM_OPT_FLAGS.join(' ')} (binaryen ${opt.version}): ${before} -> ${kib(bg)}`);
+  }
+  console.log(`build-wasm: ok: ${relative(ROOT, OUT_DIR)}/${lib}.js + ${lib}_bg.wasm (${kib(bg)})`);
+}
+
 export function buildWasm() {
   ensureCargoPath();
   const want = pinnedWasmBindgenVersion();
@@ -61,49 +131,15 @@ export function buildWasm() {
       `wasm-bindgen CLI ${want} is needed (found: ${have || 'none'}); run \`node scripts/setup.mjs\``,
     );
   }
-
-  console.log(`build-wasm: cargo build --release --target ${WASM_TARGET} -p raftlab-wasm`);
-  run('cargo', ['build', '--release', '--target', WASM_TARGET, '-p', 'raftlab-wasm']);
-
-  const wasm = join(targetDir(), WASM_TARGET, 'release', 'raftlab_wasm.wasm');
-  if (!existsSync(wasm)) {
-    throw new StepError(`${wasm} was not produced: is raftlab-wasm a cdylib?`);
-  }
-
-  console.log(`build-wasm: wasm-bindgen --target web --typescript --out-dir web/pkg (${kib(wasm)} in)`);
-  rmSync(OUT_DIR, { recursive: true, force: true });
-  run('wasm-bindgen', ['--target', 'web', '--typescript', '--out-dir', OUT_DIR, wasm]);
-
-  const bg = join(OUT_DIR, 'raftlab_wasm_bg.wasm');
-  if (!existsSync(bg) || !existsSync(join(OUT_DIR, 'raftlab_wasm.js'))) {
-    throw new StepError('wasm-bindgen did not write web/pkg/raftlab_wasm.js and raftlab_wasm_bg.wasm');
-  }
-
-  const opt = findWasmOpt();
+  let opt = findWasmOpt();
   if (/^(1|true|yes)$/i.test(process.env.RAFTLAB_NO_WASM_OPT || '')) {
     console.log('build-wasm: note: RAFTLAB_NO_WASM_OPT set, skipping wasm-opt');
+    opt = {};
   } else if (!opt.bin) {
     console.log(`build-wasm: note: ${opt.why}; web/pkg is left unoptimized (run \`npm ci\` to get it)`);
-  } else {
-    const before = kib(bg);
-    const tmp = `${bg}.opt`;
-    // The features rustc enables by default for wasm32-unknown-unknown.
-    run(opt.bin, [
-      '-O',
-      '--enable-bulk-memory',
-      '--enable-mutable-globals',
-      '--enable-nontrapping-float-to-int',
-      '--enable-sign-ext',
-      '--enable-reference-types',
-      '--enable-multivalue',
-      bg,
-      '-o',
-      tmp,
-    ]);
-    renameSync(tmp, bg);
-    console.log(`build-wasm: wasm-opt -O (binaryen ${opt.version}): ${before} -> ${kib(bg)}`);
   }
-  console.log(`build-wasm: ok: ${relative(ROOT, OUT_DIR)}/raftlab_wasm.js + raftlab_wasm_bg.wasm (${kib(bg)})`);
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  for (const module of MODULES) buildModule(module, opt);
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -5,7 +5,9 @@
 // Every URL in dist/ is relative (base "./"), so the folder works from any static host or
 // subfolder, offline. Both pages load the same one ES module; the wasm is fetched relative to
 // it (`new URL(..., import.meta.url)` in wasm-bindgen's glue), the element's CSS is inside it
-// (a constructed stylesheet), and the pages' own CSS is assets/raftlab.css.
+// (a constructed stylesheet), and the pages' own CSS is assets/raftlab.css. The run-file
+// module (assets/raftlab-files.js and .wasm) is fetched only when a run file is first opened
+// or exported (`node scripts/weight.mjs` prints what loads when).
 import { defineConfig } from "vite";
 
 const root = decodeURIComponent(new URL(".", import.meta.url).pathname);
@@ -27,9 +29,16 @@ export default defineConfig({
       input: { index: root + "index.html", embed: root + "embed.html" },
       output: {
         entryFileNames: "assets/raftlab-[name].js",
-        chunkFileNames: (info) => (info.name === "main" ? "assets/raftlab.js" : "assets/raftlab-[name].js"),
+        // The run-file module's glue (web/pkg/raftlab_files.js, imported on first use) is its
+        // own chunk, assets/raftlab-files.js, with assets/raftlab-files.wasm.
+        chunkFileNames: (info) => {
+          if (info.name === "main") return "assets/raftlab.js";
+          if (info.name === "raftlab_files") return "assets/raftlab-files.js";
+          return "assets/raftlab-[name].js";
+        },
         assetFileNames: (info) => {
           const name = info.names?.[0] ?? info.name ?? "";
+          if (name.endsWith("raftlab_files_bg.wasm")) return "assets/raftlab-files.wasm";
           if (name.endsWith(".wasm")) return "assets/raftlab.wasm";
           if (name.endsWith(".css")) return "assets/raftlab.css";
           return "assets/[name][extname]";

@@ -21,6 +21,7 @@
 pub mod file;
 pub mod image;
 pub mod link;
+pub mod packed;
 
 use alloc::format;
 use alloc::string::String;

@@ -3,8 +3,9 @@
 //! included) and the inputs applied to it, each at its `Stamp`. Replaying a run reproduces
 //! its trace exactly; forking it keeps the inputs up to a time and drops the rest; a `TimeTravel`
 //! seeks through it with bounded checkpoints. A run travels as a link (`link`, compact text
-//! for a URL) or a run file (`file`, readable JSON, with captions); both check what they read
-//! (`Run::validate`).
+//! for a URL) or a run file (`file`, readable JSON, with captions; feature `json`, on by
+//! default, off in the page's main wasm module, which reads run files `packed`); all check
+//! what they read (`Run::validate`). The built-in scenarios ship packed (`built_in`).
 //!
 //! The page's side of it is here too, platform-neutral and tested with plain `cargo test`:
 //! its options and their limits (`options`), its cluster (`page::Page`, a `TimeTravel` run
@@ -30,9 +31,10 @@ pub mod testing;
 pub mod view;
 
 // The modules under the names they had before the folders, for the wasm glue and the tests.
-pub use codec::{file, image, link};
+pub use codec::{file, image, link, packed};
 pub use page::{crashed, scenario_nav as scenario_view, stored};
 pub use run::{options, time_travel};
+pub use scenario::built_in;
 #[cfg(any(test, feature = "testing"))]
 pub use testing::generate;
 pub use view::{

@@ -239,9 +239,21 @@ impl Page {
         Ok(engine)
     }
 
-    /// The run as a readable run file (`RunFile::write`), with its title and captions, its end
-    /// and the trace digest there (the moment shown when that is the end, else a replay).
+    /// The run as a readable run file (`RunFile::write`): `file()` as JSON (feature `json`).
+    #[cfg(feature = "json")]
     pub fn run_file(&self) -> String {
+        self.file().write()
+    }
+
+    /// The run as a run file in the packed form (`packed`) the page turns into JSON with its
+    /// run-file module: `file()`.
+    pub fn packed_run_file(&self) -> String {
+        crate::codec::packed::encode(&self.file())
+    }
+
+    /// The run as a run file, with its title and captions, its end and the trace digest there
+    /// (the moment shown when that is the end, else a replay).
+    pub fn file(&self) -> RunFile {
         let mut file = RunFile::of(self.travel.run().clone());
         file.title = self.title.clone();
         file.captions = self.captions.clone();
@@ -258,7 +270,7 @@ impl Page {
             file.end = Some(stamp);
             file.trace_digest = Some(digest);
         }
-        file.write()
+        file
     }
 
     pub fn title(&self) -> Option<&str> {

@@ -25,18 +25,26 @@
 //! the tests assert each scenario's outcome. Nothing here trusts the file: sizes, counts and
 //! times are bounded and every field is checked.
 
-use crate::codec::file::{
-    input_of, Caption, FileError, FileInput, Header, RunFile, CAPTION_CHARS_MAX,
-};
+pub mod built_in;
+
+#[cfg(feature = "json")]
+use crate::codec::file::{input_of, FileError, FileInput, Header, CAPTION_CHARS_MAX};
+use crate::codec::file::{Caption, RunFile};
 use crate::run::session::Session;
+#[cfg(feature = "json")]
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
-use raftlab::core::{NodeEvent, Timing};
+use raftlab::core::NodeEvent;
+#[cfg(feature = "json")]
+use raftlab::core::Timing;
+#[cfg(feature = "json")]
 use raftlab::sim::checker::Property;
-use raftlab::sim::{EventKind, NetConfig, SimConfig, Simulation, Stamp};
-use serde::Deserialize;
+#[cfg(feature = "json")]
+use raftlab::sim::NetConfig;
+use raftlab::sim::{EventKind, SimConfig, Simulation, Stamp};
+use serde::{Deserialize, Serialize};
 
 /// What the `format` field says.
 pub const SCENARIO_FORMAT: &str = "raftlab-scenario";
@@ -57,7 +65,9 @@ pub const SCENARIO_DELAY_MS_MAX: u64 = 1_000;
 /// The most nodes a scenario may have (the page draws up to nine).
 pub const SCENARIO_NODES_MAX: usize = crate::run::options::NODES_MAX;
 
-/// The scenarios that ship with raftlab, in teaching order: (id, file text).
+/// The scenarios that ship with raftlab, in teaching order: (id, file text). The sources
+/// (feature `json`): the page reads them packed (`built_in`, checked against these by a test).
+#[cfg(feature = "json")]
 pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "leader-election",
@@ -114,7 +124,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 ];
 
 /// What a step runs until.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub enum Goal {
     /// This many virtual ms after the step begins.
@@ -148,8 +158,8 @@ impl fmt::Display for Goal {
     }
 }
 
-/// A step of a scenario, checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A step of a scenario, checked (postcard in `built_in`'s packed form).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub caption: String,
     pub inputs: Vec<raftlab::sim::Input>,
@@ -158,7 +168,7 @@ pub struct Step {
 }
 
 /// A scenario file, read and checked (not yet played).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scenario {
     pub title: String,
     /// One sentence: what the student sees.
@@ -236,8 +246,9 @@ impl fmt::Display for ScenarioError {
     }
 }
 
-// ----- the JSON shapes -----
+// ----- the JSON shapes: feature `json` -----
 
+#[cfg(feature = "json")]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ConfigV1 {
@@ -249,6 +260,7 @@ struct ConfigV1 {
     snapshot_every: Option<u64>,
 }
 
+#[cfg(feature = "json")]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct StepV1 {
@@ -260,6 +272,7 @@ struct StepV1 {
     within_ms: Option<u64>,
 }
 
+#[cfg(feature = "json")]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ScenarioV1 {
@@ -273,10 +286,12 @@ struct ScenarioV1 {
     steps: Vec<StepV1>,
 }
 
+#[cfg(feature = "json")]
 fn field(text: String) -> ScenarioError {
     ScenarioError::Field(text)
 }
 
+#[cfg(feature = "json")]
 fn check_text(what: &str, text: &str) -> Result<(), ScenarioError> {
     let chars = text.chars().count();
     if chars == 0 || chars > CAPTION_CHARS_MAX {
@@ -287,6 +302,7 @@ fn check_text(what: &str, text: &str) -> Result<(), ScenarioError> {
     Ok(())
 }
 
+#[cfg(feature = "json")]
 impl ConfigV1 {
     fn check(self) -> Result<SimConfig, ScenarioError> {
         if !(crate::run::options::NODES_MIN..=SCENARIO_NODES_MAX).contains(&self.nodes) {
@@ -322,6 +338,7 @@ impl ConfigV1 {
 }
 
 impl Goal {
+    #[cfg(feature = "json")]
     fn check(&self, nodes: usize, step: usize) -> Result<(), ScenarioError> {
         let node_ok = |n: u64| n >= 1 && n <= nodes as u64;
         let bad = match self {
@@ -360,6 +377,7 @@ impl Goal {
     }
 }
 
+#[cfg(feature = "json")]
 /// Whether `id` names one of Raft's five safety properties (the checker's `Property::SAFETY`).
 fn is_safety_property(id: &str) -> bool {
     Property::SAFETY.iter().any(|p| p.id() == id)
@@ -370,15 +388,12 @@ fn property_id(v: &raftlab::sim::checker::Violation) -> &str {
 }
 
 impl Scenario {
-    /// The built-in scenario `id` (see `BUILT_IN`).
+    /// The built-in scenario `id`, from the packed form the page ships (`built_in`).
     pub fn built_in(id: &str) -> Result<Scenario, ScenarioError> {
-        let (_, text) = BUILT_IN
-            .iter()
-            .find(|(known, _)| *known == id)
-            .ok_or_else(|| ScenarioError::Unknown(id.to_string()))?;
-        Scenario::read(text)
+        built_in::scenario(id)
     }
 
+    #[cfg(feature = "json")]
     /// The scenario in `text`, checked through (never panics).
     pub fn read(text: &str) -> Result<Scenario, ScenarioError> {
         if text.len() > SCENARIO_BYTES_MAX {

@@ -362,31 +362,32 @@ impl Cluster {
         Ok(Cluster::around(page))
     }
 
-    /// `Cluster.fromRunFile(text)`: the cluster of a run file (`RunFile::write`'s readable
-    /// JSON, as "Export run" and the Lab 3 exporter write it), its run replayed from a fresh
-    /// start to its end and shown paused at its start. Throws, saying why, on anything else.
-    #[wasm_bindgen(js_name = fromRunFile)]
-    pub fn from_run_file(
+    /// `Cluster.fromPackedRunFile(text)`: the cluster of a run file in its packed form
+    /// (`raftlab_session::packed`: what the run-file module, raftlab-files, makes of the JSON
+    /// "Export run" and the Lab 3 exporter write), its run replayed from a fresh start to its
+    /// end and shown paused at its start. Throws, saying why, on anything else.
+    #[wasm_bindgen(js_name = fromPackedRunFile)]
+    pub fn from_packed_run_file(
         #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     ) -> Result<Cluster, JsError> {
-        const CALL: &str = "Cluster.fromRunFile(text)";
+        const CALL: &str = "Cluster.fromPackedRunFile(text)";
         let Some(text) = text.as_string() else {
             return Err(error(
                 CALL,
                 format!("text must be a string, got {}", describe(&text)),
             ));
         };
-        let file = raftlab_session::RunFile::read(&text)
+        let file = raftlab_session::packed::decode(&text)
             .map_err(|e| error(CALL, format!("not a run file this page can play: {e}")))?;
         let page = Page::from_run_file(file).map_err(|e| error(CALL, e))?;
         Ok(Cluster::around(page))
     }
 
-    /// The run as a readable run file (JSON text): options, seed, every input with its time,
-    /// the title and captions it was opened with.
-    #[wasm_bindgen(js_name = runFile)]
-    pub fn run_file(&self) -> String {
-        self.page.run_file()
+    /// The run as a run file in its packed form (options, seed, every input with its time,
+    /// the title and captions it was opened with): the run-file module writes it as JSON.
+    #[wasm_bindgen(js_name = packedRunFile)]
+    pub fn packed_run_file(&self) -> String {
+        self.page.packed_run_file()
     }
 
     /// The run file's title, if the run came from one that had a title.
@@ -719,10 +720,11 @@ mod tests {
             .map(str::trim)
             .filter(|l| l.starts_with("raftlab"))
             .collect();
+        // Without its `json` feature: serde_json stays out of the main module (README, "Weight").
         assert_eq!(
             deps,
             [
-                "raftlab-session = { path = \"../session\" }",
+                "raftlab-session = { path = \"../session\", default-features = false }",
                 "raftlab-session = { path = \"../session\", features = [\"testing\"] }"
             ]
         );

@@ -428,8 +428,9 @@ export interface ClusterApi {
   /** The run and the moment shown as link text (versioned, compact, URL-safe); throws for a
    * cluster restored from storage (a link replays from a fresh start). */
   link(): string;
-  /** The run as a readable run file (JSON text): options, seed, each input with its time. */
-  runFile(): string;
+  /** The run as a run file (options, seed, each input with its time, title, captions) in
+   * the packed form the run-file module writes as readable JSON (wasm.ts `runFileText`). */
+  packedRunFile(): string;
   /** The run file's title and captions (the tester's steps), when it came from one. */
   readonly title: string | undefined;
   captions(): RunCaption[];
@@ -470,8 +471,9 @@ export interface ClusterApi {
 // every node's stored persister, or, without a usable run, every node restarting from its
 // persisted state; throws on a corrupt, truncated, foreign or other-version image, saying which. `Cluster.fromLink(text: string): Cluster` plays
 // a link()'s run from a fresh start and shows its moment; throws, saying why, on a bad link.
-// `Cluster.fromRunFile(text: string): Cluster` plays a run file (runFile()'s JSON, or a Lab 3
-// test exported by lab3-run) from a fresh start to its end, shown paused at its start.
+// `Cluster.fromPackedRunFile(text: string): Cluster` plays a packed run file (packedRunFile(),
+// or what the run-file module makes of a JSON run file, e.g. a Lab 3 test exported by
+// lab3-run) from a fresh start to its end, shown paused at its start.
 // `Cluster.scenarios(): ScenarioListItem[]` lists the built-in scenarios;
 // `Cluster.fromScenario(id: string): Cluster` plays one and shows it paused at its first step.
 

@@ -2,14 +2,22 @@
 // to the page), "Export run" (the run as a readable JSON run file), "Import run" (a file
 // picker; a file dropped on the element does the same) and the tester's caption at the moment
 // shown. Opening a file is the host's (Cluster.fromRunFile); this bar fetches, reads and says.
+// JSON run files are read and written by the run-file module (wasm.ts), which this bar loads
+// on the first file opened or exported: a page that never does never downloads it.
+//
+// The Lab 3 list is only asked for on a page that says it ships one, with
+// <meta name="raftlab-runs" content="runs/index.json"> (web/index.html does): an embedding
+// page without run files makes no request for it (no 404) and shows no list.
 import type { ClusterApi, RunCaption } from "./api";
 import { fmtTime, h, setText } from "./dom";
+import { loadRunFileModule, runFileText } from "./wasm";
 
 /** The largest run file read (Rust's RUN_FILE_BYTES_MAX, via limits.ts): larger ones are refused unread. */
 import { RUN_FILE_BYTES_MAX } from "./limits";
 export { RUN_FILE_BYTES_MAX };
-/** The index of the Lab 3 runs shipped next to the page. */
-const INDEX_URL = "runs/index.json";
+/** The meta element that names the index of the Lab 3 runs shipped with the page (its
+ * `content`, relative to the page, e.g. "runs/index.json"). */
+export const RUNS_META = 'meta[name="raftlab-runs"]';
 /** At most this many tests are listed from the index. */
 const LAB_RUNS_MAX = 200;
 
@@ -65,13 +73,17 @@ export class RunFilesBar {
   private captions: RunCaption[] = [];
   private shown = -2;
   private loaded = false;
+  /** The index of Lab 3 runs (its files are named relative to it), once loadIndex read it. */
+  private indexUrl: URL | null = null;
+  /** The index's path as the page's meta element names it (relative to the page). */
+  private indexPath: string | null = null;
 
   constructor(private readonly host: RunFilesHost) {
     this.select = h("select", { "aria-label": "Lab 3 test", title: "Watch one of the 28 Lab 3 tests (seed 1): what the tester does to the cluster" }, h("option", { value: "" }, "Lab 3 test…"));
     this.select.disabled = true;
     this.select.addEventListener("change", () => void this.openLab(this.select.value));
     const exportBtn = h("button", { type: "button", title: "Download this run as a readable JSON run file" }, "Export run");
-    exportBtn.addEventListener("click", () => this.exportRun());
+    exportBtn.addEventListener("click", () => void this.exportRun());
     this.picker = h("input", { type: "file", accept: ".json,application/json", hidden: true, "aria-label": "Run file to import" });
     this.picker.addEventListener("change", () => {
       const file = this.picker.files?.[0];
@@ -84,12 +96,20 @@ export class RunFilesBar {
     this.el = h("div", { class: "run-files", role: "group", "aria-label": "Run files" }, this.select, exportBtn, importBtn, this.picker, this.caption);
   }
 
-  /** Reads the list of Lab 3 runs next to the page (once); without it the list stays disabled. */
+  /** Reads the list of Lab 3 runs the page names (once, RUNS_META); a page that names none
+   * shows no list, and a list that does not load stays disabled. */
   async loadIndex(): Promise<void> {
     if (this.loaded) return;
     this.loaded = true;
+    const indexPath = this.host.doc().querySelector(RUNS_META)?.getAttribute("content")?.trim();
+    if (!indexPath) {
+      this.select.hidden = true;
+      return;
+    }
     try {
-      const url = new URL(INDEX_URL, this.host.doc().baseURI);
+      const url = new URL(indexPath, this.host.doc().baseURI);
+      this.indexUrl = url;
+      this.indexPath = indexPath;
       const index = JSON.parse(await fetchRunFile(url)) as { runs?: unknown };
       const runs = Array.isArray(index.runs) ? index.runs.slice(0, LAB_RUNS_MAX) : [];
       for (const r of runs as Partial<LabRun>[]) {
@@ -98,7 +118,7 @@ export class RunFilesBar {
       }
       this.select.disabled = this.select.options.length <= 1;
     } catch {
-      this.select.title = "No Lab 3 runs next to this page (runs/index.json)";
+      this.select.title = `No Lab 3 runs next to this page (${indexPath} did not load)`;
     }
   }
 
@@ -111,7 +131,7 @@ export class RunFilesBar {
       return;
     }
     try {
-      this.host.openRunFile(await fetchRunFile(url), url.pathname.split("/").pop() ?? path, path.trim());
+      await this.open(await fetchRunFile(url), url.pathname.split("/").pop() ?? path, path.trim());
     } catch (e) {
       this.host.error(`Could not open the run file ${path}: ${e instanceof Error ? e.message : String(e)}.`);
     }
@@ -121,7 +141,9 @@ export class RunFilesBar {
     if (!file) return;
     const test = this.select.selectedOptions[0]?.textContent ?? file;
     try {
-      this.host.openRunFile(await fetchRunFile(new URL(`runs/${file}`, this.host.doc().baseURI)), test, `runs/${file}`);
+      // The address names it relative to the page, as the index does (runs/index.json -> runs/<file>).
+      const path = this.indexPath !== null ? this.indexPath.replace(/[^/]*$/, file) : file;
+      await this.open(await fetchRunFile(new URL(file, this.indexUrl ?? this.host.doc().baseURI)), test, path);
     } catch (e) {
       this.host.error(`Could not load ${test}: ${e instanceof Error ? e.message : String(e)}.`);
     }
@@ -141,12 +163,29 @@ export class RunFilesBar {
       this.host.error(`Import run: could not read ${file.name}: ${e instanceof Error ? e.message : String(e)}.`);
       return;
     }
-    this.host.openRunFile(text, file.name);
+    await this.open(text, file.name);
   }
 
-  private exportRun(): void {
+  /** Opens run file text once the run-file module is loaded (on the first file). */
+  private async open(text: string, from: string, path?: string): Promise<void> {
+    try {
+      await loadRunFileModule();
+    } catch (e) {
+      this.host.error(`Could not open ${from}: the run-file reader did not load (${e instanceof Error ? e.message : String(e)}).`);
+      return;
+    }
+    this.host.openRunFile(text, from, path);
+  }
+
+  private async exportRun(): Promise<void> {
+    try {
+      await loadRunFileModule();
+    } catch (e) {
+      this.host.error(`Export run: the run-file writer did not load (${e instanceof Error ? e.message : String(e)}).`);
+      return;
+    }
     this.host.act("Export run", (c) => {
-      const text = c.runFile();
+      const text = runFileText(c);
       const doc = this.host.doc();
       const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
       const a = doc.createElement("a");

@@ -37,9 +37,45 @@ export function clusterFromLink(text: string): ClusterApi {
   return WasmCluster.fromLink(text);
 }
 
-/** `Cluster.fromRunFile(text)`: a run file's run, paused at its start; throws on a bad file. */
+/** The run-file module (web/pkg/raftlab_files.js, its own wasm): a run file's JSON to and from
+ * the packed form the main module reads. Not in the path every page loads: fetched on the
+ * first run file opened or exported. */
+type RunFileModule = typeof import("../pkg/raftlab_files.js");
+let runFileModule: RunFileModule | null = null;
+let runFileLoading: Promise<RunFileModule> | null = null;
+
+/** Loads and instantiates the run-file module (once; a failed load is tried again next time).
+ * `clusterFromRunFile` and `runFileText` need it loaded. */
+export function loadRunFileModule(): Promise<RunFileModule> {
+  runFileLoading ??= import("../pkg/raftlab_files.js").then(
+    async (m) => {
+      await m.default();
+      runFileModule = m;
+      return m;
+    },
+    (e: unknown) => {
+      runFileLoading = null;
+      throw e;
+    },
+  );
+  return runFileLoading;
+}
+
+function loadedRunFileModule(): RunFileModule {
+  if (!runFileModule) throw new Error("the run-file module is not loaded yet (loadRunFileModule())");
+  return runFileModule;
+}
+
+/** A run file's run, paused at its start: the run-file module reads the JSON (throwing
+ * "Cluster.fromRunFile(text): not a run file this page can play: ..." on a bad file), then
+ * `Cluster.fromPackedRunFile` opens it. Call `loadRunFileModule()` first. */
 export function clusterFromRunFile(text: string): ClusterApi {
-  return WasmCluster.fromRunFile(text);
+  return WasmCluster.fromPackedRunFile(loadedRunFileModule().readRunFile(text));
+}
+
+/** The run of `cluster` as a readable JSON run file. Call `loadRunFileModule()` first. */
+export function runFileText(cluster: ClusterApi): string {
+  return loadedRunFileModule().writeRunFile(cluster.packedRunFile());
 }
 
 /** `Cluster.scenarios()`: the built-in scenarios, in teaching order. */

@@ -24,16 +24,24 @@
 //! `Run::validate`, and says what is wrong (with the line and column for bad JSON). It never
 //! panics. The page should hand the text to Rust as it is: seeds, ids and digests are 64-bit.
 
+#[cfg(feature = "json")]
 use crate::codec::{hex, hex64, unhex};
 use crate::run::validate::RunError;
 use crate::run::Run;
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
+#[cfg(feature = "json")]
+use alloc::string::ToString;
 use alloc::vec::Vec;
 use core::fmt;
+#[cfg(feature = "json")]
 use core::fmt::Write as _;
+#[cfg(feature = "json")]
 use raftlab::core::{Rule, Timing};
-use raftlab::sim::{Input, NetConfig, SimConfig, Stamp};
+use raftlab::sim::Stamp;
+#[cfg(feature = "json")]
+use raftlab::sim::{Input, NetConfig, SimConfig};
+#[cfg(feature = "json")]
 use serde::{Deserialize, Serialize};
 
 /// What the `format` field says.
@@ -105,8 +113,9 @@ impl fmt::Display for FileError {
     }
 }
 
-// ----- the JSON shapes (camelCase, 1-based node ids) -----
+// ----- the JSON shapes (camelCase, 1-based node ids): feature `json` -----
 
+#[cfg(feature = "json")]
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileTiming {
@@ -118,6 +127,7 @@ struct FileTiming {
     heartbeat_ms: u64,
 }
 
+#[cfg(feature = "json")]
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileNet {
@@ -139,6 +149,7 @@ pub(crate) struct FileNet {
     long_delays: bool,
 }
 
+#[cfg(feature = "json")]
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
@@ -156,6 +167,7 @@ struct FileConfig {
     start_connected: bool,
 }
 
+#[cfg(feature = "json")]
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) enum FileInput {
@@ -217,6 +229,7 @@ pub(crate) enum FileInput {
     SpreadTimers,
 }
 
+#[cfg(feature = "json")]
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileStamp {
@@ -225,6 +238,7 @@ struct FileStamp {
     actions: u64,
 }
 
+#[cfg(feature = "json")]
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileStep {
@@ -234,6 +248,7 @@ struct FileStep {
     input: FileInput,
 }
 
+#[cfg(feature = "json")]
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileCaption {
@@ -243,6 +258,7 @@ struct FileCaption {
     text: String,
 }
 
+#[cfg(feature = "json")]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileV1 {
@@ -262,6 +278,7 @@ struct FileV1 {
     trace_digest: Option<String>,
 }
 
+#[cfg(feature = "json")]
 /// Only what tells a file's kind and version, read first (run files and scenarios).
 #[derive(Deserialize)]
 pub(crate) struct Header {
@@ -271,6 +288,7 @@ pub(crate) struct Header {
     pub(crate) version: Option<u64>,
 }
 
+#[cfg(feature = "json")]
 impl From<&NetConfig> for FileNet {
     fn from(n: &NetConfig) -> FileNet {
         FileNet {
@@ -286,6 +304,7 @@ impl From<&NetConfig> for FileNet {
     }
 }
 
+#[cfg(feature = "json")]
 impl From<FileNet> for NetConfig {
     fn from(n: FileNet) -> NetConfig {
         NetConfig {
@@ -301,6 +320,7 @@ impl From<FileNet> for NetConfig {
     }
 }
 
+#[cfg(feature = "json")]
 /// Text a reader can read back as the same bytes: UTF-8 without control characters.
 fn printable(bytes: &[u8]) -> Option<&str> {
     core::str::from_utf8(bytes)
@@ -308,6 +328,7 @@ fn printable(bytes: &[u8]) -> Option<&str> {
         .filter(|s| !s.chars().any(char::is_control))
 }
 
+#[cfg(feature = "json")]
 fn file_input(input: &Input) -> FileInput {
     let id = |node: usize| node as u64 + 1;
     match input {
@@ -353,6 +374,7 @@ fn file_input(input: &Input) -> FileInput {
     }
 }
 
+#[cfg(feature = "json")]
 /// A 1-based node id from the file as the simulator's 0-based one.
 fn node_of(index: usize, node: u64) -> Result<usize, FileError> {
     match node.checked_sub(1).and_then(|n| usize::try_from(n).ok()) {
@@ -364,6 +386,7 @@ fn node_of(index: usize, node: u64) -> Result<usize, FileError> {
     }
 }
 
+#[cfg(feature = "json")]
 pub(crate) fn input_of(index: usize, input: FileInput) -> Result<Input, FileError> {
     let node = |n| node_of(index, n);
     Ok(match input {
@@ -441,6 +464,7 @@ pub(crate) fn input_of(index: usize, input: FileInput) -> Result<Input, FileErro
     })
 }
 
+#[cfg(feature = "json")]
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("these shapes always serialize")
 }
@@ -457,6 +481,7 @@ impl RunFile {
         }
     }
 
+    #[cfg(feature = "json")]
     /// The file as JSON text: one input or caption per line.
     pub fn write(&self) -> String {
         let c = &self.run.config;
@@ -525,6 +550,7 @@ impl RunFile {
         out
     }
 
+    #[cfg(feature = "json")]
     /// The run file in `text`, checked through and through (see the module documentation).
     pub fn read(text: &str) -> Result<RunFile, FileError> {
         if text.len() > RUN_FILE_BYTES_MAX {
@@ -644,7 +670,7 @@ pub(crate) fn check_text(what: &str, number: usize, text: &str) -> Result<(), Fi
     Ok(())
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "json"))]
 mod tests {
     use super::{Caption, FileError, RunFile};
     use crate::testing::fixture::session;

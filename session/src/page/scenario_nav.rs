@@ -10,7 +10,7 @@
 
 use crate::narrate::NarrationKind;
 use crate::page::{Page, Refusal, ScenarioNav, SCENARIO_CHANGES_MAX};
-use crate::scenario::{Goal, Scenario, Step, BUILT_IN};
+use crate::scenario::{Goal, Scenario, Step};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -55,15 +55,13 @@ pub struct ScenarioListItem {
 
 /// The built-in scenarios, in teaching order (read, not played).
 pub fn scenario_list() -> Vec<ScenarioListItem> {
-    BUILT_IN
-        .iter()
-        .filter_map(|(id, _)| {
-            let s = Scenario::built_in(id).ok()?;
-            Some(ScenarioListItem {
-                id: (*id).into(),
-                title: s.title,
-                teaches: s.teaches,
-            })
+    crate::scenario::built_in::all()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, s)| ScenarioListItem {
+            id,
+            title: s.title,
+            teaches: s.teaches,
         })
         .collect()
 }
@@ -446,7 +444,7 @@ mod tests {
     #[test]
     fn the_list_names_every_built_in_scenario_by_title() {
         let list = scenario_list();
-        assert_eq!(list.len(), BUILT_IN.len());
+        assert_eq!(list.len(), crate::scenario::BUILT_IN.len());
         assert_eq!(list[0].id, "leader-election");
         assert!(list
             .iter()

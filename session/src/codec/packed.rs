@@ -1,0 +1,258 @@
+//! A run file in the compact form the page's main wasm module reads and writes, so that it
+//! needs no JSON reader: everything a `RunFile` holds (the run, title, captions, end and trace
+//! digest) as postcard in a `codec` frame, `raftlab-file/1:<standard base64>`, magic `RLFL`.
+//!
+//! The JSON run file (`file`, feature `json`) is turned into this form and back by the page's
+//! second module, `raftlab-files` (loaded on the first run file opened or exported): it reads
+//! the JSON with all of `RunFile::read`'s checks, then packs it. `decode` checks again what a
+//! `RunFile` must satisfy (the frame, the payload read exactly, `Run::validate`, the captions'
+//! and title's limits and order, the end), so any text gets a run file or an error that says
+//! what is wrong; it never panics. The version in the frame tells a main module and a reader
+//! of different builds apart (a cached old module, say).
+
+use crate::codec::file::{
+    check_text, Caption, FileError, RunFile, CAPTIONS_MAX, RUN_FILE_BYTES_MAX,
+};
+use crate::codec::{self, Alphabet, Format};
+use crate::run::validate::{check_position, RunError, INPUTS_MAX};
+use crate::run::Run;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use raftlab::sim::{Input, SimConfig, Stamp};
+use serde::{Deserialize, Serialize};
+
+/// The packed run file's frame.
+pub const PACKED_FORMAT: Format = Format {
+    prefix: "raftlab-file/",
+    separator: ':',
+    magic: *b"RLFL",
+    version: 1,
+    alphabet: Alphabet::Standard,
+};
+
+/// The longest packed text `decode` reads, in characters: the packed form of the largest run
+/// file read (`RUN_FILE_BYTES_MAX`) is at most its bytes in base64 (each payload byte comes
+/// from at least one byte of JSON).
+pub const PACKED_CHARS_MAX: usize = RUN_FILE_BYTES_MAX / 3 * 4 + 64;
+
+/// Version 1's payload.
+#[derive(Serialize, Deserialize)]
+struct PackedV1 {
+    config: SimConfig,
+    inputs: Vec<(Stamp, Input)>,
+    title: Option<String>,
+    captions: Vec<(Stamp, String)>,
+    end: Option<Stamp>,
+    trace_digest: Option<u64>,
+}
+
+/// `file` as packed text.
+pub fn encode(file: &RunFile) -> String {
+    let payload = PackedV1 {
+        config: file.run.config.clone(),
+        inputs: file.run.inputs.clone(),
+        title: file.title.clone(),
+        captions: file
+            .captions
+            .iter()
+            .map(|c| (c.at, c.text.clone()))
+            .collect(),
+        end: file.end,
+        trace_digest: file.trace_digest,
+    };
+    let bytes = postcard::to_allocvec(&payload).expect("encoding into a Vec cannot fail");
+    codec::encode(&PACKED_FORMAT, &bytes)
+}
+
+/// The run file in packed `text`, checked (see the module documentation).
+pub fn decode(text: &str) -> Result<RunFile, FileError> {
+    if text.len() > PACKED_CHARS_MAX {
+        return Err(FileError::TooLarge { bytes: text.len() });
+    }
+    let field = |what: String| FileError::Field(format!("{what} (in its packed form)"));
+    let bytes =
+        codec::decode(&PACKED_FORMAT, text).map_err(|e| field(format!("a frame that {e}")))?;
+    let payload: PackedV1 = match postcard::take_from_bytes(&bytes) {
+        Ok((payload, [])) => payload,
+        Ok((_, rest)) => return Err(field(format!("{} bytes left over", rest.len()))),
+        Err(e) => return Err(field(format!("fields that do not read: {e}"))),
+    };
+    if payload.inputs.len() > INPUTS_MAX {
+        return Err(FileError::Run(RunError::TooManyInputs {
+            count: payload.inputs.len(),
+        }));
+    }
+    let file = RunFile {
+        title: payload.title,
+        run: Run {
+            config: payload.config,
+            inputs: payload.inputs,
+        },
+        captions: payload
+            .captions
+            .into_iter()
+            .map(|(at, text)| Caption { at, text })
+            .collect(),
+        end: payload.end,
+        trace_digest: payload.trace_digest,
+    };
+    check(&file)?;
+    Ok(file)
+}
+
+/// What every run file satisfies, as `RunFile::read` checks it: a run that replays, at most
+/// `CAPTIONS_MAX` captions in time order within the readable time, texts within
+/// `CAPTION_CHARS_MAX`, an end not before the last input.
+pub fn check(file: &RunFile) -> Result<(), FileError> {
+    file.run.validate().map_err(FileError::Run)?;
+    if file.captions.len() > CAPTIONS_MAX {
+        return Err(FileError::Field(format!(
+            "{} captions; at most {CAPTIONS_MAX}",
+            file.captions.len()
+        )));
+    }
+    for (i, c) in file.captions.iter().enumerate() {
+        if i > 0 && c.at < file.captions[i - 1].at {
+            return Err(FileError::Field(format!(
+                "caption {} stamped before caption {i}: captions are in time order",
+                i + 1
+            )));
+        }
+        check_position(c.at.at_ms).map_err(FileError::Run)?;
+        check_text("caption", i + 1, &c.text)?;
+    }
+    if let Some(title) = &file.title {
+        check_text("title", 1, title)?;
+    }
+    if let Some(end) = file.end {
+        check_position(end.at_ms).map_err(FileError::Run)?;
+        if file.run.inputs.last().is_some_and(|(last, _)| end < *last) {
+            return Err(FileError::Field(
+                "an \"end\" before its last input".to_string(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, encode, PACKED_FORMAT};
+    use crate::codec;
+    use crate::codec::file::{Caption, FileError, RunFile, CAPTION_CHARS_MAX};
+    use crate::testing::fixture::session;
+    use alloc::string::{String, ToString};
+    use alloc::vec;
+    use raftlab::sim::rng::Rng;
+    use raftlab::sim::{Input, Stamp};
+
+    fn fixture() -> RunFile {
+        let mut session = session();
+        let _ = session.apply(Input::Request {
+            node: 2,
+            command: vec![0, 159, 255],
+        });
+        session.run_until(41_000);
+        let end = session.sim().stamp();
+        RunFile {
+            title: Some("the fixture".to_string()),
+            captions: vec![
+                Caption {
+                    at: Stamp::default(),
+                    text: "start".to_string(),
+                },
+                Caption {
+                    at: end,
+                    text: "the end".to_string(),
+                },
+            ],
+            end: Some(end),
+            trace_digest: Some(session.sim().trace_digest()),
+            run: session.into_run(),
+        }
+    }
+
+    #[test]
+    fn a_run_file_packed_and_unpacked_is_the_same_run_file_and_replays_to_its_digest() {
+        let file = fixture();
+        let text = encode(&file);
+        assert!(text.starts_with("raftlab-file/1:"), "{text}");
+        let back = decode(&text).expect("a packed text this build wrote");
+        assert_eq!(back, file);
+        let sim = back.run.replay_to(back.end.unwrap()).expect("valid run");
+        assert_eq!(Some(sim.trace_digest()), back.trace_digest);
+    }
+
+    #[test]
+    fn a_damaged_or_inconsistent_packed_run_file_gets_an_error_that_says_what_is_wrong() {
+        let text = encode(&fixture());
+        let mut late_caption = fixture();
+        late_caption.captions.swap(0, 1);
+        let mut long_title = fixture();
+        long_title.title = Some("x".repeat(CAPTION_CHARS_MAX + 1));
+        let mut early_end = fixture();
+        early_end.end = Some(Stamp::default());
+        let mut bad_node = fixture();
+        bad_node.run.inputs.push((
+            early_end.run.inputs.last().unwrap().0,
+            Input::Crash { node: 9 },
+        ));
+        let cases: [(&str, String, &str); 7] = [
+            ("cut", text[..text.len() / 2].to_string(), "truncated"),
+            ("not packed", "{\"format\": 1}".to_string(), "not"),
+            (
+                "another version",
+                text.replacen("raftlab-file/1:", "raftlab-file/2:", 1),
+                "version 2",
+            ),
+            (
+                "captions out of order",
+                encode(&late_caption),
+                "caption 2 stamped before caption 1",
+            ),
+            (
+                "a long title",
+                encode(&long_title),
+                "title 1 of 501 characters",
+            ),
+            (
+                "an early end",
+                encode(&early_end),
+                "an \"end\" before its last input",
+            ),
+            (
+                "a node it has not",
+                encode(&bad_node),
+                "names S10, but the cluster has S1..S5",
+            ),
+        ];
+        for (what, text, says) in cases {
+            let shown = decode(&text).expect_err(what).to_string();
+            assert!(shown.contains(says), "{what}: {shown}");
+        }
+    }
+
+    #[test]
+    fn damaged_packed_texts_never_panic() {
+        let text = encode(&fixture());
+        let payload = codec::decode(&PACKED_FORMAT, &text).unwrap();
+        let mut rng = Rng::new(7);
+        for _ in 0..500 {
+            // Bytes changed under a valid frame (the checksum would catch it otherwise).
+            let mut bytes = payload.clone();
+            for _ in 0..1 + rng.below(4) {
+                let at = rng.below(bytes.len() as u64) as usize;
+                bytes[at] = rng.below(256) as u8;
+            }
+            if rng.below(4) == 0 {
+                bytes.truncate(rng.below(bytes.len() as u64) as usize);
+            }
+            match decode(&codec::encode(&PACKED_FORMAT, &bytes)) {
+                Ok(file) => file.run.validate().expect("decode validates"),
+                Err(FileError::Field(_) | FileError::Run(_)) => {}
+                Err(e) => panic!("an unexpected error: {e}"),
+            }
+        }
+    }
+}
