@@ -1,0 +1,5 @@
+//! Cost per event against entries held (see main.rs `--scaling`).
+
+pub fn print() {
+    println!("not yet");
+}
