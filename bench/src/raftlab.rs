@@ -1,5 +1,6 @@
 //! raftlab's core behind the harness, used as the simulator uses it: `tick` / `step` /
-//! `start`, then `ready()` drained at once (persist, then send, then apply).
+//! `start`, then `ready()` drained at once (persist through `Persister::update`, then send,
+//! then apply).
 
 use crate::harness::{Applied, Cluster};
 use raftlab::core::{ApplyMsg, Message, NodeId, Persister, Raft, Timing};
@@ -41,8 +42,11 @@ impl RaftlabCluster {
     fn handle_ready(&mut self, node: NodeId) {
         while self.nodes[node].has_ready() {
             let ready = self.nodes[node].ready();
-            if let Some((state, snapshot)) = ready.persist {
-                self.persisters[node].save(state, snapshot);
+            if let Some(update) = ready.persist {
+                if !self.persisters[node].update(&update) {
+                    let state = self.nodes[node].encode_persistent_state();
+                    self.persisters[node].save(state.into(), update.snapshot);
+                }
             }
             for out in ready.messages {
                 self.fifo.push_back((node, out.to, out.message));
