@@ -61,7 +61,7 @@ fn main() {
         }
     };
     if args.scaling {
-        raftlab_bench::scaling::print();
+        raftlab_bench::scaling::print(args.reps);
         return;
     }
     if !args.json {

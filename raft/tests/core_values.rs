@@ -183,3 +183,33 @@ fn the_views_the_page_draws_follow_the_role() {
     );
     assert!(!raft.has_ready());
 }
+
+#[test]
+fn encoded_len_counts_the_bytes_of_the_encoding() {
+    use raftlab::core::{AppendEntriesArgs, Entry, InstallSnapshotArgs, Message};
+    let entries = (0..70u64)
+        .map(|i| Entry {
+            term: 3,
+            command: vec![7; (i * 5) as usize],
+        })
+        .collect();
+    for m in [
+        Message::AppendEntries(AppendEntriesArgs {
+            term: 3,
+            leader_id: 1,
+            prev_log_index: 300,
+            prev_log_term: 2,
+            entries,
+            leader_commit: 299,
+        }),
+        Message::InstallSnapshot(InstallSnapshotArgs {
+            term: u64::MAX,
+            leader_id: 2,
+            last_included_index: 1 << 40,
+            last_included_term: 9,
+            data: vec![1; 1000].into(),
+        }),
+    ] {
+        assert_eq!(m.encoded_len(), postcard::to_allocvec(&m).unwrap().len());
+    }
+}

@@ -266,8 +266,7 @@ impl Raft {
         let majority = self.majority();
         let (_, &mut n, _) = matched.select_nth_unstable_by(majority - 1, |a, b| b.cmp(a));
         let n = n.min(self.log.last_index());
-        if n > self.commit_index
-            && (by_counting || self.log.term_at(n) == Some(self.current_term))
+        if n > self.commit_index && (by_counting || self.log.term_at(n) == Some(self.current_term))
         {
             self.set_commit_index(n);
         }
