@@ -600,7 +600,7 @@ fn follower_that_lost_committed_entries(broken: BrokenRules, drained: bool) -> R
     };
     let entry = |term, command: &str| Entry {
         term,
-        command: command.as_bytes().to_vec(),
+        command: command.as_bytes().into(),
     };
     let mut raft = Raft::new(0, 3, &Persister::new(), Timing::LAB, 1, 0).expect("fresh node");
     raft.set_broken_rules(broken);
@@ -634,7 +634,7 @@ fn a_follower_that_lost_committed_entries_to_a_broken_rule_keeps_commit_index_an
         .applies
         .into_iter()
         .filter_map(|a| match a {
-            ApplyMsg::Command { command, .. } => Some(command),
+            ApplyMsg::Command { command, .. } => Some(command.to_vec()),
             ApplyMsg::Snapshot { .. } => None,
         })
         .collect();
@@ -672,7 +672,7 @@ fn a_follower_that_lost_committed_entries_to_a_broken_rule_keeps_commit_index_an
     let more = (3..=5)
         .map(|i| Entry {
             term: 1,
-            command: vec![i],
+            command: vec![i].into(),
         })
         .collect();
     raft.step(
@@ -738,7 +738,7 @@ fn keeping_a_persistence_rule_again_saves_at_once_and_a_broken_truncation_is_sav
     let entries = (0..3u8)
         .map(|i| Entry {
             term: 1,
-            command: vec![i],
+            command: vec![i].into(),
         })
         .collect();
     follower.step(0, 0, append(0, entries));

@@ -22,7 +22,7 @@ fn append(entries: Vec<Entry>) -> Message {
 fn encoded_len_is_the_size_of_the_message_on_the_wire() {
     let entry = Entry {
         term: 1,
-        command: vec![7; 100],
+        command: vec![7; 100].into(),
     };
     for message in [append(Vec::new()), append(vec![entry])] {
         let bytes = postcard::to_allocvec(&message).expect("encodes");
@@ -36,7 +36,7 @@ fn a_heartbeat_is_an_append_entries_without_entries() {
     assert!(append(Vec::new()).is_heartbeat());
     let entry = Entry {
         term: 1,
-        command: b"x".to_vec(),
+        command: b"x".to_vec().into(),
     };
     assert!(!append(vec![entry]).is_heartbeat());
 }
@@ -190,7 +190,7 @@ fn encoded_len_counts_the_bytes_of_the_encoding() {
     let entries = (0..70u64)
         .map(|i| Entry {
             term: 3,
-            command: vec![7; (i * 5) as usize],
+            command: vec![7; (i * 5) as usize].into(),
         })
         .collect();
     for m in [

@@ -39,7 +39,7 @@ fn seeded(test: &str, body: impl Fn(u64)) {
 fn entry(term: u64) -> Entry {
     Entry {
         term,
-        command: vec![term as u8],
+        command: vec![term as u8].into(),
     }
 }
 

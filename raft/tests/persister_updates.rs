@@ -46,7 +46,7 @@ fn random_updates_leave_the_bytes_a_whole_save_would_hold() {
                         };
                         entries.push(Entry {
                             term: state.current_term.max(1),
-                            command: vec![step as u8; len as usize],
+                            command: vec![step as u8; len as usize].into(),
                         });
                     }
                     state.current_term = state.current_term.max(1);
@@ -102,7 +102,7 @@ fn a_persister_saved_from_outside_updates_or_asks_for_a_whole_save() {
             2,
             vec![Entry {
                 term: 3,
-                command: vec![9; 3],
+                command: vec![9; 3].into(),
             }],
         ),
     };
@@ -116,11 +116,11 @@ fn a_persister_saved_from_outside_updates_or_asks_for_a_whole_save() {
         vec![
             Entry {
                 term: 3,
-                command: vec![9; 3],
+                command: vec![9; 3].into(),
             },
             Entry {
                 term: 3,
-                command: vec![1],
+                command: vec![1].into(),
             },
         ],
     );

@@ -94,7 +94,8 @@ impl Role {
 pub enum ApplyMsg {
     Command {
         index: u64,
-        command: Vec<u8>,
+        /// Shared with the log entry it comes from.
+        command: Arc<[u8]>,
     },
     /// A snapshot installed from the leader: the service replaces its state with it.
     Snapshot {
@@ -342,7 +343,7 @@ impl Raft {
         }
         let index = self.log.append(Entry {
             term: self.current_term,
-            command,
+            command: command.into(),
         });
         self.log_changed(index);
         self.persist_needed = true;
