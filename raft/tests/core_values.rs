@@ -22,7 +22,7 @@ fn append(entries: Vec<Entry>) -> Message {
 fn encoded_len_is_the_size_of_the_message_on_the_wire() {
     let entry = Entry {
         term: 1,
-        command: vec![7; 100],
+        command: vec![7; 100].into(),
     };
     for message in [append(Vec::new()), append(vec![entry])] {
         let bytes = postcard::to_allocvec(&message).expect("encodes");
@@ -36,7 +36,7 @@ fn a_heartbeat_is_an_append_entries_without_entries() {
     assert!(append(Vec::new()).is_heartbeat());
     let entry = Entry {
         term: 1,
-        command: b"x".to_vec(),
+        command: b"x".to_vec().into(),
     };
     assert!(!append(vec![entry]).is_heartbeat());
 }
@@ -182,4 +182,34 @@ fn the_views_the_page_draws_follow_the_role() {
         "the checker is told which entries changed"
     );
     assert!(!raft.has_ready());
+}
+
+#[test]
+fn encoded_len_counts_the_bytes_of_the_encoding() {
+    use raftlab::core::{AppendEntriesArgs, Entry, InstallSnapshotArgs, Message};
+    let entries = (0..70u64)
+        .map(|i| Entry {
+            term: 3,
+            command: vec![7; (i * 5) as usize].into(),
+        })
+        .collect();
+    for m in [
+        Message::AppendEntries(AppendEntriesArgs {
+            term: 3,
+            leader_id: 1,
+            prev_log_index: 300,
+            prev_log_term: 2,
+            entries,
+            leader_commit: 299,
+        }),
+        Message::InstallSnapshot(InstallSnapshotArgs {
+            term: u64::MAX,
+            leader_id: 2,
+            last_included_index: 1 << 40,
+            last_included_term: 9,
+            data: vec![1; 1000].into(),
+        }),
+    ] {
+        assert_eq!(m.encoded_len(), postcard::to_allocvec(&m).unwrap().len());
+    }
 }

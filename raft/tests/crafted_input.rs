@@ -39,7 +39,7 @@ fn seeded(test: &str, body: impl Fn(u64)) {
 fn entry(term: u64) -> Entry {
     Entry {
         term,
-        command: vec![term as u8],
+        command: vec![term as u8].into(),
     }
 }
 
@@ -340,8 +340,13 @@ fn install_snapshot_and_request_vote_with_absurd_fields_are_ignored() {
     assert_eq!(r.log().snapshot_index(), INDEX_MAX);
     assert_eq!(r.log().last_index(), INDEX_MAX);
     let ready = r.ready();
-    let (state, _) = ready.persist.expect("persisted");
-    PersistentState::restore(&state, 3).expect("restorable");
+    let update = ready.persist.expect("persisted");
+    let mut p = Persister::new();
+    assert!(
+        p.update(&update),
+        "an empty log after a snapshot needs nothing before it"
+    );
+    PersistentState::restore(p.raftstate(), 3).expect("restorable");
 }
 
 #[test]
@@ -564,6 +569,8 @@ fn message(rng: &mut Rng, raft: &Raft, peers: usize) -> Message {
 /// What must hold after every call: the volatile invariants, applies in order, a term that
 /// never goes back, and a persisted state the node could restart from.
 struct Watch {
+    /// What the node saved, brought up to date by every Ready as the simulator does.
+    persister: Persister,
     term: u64,
     applied: u64,
     /// How deep the case went: events seen, by kind.
@@ -621,8 +628,27 @@ impl Watch {
                 }
             }
         }
-        if let Some((state, _)) = ready.persist {
-            if let Err(e) = PersistentState::restore(&state, peers) {
+        if let Some(update) = ready.persist {
+            let before = self.persister.raftstate().to_vec();
+            if !self.persister.update(&update) {
+                // Only bytes saved from outside that no save would write are refused.
+                let canonical = PersistentState::decode(&before).map(|s| s.encode());
+                assert!(
+                    !before.is_empty() && canonical.as_deref() != Ok(&before[..]),
+                    "after {}: the update applies to what the node saved before",
+                    what()
+                );
+                let whole = raft.encode_persistent_state();
+                self.persister.save(whole.into(), update.snapshot);
+            }
+            let state = self.persister.raftstate();
+            assert_eq!(
+                state,
+                &raft.encode_persistent_state()[..],
+                "after {}",
+                what()
+            );
+            if let Err(e) = PersistentState::restore(state, peers) {
                 panic!(
                     "after {}: the node persisted a state it cannot restore: {e}",
                     what()
@@ -652,6 +678,7 @@ fn run_case(rng: &mut Rng) -> Reached {
         return Reached::default();
     };
     let mut watch = Watch {
+        persister: p.clone(),
         term: raft.current_term(),
         applied: raft.last_applied(),
         reached: Reached {

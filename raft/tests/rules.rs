@@ -17,7 +17,7 @@ fn entries(term: u64, count: u64) -> Vec<Entry> {
     (0..count)
         .map(|i| Entry {
             term,
-            command: i.to_le_bytes().to_vec(),
+            command: i.to_le_bytes().to_vec().into(),
         })
         .collect()
 }

@@ -41,7 +41,7 @@ fn running_image() -> Image {
 fn entry(term: u64) -> Entry {
     Entry {
         term,
-        command: b"x".to_vec(),
+        command: b"x".to_vec().into(),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `cargo run --release -p raftlab-lab3 --bin sweep -- --seeds 1000 [--from 1]` runs the
+//! `cargo run --release -p raftlab-lab3 --bin sweep -- --seeds 1000 [--from 1] [--threads 2]` runs the
 //! randomized safety sweep over many seeds with a progress bar and prints each failing seed;
 //! `--seed N` replays one seed and prints its full report (and checks that its recorded
 //! inputs replay to the same trace).
@@ -49,16 +49,35 @@ fn main() {
         ProgressStyle::with_template("{bar:40} {pos}/{len} seeds, {msg} [{elapsed} / ~{eta}]")
             .expect("template"),
     );
-    let mut failed = Vec::new();
-    for seed in from..from + count {
-        if let Err(report) = raftlab_lab3::run(seed) {
-            bar.println(report.lines().next().unwrap_or_default());
-            bar.println(format!("  replay: {}", raftlab_lab3::replay_command(seed)));
-            failed.push(seed);
+    // Seeds run in parallel on `--threads` threads (default 1), each taking the next seed.
+    let threads = arg(&args, "--threads").unwrap_or(1).clamp(1, 64);
+    let next = std::sync::atomic::AtomicU64::new(from);
+    let failed = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let seed = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if seed >= from + count {
+                    return;
+                }
+                if let Err(report) = raftlab_lab3::run(seed) {
+                    bar.println(report.lines().next().unwrap_or_default());
+                    bar.println(format!("  replay: {}", raftlab_lab3::replay_command(seed)));
+                    failed
+                        .lock()
+                        .expect("no thread panics holding it")
+                        .push(seed);
+                }
+                bar.set_message(format!(
+                    "{} failed",
+                    failed.lock().expect("not poisoned").len()
+                ));
+                bar.inc(1);
+            });
         }
-        bar.set_message(format!("{} failed", failed.len()));
-        bar.inc(1);
-    }
+    });
+    let mut failed = failed.into_inner().expect("not poisoned");
+    failed.sort_unstable();
     bar.finish();
     println!(
         "{} passed, {} failed",

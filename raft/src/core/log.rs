@@ -1,5 +1,6 @@
 //! The replicated log with its snapshot prefix (Figure 2's log[], §7's lastIncludedIndex).
 
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
@@ -8,8 +9,9 @@ use serde::{Deserialize, Serialize};
 pub struct Entry {
     /// Term in which the leader created the entry.
     pub term: u64,
-    /// The client's command: opaque bytes.
-    pub command: Vec<u8>,
+    /// The client's command: opaque bytes, shared (not copied) by every message, log,
+    /// apply and checkpoint that holds it. Encoded as a `Vec<u8>` would be.
+    pub command: Arc<[u8]>,
 }
 
 /// The log: a snapshot prefix (indices `1..=snapshot_index`, discarded) followed by `entries`.
@@ -165,7 +167,7 @@ mod tests {
     fn e(term: u64) -> Entry {
         Entry {
             term,
-            command: vec![term as u8],
+            command: vec![term as u8].into(),
         }
     }
 

@@ -192,8 +192,9 @@ impl Message {
         matches!(self, Message::AppendEntries(m) if m.entries.is_empty())
     }
 
-    /// Size of the message as encoded on the wire (what 6.5840's bytesTotal counts).
+    /// Size of the message as encoded on the wire (what 6.5840's bytesTotal counts),
+    /// counted by postcard's size flavor: nothing is encoded or allocated.
     pub fn encoded_len(&self) -> usize {
-        postcard::to_allocvec(self).map_or(0, |v| v.len())
+        postcard::experimental::serialized_size(self).unwrap_or(0)
     }
 }

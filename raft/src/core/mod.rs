@@ -21,7 +21,7 @@ use rand_pcg::Pcg32;
 
 pub use log::{Entry, Log};
 pub use message::*;
-pub use persist::{InvalidState, PersistentState, Persister, RestoreError};
+pub use persist::{InvalidState, PersistUpdate, PersistentState, Persister, RestoreError};
 pub use rules::{BrokenRules, Rule};
 
 /// A limit on every AppendEntries: a follower far behind catches up in several round trips
@@ -94,7 +94,8 @@ impl Role {
 pub enum ApplyMsg {
     Command {
         index: u64,
-        command: Vec<u8>,
+        /// Shared with the log entry it comes from.
+        command: Arc<[u8]>,
     },
     /// A snapshot installed from the leader: the service replaces its state with it.
     Snapshot {
@@ -211,9 +212,6 @@ pub enum AppendRefusal {
     },
 }
 
-/// (raftstate, snapshot): what `Persister::save` replaces together.
-pub type Persist = (Arc<[u8]>, Arc<[u8]>);
-
 /// An outgoing message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outgoing {
@@ -225,8 +223,9 @@ pub struct Outgoing {
 /// (if any) before sending `messages`, then hand `applies` to the service in order.
 #[derive(Clone, Debug, Default)]
 pub struct Ready {
-    /// New raft state and the current snapshot, to be saved together.
-    pub persist: Option<Persist>,
+    /// What changed on stable storage (the raft state and the snapshot, saved together by
+    /// `Persister::update`).
+    pub persist: Option<PersistUpdate>,
     pub messages: Vec<Outgoing>,
     pub applies: Vec<ApplyMsg>,
     pub events: Vec<NodeEvent>,
@@ -282,6 +281,10 @@ pub struct Raft {
 
     ready: Ready,
     persist_needed: bool,
+    /// Lowest log index written or removed since the last persist (persisted or not: a
+    /// broken PersistLog defers the save, not what it will hold).
+    /// Invariant: the persister's log equals this log below it (and above the snapshot).
+    unsaved_from: Option<u64>,
 }
 
 impl Raft {
@@ -322,6 +325,7 @@ impl Raft {
             next_heartbeat_ms: 0,
             ready: Ready::default(),
             persist_needed: false,
+            unsaved_from: None,
         };
         raft.reset_election_timer();
         if raft.log.last_index() >= raft.log.first_index() {
@@ -339,7 +343,7 @@ impl Raft {
         }
         let index = self.log.append(Entry {
             term: self.current_term,
-            command,
+            command: command.into(),
         });
         self.log_changed(index);
         self.persist_needed = true;
@@ -417,17 +421,41 @@ impl Raft {
         self.apply_committed();
         if self.persist_needed {
             self.persist_needed = false;
-            let state = persist::PersistentStateRef {
+            let entries_from = self
+                .unsaved_from
+                .take()
+                .map_or(self.log.last_index() + 1, |from| {
+                    from.clamp(self.log.first_index(), self.log.last_index() + 1)
+                });
+            self.ready.persist = Some(PersistUpdate {
                 current_term: self.current_term,
-                // The bug of a broken PersistVotedFor: the vote never reaches the disk.
-                voted_for: self
-                    .voted_for
-                    .filter(|_| !self.broken.is_broken(Rule::PersistVotedFor)),
-                log: &self.log,
-            };
-            self.ready.persist = Some((state.encode().into(), self.snapshot.clone()));
+                voted_for: self.persisted_voted_for(),
+                snapshot_index: self.log.snapshot_index(),
+                snapshot_term: self.log.snapshot_term(),
+                entries_from,
+                entries: self.log.entries_from(entries_from).to_vec(),
+                snapshot: self.snapshot.clone(),
+            });
         }
         core::mem::take(&mut self.ready)
+    }
+
+    /// The whole state a save holds now, encoded: what `Persister::save` takes when a
+    /// persister cannot apply a `PersistUpdate` (see `Persister::update`).
+    pub fn encode_persistent_state(&self) -> Vec<u8> {
+        persist::PersistentStateRef {
+            current_term: self.current_term,
+            voted_for: self.persisted_voted_for(),
+            log: &self.log,
+        }
+        .encode()
+    }
+
+    /// The vote as it reaches the disk: the bug of a broken PersistVotedFor is that it never
+    /// does.
+    fn persisted_voted_for(&self) -> Option<NodeId> {
+        self.voted_for
+            .filter(|_| !self.broken.is_broken(Rule::PersistVotedFor))
     }
 
     /// True when `ready()` would return something.
@@ -535,6 +563,7 @@ impl Raft {
     fn log_changed(&mut self, index: u64) {
         let from = self.ready.log_changed_from.map_or(index, |f| f.min(index));
         self.ready.log_changed_from = Some(from);
+        self.unsaved_from = Some(self.unsaved_from.map_or(index, |f| f.min(index)));
     }
 
     fn random_below(&mut self, bound: u64) -> u64 {

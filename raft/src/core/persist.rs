@@ -1,7 +1,7 @@
 //! Persistent state (Figure 2: currentTerm, votedFor, log[]; §7: the snapshot's metadata),
 //! encoded with postcard, and the persister with 6.5840's semantics.
 
-use super::log::Log;
+use super::log::{Entry, Log};
 use super::message::NodeId;
 use super::{INDEX_MAX, TERM_MAX};
 use alloc::sync::Arc;
@@ -263,15 +263,84 @@ impl fmt::Display for InvalidState {
     }
 }
 
-/// 6.5840's Persister: the raft state and the snapshot, replaced together by `save`.
-///
-/// Byte buffers are shared (`Arc`), so copying a persister is cheap, and a copy never sees
-/// later saves to the original: `save` installs new buffers and never mutates in place.
+/// What changed on stable storage since the previous `Ready` (as etcd's Ready hands out a
+/// HardState, entries from an index and a snapshot, never the whole log): the persister
+/// applies it to what it holds (`Persister::update`), so a persist costs what changed, not
+/// the log's length.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersistUpdate {
+    pub current_term: u64,
+    /// What reaches the disk (a broken PersistVotedFor keeps it None).
+    pub voted_for: Option<NodeId>,
+    /// lastIncludedIndex / lastIncludedTerm of the snapshot.
+    pub snapshot_index: u64,
+    pub snapshot_term: u64,
+    /// The stored log from `entries_from` on is replaced by `entries`; entries up to
+    /// `snapshot_index` are dropped. Invariant: `entries_from > snapshot_index`.
+    pub entries_from: u64,
+    pub entries: Vec<Entry>,
+    /// The service's snapshot, saved together with the rest (shared, never copied).
+    pub snapshot: Arc<[u8]>,
+}
+
+/// The header of the encoding: everything before the entries, in `PersistentState`'s
+/// field order (postcard encodes a struct as its fields in order, a Vec as its length then
+/// its items, a tuple as its items).
+fn encode_header(current_term: u64, voted_for: Option<NodeId>, log: (u64, u64, usize)) -> Vec<u8> {
+    let (snapshot_index, snapshot_term, entries) = log;
+    postcard::to_allocvec(&(
+        current_term,
+        voted_for,
+        snapshot_index,
+        snapshot_term,
+        entries,
+    ))
+    .expect("encoding into a Vec cannot fail")
+}
+
+/// Where the parts of an encoded `PersistentState` lie in `Persister::raftstate`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Layout {
+    /// Bytes before the first entry.
+    header_len: usize,
+    snapshot_index: u64,
+    /// Invariant: `entry_ends[k]` is where the encoding of the held entry at index
+    /// `snapshot_index + 1 + k` ends, counted from the end of the header; increasing.
+    entry_ends: Vec<usize>,
+}
+
+/// 6.5840's Persister: the raft state and the snapshot, replaced together by `save` (or
+/// brought up to date by `update`, with the same result).
+///
+/// The snapshot is shared (`Arc`); the raft state is owned, so a copy of a persister never
+/// sees later saves to the original.
+#[derive(Clone, Debug)]
 pub struct Persister {
-    raftstate: Arc<[u8]>,
+    /// Invariant: exactly the bytes a `save` of the same state would hold (the postcard
+    /// encoding of `PersistentState`), also after any number of `update`s.
+    raftstate: Vec<u8>,
+    /// None when `raftstate` is not the canonical encoding of a state (bytes saved from
+    /// outside); `update` then needs a full `save`.
+    layout: Option<Layout>,
     snapshot: Arc<[u8]>,
 }
+
+impl Default for Persister {
+    fn default() -> Persister {
+        Persister {
+            raftstate: Vec::new(),
+            layout: Some(Layout::default()),
+            snapshot: Arc::from(&[][..]),
+        }
+    }
+}
+
+impl PartialEq for Persister {
+    fn eq(&self, other: &Persister) -> bool {
+        self.raftstate == other.raftstate && self.snapshot == other.snapshot
+    }
+}
+impl Eq for Persister {}
 
 impl Persister {
     pub fn new() -> Persister {
@@ -280,11 +349,73 @@ impl Persister {
 
     /// Atomically replaces both the raft state and the snapshot.
     pub fn save(&mut self, raftstate: Arc<[u8]>, snapshot: Arc<[u8]>) {
-        self.raftstate = raftstate;
+        self.raftstate = raftstate.to_vec();
+        self.layout = Layout::of(&self.raftstate);
         self.snapshot = snapshot;
     }
 
-    pub fn raftstate(&self) -> &Arc<[u8]> {
+    /// Brings the stored state up to what `update` describes, as one atomic save: the raft
+    /// state becomes the bytes a `save` of the whole new state would hold, at a cost that
+    /// does not grow with the log (except when the header changes length, a move of the
+    /// bytes). False, and nothing changed, when this persister does not hold a state `update`
+    /// can apply to (bytes saved from outside that are not canonical, or entries missing
+    /// before `entries_from`); the caller then saves the whole state.
+    pub fn update(&mut self, update: &PersistUpdate) -> bool {
+        let Some(layout) = self.layout.as_mut() else {
+            return false;
+        };
+        let held_last = layout.snapshot_index + layout.entry_ends.len() as u64;
+        if update.entries_from <= update.snapshot_index
+            || update.entries_from > held_last.max(update.snapshot_index) + 1
+            || update.snapshot_index < layout.snapshot_index
+        {
+            return false;
+        }
+        let body_start = layout.header_len;
+        // Drop what the snapshot now covers.
+        let dropped = usize::try_from(update.snapshot_index - layout.snapshot_index)
+            .unwrap_or(usize::MAX)
+            .min(layout.entry_ends.len());
+        if dropped > 0 {
+            let cut = layout.entry_ends[dropped - 1];
+            self.raftstate.drain(body_start..body_start + cut);
+            layout.entry_ends.drain(..dropped);
+            for end in &mut layout.entry_ends {
+                *end -= cut;
+            }
+        }
+        // Replace from entries_from on.
+        let keep = usize::try_from(update.entries_from - update.snapshot_index - 1)
+            .unwrap_or(usize::MAX)
+            .min(layout.entry_ends.len());
+        let keep_bytes = keep.checked_sub(1).map_or(0, |k| layout.entry_ends[k]);
+        self.raftstate.truncate(body_start + keep_bytes);
+        layout.entry_ends.truncate(keep);
+        for entry in &update.entries {
+            self.raftstate = postcard::to_extend(entry, core::mem::take(&mut self.raftstate))
+                .expect("encoding into a Vec cannot fail");
+            layout.entry_ends.push(self.raftstate.len() - body_start);
+        }
+        // The header, last: its entry count is known now.
+        let header = encode_header(
+            update.current_term,
+            update.voted_for,
+            (
+                update.snapshot_index,
+                update.snapshot_term,
+                layout.entry_ends.len(),
+            ),
+        );
+        self.raftstate.splice(..body_start, header.iter().copied());
+        layout.header_len = header.len();
+        layout.snapshot_index = update.snapshot_index;
+        self.snapshot = update.snapshot.clone();
+        true
+    }
+
+    /// The stored raft state: the postcard encoding of a `PersistentState` (or, saved from
+    /// outside, any bytes).
+    pub fn raftstate(&self) -> &[u8] {
         &self.raftstate
     }
 
@@ -299,5 +430,41 @@ impl Persister {
 
     pub fn snapshot_size(&self) -> usize {
         self.snapshot.len()
+    }
+}
+
+impl Layout {
+    /// The layout of `bytes` when they are the canonical encoding of a state.
+    fn of(bytes: &[u8]) -> Option<Layout> {
+        if bytes.is_empty() {
+            return Some(Layout::default());
+        }
+        let state = PersistentState::decode(bytes).ok()?;
+        let log = &state.log;
+        let header = encode_header(
+            state.current_term,
+            state.voted_for,
+            (
+                log.snapshot_index(),
+                log.snapshot_term(),
+                log.entries().len(),
+            ),
+        );
+        // Non-canonical bytes (say, padded varints) decode too: only the canonical ones
+        // can be updated in place.
+        if state.encode() != bytes {
+            return None;
+        }
+        let mut entry_ends = Vec::with_capacity(log.entries().len());
+        let mut end = 0;
+        for entry in log.entries() {
+            end += postcard::experimental::serialized_size(entry).ok()?;
+            entry_ends.push(end);
+        }
+        Some(Layout {
+            header_len: header.len(),
+            snapshot_index: log.snapshot_index(),
+            entry_ends,
+        })
     }
 }

@@ -154,8 +154,16 @@ impl Simulation {
         };
         let ready: Ready = raft.ready();
         let deadline = raft.next_deadline_ms().max(self.now_ms);
-        if let Some((state, snapshot)) = ready.persist {
-            self.nodes[node].persister.save(state, snapshot);
+        if let Some(update) = ready.persist {
+            let slot = &mut self.nodes[node];
+            if !slot.persister.update(&update) {
+                let state = slot
+                    .raft
+                    .as_ref()
+                    .expect("the node that produced the Ready is alive")
+                    .encode_persistent_state();
+                slot.persister.save(state.into(), update.snapshot);
+            }
             self.persist_version += 1;
         }
         for out in ready.messages {

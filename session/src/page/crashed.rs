@@ -18,9 +18,11 @@ pub struct Decoded {
 
 struct Slot {
     // Invariant: `raftstate` and `snapshot` are the persister's bytes `decoded` was decoded
-    // from; held here (not only compared by address), so an address is never reused while
+    // from. The raftstate is a copy, compared by content (the persister patches its bytes in
+    // place, so no address says "unchanged"; a memcmp is far cheaper than a decode); the
+    // snapshot is held (not only compared by address), so an address is never reused while
     // the entry exists and `Arc::ptr_eq` means "unchanged".
-    raftstate: Arc<[u8]>,
+    raftstate: Vec<u8>,
     snapshot: Arc<[u8]>,
     decoded: Decoded,
 }
@@ -44,7 +46,7 @@ impl CrashedStates {
         }
         let fresh = match &slots[i] {
             Some(e) => {
-                Arc::ptr_eq(&e.raftstate, persister.raftstate())
+                e.raftstate[..] == *persister.raftstate()
                     && Arc::ptr_eq(&e.snapshot, persister.snapshot())
             }
             None => false,
@@ -59,7 +61,7 @@ impl CrashedStates {
             };
             let service = StateMachine::decode(persister.snapshot()).unwrap_or_default();
             slots[i] = Some(Slot {
-                raftstate: persister.raftstate().clone(),
+                raftstate: persister.raftstate().to_vec(),
                 snapshot: persister.snapshot().clone(),
                 decoded: Decoded { state, service },
             });

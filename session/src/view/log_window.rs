@@ -175,7 +175,7 @@ mod tests {
                 .iter()
                 .map(|&term| Entry {
                     term,
-                    command: Vec::new(),
+                    command: Vec::new().into(),
                 })
                 .collect(),
         )
