@@ -18,6 +18,7 @@
 //! (no prefix), another version, truncated (fewer bytes than the header says), corrupt (bad
 //! base64, magic, header checksum, length or payload checksum). It never panics.
 
+pub mod document;
 pub mod file;
 pub mod image;
 pub mod link;

@@ -28,7 +28,10 @@
 pub mod built_in;
 
 #[cfg(feature = "json")]
-use crate::codec::file::{input_of, FileError, FileInput, Header, CAPTION_CHARS_MAX};
+use crate::codec::document;
+use crate::codec::document::{DocumentError, Kind};
+#[cfg(feature = "json")]
+use crate::codec::file::{input_of, FileError, FileInput, CAPTION_CHARS_MAX};
 use crate::codec::file::{Caption, RunFile};
 use crate::run::session::Session;
 #[cfg(feature = "json")]
@@ -52,6 +55,14 @@ pub const SCENARIO_FORMAT: &str = "raftlab-scenario";
 pub const SCENARIO_VERSION: u64 = 1;
 /// The largest scenario file read, in bytes.
 pub const SCENARIO_BYTES_MAX: usize = 256 << 10;
+/// What a scenario is, for the one document reader (`codec::document`).
+pub const SCENARIO: Kind = Kind {
+    name: "scenario",
+    format: SCENARIO_FORMAT,
+    version: SCENARIO_VERSION,
+    bytes_max: SCENARIO_BYTES_MAX,
+    reader: "this build",
+};
 /// The most steps a scenario may have.
 pub const STEPS_MAX: usize = 64;
 /// The most inputs one step may apply.
@@ -192,20 +203,12 @@ pub struct Played {
 /// Why a scenario cannot be read or played.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScenarioError {
-    TooLarge {
-        bytes: usize,
-    },
-    Json(String),
-    Foreign,
-    Version(u64),
-    Field(String),
+    /// What any versioned document can get wrong (size, JSON, format, version, a field).
+    Document(DocumentError),
     /// No built-in scenario has this id.
     Unknown(String),
     /// Playing it, a step's input was refused (1-based step number).
-    Refused {
-        step: usize,
-        error: String,
-    },
+    Refused { step: usize, error: String },
     /// Playing it, a step's goal was not reached in time.
     GoalNotReached {
         step: usize,
@@ -217,19 +220,7 @@ pub enum ScenarioError {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ScenarioError::TooLarge { bytes } => write!(
-                f,
-                "the scenario is {bytes} bytes; at most {SCENARIO_BYTES_MAX} are read"
-            ),
-            ScenarioError::Json(e) => write!(f, "the scenario is not valid: {e}"),
-            ScenarioError::Foreign => f.write_str(
-                "this is not a raftlab scenario (it has no \"format\": \"raftlab-scenario\")",
-            ),
-            ScenarioError::Version(v) => write!(
-                f,
-                "the scenario is of version {v}; this build reads version {SCENARIO_VERSION}"
-            ),
-            ScenarioError::Field(e) => write!(f, "the scenario has {e}"),
+            ScenarioError::Document(e) => e.describe(&SCENARIO, f),
             ScenarioError::Unknown(id) => write!(f, "there is no scenario named {id:?}"),
             ScenarioError::Refused { step, error } => {
                 write!(f, "step {step} of the scenario was refused: {error}")
@@ -288,18 +279,23 @@ struct ScenarioV1 {
 
 #[cfg(feature = "json")]
 fn field(text: String) -> ScenarioError {
-    ScenarioError::Field(text)
+    ScenarioError::field(text)
+}
+
+impl ScenarioError {
+    /// A field out of range or unreadable: which and why.
+    pub fn field(why: String) -> ScenarioError {
+        ScenarioError::Document(DocumentError::Field(why))
+    }
 }
 
 #[cfg(feature = "json")]
 fn check_text(what: &str, text: &str) -> Result<(), ScenarioError> {
-    let chars = text.chars().count();
-    if chars == 0 || chars > CAPTION_CHARS_MAX {
-        return Err(field(format!(
+    document::check_text(text, 1, CAPTION_CHARS_MAX).map_err(|chars| {
+        field(format!(
             "a {what} of {chars} characters (1 to {CAPTION_CHARS_MAX})"
-        )));
-    }
-    Ok(())
+        ))
+    })
 }
 
 #[cfg(feature = "json")]
@@ -396,21 +392,7 @@ impl Scenario {
     #[cfg(feature = "json")]
     /// The scenario in `text`, checked through (never panics).
     pub fn read(text: &str) -> Result<Scenario, ScenarioError> {
-        if text.len() > SCENARIO_BYTES_MAX {
-            return Err(ScenarioError::TooLarge { bytes: text.len() });
-        }
-        let header: Header =
-            serde_json::from_str(text).map_err(|e| ScenarioError::Json(e.to_string()))?;
-        if header.format.as_deref() != Some(SCENARIO_FORMAT) {
-            return Err(ScenarioError::Foreign);
-        }
-        match header.version {
-            Some(SCENARIO_VERSION) => {}
-            Some(v) => return Err(ScenarioError::Version(v)),
-            None => return Err(field(String::from("no \"version\""))),
-        }
-        let v1: ScenarioV1 =
-            serde_json::from_str(text).map_err(|e| ScenarioError::Json(e.to_string()))?;
+        let v1: ScenarioV1 = document::read(&SCENARIO, text).map_err(ScenarioError::Document)?;
         check_text("title", &v1.title)?;
         check_text("teaches line", &v1.teaches)?;
         let config = v1.config.check()?;

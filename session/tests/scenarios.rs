@@ -4,6 +4,7 @@
 //! scenario and the command that replays it.
 
 use raftlab::sim::Simulation;
+use raftlab_session::codec::document::DocumentError;
 use raftlab_session::scenario::{Goal, Played, Scenario, ScenarioError, BUILT_IN};
 use raftlab_session::RunFile;
 
@@ -564,7 +565,7 @@ fn scenario_limits_take_the_largest_allowed_value_and_refuse_one_more() {
     ok(&padded(SCENARIO_BYTES_MAX));
     assert!(matches!(
         Scenario::read(&padded(SCENARIO_BYTES_MAX + 1)),
-        Err(ScenarioError::TooLarge { .. })
+        Err(ScenarioError::Document(DocumentError::TooLarge { .. }))
     ));
 }
 

@@ -24,6 +24,7 @@
 //! `Run::validate`, and says what is wrong (with the line and column for bad JSON). It never
 //! panics. The page should hand the text to Rust as it is: seeds, ids and digests are 64-bit.
 
+use crate::codec::document::{self, DocumentError, Kind};
 #[cfg(feature = "json")]
 use crate::codec::{hex, hex64, unhex};
 use crate::run::validate::RunError;
@@ -78,36 +79,32 @@ pub struct RunFile {
 /// Why a text is not a run file this build can play.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileError {
-    /// Larger than `RUN_FILE_BYTES_MAX`.
-    TooLarge { bytes: usize },
-    /// Not JSON, or JSON of the wrong shape: serde_json's message, with line and column.
-    Json(String),
-    /// JSON, but not a raftlab run file (no `"format": "raftlab-run"`).
-    Foreign,
-    /// A run file of another version.
-    Version(u64),
-    /// A field is out of range or unreadable: which and why.
-    Field(String),
+    /// What any versioned document can get wrong (size, JSON, format, version, a field).
+    Document(DocumentError),
     /// The run cannot be replayed.
     Run(RunError),
+}
+
+/// What a run file is, for the one document reader (`codec::document`).
+pub const RUN_FILE: Kind = Kind {
+    name: "run file",
+    format: FILE_FORMAT,
+    version: FILE_VERSION,
+    bytes_max: RUN_FILE_BYTES_MAX,
+    reader: "this page",
+};
+
+impl FileError {
+    /// A field out of range or unreadable: which and why.
+    pub fn field(why: String) -> FileError {
+        FileError::Document(DocumentError::Field(why))
+    }
 }
 
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FileError::TooLarge { bytes } => write!(
-                f,
-                "the run file is {bytes} bytes; at most {RUN_FILE_BYTES_MAX} are read"
-            ),
-            FileError::Json(e) => write!(f, "the run file is not valid: {e}"),
-            FileError::Foreign => f.write_str(
-                "this is not a raftlab run file (it has no \"format\": \"raftlab-run\")",
-            ),
-            FileError::Version(v) => write!(
-                f,
-                "the run file is of version {v}; this page reads version {FILE_VERSION}"
-            ),
-            FileError::Field(e) => write!(f, "the run file has {e}"),
+            FileError::Document(e) => e.describe(&RUN_FILE, f),
             FileError::Run(e) => write!(f, "the run file's run cannot be replayed: {e}"),
         }
     }
@@ -279,16 +276,6 @@ struct FileV1 {
 }
 
 #[cfg(feature = "json")]
-/// Only what tells a file's kind and version, read first (run files and scenarios).
-#[derive(Deserialize)]
-pub(crate) struct Header {
-    #[serde(default)]
-    pub(crate) format: Option<String>,
-    #[serde(default)]
-    pub(crate) version: Option<u64>,
-}
-
-#[cfg(feature = "json")]
 impl From<&NetConfig> for FileNet {
     fn from(n: &NetConfig) -> FileNet {
         FileNet {
@@ -379,7 +366,7 @@ fn file_input(input: &Input) -> FileInput {
 fn node_of(index: usize, node: u64) -> Result<usize, FileError> {
     match node.checked_sub(1).and_then(|n| usize::try_from(n).ok()) {
         Some(n) => Ok(n),
-        None => Err(FileError::Field(format!(
+        None => Err(FileError::field(format!(
             "node {node} in input {}: node ids start at 1 (S1)",
             index + 1
         ))),
@@ -398,13 +385,13 @@ pub(crate) fn input_of(index: usize, input: FileInput) -> Result<Input, FileErro
             let command = match (command, command_hex) {
                 (Some(text), None) => text.into_bytes(),
                 (None, Some(h)) => unhex(&h).ok_or_else(|| {
-                    FileError::Field(format!(
+                    FileError::field(format!(
                         "an unreadable commandHex in input {} (pairs of hexadecimal digits)",
                         index + 1
                     ))
                 })?,
                 _ => {
-                    return Err(FileError::Field(format!(
+                    return Err(FileError::field(format!(
                         "a request in input {} with {} of \"command\" and \"commandHex\" (it takes one)",
                         index + 1,
                         "both or neither"
@@ -440,7 +427,7 @@ pub(crate) fn input_of(index: usize, input: FileInput) -> Result<Input, FileErro
             node: node(n)?,
             index: i,
             data: unhex(&data_hex).ok_or_else(|| {
-                FileError::Field(format!(
+                FileError::field(format!(
                     "an unreadable dataHex in input {} (pairs of hexadecimal digits)",
                     index + 1
                 ))
@@ -452,7 +439,7 @@ pub(crate) fn input_of(index: usize, input: FileInput) -> Result<Input, FileErro
         FileInput::SpreadTimers => Input::SpreadTimers,
         FileInput::BreakRule { rule, broken } => Input::BreakRule {
             rule: Rule::from_id(&rule).ok_or_else(|| {
-                FileError::Field(format!(
+                FileError::field(format!(
                     "an unknown rule in input {}: {:?} (one of {})",
                     index + 1,
                     rule,
@@ -553,28 +540,14 @@ impl RunFile {
     #[cfg(feature = "json")]
     /// The run file in `text`, checked through and through (see the module documentation).
     pub fn read(text: &str) -> Result<RunFile, FileError> {
-        if text.len() > RUN_FILE_BYTES_MAX {
-            return Err(FileError::TooLarge { bytes: text.len() });
-        }
-        let header: Header =
-            serde_json::from_str(text).map_err(|e| FileError::Json(e.to_string()))?;
-        if header.format.as_deref() != Some(FILE_FORMAT) {
-            return Err(FileError::Foreign);
-        }
-        match header.version {
-            Some(FILE_VERSION) => {}
-            Some(v) => return Err(FileError::Version(v)),
-            None => return Err(FileError::Field("no \"version\"".into())),
-        }
-        let file: FileV1 =
-            serde_json::from_str(text).map_err(|e| FileError::Json(e.to_string()))?;
+        let file: FileV1 = document::read(&RUN_FILE, text).map_err(FileError::Document)?;
         if file.inputs.len() > crate::run::validate::INPUTS_MAX {
             return Err(FileError::Run(RunError::TooManyInputs {
                 count: file.inputs.len(),
             }));
         }
         if file.captions.len() > CAPTIONS_MAX {
-            return Err(FileError::Field(format!(
+            return Err(FileError::field(format!(
                 "{} captions; at most {CAPTIONS_MAX}",
                 file.captions.len()
             )));
@@ -614,7 +587,7 @@ impl RunFile {
                 actions: c.actions,
             };
             if captions.last().is_some_and(|last: &Caption| at < last.at) {
-                return Err(FileError::Field(format!(
+                return Err(FileError::field(format!(
                     "caption {} stamped before caption {i}: captions are in time order",
                     i + 1
                 )));
@@ -633,7 +606,7 @@ impl RunFile {
         if let Some(end) = end {
             crate::run::validate::check_position(end.at_ms).map_err(FileError::Run)?;
             if run.inputs.last().is_some_and(|(last, _)| end < *last) {
-                return Err(FileError::Field("an \"end\" before its last input".into()));
+                return Err(FileError::field("an \"end\" before its last input".into()));
             }
         }
         let trace_digest = match file.trace_digest {
@@ -643,7 +616,7 @@ impl RunFile {
                     .ok()
                     .filter(|_| !d.is_empty() && d.len() <= 16)
                     .ok_or_else(|| {
-                        FileError::Field(format!(
+                        FileError::field(format!(
                             "an unreadable traceDigest {:?} (16 hexadecimal digits)",
                             d
                         ))
@@ -661,13 +634,11 @@ impl RunFile {
 }
 
 pub(crate) fn check_text(what: &str, number: usize, text: &str) -> Result<(), FileError> {
-    let chars = text.chars().count();
-    if chars > CAPTION_CHARS_MAX {
-        return Err(FileError::Field(format!(
+    document::check_text(text, 0, CAPTION_CHARS_MAX).map_err(|chars| {
+        FileError::field(format!(
             "{what} {number} of {chars} characters; at most {CAPTION_CHARS_MAX}"
-        )));
-    }
-    Ok(())
+        ))
+    })
 }
 
 #[cfg(all(test, feature = "json"))]
@@ -789,7 +760,8 @@ mod tests {
             assert!(shown.contains(says), "{what}: {shown}");
             if what == "cut" {
                 assert!(
-                    matches!(error, FileError::Json(_)) && shown.contains("line"),
+                    matches!(error, FileError::Document(super::DocumentError::Json(_)))
+                        && shown.contains("line"),
                     "{shown}"
                 );
             }

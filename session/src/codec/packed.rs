@@ -68,9 +68,11 @@ pub fn encode(file: &RunFile) -> String {
 /// The run file in packed `text`, checked (see the module documentation).
 pub fn decode(text: &str) -> Result<RunFile, FileError> {
     if text.len() > PACKED_CHARS_MAX {
-        return Err(FileError::TooLarge { bytes: text.len() });
+        return Err(FileError::Document(
+            crate::codec::document::DocumentError::TooLarge { bytes: text.len() },
+        ));
     }
-    let field = |what: String| FileError::Field(format!("{what} (in its packed form)"));
+    let field = |what: String| FileError::field(format!("{what} (in its packed form)"));
     let bytes =
         codec::decode(&PACKED_FORMAT, text).map_err(|e| field(format!("a frame that {e}")))?;
     let payload: PackedV1 = match postcard::take_from_bytes(&bytes) {
@@ -107,14 +109,14 @@ pub fn decode(text: &str) -> Result<RunFile, FileError> {
 pub fn check(file: &RunFile) -> Result<(), FileError> {
     file.run.validate().map_err(FileError::Run)?;
     if file.captions.len() > CAPTIONS_MAX {
-        return Err(FileError::Field(format!(
+        return Err(FileError::field(format!(
             "{} captions; at most {CAPTIONS_MAX}",
             file.captions.len()
         )));
     }
     for (i, c) in file.captions.iter().enumerate() {
         if i > 0 && c.at < file.captions[i - 1].at {
-            return Err(FileError::Field(format!(
+            return Err(FileError::field(format!(
                 "caption {} stamped before caption {i}: captions are in time order",
                 i + 1
             )));
@@ -128,7 +130,7 @@ pub fn check(file: &RunFile) -> Result<(), FileError> {
     if let Some(end) = file.end {
         check_position(end.at_ms).map_err(FileError::Run)?;
         if file.run.inputs.last().is_some_and(|(last, _)| end < *last) {
-            return Err(FileError::Field(
+            return Err(FileError::field(
                 "an \"end\" before its last input".to_string(),
             ));
         }
@@ -250,7 +252,10 @@ mod tests {
             }
             match decode(&codec::encode(&PACKED_FORMAT, &bytes)) {
                 Ok(file) => file.run.validate().expect("decode validates"),
-                Err(FileError::Field(_) | FileError::Run(_)) => {}
+                Err(
+                    FileError::Document(crate::codec::document::DocumentError::Field(_))
+                    | FileError::Run(_),
+                ) => {}
                 Err(e) => panic!("an unexpected error: {e}"),
             }
         }

@@ -22,11 +22,11 @@ pub const REGENERATE: &str = "cargo run -p raftlab-session --example pack-scenar
 pub fn all() -> Result<Vec<(String, Scenario)>, ScenarioError> {
     match postcard::take_from_bytes::<Vec<(String, Scenario)>>(PACKED) {
         Ok((list, [])) => Ok(list),
-        Ok((_, rest)) => Err(ScenarioError::Field(format!(
+        Ok((_, rest)) => Err(ScenarioError::field(format!(
             "{} bytes after the packed built-in scenarios (regenerate: {REGENERATE})",
             rest.len()
         ))),
-        Err(e) => Err(ScenarioError::Field(format!(
+        Err(e) => Err(ScenarioError::field(format!(
             "packed built-in scenarios that do not decode: {e} (regenerate: {REGENERATE})"
         ))),
     }
@@ -49,11 +49,11 @@ pub fn pack() -> Result<Vec<u8>, ScenarioError> {
         .iter()
         .map(|(id, text)| {
             let s = Scenario::read(text)
-                .map_err(|e| ScenarioError::Field(format!("(source {id}.json) {e}")))?;
+                .map_err(|e| ScenarioError::field(format!("(source {id}.json) {e}")))?;
             Ok((String::from(*id), s))
         })
         .collect::<Result<Vec<_>, ScenarioError>>()?;
-    postcard::to_allocvec(&list).map_err(|e| ScenarioError::Field(format!("{e}")))
+    postcard::to_allocvec(&list).map_err(|e| ScenarioError::field(format!("{e}")))
 }
 
 #[cfg(all(test, feature = "json"))]
