@@ -27,7 +27,7 @@
 use crate::codec::document::{self, DocumentError, Kind};
 #[cfg(feature = "json")]
 use crate::codec::{hex, hex64, unhex};
-use crate::run::validate::RunError;
+use crate::run::validate::{check_position, RunError};
 use crate::run::Run;
 use alloc::format;
 use alloc::string::String;
@@ -579,36 +579,21 @@ impl RunFile {
             })
             .collect::<Result<Vec<_>, FileError>>()?;
         let run = Run { config, inputs };
-        run.validate().map_err(FileError::Run)?;
-        let mut captions = Vec::with_capacity(file.captions.len());
-        for (i, c) in file.captions.into_iter().enumerate() {
-            let at = Stamp {
-                at_ms: c.at_ms,
-                actions: c.actions,
-            };
-            if captions.last().is_some_and(|last: &Caption| at < last.at) {
-                return Err(FileError::field(format!(
-                    "caption {} stamped before caption {i}: captions are in time order",
-                    i + 1
-                )));
-            }
-            crate::run::validate::check_position(at.at_ms).map_err(FileError::Run)?;
-            check_text("caption", i + 1, &c.text)?;
-            captions.push(Caption { at, text: c.text });
-        }
-        if let Some(title) = &file.title {
-            check_text("title", 1, title)?;
-        }
+        let captions = file
+            .captions
+            .into_iter()
+            .map(|c| Caption {
+                at: Stamp {
+                    at_ms: c.at_ms,
+                    actions: c.actions,
+                },
+                text: c.text,
+            })
+            .collect();
         let end = file.end.map(|e| Stamp {
             at_ms: e.at_ms,
             actions: e.actions,
         });
-        if let Some(end) = end {
-            crate::run::validate::check_position(end.at_ms).map_err(FileError::Run)?;
-            if run.inputs.last().is_some_and(|(last, _)| end < *last) {
-                return Err(FileError::field("an \"end\" before its last input".into()));
-            }
-        }
         let trace_digest = match file.trace_digest {
             None => None,
             Some(d) => Some(
@@ -623,13 +608,48 @@ impl RunFile {
                     })?,
             ),
         };
-        Ok(RunFile {
+        let file = RunFile {
             title: file.title,
             run,
             captions,
             end,
             trace_digest,
-        })
+        };
+        file.check()?;
+        Ok(file)
+    }
+
+    /// What every run file satisfies, whatever its form (JSON here, packed in `packed.rs`): a
+    /// run that replays, at most `CAPTIONS_MAX` captions in time order within the readable
+    /// time, texts within `CAPTION_CHARS_MAX`, an end not before the last input.
+    pub fn check(&self) -> Result<(), FileError> {
+        self.run.validate().map_err(FileError::Run)?;
+        if self.captions.len() > CAPTIONS_MAX {
+            return Err(FileError::field(format!(
+                "{} captions; at most {CAPTIONS_MAX}",
+                self.captions.len()
+            )));
+        }
+        for (i, c) in self.captions.iter().enumerate() {
+            if i > 0 && c.at < self.captions[i - 1].at {
+                return Err(FileError::field(format!(
+                    "caption {} stamped before caption {i}: captions are in time order",
+                    i + 1
+                )));
+            }
+            check_position(c.at.at_ms).map_err(FileError::Run)?;
+            check_text("caption", i + 1, &c.text)?;
+        }
+        if let Some(title) = &self.title {
+            check_text("title", 1, title)?;
+        }
+        if let Some(end) = self.end {
+            check_position(end.at_ms).map_err(FileError::Run)?;
+            if self.run.inputs.last().is_some_and(|(last, _)| end < *last) {
+                return Err(FileError::field("an \"end\" before its last input".into()));
+            }
+        }
+        Ok(())
     }
 }
 

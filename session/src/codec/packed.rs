@@ -10,14 +10,12 @@
 //! what is wrong; it never panics. The version in the frame tells a main module and a reader
 //! of different builds apart (a cached old module, say).
 
-use crate::codec::file::{
-    check_text, Caption, FileError, RunFile, CAPTIONS_MAX, RUN_FILE_BYTES_MAX,
-};
+use crate::codec::file::{Caption, FileError, RunFile, RUN_FILE_BYTES_MAX};
 use crate::codec::{self, Alphabet, Format};
-use crate::run::validate::{check_position, RunError, INPUTS_MAX};
+use crate::run::validate::{RunError, INPUTS_MAX};
 use crate::run::Run;
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 use raftlab::sim::{Input, SimConfig, Stamp};
 use serde::{Deserialize, Serialize};
@@ -99,43 +97,8 @@ pub fn decode(text: &str) -> Result<RunFile, FileError> {
         end: payload.end,
         trace_digest: payload.trace_digest,
     };
-    check(&file)?;
+    file.check()?;
     Ok(file)
-}
-
-/// What every run file satisfies, as `RunFile::read` checks it: a run that replays, at most
-/// `CAPTIONS_MAX` captions in time order within the readable time, texts within
-/// `CAPTION_CHARS_MAX`, an end not before the last input.
-pub fn check(file: &RunFile) -> Result<(), FileError> {
-    file.run.validate().map_err(FileError::Run)?;
-    if file.captions.len() > CAPTIONS_MAX {
-        return Err(FileError::field(format!(
-            "{} captions; at most {CAPTIONS_MAX}",
-            file.captions.len()
-        )));
-    }
-    for (i, c) in file.captions.iter().enumerate() {
-        if i > 0 && c.at < file.captions[i - 1].at {
-            return Err(FileError::field(format!(
-                "caption {} stamped before caption {i}: captions are in time order",
-                i + 1
-            )));
-        }
-        check_position(c.at.at_ms).map_err(FileError::Run)?;
-        check_text("caption", i + 1, &c.text)?;
-    }
-    if let Some(title) = &file.title {
-        check_text("title", 1, title)?;
-    }
-    if let Some(end) = file.end {
-        check_position(end.at_ms).map_err(FileError::Run)?;
-        if file.run.inputs.last().is_some_and(|(last, _)| end < *last) {
-            return Err(FileError::field(
-                "an \"end\" before its last input".to_string(),
-            ));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
