@@ -819,7 +819,7 @@ fn a_crafted_image_with_a_snapshot_index_near_u64_max_throws_an_error_not_a_trap
                 vec![
                     Entry {
                         term: 9,
-                        command: b"x".to_vec()
+                        command: b"x".to_vec().into()
                     };
                     entries
                 ],
