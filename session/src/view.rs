@@ -187,7 +187,7 @@ pub fn cluster_event(line: &Narration) -> ClusterEvent {
         term: line.term,
         index: line.index,
         message: line.message,
-        peer: line.peer.map(|i| i as u32 + 1),
+        peer: line.peer.map(shown),
         text: line.text.clone(),
     }
 }
@@ -296,7 +296,7 @@ pub fn cluster_state(engine: &Page) -> ClusterState {
             long_reordering: network.long_reordering,
         },
         violation: sim.violation().map(|v| v.to_string()),
-        leader: roles.leader.map(|i| i as u32 + 1),
+        leader: roles.leader.map(shown),
         newest_term: roles.newest_term,
     }
 }

@@ -8,8 +8,9 @@ import { fmtTime, h, nodeName, uid } from "./dom";
 import type { Frame, FrameView } from "./frame";
 
 /** Lines the event strip keeps (the newest; older ones are removed): as many as the Cluster
- * keeps for the moment shown (`recentEvents()`, at most 150). */
-export const EVENT_LINES_MAX = 150;
+ * keeps for the moment shown (`recentEvents()`: Rust's RECENT_EVENTS_MAX, via limits.ts). */
+import { RECENT_EVENTS_MAX } from "./limits";
+export const EVENT_LINES_MAX = RECENT_EVENTS_MAX;
 
 const KIND_LABEL: Record<EventKind, string> = {
   electionStarted: "election",

@@ -3,6 +3,7 @@
 //! whole log; and per row where it parts from the leader's log (`diverges_at`), for the
 //! overview strip.
 
+use crate::ids::shown;
 use crate::page::{Page, Refusal};
 use alloc::format;
 use alloc::string::String;
@@ -109,7 +110,7 @@ impl Page {
                     )));
                 }
                 Ok(LogWindowView {
-                    node: node as u32 + 1,
+                    node: shown(node),
                     from: r.from,
                     to: r.to,
                     entries: with_log(self, node, |log| entries(log, r.from, r.to)),
