@@ -634,6 +634,17 @@ impl Page {
     }
 }
 
+/// A new cluster (seed `seed`) played until it has a leader: the start of many tests.
+#[cfg(test)]
+pub(crate) fn elected(seed: u64) -> Page {
+    let mut e = Page::new(Options::with_seed(seed)).unwrap();
+    while e.leader().is_none() {
+        assert!(e.now_ms() < 5_000, "no leader within 5 s");
+        e.advance(50).unwrap();
+    }
+    e
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -690,15 +701,6 @@ mod tests {
         assert!(a.leader().is_some(), "the restored cluster elects a leader");
         let o = a.options();
         assert_ne!(restored_sim_seed(o.seed, 1), restored_sim_seed(o.seed, 2));
-    }
-
-    fn elected(seed: u64) -> Page {
-        let mut e = Page::new(Options::with_seed(seed)).unwrap();
-        while e.leader().is_none() {
-            assert!(e.now_ms() < 5_000, "no leader within 5 s");
-            e.advance(50).unwrap();
-        }
-        e
     }
 
     #[test]

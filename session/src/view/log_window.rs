@@ -155,16 +155,8 @@ mod tests {
 
     use crate::ids::shown;
     use crate::narrate::NarrationKind as EventKindName;
-    use crate::run::options::Options;
 
-    fn elected(seed: u64) -> Page {
-        let mut e = Page::new(Options::with_seed(seed)).unwrap();
-        while e.leader().is_none() {
-            assert!(e.now_ms() < 5_000, "no leader within 5 s");
-            e.advance(50).unwrap();
-        }
-        e
-    }
+    use crate::page::elected;
 
     use raftlab::core::Entry;
 

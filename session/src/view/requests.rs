@@ -167,17 +167,9 @@ impl Page {
 mod tests {
     use super::*;
     use crate::page::Refusal;
-    use crate::run::options::Options;
     use alloc::vec;
 
-    fn elected(seed: u64) -> Page {
-        let mut p = Page::new(Options::with_seed(seed)).unwrap();
-        while p.leader().is_none() {
-            assert!(p.now_ms() < 5_000, "no leader within 5 s");
-            p.advance(50).unwrap();
-        }
-        p
-    }
+    use crate::page::elected;
 
     fn only(p: &Page) -> TrackedRequestView {
         let v = p.requests();

@@ -78,16 +78,8 @@ pub fn shown_roles(sim: &Simulation) -> ShownRoles {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::Page;
-    use crate::run::options::Options;
 
-    fn elected(seed: u64) -> Page {
-        let mut p = Page::new(Options::with_seed(seed)).unwrap();
-        while p.leader().is_none() {
-            p.advance(50).unwrap();
-        }
-        p
-    }
+    use crate::page::elected;
 
     #[test]
     fn one_crown_for_the_live_leader_of_the_newest_term() {
