@@ -2,6 +2,10 @@
 
 use std::time::{Duration, Instant};
 
+/// A clock read as time since some fixed point: `Instant` natively; in the browser, where
+/// `Instant::now` panics, `performance.now()` (bench/wasm).
+pub type Clock<'a> = &'a dyn Fn() -> Duration;
+
 /// One implementation behind the harness: a cluster of `nodes` in-memory nodes.
 pub trait Cluster {
     /// Elect node 0 (the first node) leader and deliver until quiet. Not timed.
@@ -76,10 +80,16 @@ impl Cell {
 /// Run `work` on `cluster`: elect (untimed), then propose in rounds until `total` entries are
 /// applied on the leader (timed), then check every node applied every entry in order.
 pub fn run(cluster: &mut dyn Cluster, work: Workload) -> Result<Cell, String> {
+    let origin = Instant::now();
+    run_timed(cluster, work, &|| origin.elapsed())
+}
+
+/// `run`, timed by `now` (the same loop natively and in the browser).
+pub fn run_timed(cluster: &mut dyn Cluster, work: Workload, now: Clock) -> Result<Cell, String> {
     cluster.elect();
     let mut proposed = 0u64;
     let mut round = 0u64;
-    let start = Instant::now();
+    let start = now();
     while cluster.leader_applied() < work.total {
         let n = (work.batch as u64).min(work.total - proposed);
         if n == 0 {
@@ -99,7 +109,7 @@ pub fn run(cluster: &mut dyn Cluster, work: Workload) -> Result<Cell, String> {
             cluster.compact();
         }
     }
-    let elapsed = start.elapsed();
+    let elapsed = now().saturating_sub(start);
     cluster.flush_commit();
     for (node, applied) in cluster.applied().into_iter().enumerate() {
         if let Some((seq, len)) = applied.wrong {

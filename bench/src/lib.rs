@@ -6,8 +6,9 @@
 //! node must have applied every entry, in order (`Cluster::check`).
 
 pub mod harness;
+pub mod matrix;
 pub mod raft_rs;
 pub mod raftlab;
 pub mod scaling;
 
-pub use harness::{run, Cell, Cluster, Workload};
+pub use harness::{run, run_timed, Cell, Clock, Cluster, Workload};

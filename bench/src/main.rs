@@ -3,13 +3,9 @@
 //! `--reps` runs; `--json` prints one JSON object per cell instead. `--scaling` prints the
 //! simulator's cost per event against the entries each node holds.
 
-use raftlab_bench::harness::{median, run, Cluster, Workload};
-use raftlab_bench::raft_rs::RaftRsCluster;
-use raftlab_bench::raftlab::RaftlabCluster;
-
-const NODES: [usize; 2] = [3, 5];
-const BATCHES: [usize; 3] = [1, 64, 1024];
-const SIZES: [usize; 3] = [16, 128, 1024];
+use raftlab_bench::harness::{median, Workload};
+use raftlab_bench::matrix::{cells, json, measure_once, REPS_DEFAULT, TOTAL_DEFAULT};
+use std::time::Instant;
 
 struct Args {
     json: bool,
@@ -22,8 +18,8 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         json: false,
         scaling: false,
-        reps: 5,
-        total: 16_384,
+        reps: REPS_DEFAULT,
+        total: TOTAL_DEFAULT,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -74,42 +70,33 @@ fn main() {
             "nodes", "batch", "size", "raftlab/s", "raft-rs/s", "ratio"
         );
     }
-    for nodes in NODES {
-        for batch in BATCHES {
-            for size in SIZES {
-                let work = Workload {
-                    batch,
-                    size,
-                    total: args.total,
-                };
-                let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-                // Alternate the two, so a change in the machine's load hits both alike.
-                for _ in 0..args.reps {
-                    ours.push(measure(&mut RaftlabCluster::new(nodes, size), work));
-                    theirs.push(measure(&mut RaftRsCluster::new(nodes, size), work));
+    let origin = Instant::now();
+    let now = || origin.elapsed();
+    for (nodes, batch, size) in cells() {
+        let work = Workload {
+            batch,
+            size,
+            total: args.total,
+        };
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for _ in 0..args.reps {
+            match measure_once(nodes, work, &now) {
+                Ok((a, b)) => {
+                    ours.push(a);
+                    theirs.push(b);
                 }
-                let (ours, theirs) = (median(ours), median(theirs));
-                let ratio = ours / theirs;
-                if args.json {
-                    println!(
-                        "{{\"nodes\":{nodes},\"batch\":{batch},\"size\":{size},\"raftlab_per_s\":{ours:.0},\"raft_rs_per_s\":{theirs:.0},\"ratio\":{ratio:.3}}}"
-                    );
-                } else {
-                    println!(
-                        "{nodes:>5} {batch:>6} {size:>6} {ours:>14.0} {theirs:>14.0} {ratio:>7.2}"
-                    );
+                Err(e) => {
+                    eprintln!("raftlab-bench: a run failed its check: {e}");
+                    std::process::exit(1);
                 }
             }
         }
-    }
-}
-
-fn measure(cluster: &mut dyn Cluster, work: Workload) -> f64 {
-    match run(cluster, work) {
-        Ok(cell) => cell.per_s(),
-        Err(e) => {
-            eprintln!("raftlab-bench: a run failed its check: {e}");
-            std::process::exit(1);
+        let (ours, theirs) = (median(ours), median(theirs));
+        if args.json {
+            println!("{}", json(nodes, work, ours, theirs));
+        } else {
+            let ratio = ours / theirs;
+            println!("{nodes:>5} {batch:>6} {size:>6} {ours:>14.0} {theirs:>14.0} {ratio:>7.2}");
         }
     }
 }

@@ -1,11 +1,26 @@
 //! raft-rs is the bench crate's dependency only: no package the product is built from (the
-//! core, the session, the wasm build, the Lab 3 suite) reaches the `raft` crate or its
-//! protobuf codec, by any kind of dependency (normal, build or dev).
+//! core, the session, the page's two wasm modules, the Lab 3 suite) reaches the `raft` crate or its
+//! protobuf codec, by any kind of dependency (normal, build or dev), nor the bench crates
+//! themselves (bench/ and its wasm build bench/wasm/).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-const PRODUCT: [&str; 4] = ["raftlab", "raftlab-session", "raftlab-wasm", "raftlab-lab3"];
-const BENCH_ONLY: [&str; 3] = ["raft", "raft-proto", "protobuf"];
+const PRODUCT: [&str; 5] = [
+    "raftlab",
+    "raftlab-session",
+    "raftlab-wasm",
+    "raftlab-files",
+    "raftlab-lab3",
+];
+/// raft-rs, its codec, and the two bench crates that carry it (the native bench and its wasm
+/// build, bench/wasm).
+const BENCH_ONLY: [&str; 5] = [
+    "raft",
+    "raft-proto",
+    "protobuf",
+    "raftlab-bench",
+    "raftlab-bench-wasm",
+];
 
 type Graph = BTreeMap<String, (String, Vec<String>)>;
 
@@ -82,6 +97,10 @@ fn raft_rs_reaches_no_product_package_and_no_wasm_build() {
     assert!(
         bench.contains("raft"),
         "the bench crate depends on raft-rs (else this test checks nothing)"
+    );
+    assert!(
+        reached(&graph, "raftlab-bench-wasm").contains("raft"),
+        "the bench's wasm build carries raft-rs (else this test checks nothing)"
     );
     for root in PRODUCT {
         let deps = reached(&graph, root);
