@@ -7,10 +7,12 @@
 //   1. cargo build --release --target wasm32-unknown-unknown -p raftlab-bench-wasm
 //   2. wasm-bindgen --target web into <target>/bench-chrome/, then wasm-opt -O3 (binaryen
 //      from npm, as scripts/build-wasm.mjs uses it; RAFTLAB_NO_WASM_OPT=1 skips it)
-//   3. cargo run --release -p raftlab-bench -- --json --reps R --total T (the native side)
-//   4. a page on 127.0.0.1 that loads the module; Chromium (playwright-core, the flags of
-//      tests/e2e/browser.mjs) calls run_cell for every cell R times (each call runs raftlab
-//      then raft-rs once, timed by performance.now()), and the median of the R is taken.
+//   3. cargo build --release -p raftlab-bench (the native side)
+//   4. a page on 127.0.0.1 that loads the module, in Chromium (playwright-core, the flags of
+//      tests/e2e/browser.mjs); then for every cell: the native bench on that cell
+//      (`raftlab-bench --json --cell N,B,S --reps R --total T`), then run_cell R times in the
+//      page (each call runs raftlab then raft-rs once, timed by performance.now()); each
+//      side is the median of its R runs.
 //
 // Options: --reps N (default: the native bench's), --total N (entries per run, the same),
 //          --native FILE (read the native side from a saved `--json` output instead of
@@ -73,24 +75,26 @@ function build(out) {
   return 'wasm-opt -O3';
 }
 
-/** The native side: cell key -> { raftlab_per_s, raft_rs_per_s }. */
-function native(args, reps, total) {
-  let text;
+/** The native side of one cell, { raftlab_per_s, raft_rs_per_s, ratio }: run right before the
+ * cell is timed in Chrome, so both see the same load; or read from `--native FILE`. */
+function nativeCell(args, nodes, batch, size, reps, total) {
   if (args.native) {
-    text = readFileSync(args.native, 'utf8');
-  } else {
-    const cmd = ['run', '--release', '-q', '-p', 'raftlab-bench', '--', '--json', '--reps', `${reps}`, '--total', `${total}`];
-    console.error(`bench-chrome: cargo ${cmd.join(' ')}`);
-    const r = spawnSync('cargo', cmd, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
-    if (r.status !== 0) throw new StepError(`the native bench exited with ${r.status ?? r.signal}`);
-    text = r.stdout;
+    if (!nativeCell.saved) {
+      nativeCell.saved = new Map();
+      for (const l of readFileSync(args.native, 'utf8').split('\n').filter((l) => l.trim())) {
+        const c = JSON.parse(l);
+        nativeCell.saved.set(key(c), c);
+      }
+    }
+    const c = nativeCell.saved.get(key({ nodes, batch, size }));
+    if (!c) throw new StepError(`${args.native} has no cell ${nodes} nodes, batch ${batch}, ${size} B`);
+    return c;
   }
-  const cells = new Map();
-  for (const line of text.split('\n').filter((l) => l.trim())) {
-    const c = JSON.parse(line);
-    cells.set(key(c), c);
-  }
-  return cells;
+  const bin = join(targetDir(), 'release', 'raftlab-bench');
+  const cmd = ['--json', '--cell', `${nodes},${batch},${size}`, '--reps', `${reps}`, '--total', `${total}`];
+  const r = spawnSync(bin, cmd, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new StepError(`\`${bin} ${cmd.join(' ')}\` exited with ${r.status ?? r.signal}`);
+  return JSON.parse(r.stdout);
 }
 
 const key = (c) => `${c.nodes}/${c.batch}/${c.size}`;
@@ -148,9 +152,13 @@ async function main() {
     const total = args.total ?? defaults[1];
     const load = loadavg().map((x) => x.toFixed(2)).join(' ');
 
-    const nat = native(args, reps, total);
+    if (!args.native) {
+      console.error('bench-chrome: cargo build --release -p raftlab-bench (the native side)');
+      run('cargo', ['build', '--release', '-p', 'raftlab-bench'], { stdio: ['ignore', 2, 2] });
+    }
     const rows = [];
     for (const [nodes, batch, size] of cells) {
+      const n = nativeCell(args, nodes, batch, size, reps, total);
       const ours = [];
       const theirs = [];
       for (let r = 0; r < reps; r++) {
@@ -158,8 +166,6 @@ async function main() {
         ours.push(c.raftlab_per_s);
         theirs.push(c.raft_rs_per_s);
       }
-      const n = nat.get(key({ nodes, batch, size }));
-      if (!n) throw new StepError(`the native side has no cell ${nodes} nodes, batch ${batch}, ${size} B`);
       const row = { nodes, batch, size, raftlab_per_s: median(ours), raft_rs_per_s: median(theirs) };
       row.ratio = row.raftlab_per_s / row.raft_rs_per_s;
       row.raftlab_wasm_over_native = row.raftlab_per_s / n.raftlab_per_s;
@@ -183,14 +189,15 @@ async function main() {
 function header(version, reps, total, load, optimised) {
   console.log(`committed entries per second on the leader, median of ${reps} runs of ${total} entries;`);
   console.log(`Chromium ${version} headless (${CHROMIUM_ARGS.slice(0, 2).join(' ')} ...), wasm32 release + ${optimised}; load average ${load}`);
+  console.log('ratio: raftlab/raft-rs in Chrome; native: the same natively; w/n: Chrome over native, per core');
   console.log(
-    `${'nodes'.padStart(5)} ${'batch'.padStart(6)} ${'size'.padStart(6)} ${'raftlab/s'.padStart(12)} ${'raft-rs/s'.padStart(12)} ${'ratio'.padStart(6)} ${'raftlab w/n'.padStart(11)} ${'raft-rs w/n'.padStart(11)}`,
+    `${'nodes'.padStart(5)} ${'batch'.padStart(6)} ${'size'.padStart(6)} ${'raftlab/s'.padStart(12)} ${'raft-rs/s'.padStart(12)} ${'ratio'.padStart(6)} ${'native'.padStart(6)} ${'raftlab w/n'.padStart(11)} ${'raft-rs w/n'.padStart(11)}`,
   );
 }
 
 function line(r) {
   console.log(
-    `${String(r.nodes).padStart(5)} ${String(r.batch).padStart(6)} ${String(r.size).padStart(6)} ${fmt(r.raftlab_per_s).padStart(12)} ${fmt(r.raft_rs_per_s).padStart(12)} ${r.ratio.toFixed(2).padStart(6)} ${r.raftlab_wasm_over_native.toFixed(2).padStart(11)} ${r.raft_rs_wasm_over_native.toFixed(2).padStart(11)}`,
+    `${String(r.nodes).padStart(5)} ${String(r.batch).padStart(6)} ${String(r.size).padStart(6)} ${fmt(r.raftlab_per_s).padStart(12)} ${fmt(r.raft_rs_per_s).padStart(12)} ${r.ratio.toFixed(2).padStart(6)} ${r.native.ratio.toFixed(2).padStart(6)} ${r.raftlab_wasm_over_native.toFixed(2).padStart(11)} ${r.raft_rs_wasm_over_native.toFixed(2).padStart(11)}`,
   );
 }
 

@@ -1,7 +1,9 @@
 //! `cargo run --release -p raftlab-bench` prints the matrix (nodes × batch × size) with
 //! raftlab's and raft-rs's committed entries per second and their ratio, each the median of
 //! `--reps` runs; `--json` prints one JSON object per cell instead. `--scaling` prints the
-//! simulator's cost per event against the entries each node holds.
+//! simulator's cost per event against the entries each node holds. `--cell NODES,BATCH,SIZE`
+//! runs that one cell of the matrix only (scripts/bench-chrome.mjs runs each cell natively
+//! right before it times it in Chrome, so both see the same load).
 
 use raftlab_bench::harness::{median, Workload};
 use raftlab_bench::matrix::{cells, json, measure_once, REPS_DEFAULT, TOTAL_DEFAULT};
@@ -12,6 +14,24 @@ struct Args {
     scaling: bool,
     reps: usize,
     total: u64,
+    /// `--cell`: only this (nodes, batch, size).
+    cell: Option<(usize, usize, usize)>,
+}
+
+/// "NODES,BATCH,SIZE" as a cell of the matrix, or what is wrong with it.
+fn parse_cell(v: &str) -> Result<(usize, usize, usize), String> {
+    let n: Vec<usize> = v
+        .split(',')
+        .map(|x| x.trim().parse().map_err(|_| format!("--cell {v}: {x:?} is not a number")))
+        .collect::<Result<_, _>>()?;
+    match n[..] {
+        [nodes, batch, size] if cells().any(|c| c == (nodes, batch, size)) => {
+            Ok((nodes, batch, size))
+        }
+        _ => Err(format!(
+            "--cell {v}: not a cell of the matrix (NODES,BATCH,SIZE, e.g. 5,64,16)"
+        )),
+    }
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -20,12 +40,17 @@ fn parse_args() -> Result<Args, String> {
         scaling: false,
         reps: REPS_DEFAULT,
         total: TOTAL_DEFAULT,
+        cell: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => args.json = true,
             "--scaling" => args.scaling = true,
+            "--cell" => {
+                let v = it.next().ok_or("--cell needs NODES,BATCH,SIZE")?;
+                args.cell = Some(parse_cell(&v)?);
+            }
             "--reps" | "--total" => {
                 let v = it.next().ok_or(format!("{a} needs a number"))?;
                 let n: u64 = v.parse().map_err(|_| format!("{a} {v}: not a number"))?;
@@ -40,7 +65,7 @@ fn parse_args() -> Result<Args, String> {
             }
             other => {
                 return Err(format!(
-                    "unknown argument {other} (try --json, --scaling, --reps N, --total N)"
+                    "unknown argument {other} (try --json, --scaling, --reps N, --total N, --cell NODES,BATCH,SIZE)"
                 ))
             }
         }
@@ -72,7 +97,7 @@ fn main() {
     }
     let origin = Instant::now();
     let now = || origin.elapsed();
-    for (nodes, batch, size) in cells() {
+    for (nodes, batch, size) in cells().filter(|&c| args.cell.is_none_or(|only| only == c)) {
         let work = Workload {
             batch,
             size,
