@@ -105,7 +105,7 @@ pub fn run_timed(cluster: &mut dyn Cluster, work: Workload, now: Clock) -> Resul
         }
         cluster.deliver_until_quiet();
         round += 1;
-        if round % COMPACT_EVERY_ROUNDS == 0 {
+        if round.is_multiple_of(COMPACT_EVERY_ROUNDS) {
             cluster.compact();
         }
     }

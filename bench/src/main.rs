@@ -22,7 +22,11 @@ struct Args {
 fn parse_cell(v: &str) -> Result<(usize, usize, usize), String> {
     let n: Vec<usize> = v
         .split(',')
-        .map(|x| x.trim().parse().map_err(|_| format!("--cell {v}: {x:?} is not a number")))
+        .map(|x| {
+            x.trim()
+                .parse()
+                .map_err(|_| format!("--cell {v}: {x:?} is not a number"))
+        })
         .collect::<Result<_, _>>()?;
     match n[..] {
         [nodes, batch, size] if cells().any(|c| c == (nodes, batch, size)) => {

@@ -34,13 +34,20 @@ fn now() -> Duration {
 /// `x` as a whole number in `min..=max`, or an error naming `what`.
 fn whole(what: &str, x: f64, min: u64, max: u64) -> Result<u64, String> {
     if x.fract() != 0.0 || !(min as f64..=max as f64).contains(&x) {
-        return Err(format!("{what} must be a whole number from {min} to {max}, not {x}"));
+        return Err(format!(
+            "{what} must be a whole number from {min} to {max}, not {x}"
+        ));
     }
     Ok(x as u64)
 }
 
 /// The cell's workload from JS numbers, checked.
-pub fn workload(nodes: f64, batch: f64, size: f64, total: f64) -> Result<(usize, Workload), String> {
+pub fn workload(
+    nodes: f64,
+    batch: f64,
+    size: f64,
+    total: f64,
+) -> Result<(usize, Workload), String> {
     let nodes = whole("nodes", nodes, 1, NODES_MAX)?;
     let batch = whole("batch", batch, 1, BATCH_MAX)?;
     let size = whole("size", size, 1, SIZE_MAX)?;
@@ -65,8 +72,7 @@ pub fn workload(nodes: f64, batch: f64, size: f64, total: f64) -> Result<(usize,
 #[wasm_bindgen]
 pub fn run_cell(nodes: f64, batch: f64, size: f64, total: f64) -> Result<String, JsError> {
     let (nodes, work) = workload(nodes, batch, size, total).map_err(|e| JsError::new(&e))?;
-    let (ours, theirs) =
-        matrix::measure_once(nodes, work, &now).map_err(|e| JsError::new(&e))?;
+    let (ours, theirs) = matrix::measure_once(nodes, work, &now).map_err(|e| JsError::new(&e))?;
     Ok(matrix::json(nodes, work, ours, theirs))
 }
 
