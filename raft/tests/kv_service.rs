@@ -148,7 +148,7 @@ fn appending_clients(sim: &mut Simulation, clients: u32, each: u32) {
         for c in 0..clients {
             let n = next[c as usize];
             if idle(sim, c) && n < 2 * each {
-                let op = if n % 2 == 0 {
+                let op = if n.is_multiple_of(2) {
                     append("k", &format!("x {c} {} y", n / 2))
                 } else {
                     get("k")

@@ -284,7 +284,7 @@ impl Simulation {
             }
             Outcome::Retry(send) => {
                 let servers = self.nodes.len() as u32;
-                if (c.attempts - 1) % servers == 0 {
+                if (c.attempts - 1).is_multiple_of(servers) {
                     // Every server failed once in a row (no leader now): pause, as a Clerk
                     // that sleeps after a round does, so a leaderless cluster is not flooded.
                     c.resend = Some(send);
