@@ -239,7 +239,7 @@ impl Simulation {
         op_id: u64,
         response: Response,
     ) {
-        let client = u32::try_from(command.client_id.saturating_sub(1)).unwrap_or(u32::MAX);
+        let client = super::client_of(command);
         self.record(EventKind::KvReplied {
             id: rpc_id,
             client,
