@@ -386,7 +386,7 @@ fn a_lagging_follower_gets_the_store_by_install_snapshot() {
         let f = (l + 1) % 3;
         sim.apply(Input::Disconnect { node: f }).unwrap();
         for i in 0..30 {
-            call(&mut sim, 0, put(&format!("k{}", i % 4), &format!("{i}")));
+            call(&mut sim, 0, put(&format!("k{i}"), &format!("{i}")));
         }
         sim.drain_events();
         sim.apply(Input::Connect { node: f }).unwrap();
