@@ -18,6 +18,8 @@ pub struct NodeSlot {
     pub incarnation: u64,
     pub persister: Persister,
     pub service: StateMachine,
+    /// The key/value store (Lab 4), applied from the same committed entries as `service`.
+    pub store: crate::kv::Store,
     /// RPCs that reached this incarnation's handler (6.5840's rpcCount).
     pub rpc_count: u64,
     /// The time of the Timer action queued for this node (stale ones are skipped).
@@ -32,6 +34,7 @@ impl NodeSlot {
             incarnation: 0,
             persister,
             service: StateMachine::default(),
+            store: crate::kv::Store::new(),
             rpc_count: 0,
             timer_at: None,
         }
@@ -75,9 +78,11 @@ impl Simulation {
             self.now_ms,
         )
         .map_err(|error| Error::Unrestorable { node, error })?;
-        raft.set_broken_rules(self.broken_rules);
-        slot.service = StateMachine::decode(slot.persister.snapshot())
+        raft.set_broken_rules(self.broken_rules.of_core());
+        let (service, store) = StateMachine::decode_with_store(slot.persister.snapshot())
             .map_err(|error| Error::SnapshotUndecodable { node, error })?;
+        slot.service = service;
+        slot.store = store;
         if restoring {
             self.checker.trust_restored(&raft);
         }
@@ -100,6 +105,7 @@ impl Simulation {
         self.checker
             .on_crash(node, self.nodes[node].persister.raftstate());
         self.record(EventKind::Crashed { node });
+        self.kv_server_crashed(node);
         Ok(())
     }
 
@@ -182,6 +188,8 @@ impl Simulation {
         for apply in ready.applies {
             self.apply_to_service(node, apply);
         }
+        // A server that stopped leading (or changed term) answers its pending requests.
+        self.kv_check_leading(node);
         // Snapshots taken by the service above may have produced more to persist.
         if self.nodes[node]
             .raft
