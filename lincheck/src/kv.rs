@@ -88,6 +88,10 @@ impl Model for Kv {
         }
     }
 
+    fn state_heap_bytes(&self, state: &String) -> usize {
+        state.len()
+    }
+
     fn describe_state(&self, state: &String) -> String {
         format!("{state:?}")
     }

@@ -10,8 +10,9 @@ use core::hash::{Hash, Hasher};
 use core::mem::size_of;
 use hashbrown::HashTable;
 
-/// The memo's default size limit in bytes (its bitsets and entries; a state's heap data, such
-/// as a string's bytes, is not counted). When it is reached the search goes on without
+/// The memo's default size limit in bytes: its bitsets, its table's slots (counted at twice an
+/// entry, for the table's spare capacity) and the heap bytes of the states it keeps
+/// (`Model::state_heap_bytes`). When it is reached the search goes on without
 /// memoising new pairs (still correct, possibly slower) and the report says so.
 pub const MEMO_BYTES_MAX: usize = 1 << 30;
 
@@ -83,8 +84,14 @@ impl<S: Clone + Eq + Hash> Memo<S> {
         self.table.len()
     }
 
-    /// Record (linearized, state); false if it was there already.
-    pub(crate) fn insert_if_new(&mut self, linearized: &Bitset, state: &S) -> bool {
+    /// Record (linearized, state); false if it was there already. `state_heap_bytes`: what a
+    /// copy of `state` holds on the heap (counted against the limit).
+    pub(crate) fn insert_if_new(
+        &mut self,
+        linearized: &Bitset,
+        state: &S,
+        state_heap_bytes: usize,
+    ) -> bool {
         let hash = hash_pair(linearized, state);
         let words_per = self.words_per;
         let bits = linearized.words();
@@ -104,7 +111,9 @@ impl<S: Clone + Eq + Hash> Memo<S> {
         if self.full {
             return true;
         }
-        let cost = words_per * size_of::<u64>() + size_of::<Entry<S>>();
+        let cost = (words_per * size_of::<u64>())
+            .saturating_add(2 * (size_of::<Entry<S>>() + 1))
+            .saturating_add(state_heap_bytes);
         if self.bytes.saturating_add(cost) > self.bytes_max {
             self.full = true;
             return true;
@@ -134,20 +143,38 @@ mod tests {
         let mut set = Bitset::new(10);
         let mut memo: Memo<u32> = Memo::new(1, MEMO_BYTES_MAX);
         set.set(3);
-        assert!(memo.insert_if_new(&set, &7));
-        assert!(!memo.insert_if_new(&set, &7));
-        assert!(memo.insert_if_new(&set, &8), "same set, other state: new");
+        assert!(memo.insert_if_new(&set, &7, 0));
+        assert!(!memo.insert_if_new(&set, &7, 0));
+        assert!(memo.insert_if_new(&set, &8, 0), "same set, other state: new");
         set.set(4);
-        assert!(memo.insert_if_new(&set, &7), "other set, same state: new");
+        assert!(memo.insert_if_new(&set, &7, 0), "other set, same state: new");
         assert_eq!(memo.len(), 3);
 
-        let one = size_of::<u64>() + size_of::<Entry<u32>>();
+        let one = size_of::<u64>() + 2 * (size_of::<Entry<u32>>() + 1);
         let mut small: Memo<u32> = Memo::new(1, one);
-        assert!(small.insert_if_new(&set, &1));
+        assert!(small.insert_if_new(&set, &1, 0));
         assert!(!small.full);
-        assert!(small.insert_if_new(&set, &2));
+        assert!(small.insert_if_new(&set, &2, 0));
         assert!(small.full);
-        assert!(small.insert_if_new(&set, &2), "not remembered once full");
-        assert!(!small.insert_if_new(&set, &1), "what it had is still there");
+        assert!(small.insert_if_new(&set, &2, 0), "not remembered once full");
+        assert!(!small.insert_if_new(&set, &1, 0), "what it had is still there");
+    }
+
+    #[test]
+    fn the_states_heap_bytes_count_against_the_limit() {
+        // Long states (an append-heavy key's value) fill the memo in far fewer entries: the
+        // limit bounds what the memo really holds, not just its table.
+        let set = Bitset::new(10);
+        let per_entry = size_of::<u64>() + 2 * (size_of::<Entry<u32>>() + 1);
+        let mut memo: Memo<u32> = Memo::new(1, 10 * per_entry + 10 * 1000);
+        let mut inserted = 0;
+        for state in 0..100u32 {
+            memo.insert_if_new(&set, &state, 1000);
+            if !memo.full {
+                inserted += 1;
+            }
+        }
+        assert_eq!(inserted, 10, "ten entries of 1000 heap bytes each fill it");
+        assert_eq!(memo.len(), 10);
     }
 }

@@ -46,4 +46,10 @@ pub trait Model {
     fn describe_operation(&self, input: &Self::Input, output: Option<&Self::Output>) -> String;
 
     fn describe_state(&self, state: &Self::State) -> String;
+
+    /// The heap bytes a copy of `state` holds (a string's bytes, say): the memo counts them
+    /// against its limit, since it keeps a copy of every state it remembers.
+    fn state_heap_bytes(&self, _state: &Self::State) -> usize {
+        0
+    }
 }

@@ -120,7 +120,8 @@ pub(crate) fn search<M: Model, B: Budget>(
                 Step::To(s) => Some(s),
             };
             linearized.set(local);
-            if memo.insert_if_new(&linearized, new_state.as_ref().unwrap_or(&state)) {
+            let reached = new_state.as_ref().unwrap_or(&state);
+            if memo.insert_if_new(&linearized, reached, model.state_heap_bytes(reached)) {
                 let before = new_state.map(|s| core::mem::replace(&mut state, s));
                 stack.push(Frame { call: cur, before });
                 if stack.len() == agree + 1 && longest.get(agree) == Some(&local) {
