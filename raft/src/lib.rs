@@ -7,6 +7,10 @@
 extern crate alloc;
 
 pub mod core;
+/// Lab 4's key/value state machines (`raftlab-kv`), which the simulator runs on every node.
+pub use raftlab_kv as kv;
+/// The linearizability checker (`raftlab-lincheck`) a simulation's key/value history converts to.
+pub use raftlab_lincheck as lincheck;
 pub mod sim;
 
 #[cfg(feature = "std")]

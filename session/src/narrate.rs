@@ -13,7 +13,9 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use raftlab::core::{AppendRefusal, NodeEvent, NodeId, Role};
-use raftlab::sim::{describe_node_event, DropReason, EventKind, SimEvent, Simulation};
+use raftlab::sim::{
+    describe_kv_event, describe_node_event, DropReason, EventKind, SimEvent, Simulation,
+};
 
 /// Terms of messages in flight kept to narrate drops (cleared when reached: a safety net,
 /// messages leave it on delivery or drop).
@@ -295,6 +297,21 @@ impl Narrator {
                     )
                 };
                 line(K::Timers, None, None, None, text)
+            }
+            // Key/value clients: a call, each answer it heard and its return, as request
+            // lines (a send is left out, as Raft's are); a maxraftstate snapshot as one.
+            EventKind::KvSent { .. } => return None,
+            EventKind::KvSnapshot { node, index, .. } => {
+                let text = describe_kv_event(sim.kv_history(), &event.kind)?;
+                line(K::Snapshot, Some(node), None, Some(index), text)
+            }
+            EventKind::KvReplied { server, .. } => {
+                let text = describe_kv_event(sim.kv_history(), &event.kind)?;
+                line(K::Request, Some(server), None, None, text)
+            }
+            EventKind::KvCalled { .. } | EventKind::KvReturned { .. } => {
+                let text = describe_kv_event(sim.kv_history(), &event.kind)?;
+                line(K::Request, None, None, None, text)
             }
         })
     }

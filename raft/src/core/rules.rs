@@ -38,10 +38,14 @@ pub enum Rule {
     AppendEntriesTerm,
     /// Figure 2, AppendEntries step 3: delete existing entries only when they conflict.
     TruncateOnConflict,
+    /// Lab 4: the key/value service applies each client request once (its duplicate table
+    /// filters a retried Put or Append). Not a rule of the core: the simulator's stores obey
+    /// it (`BrokenRules::of_core` leaves it out of what a `Raft` is given).
+    FilterDuplicates,
 }
 
 impl Rule {
-    /// Every rule, in the order the page lists them.
+    /// Every rule of the core (Figure 2 and §5), in the order the page lists them.
     pub const ALL: [Rule; 6] = [
         Rule::CommitCurrentTerm,
         Rule::VoteUpToDate,
@@ -50,6 +54,28 @@ impl Rule {
         Rule::AppendEntriesTerm,
         Rule::TruncateOnConflict,
     ];
+
+    /// The rules of the key/value service the simulator runs (Lab 4), not of the core.
+    pub const SERVICE: [Rule; 1] = [Rule::FilterDuplicates];
+
+    /// Every rule: the core's (`ALL`), then the service's (`SERVICE`).
+    pub const EVERY: [Rule; 7] = [
+        Rule::CommitCurrentTerm,
+        Rule::VoteUpToDate,
+        Rule::PersistVotedFor,
+        Rule::PersistLog,
+        Rule::AppendEntriesTerm,
+        Rule::TruncateOnConflict,
+        Rule::FilterDuplicates,
+    ];
+
+    /// Where the rule comes from: "Raft" (Figure 2 and §5) or "Lab 4" (the key/value service).
+    pub fn section(self) -> &'static str {
+        match self {
+            Rule::FilterDuplicates => "Lab 4",
+            _ => "Raft",
+        }
+    }
 
     /// Stable id (links, run files, the page's attributes).
     pub fn id(self) -> &'static str {
@@ -60,6 +86,7 @@ impl Rule {
             Rule::PersistLog => "persist-log",
             Rule::AppendEntriesTerm => "append-entries-term",
             Rule::TruncateOnConflict => "truncate-on-conflict",
+            Rule::FilterDuplicates => "filter-duplicates",
         }
     }
 
@@ -72,6 +99,7 @@ impl Rule {
             Rule::PersistLog => "persist the log before replying (Figure 2)",
             Rule::AppendEntriesTerm => "reject AppendEntries from an older term (Figure 2)",
             Rule::TruncateOnConflict => "truncate the log only on conflict (Figure 2)",
+            Rule::FilterDuplicates => "Apply each client request once (filter duplicates)",
         }
     }
 
@@ -96,12 +124,15 @@ impl Rule {
             Rule::TruncateOnConflict => {
                 "a late AppendEntries deletes entries the follower already acknowledged, so a committed entry is on a minority and a leader without it is elected (leader completeness)"
             }
+            Rule::FilterDuplicates => {
+                "a Clerk retries an Append whose reply was lost, the retry is committed too, and the value is appended twice (linearizability)"
+            }
         }
     }
 
     /// The rule with this `id`, if any.
     pub fn from_id(id: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|r| r.id() == id)
+        Rule::EVERY.into_iter().find(|r| r.id() == id)
     }
 
     fn bit(self) -> u8 {
@@ -112,7 +143,7 @@ impl Rule {
 /// The set of broken rules (empty, every rule kept, by default). Serialized as its bits;
 /// bits that name no rule are refused.
 ///
-/// Invariant: only bits of `Rule::ALL` are set.
+/// Invariant: only bits of `Rule::EVERY` are set.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
 pub struct BrokenRules(u8);
@@ -130,6 +161,13 @@ impl BrokenRules {
         self.0 == 0
     }
 
+    /// Only the core's rules of this set (`Rule::ALL`): what a `Raft` is given, so a broken
+    /// service rule (`Rule::SERVICE`) changes nothing in the core.
+    pub fn of_core(self) -> BrokenRules {
+        let core = Rule::ALL.iter().fold(0u8, |all, r| all | r.bit());
+        BrokenRules(self.0 & core)
+    }
+
     /// Break (`broken`) or restore `rule`.
     pub fn set(&mut self, rule: Rule, broken: bool) {
         if broken {
@@ -145,9 +183,9 @@ impl BrokenRules {
         self
     }
 
-    /// The broken rules, in `Rule::ALL` order.
+    /// The broken rules, in `Rule::EVERY` order.
     pub fn iter(self) -> impl Iterator<Item = Rule> {
-        Rule::ALL.into_iter().filter(move |&r| self.is_broken(r))
+        Rule::EVERY.into_iter().filter(move |&r| self.is_broken(r))
     }
 }
 
@@ -160,7 +198,7 @@ impl From<BrokenRules> for u8 {
 impl TryFrom<u8> for BrokenRules {
     type Error = &'static str;
     fn try_from(bits: u8) -> Result<BrokenRules, &'static str> {
-        let known = Rule::ALL.iter().fold(0u8, |all, r| all | r.bit());
+        let known = Rule::EVERY.iter().fold(0u8, |all, r| all | r.bit());
         if bits & !known != 0 {
             return Err("a bit that names no rule");
         }
@@ -174,14 +212,27 @@ mod tests {
 
     #[test]
     fn ids_round_trip_and_are_distinct() {
-        for rule in Rule::ALL {
+        for rule in Rule::EVERY {
             assert_eq!(Rule::from_id(rule.id()), Some(rule));
         }
         assert_eq!(Rule::from_id("no-such-rule"), None);
-        let mut ids: alloc::vec::Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        let mut ids: alloc::vec::Vec<&str> = Rule::EVERY.iter().map(|r| r.id()).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), Rule::ALL.len());
+        assert_eq!(ids.len(), Rule::EVERY.len());
+        assert_eq!(
+            [&Rule::ALL[..], &Rule::SERVICE[..]].concat(),
+            Rule::EVERY,
+            "the core's rules, then the service's"
+        );
+        assert_eq!(Rule::FilterDuplicates.section(), "Lab 4");
+        assert_eq!(
+            BrokenRules::NONE
+                .with(Rule::FilterDuplicates)
+                .with(Rule::PersistLog)
+                .of_core(),
+            BrokenRules::NONE.with(Rule::PersistLog)
+        );
     }
 
     #[test]
@@ -205,7 +256,7 @@ mod tests {
         let set = BrokenRules::NONE.with(Rule::TruncateOnConflict);
         let bytes = postcard::to_allocvec(&set).unwrap();
         assert_eq!(postcard::from_bytes::<BrokenRules>(&bytes), Ok(set));
-        assert!(postcard::from_bytes::<BrokenRules>(&[0x40]).is_err());
+        assert!(postcard::from_bytes::<BrokenRules>(&[0x80]).is_err());
         assert_eq!(
             postcard::to_allocvec(&Rule::TruncateOnConflict).unwrap(),
             [5]

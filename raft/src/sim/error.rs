@@ -61,6 +61,29 @@ pub enum Error {
         node: NodeId,
         error: postcard::Error,
     },
+    /// A key/value client id at or above `KV_CLIENTS_MAX`.
+    KvNoSuchClient {
+        client: u32,
+    },
+    /// The client has an operation outstanding (a Clerk has one at a time).
+    KvClientBusy {
+        client: u32,
+    },
+    /// A key longer than `KV_KEY_BYTES_MAX`.
+    KvKeyTooLong {
+        bytes: usize,
+    },
+    /// A value longer than `KV_VALUE_BYTES_MAX`.
+    KvValueTooLong {
+        bytes: usize,
+    },
+    /// The history holds `KV_HISTORY_MAX` operations already.
+    KvHistoryFull,
+    /// A node's stored snapshot holds a key/value store that does not restore.
+    KvSnapshotUndecodable {
+        node: NodeId,
+        error: crate::kv::SnapshotError,
+    },
 }
 
 /// Which network setting is out of range.
@@ -118,6 +141,37 @@ impl fmt::Display for Error {
             Unrestorable { node, error } => write!(
                 f,
                 "S{}'s stored raft state cannot be restored: {error}",
+                node + 1
+            ),
+            KvNoSuchClient { client } => write!(
+                f,
+                "there is no client C{} (clients are C1..C{})",
+                u64::from(*client) + 1,
+                super::KV_CLIENTS_MAX
+            ),
+            KvClientBusy { client } => write!(
+                f,
+                "C{} has an operation outstanding (a Clerk does one at a time)",
+                u64::from(*client) + 1
+            ),
+            KvKeyTooLong { bytes } => write!(
+                f,
+                "a key is at most {} bytes, not {bytes}",
+                super::KV_KEY_BYTES_MAX
+            ),
+            KvValueTooLong { bytes } => write!(
+                f,
+                "a value is at most {} bytes, not {bytes}",
+                super::KV_VALUE_BYTES_MAX
+            ),
+            KvHistoryFull => write!(
+                f,
+                "the key/value history holds {} operations already, the most it keeps (KV_HISTORY_MAX)",
+                super::KV_HISTORY_MAX
+            ),
+            KvSnapshotUndecodable { node, error } => write!(
+                f,
+                "S{}'s stored snapshot does not restore its key/value store: {error}",
                 node + 1
             ),
             SnapshotUndecodable { node, error } => {

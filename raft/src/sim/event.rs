@@ -1,7 +1,9 @@
 //! The one typed event stream that tests, the checker's diagnostics and the page share.
 
 use super::rng::Fnv;
+use super::kv::{KvOpKind, KvReplyKind};
 use crate::core::{MessageKind, NodeEvent, NodeId, Rule};
+use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Why a message never arrived (or its reply never came back).
@@ -106,6 +108,42 @@ pub enum EventKind {
         aligned: bool,
         deadlines: Vec<(NodeId, u64)>,
     },
+    /// Key/value client `client` started operation `op_id` (`Input::KvOp`): `kind` on `key`.
+    KvCalled {
+        client: u32,
+        op_id: u64,
+        kind: KvOpKind,
+        key: String,
+    },
+    /// The client sent attempt `attempt` of operation `op_id` to `server` (client RPC `id`).
+    KvSent {
+        id: u64,
+        client: u32,
+        server: NodeId,
+        attempt: u32,
+        op_id: u64,
+    },
+    /// What the client heard back for its RPC `id` to `server` about operation `op_id`.
+    KvReplied {
+        id: u64,
+        client: u32,
+        server: NodeId,
+        reply: KvReplyKind,
+        op_id: u64,
+    },
+    /// The client's operation `op_id` returned (`output`: a Get's value).
+    KvReturned {
+        client: u32,
+        op_id: u64,
+        output: Option<String>,
+    },
+    /// `node` snapshotted its store through `index` for maxraftstate (`bytes`: the
+    /// snapshot's size).
+    KvSnapshot {
+        node: NodeId,
+        index: u64,
+        bytes: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,6 +247,50 @@ impl SimEvent {
                 for (node, at) in deadlines {
                     h.u64(*node as u64).u64(*at);
                 }
+            }
+            EventKind::KvCalled {
+                client,
+                op_id,
+                kind,
+                key,
+            } => {
+                h.u64(26)
+                    .u64(u64::from(*client))
+                    .u64(*op_id)
+                    .u64(*kind as u64)
+                    .bytes(key.as_bytes());
+            }
+            EventKind::KvSent {
+                id,
+                client,
+                server,
+                attempt,
+                op_id,
+            } => {
+                h.u64(27)
+                    .u64(*id)
+                    .u64(u64::from(*client))
+                    .u64(*server as u64)
+                    .u64(u64::from(*attempt))
+                    .u64(*op_id);
+            }
+            EventKind::KvReplied {
+                id, server, reply, ..
+            } => {
+                h.u64(28).u64(*id).u64(*server as u64).u64(*reply as u64);
+            }
+            EventKind::KvReturned {
+                client,
+                op_id,
+                output,
+            } => {
+                h.u64(29).u64(u64::from(*client)).u64(*op_id);
+                if let Some(v) = output {
+                    h.u64(v.len() as u64).bytes(v.as_bytes());
+                }
+            }
+            EventKind::KvSnapshot { node, index, bytes } => {
+                h.u64(30).u64(*node as u64).u64(*index).u64(*bytes);
             }
         }
     }

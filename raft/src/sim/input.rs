@@ -57,6 +57,17 @@ pub enum Input {
     /// the earliest, so the first candidate's RequestVotes arrive before the next times out
     /// and one round elects a leader. Refused when no live node has an election timer.
     SpreadTimers,
+    /// Key/value client `client` (0-based, below `KV_CLIENTS_MAX`) starts `op` (6.5840's
+    /// Clerk Get/Put/Append). The client is created on first use, its ends reaching every
+    /// server. Refused while it has an operation outstanding, and for a key or value over
+    /// `KV_KEY_BYTES_MAX` / `KV_VALUE_BYTES_MAX`, or a full history (`KV_HISTORY_MAX`).
+    KvOp { client: u32, op: crate::kv::Op },
+    /// Client `client`'s ends reach exactly `servers` from now on (6.5840's ConnectClient /
+    /// DisconnectClient; independent of the servers' network). Creates the client if new.
+    KvConnect { client: u32, servers: Vec<NodeId> },
+    /// 6.5840's maxraftstate: a server whose Raft state reaches 9/10 of `bytes` after an
+    /// apply snapshots its store through the last applied index (None: never).
+    KvMaxRaftState { bytes: Option<u64> },
 }
 
 /// What an applied input did, when there is more to say than "done".
@@ -116,6 +127,12 @@ impl Simulation {
             }
             Input::AlignTimers => self.set_timers(true).map(done),
             Input::SpreadTimers => self.set_timers(false).map(done),
+            Input::KvOp { client, op } => self.kv_op(client, op).map(done),
+            Input::KvConnect { client, servers } => self.kv_connect(client, servers).map(done),
+            Input::KvMaxRaftState { bytes } => {
+                self.kv_set_max_raft_state(bytes);
+                Ok(Outcome::Done)
+            }
         }
     }
 
@@ -163,7 +180,7 @@ impl Simulation {
         self.record(EventKind::RuleChanged { rule, broken });
         for node in 0..self.nodes.len() {
             if let Some(raft) = self.nodes[node].raft.as_mut() {
-                raft.set_broken_rules(self.broken_rules);
+                raft.set_broken_rules(self.broken_rules.of_core());
                 self.after_step(node);
             }
         }

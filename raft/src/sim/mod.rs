@@ -12,7 +12,7 @@
 //! look at. Each concept lives in a file of its own: `config`, `input` (outside actions),
 //! `queue` (time and the livelock guard), `node` (lifecycle and the Ready pump), `wire`
 //! (labrpc's message fates), `applier` (the service's side of ApplyMsg), `load` (the client
-//! load generator), `error`, `narrate`, `reference` (the cross-platform trace fixture),
+//! load generator), `kv` (Lab 4's key/value service: servers, clients, history), `error`, `narrate`, `reference` (the cross-platform trace fixture),
 //! `wrappers` (the 6.5840-style method API over `apply`).
 
 mod applier;
@@ -21,6 +21,7 @@ mod config;
 mod error;
 pub mod event;
 mod input;
+mod kv;
 mod load;
 mod narrate;
 pub mod network;
@@ -41,8 +42,13 @@ pub use config::SimConfig;
 pub use error::{Error, NetError, SimError};
 pub use event::{DropReason, EventKind, SimEvent};
 pub use input::{Input, Outcome, Stamp};
+pub use kv::{
+    lincheck_history, KvClient, KvHistoryOp, KvOpKind, KvReplyKind, KvRpc, KV_CALL_FAIL_MS_MAX,
+    KV_CLIENTS_MAX, KV_HISTORY_MAX, KV_KEY_BYTES_MAX, KV_PENDING_MAX, KV_SERVER_WAIT_MS,
+    KV_VALUE_BYTES_MAX,
+};
 pub use load::LOAD_PER_SECOND_MAX;
-pub use narrate::describe_node_event;
+pub use narrate::{describe_kv_event, describe_kv_op, describe_node_event};
 pub use network::{NetConfig, Topology};
 pub use node::NodeSlot;
 pub use queue::ACTIONS_PER_MS_MAX;
@@ -76,9 +82,11 @@ pub struct Simulation {
     /// Bumped whenever a persister is written.
     persist_version: u64,
     /// The rules every node breaks (`Input::BreakRule`); none by default.
-    /// Invariant: every live node's `Raft::broken_rules()` is this set (`boot` sets it on
-    /// nodes that start later).
+    /// Invariant: every live node's `Raft::broken_rules()` is this set's core rules
+    /// (`BrokenRules::of_core`; `boot` sets them on nodes that start later).
     broken_rules: BrokenRules,
+    /// The key/value service: clients, their RPCs, the history, servers' pending requests.
+    kv: kv::Kv,
 }
 
 impl Simulation {
@@ -124,6 +132,7 @@ impl Simulation {
             bytes_total: 0,
             persist_version: 0,
             broken_rules: BrokenRules::NONE,
+            kv: kv::Kv::default(),
             config,
         };
         for node in 0..n {
@@ -165,6 +174,8 @@ impl Simulation {
             queue::Action::Timer { node } => self.fire_timer(node, time),
             queue::Action::Deliver { id } => self.deliver(id),
             queue::Action::Load { generation } => self.fire_load(generation),
+            queue::Action::KvDeliver { id } => self.kv_deliver(id),
+            queue::Action::KvWait { node, rpc_id } => self.kv_wait_over(node, rpc_id),
         }
         true
     }

@@ -1,9 +1,77 @@
 //! Narration of a node's events in the paper's words, for people reading a run: what
-//! happened and why.
+//! happened and why; and of the key/value clients' events in plain words.
 
+use super::event::EventKind;
+use super::kv::KvHistoryOp;
 use crate::core::{AppendRefusal, NodeEvent, NodeId, StepDownCause, VoteRefusal};
+use crate::kv::Op;
 use alloc::format;
 use alloc::string::String;
+
+/// A key/value operation as a Clerk call: `Get(k)`, `Put(k, "v")`, `Append(k, "x 1 0 y")`.
+pub fn describe_kv_op(op: &Op) -> String {
+    match op {
+        Op::Get { key } => format!("Get({key})"),
+        Op::Put { key, value } => format!("Put({key}, {value:?})"),
+        Op::Append { key, value } => format!("Append({key}, {value:?})"),
+    }
+}
+
+/// A key/value client's event in plain words ("C1 Append(k, \"x 1 0 y\") → S3: wrong
+/// leader"), with `history` (`Simulation::kv_history`) for the operation it is about; None
+/// for the events that are not a client's.
+pub fn describe_kv_event(history: &[KvHistoryOp], kind: &EventKind) -> Option<String> {
+    let op = |op_id: u64| {
+        usize::try_from(op_id)
+            .ok()
+            .and_then(|i| history.get(i))
+            .map_or_else(|| format!("operation {op_id}"), |h| describe_kv_op(&h.op))
+    };
+    let c = |client: u32| u64::from(client) + 1;
+    Some(match kind {
+        EventKind::KvCalled { client, op_id, .. } => {
+            format!("C{} called {}", c(*client), op(*op_id))
+        }
+        EventKind::KvSent {
+            client,
+            server,
+            attempt,
+            op_id,
+            ..
+        } => format!(
+            "C{} sent {} to S{} (attempt {attempt})",
+            c(*client),
+            op(*op_id),
+            server + 1
+        ),
+        EventKind::KvReplied {
+            client,
+            server,
+            reply,
+            op_id,
+            ..
+        } => format!(
+            "C{} {} \u{2192} S{}: {}",
+            c(*client),
+            op(*op_id),
+            server + 1,
+            reply.describe()
+        ),
+        EventKind::KvReturned {
+            client,
+            op_id,
+            output,
+        } => match output {
+            Some(value) => format!("C{} {} returned {value:?}", c(*client), op(*op_id)),
+            None => format!("C{} {} returned", c(*client), op(*op_id)),
+        },
+        EventKind::KvSnapshot { node, index, bytes } => format!(
+            "S{} snapshotted its key/value store through index {index} ({bytes} bytes): its Raft state neared maxraftstate",
+            node + 1
+        ),
+        _ => return None,
+    })
+}
 
 /// Narration helper: "S2 became leader of term 3", "S3 stepped down from leader to follower
 /// (term 3): S5's RequestVote carried term 3".

@@ -18,6 +18,8 @@ pub struct NodeSlot {
     pub incarnation: u64,
     pub persister: Persister,
     pub service: StateMachine,
+    /// The key/value store (Lab 4), applied from the same committed entries as `service`.
+    pub store: crate::kv::Store,
     /// RPCs that reached this incarnation's handler (6.5840's rpcCount).
     pub rpc_count: u64,
     /// The time of the Timer action queued for this node (stale ones are skipped).
@@ -32,6 +34,7 @@ impl NodeSlot {
             incarnation: 0,
             persister,
             service: StateMachine::default(),
+            store: crate::kv::Store::new(),
             rpc_count: 0,
             timer_at: None,
         }
@@ -75,7 +78,7 @@ impl Simulation {
             self.now_ms,
         )
         .map_err(|error| Error::Unrestorable { node, error })?;
-        raft.set_broken_rules(self.broken_rules);
+        raft.set_broken_rules(self.broken_rules.of_core());
         slot.service = StateMachine::decode(slot.persister.snapshot())
             .map_err(|error| Error::SnapshotUndecodable { node, error })?;
         if restoring {

@@ -19,6 +19,10 @@ pub(super) enum Action {
     Deliver { id: u64 },
     /// The client load generator's next request (stale generations are skipped).
     Load { generation: u64 },
+    /// A key/value client RPC arrives (or its Call fails).
+    KvDeliver { id: u64 },
+    /// A server's wait for the pending request of client RPC `rpc_id` runs out.
+    KvWait { node: NodeId, rpc_id: u64 },
 }
 
 #[derive(Clone, Debug, Default)]

@@ -224,6 +224,22 @@ pub(crate) enum FileInput {
     },
     AlignTimers,
     SpreadTimers,
+    /// A key/value client's operation (`Input::KvOp`): client ids start at 1 (C1); `op` is
+    /// "get", "put" or "append"; a Get has no value.
+    KvOp {
+        client: u64,
+        op: String,
+        key: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+    },
+    KvConnect {
+        client: u64,
+        servers: Vec<u64>,
+    },
+    KvMaxRaftState {
+        bytes: Option<u64>,
+    },
 }
 
 #[cfg(feature = "json")]
@@ -358,6 +374,25 @@ fn file_input(input: &Input) -> FileInput {
             rule: rule.id().into(),
             broken: *broken,
         },
+        Input::KvOp { client, op } => {
+            use raftlab::kv::Op;
+            let (name, key, value) = match op {
+                Op::Get { key } => ("get", key, None),
+                Op::Put { key, value } => ("put", key, Some(value.clone())),
+                Op::Append { key, value } => ("append", key, Some(value.clone())),
+            };
+            FileInput::KvOp {
+                client: u64::from(*client) + 1,
+                op: name.into(),
+                key: key.clone(),
+                value,
+            }
+        }
+        Input::KvConnect { client, servers } => FileInput::KvConnect {
+            client: u64::from(*client) + 1,
+            servers: servers.iter().map(|&n| id(n)).collect(),
+        },
+        Input::KvMaxRaftState { bytes } => FileInput::KvMaxRaftState { bytes: *bytes },
     }
 }
 
@@ -443,12 +478,52 @@ pub(crate) fn input_of(index: usize, input: FileInput) -> Result<Input, FileErro
                     "an unknown rule in input {}: {:?} (one of {})",
                     index + 1,
                     rule,
-                    Rule::ALL.map(Rule::id).join(", ")
+                    Rule::EVERY.map(Rule::id).join(", ")
                 ))
             })?,
             broken,
         },
+        FileInput::KvOp {
+            client,
+            op,
+            key,
+            value,
+        } => {
+            use raftlab::kv::Op;
+            let op = match (op.as_str(), value) {
+                ("get", None) => Op::Get { key },
+                ("put", Some(value)) => Op::Put { key, value },
+                ("append", Some(value)) => Op::Append { key, value },
+                _ => {
+                    return Err(FileError::field(format!(
+                        "a key/value operation in input {} that is not \"get\" without a value or \"put\" / \"append\" with one",
+                        index + 1
+                    )))
+                }
+            };
+            Input::KvOp {
+                client: client_of(index, client)?,
+                op,
+            }
+        }
+        FileInput::KvConnect { client, servers } => Input::KvConnect {
+            client: client_of(index, client)?,
+            servers: servers.into_iter().map(node).collect::<Result<_, _>>()?,
+        },
+        FileInput::KvMaxRaftState { bytes } => Input::KvMaxRaftState { bytes },
     })
+}
+
+#[cfg(feature = "json")]
+/// A 1-based client id from the file (C1) as the simulator's 0-based one.
+fn client_of(index: usize, client: u64) -> Result<u32, FileError> {
+    match client.checked_sub(1).and_then(|c| u32::try_from(c).ok()) {
+        Some(c) => Ok(c),
+        None => Err(FileError::field(format!(
+            "client {client} in input {}: client ids start at 1 (C1)",
+            index + 1
+        ))),
+    }
 }
 
 #[cfg(feature = "json")]

@@ -827,6 +827,25 @@ pub fn input_text(input: &Input) -> String {
             rule,
             broken: false,
         } => format!("keep {}", rule.id()),
+        Input::KvOp { client, op } => format!(
+            "C{} {}",
+            u64::from(*client) + 1,
+            raftlab::sim::describe_kv_op(op)
+        ),
+        Input::KvConnect { client, servers } => {
+            let names: Vec<String> = servers.iter().map(s).collect();
+            format!(
+                "connect C{} to {}",
+                u64::from(*client) + 1,
+                if names.is_empty() {
+                    "no server".into()
+                } else {
+                    names.join(", ")
+                }
+            )
+        }
+        Input::KvMaxRaftState { bytes: Some(b) } => format!("maxraftstate {b} bytes"),
+        Input::KvMaxRaftState { bytes: None } => "no maxraftstate".into(),
     }
 }
 

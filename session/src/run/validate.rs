@@ -212,7 +212,19 @@ fn check_input(index: usize, input: &Input, nodes: usize) -> Result<(), RunError
             }
             Vec::new()
         }
+        Input::KvOp { op, .. } => {
+            let bytes = match op {
+                raftlab::kv::Op::Get { key } => key.len(),
+                raftlab::kv::Op::Put { key, value } | raftlab::kv::Op::Append { key, value } => {
+                    key.len().saturating_add(value.len())
+                }
+            };
+            check_bytes(index, bytes)?;
+            Vec::new()
+        }
+        Input::KvConnect { servers, .. } => servers.clone(),
         Input::Heal
+        | Input::KvMaxRaftState { .. }
         | Input::DropMessage { .. }
         | Input::RestartAllFromDisk
         | Input::AlignTimers
