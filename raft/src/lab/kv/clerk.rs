@@ -64,6 +64,9 @@ impl Clerk {
             if let Err(e) = lab.apply_input(input.clone()) {
                 lab.fail(&format!("the tester's {input:?} was refused: {e}"));
             }
+            if lab.sim.kv_history().len() != op_id + 1 {
+                lab.fail(&format!("the simulator did not record client C{}'s operation as history entry {op_id}", self.client + 1));
+            }
             lab.after_events();
             op_id
         };

@@ -82,7 +82,7 @@ impl KvConfig {
             ops0: 0,
             rpcs0: 0,
         };
-        let mut kc = KvConfig {
+        let kc = KvConfig {
             cfg,
             kv: Arc::new(Mutex::new(kv)),
         };
