@@ -665,3 +665,27 @@ impl Lab {
         panic!("{report}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    #[test]
+    fn sleep_until_wakes_after_the_action_that_makes_the_condition_hold() {
+        let mut cfg = Config::with_seed(3, false, false, 1);
+        let waiter = cfg.go(|cfg| {
+            cfg.sleep_until(10_000, |lab| lab.sim.leader().is_some());
+            let lab = cfg.lab();
+            (lab.sim.now_ms(), lab.sim.leader().is_some())
+        });
+        // The test's own thread sleeps on a timer meanwhile.
+        cfg.sleep_ms(3_000);
+        let (woke_ms, leader) = waiter.join(&mut cfg);
+        assert!(leader, "woke without a leader");
+        assert!(woke_ms < 3_000, "woke at {woke_ms} ms, not when the leader was elected");
+        // Nothing changed since it was elected: a sleep until it holds returns at once.
+        let t = cfg.now_ms();
+        cfg.sleep_until(10_000, |lab| lab.sim.leader().is_some());
+        assert_eq!(cfg.now_ms(), t);
+    }
+}
