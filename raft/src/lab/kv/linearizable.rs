@@ -11,6 +11,7 @@ use crate::lincheck::kv::Kv;
 use crate::lincheck::report::Text;
 use crate::lincheck::{check as lincheck, Options, StepBudget, Verdict};
 use crate::sim::lincheck_history;
+use std::time::Instant;
 
 /// The search steps one check may take (porcupine's `linearizabilityCheckTimeout`, 1 s).
 /// README "Lab 4" gives what the tests' histories take.
@@ -18,7 +19,9 @@ pub const LINEARIZABILITY_CHECK_STEPS_MAX: u64 = 50_000_000;
 
 /// Check the run's whole history so far; fail the test with the checker's report when it is
 /// not linearizable.
+/// Prints what the check took: operations, partitions, search steps and wall time.
 pub(crate) fn check(lab: &Lab) {
+    let t0 = Instant::now();
     let history = lincheck_history(lab.sim.kv_history());
     let mut budget = StepBudget {
         left: LINEARIZABILITY_CHECK_STEPS_MAX,
@@ -27,6 +30,14 @@ pub(crate) fn check(lab: &Lab) {
         Ok(report) => report,
         Err(e) => lab.fail(&format!("the history cannot be checked: {e}")),
     };
+    let steps: u64 = report.partitions.iter().map(|p| p.steps).sum();
+    super::report(&format!(
+        "  ... linearizability: {} operations ({} open), {} keys, {steps} search steps, {:.1} ms wall",
+        report.operations,
+        report.open,
+        report.partitions.len(),
+        t0.elapsed().as_secs_f64() * 1e3
+    ));
     match report.verdict {
         Verdict::Linearizable => {}
         Verdict::Unknown => {
