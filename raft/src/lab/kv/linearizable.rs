@@ -44,8 +44,7 @@ pub(crate) fn check(lab: &Lab) {
             super::report("info: linearizability check timed out, assuming history is ok");
         }
         Verdict::NotLinearizable => {
-            let ops = lab.sim.kv_history();
-            let label = |i: usize| format!("op {} at {} ms", i, ops[i].call_ms);
+            let label = |i: usize| format!("op {i}");
             let text = Text {
                 model: &Kv,
                 history: &history,
