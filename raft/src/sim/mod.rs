@@ -44,7 +44,7 @@ pub use event::{DropReason, EventKind, SimEvent};
 pub use input::{Input, Outcome, Stamp};
 pub use kv::{
     lincheck_history, KvClient, KvHistoryOp, KvOpKind, KvReplyKind, KvRpc, KV_CALL_FAIL_MS_MAX,
-    KV_CLIENTS_MAX, KV_HISTORY_MAX, KV_KEY_BYTES_MAX, KV_PENDING_MAX, KV_SERVER_WAIT_MS,
+    KV_CLIENTS_MAX, KV_HISTORY_MAX, KV_KEY_BYTES_MAX, KV_PENDING_MAX, KV_ROUND_PAUSE_MS, KV_SERVER_WAIT_MS,
     KV_VALUE_BYTES_MAX,
 };
 pub use load::LOAD_PER_SECOND_MAX;
@@ -176,6 +176,7 @@ impl Simulation {
             queue::Action::Load { generation } => self.fire_load(generation),
             queue::Action::KvDeliver { id } => self.kv_deliver(id),
             queue::Action::KvWait { node, rpc_id } => self.kv_wait_over(node, rpc_id),
+            queue::Action::KvResend { client } => self.kv_resend(client),
         }
         true
     }
