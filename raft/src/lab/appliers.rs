@@ -15,7 +15,7 @@ impl Lab {
     /// Process the next simulated action if it is due by `time_ms`, with the checks; false
     /// when none is.
     pub(crate) fn step_before(&mut self, time_ms: u64) -> bool {
-        if !self.sim.next_action_ms().is_some_and(|t| t <= time_ms) {
+        if self.sim.next_action_ms().is_none_or(|t| t > time_ms) {
             return false;
         }
         self.sim.step();
