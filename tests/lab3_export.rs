@@ -6,7 +6,7 @@
 #[path = "lab3_runs.rs"]
 mod lab3_runs;
 
-use lab3_runs::{export_replays, find, record, run_file, LAB3_TESTS};
+use lab3_runs::{export_part_replays, find, record, run_file, LAB3_TESTS};
 use raftlab::lab::seed_list;
 use raftlab_session::RunFile;
 
@@ -17,11 +17,7 @@ fn replay_command(test: &str, seed: u64) -> String {
 /// Each test of `part` ("3A"...), exported at each seed and read back, replays to the digest
 /// the test produced.
 fn export_and_replay(part: &str, this: &str) {
-    for seed in seed_list() {
-        for test in LAB3_TESTS.iter().filter(|t| t.go_name.ends_with(part)) {
-            export_replays(test, seed, &|| replay_command(this, seed));
-        }
-    }
+    export_part_replays(LAB3_TESTS, part, &|seed| replay_command(this, seed));
 }
 
 #[test]

@@ -16,6 +16,17 @@ mod lab4 {
 use raftlab::lab::{capture_recordings, pin_seed, take_recordings, Recording};
 use raftlab_session::{Caption, Run, RunFile};
 
+/// Each test of `tests` whose Go name ends with `part` ("3A", "4B"), at each seed of
+/// `seed_list()`, passes `export_replays`; `replay(seed)` is the command that replays the check.
+#[allow(dead_code)]
+pub fn export_part_replays(tests: &[LabTest], part: &str, replay: &dyn Fn(u64) -> String) {
+    for seed in raftlab::lab::seed_list() {
+        for test in tests.iter().filter(|t| t.go_name.ends_with(part)) {
+            export_replays(test, seed, &|| replay(seed));
+        }
+    }
+}
+
 /// `test` at `seed`, exported as a run file and read back through the session crate, replays
 /// to the digest the test produced, with its title and captions; panics with `replay()` (the
 /// command that replays the check) otherwise.
