@@ -356,3 +356,52 @@ fn shown(servers: &[usize]) -> String {
     let names: Vec<String> = servers.iter().map(|s| format!("S{}", s + 1)).collect();
     format!("[{}]", names.join(" "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::KvConfig;
+    use crate::core::Rule;
+    use crate::sim::Input;
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+
+    /// With the duplicate filter broken on the unreliable network, a retried Append is
+    /// applied twice; a Get that sees it twice cannot be linearized, and `end` says so with
+    /// the checker's report and the replay command.
+    #[test]
+    fn end_fails_a_history_with_an_append_applied_twice() {
+        let mut cfg = KvConfig::with_seed(3, true, None, 1);
+        cfg.lab().input(Input::BreakRule {
+            rule: Rule::FilterDuplicates,
+            broken: true,
+        });
+        let all = cfg.all();
+        let ck = cfg.make_client(&all);
+        cfg.begin("Test: duplicates (unit)");
+        for i in 0..50 {
+            ck.append(&mut cfg, "k", &format!("x 0 {i} y"));
+            let v = ck.get(&mut cfg, "k");
+            if v.matches(&format!("x 0 {i} y")).count() > 1 {
+                break;
+            }
+        }
+        let failure = catch_unwind(AssertUnwindSafe(|| cfg.end())).expect_err("end() passed");
+        let message = failure.downcast_ref::<String>().expect("a message");
+        assert!(message.contains("history is not linearizable"), "{message}");
+        assert!(message.contains("cannot be placed after it"), "{message}");
+        assert!(message.contains("--test lab4"), "{message}");
+    }
+
+    /// The same run with the filter kept passes `end`.
+    #[test]
+    fn end_passes_the_same_run_with_duplicates_filtered() {
+        let mut cfg = KvConfig::with_seed(3, true, None, 1);
+        let all = cfg.all();
+        let ck = cfg.make_client(&all);
+        cfg.begin("Test: duplicates filtered (unit)");
+        for i in 0..50 {
+            ck.append(&mut cfg, "k", &format!("x 0 {i} y"));
+            ck.get(&mut cfg, "k");
+        }
+        cfg.end();
+    }
+}
