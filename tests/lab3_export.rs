@@ -6,7 +6,7 @@
 #[path = "lab3_runs.rs"]
 mod lab3_runs;
 
-use lab3_runs::{find, record, run_file, LAB3_TESTS};
+use lab3_runs::{export_part_replays, find, record, run_file, LAB3_TESTS};
 use raftlab::lab::seed_list;
 use raftlab_session::RunFile;
 
@@ -17,39 +17,7 @@ fn replay_command(test: &str, seed: u64) -> String {
 /// Each test of `part` ("3A"...), exported at each seed and read back, replays to the digest
 /// the test produced.
 fn export_and_replay(part: &str, this: &str) {
-    for seed in seed_list() {
-        for test in LAB3_TESTS.iter().filter(|t| t.go_name.ends_with(part)) {
-            let fail = |why: String| -> ! {
-                panic!(
-                    "{} at seed {seed}: {why}\n  replay: {}",
-                    test.go_name,
-                    replay_command(this, seed)
-                )
-            };
-            let recording = record(test, seed).unwrap_or_else(|e| fail(e));
-            let digest = recording.trace_digest;
-            let text = run_file(test, recording).write();
-            let file = RunFile::read(&text).unwrap_or_else(|e| fail(e.to_string()));
-            let end = file
-                .end
-                .unwrap_or_else(|| fail("no end in the file".into()));
-            let sim = file
-                .run
-                .replay_to(end)
-                .unwrap_or_else(|e| fail(e.to_string()));
-            if (sim.trace_digest(), file.trace_digest) != (digest, Some(digest)) {
-                fail(format!(
-                    "{} inputs replayed to digest {:016x}; the test produced {digest:016x}",
-                    file.run.inputs.len(),
-                    sim.trace_digest()
-                ));
-            }
-            let title = file.title.clone().unwrap_or_default();
-            if !title.starts_with(test.go_name) || file.captions.is_empty() {
-                fail(format!("title {title:?}, {} captions", file.captions.len()));
-            }
-        }
-    }
+    export_part_replays(LAB3_TESTS, part, &|seed| replay_command(this, seed));
 }
 
 #[test]

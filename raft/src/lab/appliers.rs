@@ -8,11 +8,19 @@ use crate::sim::Input;
 impl Lab {
     /// Run the simulation up to `time_ms`, checking after every event.
     pub(crate) fn advance_to(&mut self, time_ms: u64) {
-        while self.sim.next_action_ms().is_some_and(|t| t <= time_ms) {
-            self.sim.step();
-            self.after_events();
-        }
+        while self.step_before(time_ms) {}
         self.sim.run_until(time_ms);
+    }
+
+    /// Process the next simulated action if it is due by `time_ms`, with the checks; false
+    /// when none is.
+    pub(crate) fn step_before(&mut self, time_ms: u64) -> bool {
+        if self.sim.next_action_ms().is_none_or(|t| t > time_ms) {
+            return false;
+        }
+        self.sim.step();
+        self.after_events();
+        true
     }
 
     /// After each simulated event: the safety checker's verdict, then the appliers.

@@ -7,12 +7,15 @@
 
 mod appliers;
 mod cmd;
+pub mod kv;
 mod scheduler;
 mod seeds;
 
 pub use cmd::Cmd;
 pub use scheduler::Activity;
-pub use seeds::{current_seed, pin_seed, replay_command, seed_list, seeds};
+pub use seeds::{
+    current_seed, pin_seed, replay_command, replay_command_in, seed_list, seeds, seeds_in,
+};
 
 use crate::core::Timing;
 use crate::sim::rng::{mix, Rng};
@@ -80,6 +83,8 @@ pub(crate) struct Lab {
     pub snapshot: bool,
     pub seed: u64,
     pub test: String,
+    /// The test target the test is in ("lab3"), for its replay command.
+    pub suite: &'static str,
     pub rng: Rng,
     /// The tester's record of what each server applied, by index (config.go's `logs`).
     /// Invariant: survives crashes; replaced only by an ingested snapshot.
@@ -144,6 +149,16 @@ impl Config {
         };
         sim_config.collect_applies = true;
         sim_config.start_connected = false;
+        let mut cfg = Config::build(sim_config, snapshot, "lab3");
+        for i in 0..servers {
+            cfg.connect(i);
+        }
+        cfg
+    }
+
+    /// A tester over a new simulation built from `sim_config`, whose seed is the test's.
+    pub(crate) fn build(sim_config: SimConfig, snapshot: bool, suite: &'static str) -> Config {
+        let (servers, seed) = (sim_config.nodes, sim_config.seed);
         let sim = Simulation::new(sim_config.clone())
             .unwrap_or_else(|e| panic!("cannot build the cluster: {e}"));
         let lab = Lab {
@@ -152,6 +167,7 @@ impl Config {
             snapshot,
             seed,
             test: seeds::test_name(),
+            suite,
             rng: Rng::new(mix(seed ^ 0x007e_57e5)),
             logs: vec![BTreeMap::new(); servers],
             last_applied: vec![0; servers],
@@ -166,14 +182,10 @@ impl Config {
             max_index0: 0,
             finished: false,
         };
-        let mut cfg = Config {
+        Config {
             shared: Shared::new(lab),
             me: 0,
-        };
-        for i in 0..servers {
-            cfg.connect(i);
         }
-        cfg
     }
 
     fn lab(&self) -> MutexGuard<'_, Lab> {
@@ -201,6 +213,11 @@ impl Config {
     /// Advances virtual time by `ms`, letting other activities run meanwhile.
     pub fn sleep_ms(&mut self, ms: u64) {
         self.shared.sleep(self.me, ms);
+    }
+
+    /// Advances virtual time by at most `ms`: until `until` holds after a simulated action.
+    pub(crate) fn sleep_until(&mut self, ms: u64, until: impl Fn(&Lab) -> bool + Send + 'static) {
+        self.shared.sleep_until(self.me, ms, Some(Box::new(until)));
     }
 
     pub fn begin(&mut self, description: &str) {
@@ -643,8 +660,32 @@ impl Lab {
         let _ = write!(
             report,
             "  replay: {}",
-            replay_command(&self.test, self.seed)
+            replay_command_in(self.suite, &self.test, self.seed)
         );
         panic!("{report}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    #[test]
+    fn sleep_until_wakes_after_the_action_that_makes_the_condition_hold() {
+        let mut cfg = Config::with_seed(3, false, false, 1);
+        let waiter = cfg.go(|cfg| {
+            cfg.sleep_until(10_000, |lab| lab.sim.leader().is_some());
+            let lab = cfg.lab();
+            (lab.sim.now_ms(), lab.sim.leader().is_some())
+        });
+        // The test's own thread sleeps on a timer meanwhile.
+        cfg.sleep_ms(3_000);
+        let (woke_ms, leader) = waiter.join(&mut cfg);
+        assert!(leader, "woke without a leader");
+        assert!(woke_ms < 3_000, "woke at {woke_ms} ms, not when the leader was elected");
+        // Nothing changed since it was elected: a sleep until it holds returns at once.
+        let t = cfg.now_ms();
+        cfg.sleep_until(10_000, |lab| lab.sim.leader().is_some());
+        assert_eq!(cfg.now_ms(), t);
     }
 }

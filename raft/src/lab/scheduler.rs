@@ -9,9 +9,15 @@ use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
+/// A condition on the tester's state that ends a sleep early (`Shared::sleep_until`).
+pub(crate) type Until = Box<dyn Fn(&Lab) -> bool + Send>;
+
 struct Act {
     /// (virtual time, order of going to sleep) while sleeping or waiting to start.
     wake: Option<(u64, u64)>,
+    /// While sleeping: wake before `wake`'s time as soon as this holds, checked after every
+    /// simulated action.
+    until: Option<Until>,
     done: bool,
 }
 
@@ -67,6 +73,7 @@ impl Shared {
     pub(crate) fn new(lab: Lab) -> Arc<Shared> {
         let main = Act {
             wake: None,
+            until: None,
             done: false,
         };
         Arc::new(Shared {
@@ -93,15 +100,23 @@ impl Shared {
 
     /// Activity `me` (holding the baton) sleeps `ms` of virtual time.
     pub(crate) fn sleep(&self, me: usize, ms: u64) {
+        self.sleep_until(me, ms, None);
+    }
+
+    /// Activity `me` (holding the baton) sleeps `ms` of virtual time, or less: until `until`
+    /// holds after some simulated action.
+    pub(crate) fn sleep_until(&self, me: usize, ms: u64, until: Option<Until>) {
         let mut s = self.sched();
         let target = self.lock().sim.now_ms() + ms;
         s.seq += 1;
         s.acts[me].wake = Some((target, s.seq));
+        s.acts[me].until = until;
         self.pass_baton(&mut s);
         while s.running != me {
             s = self.baton.wait(s).unwrap_or_else(PoisonError::into_inner);
         }
         s.acts[me].wake = None;
+        s.acts[me].until = None;
         if me == 0 {
             if let Some(failure) = s.failure.take() {
                 drop(s);
@@ -122,9 +137,40 @@ impl Shared {
         let Some(((time, _), next)) = next else {
             return;
         };
-        self.lock().advance_to(time);
+        let next = if s.acts.iter().any(|a| a.until.is_some()) {
+            self.advance_watching(s, time).unwrap_or(next)
+        } else {
+            self.lock().advance_to(time);
+            next
+        };
         s.running = next;
         self.baton.notify_all();
+    }
+}
+
+impl Shared {
+    /// Run the simulation up to `time` action by action, stopping as soon as a sleeping
+    /// activity's `until` holds: that activity (the first to have gone to sleep, if several).
+    fn advance_watching(&self, s: &Sched, time: u64) -> Option<usize> {
+        let mut lab = self.lock();
+        loop {
+            let ready = s
+                .acts
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| !a.done)
+                .filter_map(|(i, a)| Some((a.wake?.1, i, a.until.as_ref()?)))
+                .filter(|(_, _, until)| until(&lab))
+                .map(|(seq, i, _)| (seq, i))
+                .min();
+            if let Some((_, i)) = ready {
+                return Some(i);
+            }
+            if !lab.step_before(time) {
+                lab.advance_to(time);
+                return None;
+            }
+        }
     }
 }
 
@@ -139,7 +185,11 @@ pub(crate) fn spawn<T: Send + 'static>(
         let now = shared.lock().sim.now_ms();
         s.seq += 1;
         let wake = Some((now, s.seq));
-        s.acts.push(Act { wake, done: false });
+        s.acts.push(Act {
+            wake,
+            until: None,
+            done: false,
+        });
         s.acts.len() - 1
     };
     let (shared, slot) = (shared.clone(), result.clone());

@@ -74,16 +74,27 @@ pub fn test_name() -> String {
         .to_string()
 }
 
-/// The one-line command that replays `test` at `seed`.
+/// The one-line command that replays the Lab 3 test `test` at `seed`.
 pub fn replay_command(test: &str, seed: u64) -> String {
+    replay_command_in("lab3", test, seed)
+}
+
+/// The one-line command that replays `test` of the test target `suite` ("lab3", "lab4") at
+/// `seed`.
+pub fn replay_command_in(suite: &str, test: &str, seed: u64) -> String {
     format!(
-        "RAFTLAB_SEED={seed} cargo test --release -p raftlab-lab3 --test lab3 -- --exact {test}"
+        "RAFTLAB_SEED={seed} cargo test --release -p raftlab-lab3 --test {suite} -- --exact {test}"
     )
 }
 
-/// Runs `body` once per seed of `seed_list()`. On a failure, prints the seed and how to replay
-/// it, then fails the test.
+/// Runs the Lab 3 test `body` once per seed of `seed_list()`. On a failure, prints the seed
+/// and how to replay it, then fails the test.
 pub fn seeds(body: impl Fn()) {
+    seeds_in("lab3", body);
+}
+
+/// `seeds` for a test of the test target `suite` (its replay command names it).
+pub fn seeds_in(suite: &str, body: impl Fn()) {
     let name = test_name();
     for seed in seed_list() {
         CURRENT_SEED.with(|s| s.set(Some(seed)));
@@ -92,7 +103,7 @@ pub fn seeds(body: impl Fn()) {
         if let Err(panic) = result {
             eprintln!(
                 "FAILED at seed {seed}; replay with:\n  {}",
-                replay_command(&name, seed)
+                replay_command_in(suite, &name, seed)
             );
             resume_unwind(panic);
         }
