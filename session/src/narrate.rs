@@ -7,7 +7,7 @@
 //!
 //! Node ids are 0-based here, as in the simulator; the sentences say S1..Sn.
 
-use alloc::collections::BTreeMap;
+use raftlab::vec_map::VecMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -98,7 +98,7 @@ pub struct Narrator {
     /// Per node: the role it had when it crashed, while it stays crashed.
     crashed_role: Vec<Option<Role>>,
     /// Term of each message in flight (from its Sent event), to narrate drops.
-    message_terms: BTreeMap<u64, u64>,
+    message_terms: VecMap<u64, u64>,
 }
 
 impl Narrator {
@@ -106,7 +106,7 @@ impl Narrator {
         Narrator {
             leading: vec![None; nodes],
             crashed_role: vec![None; nodes],
-            message_terms: BTreeMap::new(),
+            message_terms: VecMap::new(),
         }
     }
 
