@@ -156,7 +156,10 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// The entries with keys in `range`, in order (as `BTreeMap::range`).
-    pub fn range<Q, R>(&self, range: R) -> impl DoubleEndedIterator<Item = (&K, &V)> + ExactSizeIterator
+    pub fn range<Q, R>(
+        &self,
+        range: R,
+    ) -> impl DoubleEndedIterator<Item = (&K, &V)> + ExactSizeIterator
     where
         K: Borrow<Q>,
         Q: Ord + ?Sized,
@@ -172,7 +175,9 @@ impl<K: Ord, V> VecMap<K, V> {
             Bound::Excluded(k) => self.find(k).unwrap_or_else(|i| i),
             Bound::Unbounded => self.entries.len(),
         };
-        self.entries[start..end.max(start)].iter().map(|(k, v)| (k, v))
+        self.entries[start..end.max(start)]
+            .iter()
+            .map(|(k, v)| (k, v))
     }
 
     /// As `BTreeMap::split_off`: moves the entries with keys at least `key` into the map
@@ -201,7 +206,8 @@ impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
 
 impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
     type Item = (&'a K, &'a V);
-    type IntoIter = core::iter::Map<core::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+    type IntoIter =
+        core::iter::Map<core::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.iter().map(|(k, v)| (k, v))
     }
@@ -219,14 +225,17 @@ impl<'de, K: serde::Deserialize<'de> + Ord, V: serde::Deserialize<'de>> serde::D
 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor<K, V>(core::marker::PhantomData<(K, V)>);
-        impl<'de, K: serde::Deserialize<'de> + Ord, V: serde::Deserialize<'de>> serde::de::Visitor<'de>
-            for Visitor<K, V>
+        impl<'de, K: serde::Deserialize<'de> + Ord, V: serde::Deserialize<'de>>
+            serde::de::Visitor<'de> for Visitor<K, V>
         {
             type Value = VecMap<K, V>;
             fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
                 f.write_str("a map")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut out = VecMap::new();
                 while let Some((k, v)) = map.next_entry()? {
                     out.insert(k, v);
@@ -261,9 +270,21 @@ mod tests {
             for step in 0..2_000u64 {
                 let k = next(&mut s) % 64;
                 match next(&mut s) % 10 {
-                    0..=4 => assert_eq!(ours.insert(k, step), theirs.insert(k, step), "seed {seed} step {step}"),
-                    5..=6 => assert_eq!(ours.remove(&k), theirs.remove(&k), "seed {seed} step {step}"),
-                    7 => assert_eq!(ours.pop_first(), theirs.pop_first(), "seed {seed} step {step}"),
+                    0..=4 => assert_eq!(
+                        ours.insert(k, step),
+                        theirs.insert(k, step),
+                        "seed {seed} step {step}"
+                    ),
+                    5..=6 => assert_eq!(
+                        ours.remove(&k),
+                        theirs.remove(&k),
+                        "seed {seed} step {step}"
+                    ),
+                    7 => assert_eq!(
+                        ours.pop_first(),
+                        theirs.pop_first(),
+                        "seed {seed} step {step}"
+                    ),
                     8 => {
                         if let Some(v) = ours.get_mut(&k) {
                             *v += 1;
@@ -275,7 +296,10 @@ mod tests {
                     _ => {
                         let a = ours.split_off(&k);
                         let b = theirs.split_off(&k);
-                        assert!(a.iter().eq(b.iter()), "seed {seed} step {step}: split-off parts");
+                        assert!(
+                            a.iter().eq(b.iter()),
+                            "seed {seed} step {step}: split-off parts"
+                        );
                         // Put the upper part back half the time, so the map does not only shrink.
                         if step % 2 == 0 {
                             for (k, v) in b {
@@ -290,13 +314,24 @@ mod tests {
                 assert_eq!(ours.len(), theirs.len(), "seed {seed} step {step}");
                 assert_eq!(ours.first_key_value(), theirs.first_key_value());
                 let lo = next(&mut s) % 64;
-                assert!(ours.range(lo..).eq(theirs.range(lo..)), "seed {seed} step {step}: range {lo}..");
+                assert!(
+                    ours.range(lo..).eq(theirs.range(lo..)),
+                    "seed {seed} step {step}: range {lo}.."
+                );
                 assert!(ours.range(..lo).eq(theirs.range(..lo)));
-                assert!(ours.range(k.min(lo)..=k.max(lo)).eq(theirs.range(k.min(lo)..=k.max(lo))));
+                assert!(ours
+                    .range(k.min(lo)..=k.max(lo))
+                    .eq(theirs.range(k.min(lo)..=k.max(lo))));
             }
-            assert!(ours.iter().eq(theirs.iter()), "seed {seed}: final contents, in order");
+            assert!(
+                ours.iter().eq(theirs.iter()),
+                "seed {seed}: final contents, in order"
+            );
             let keys: Vec<_> = ours.keys().copied().collect();
-            assert!(keys.windows(2).all(|w| w[0] < w[1]), "seed {seed}: keys strictly ascending");
+            assert!(
+                keys.windows(2).all(|w| w[0] < w[1]),
+                "seed {seed}: keys strictly ascending"
+            );
         }
     }
 

@@ -7,13 +7,13 @@
 //!
 //! Node ids are 0-based here, as in the simulator; the sentences say S1..Sn.
 
-use raftlab::vec_map::VecMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use raftlab::core::{AppendRefusal, NodeEvent, NodeId, Role};
 use raftlab::sim::{describe_node_event, DropReason, EventKind, SimEvent, Simulation};
+use raftlab::vec_map::VecMap;
 
 /// Terms of messages in flight kept to narrate drops (cleared when reached: a safety net,
 /// messages leave it on delivery or drop).

@@ -21,11 +21,11 @@ pub use crate::view::log_window::LogEntryView;
 use crate::view::log_window::{diverges_at, with_log};
 use crate::view::shown_role::{shown_roles, ShownRole, ShownRoles};
 use alloc::borrow::ToOwned;
-use raftlab::vec_map::VecMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use raftlab::core::{Message, Role};
 use raftlab::sim::InFlight;
+use raftlab::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
 
 /// What the page stores for a cluster (`Cluster.saveStored()`, `stored::save`).

@@ -243,10 +243,19 @@ impl<'a> ser::Serializer for Json<'a> {
     fn serialize_unit_struct(self, _name: &'static str) -> Result {
         self.serialize_unit()
     }
-    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result {
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result {
         self.serialize_str(variant)
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -440,10 +449,19 @@ impl ser::Serializer for Key<'_> {
         string(self.out, v.encode_utf8(&mut b));
         Ok(())
     }
-    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result {
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result {
         self.serialize_str(variant)
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result {
         value.serialize(self)
     }
     fn serialize_bool(self, _v: bool) -> Result {
@@ -485,7 +503,11 @@ impl ser::Serializer for Key<'_> {
     fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple> {
         Err(not_a_key())
     }
-    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeTupleStruct> {
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct> {
         Err(not_a_key())
     }
     fn serialize_tuple_variant(
@@ -551,8 +573,15 @@ mod tests {
             missing: None,
             progress: 0.25,
             drop_rate: 0.1,
-            kinds: vec![Kind::Plain, Kind::Newtype(7), Kind::Tuple(1, 2), Kind::Struct { at_ms: 9 }],
-            fields: [("b".to_string(), -2), ("a".to_string(), 1)].into_iter().collect(),
+            kinds: vec![
+                Kind::Plain,
+                Kind::Newtype(7),
+                Kind::Tuple(1, 2),
+                Kind::Struct { at_ms: 9 },
+            ],
+            fields: [("b".to_string(), -2), ("a".to_string(), 1)]
+                .into_iter()
+                .collect(),
             pair: (5, true),
             skipped: None,
         };
@@ -588,8 +617,14 @@ mod tests {
     fn integers_beyond_2_to_the_53_are_refused_as_serde_wasm_bindgen_refused_them() {
         assert_eq!(to_string(&((1u64 << 53) - 1)).unwrap(), "9007199254740991");
         let e = to_string(&(1u64 << 53)).unwrap_err().to_string();
-        assert!(e.contains("can't be represented as a JavaScript number"), "{e}");
+        assert!(
+            e.contains("can't be represented as a JavaScript number"),
+            "{e}"
+        );
         assert!(to_string(&i64::MIN).is_err());
-        assert_eq!(to_string(&-(((1i64) << 53) - 1)).unwrap(), "-9007199254740991");
+        assert_eq!(
+            to_string(&-(((1i64) << 53) - 1)).unwrap(),
+            "-9007199254740991"
+        );
     }
 }

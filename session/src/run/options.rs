@@ -334,7 +334,13 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("dropRate must be 0..1, got 1.001"));
-        for (permille, text) in [(0, "0"), (500, "0.5"), (1010, "1.01"), (2000, "2"), (4_294_967_295, "4294967.295")] {
+        for (permille, text) in [
+            (0, "0"),
+            (500, "0.5"),
+            (1010, "1.01"),
+            (2000, "2"),
+            (4_294_967_295, "4294967.295"),
+        ] {
             assert_eq!(super::permille_text(permille), text);
         }
         assert!(net(0, 80, 50)

@@ -17,13 +17,13 @@
 use crate::narrate::{Narration, NarrationKind, Narrator};
 use crate::run::Run;
 use alloc::collections::VecDeque;
-use raftlab::vec_map::VecMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 use raftlab::core::{NodeId, Role};
 use raftlab::sim::{Error, Input, Outcome, Simulation, Stamp};
+use raftlab::vec_map::VecMap;
 
 /// The most checkpoints a run holds (its start not counted).
 pub const CHECKPOINTS_MAX: usize = 64;
