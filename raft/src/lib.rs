@@ -8,6 +8,7 @@ extern crate alloc;
 
 pub mod core;
 pub mod sim;
+pub mod small_sort;
 pub mod vec_map;
 
 #[cfg(feature = "std")]

@@ -278,7 +278,7 @@ impl Narrator {
                 };
                 let text = if aligned {
                     let mut ids: Vec<usize> = deadlines.iter().map(|d| d.0).collect();
-                    ids.sort_unstable();
+                    raftlab::small_sort::sort_small(&mut ids);
                     let who: Vec<String> = ids.iter().map(|n| format!("S{}", n + 1)).collect();
                     let when = deadlines.first().map_or(0, |d| d.1);
                     format!(
