@@ -93,7 +93,7 @@ fn float(out: &mut String, v: f64) -> Result {
     let _ = write!(out, "{whole}");
     if frac != 0 {
         let mut digits = FRACTION_DIGITS as usize;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }
