@@ -178,7 +178,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for (n, slot) in table.iter_mut().enumerate() {
         let mut c = n as u32;
         for _ in 0..8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
         }
         *slot = c;
     }
@@ -318,27 +322,35 @@ mod tests {
         alphabet: Alphabet::UrlSafe,
     };
 
+    /// `n` bytes from xorshift64 seeded with `seed` (not 0): the same on every run.
+    fn pseudo_random_bytes(n: usize, mut seed: u64) -> alloc::vec::Vec<u8> {
+        (0..n)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            })
+            .collect()
+    }
+
     #[test]
     fn base64_is_what_the_base64_crate_writes_and_reads_so_stored_texts_still_read() {
         use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
         use base64::Engine as _;
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
         for len in 0..200usize {
-            let bytes: alloc::vec::Vec<u8> = (0..len)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    x as u8
-                })
-                .collect();
+            let bytes = pseudo_random_bytes(len, 0x9E37_79B9_7F4A_7C15 ^ len as u64);
             for (alphabet, theirs) in [
                 (Alphabet::Standard, STANDARD.encode(&bytes)),
                 (Alphabet::UrlSafe, URL_SAFE_NO_PAD.encode(&bytes)),
             ] {
                 let ours = super::encode_base64(alphabet, &bytes);
                 assert_eq!(ours, theirs, "{len} bytes, {alphabet:?}");
-                assert_eq!(super::decode_base64(alphabet, &ours).unwrap(), bytes, "{len} bytes");
+                assert_eq!(
+                    super::decode_base64(alphabet, &ours).unwrap(),
+                    bytes,
+                    "{len} bytes"
+                );
             }
         }
     }
@@ -348,15 +360,7 @@ mod tests {
         assert_eq!(super::crc32(b""), 0);
         // The standard check value of CRC-32/ISO-HDLC.
         assert_eq!(super::crc32(b"123456789"), 0xCBF4_3926);
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
-        let bytes: alloc::vec::Vec<u8> = (0..5_000)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect();
+        let bytes = pseudo_random_bytes(5_000, 0x2545_F491_4F6C_DD1D);
         for len in [1, 7, 16, 255, 4_999, 5_000] {
             let mut h = crc32fast::Hasher::new();
             h.update(&bytes[..len]);
