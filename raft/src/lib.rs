@@ -12,6 +12,8 @@ pub use raftlab_kv as kv;
 /// The linearizability checker (`raftlab-lincheck`) a simulation's key/value history converts to.
 pub use raftlab_lincheck as lincheck;
 pub mod sim;
+pub mod small_sort;
+pub mod vec_map;
 
 #[cfg(feature = "std")]
 pub mod lab;

@@ -27,10 +27,6 @@ pub mod packed;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::Engine as _;
 use core::fmt;
 
 /// The header's length in bytes.
@@ -103,10 +99,7 @@ pub fn encode(format: &Format, payload: &[u8]) -> String {
     let header_crc = crc32(&bytes);
     bytes.extend_from_slice(&header_crc.to_le_bytes());
     bytes.extend_from_slice(payload);
-    let body = match format.alphabet {
-        Alphabet::Standard => base64::engine::general_purpose::STANDARD.encode(&bytes),
-        Alphabet::UrlSafe => base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes),
-    };
+    let body = encode_base64(format.alphabet, &bytes);
     format!(
         "{}{}{}{body}",
         format.prefix, format.version, format.separator
@@ -177,10 +170,27 @@ pub fn decode(format: &Format, text: &str) -> Result<Vec<u8>, FrameError> {
     Ok(payload.to_vec())
 }
 
+/// CRC-32 (IEEE 802.3, as zlib's and crc32fast's), bytewise with a 256-entry table built per
+/// call (about 2,000 steps). Not crc32fast: its 16 tables are 16 KiB of data that does not
+/// compress, in the wasm module every visitor downloads (README, "Weight").
 fn crc32(bytes: &[u8]) -> u32 {
-    let mut h = crc32fast::Hasher::new();
-    h.update(bytes);
-    h.finalize()
+    let mut table = [0u32; 256];
+    for (n, slot) in table.iter_mut().enumerate() {
+        let mut c = n as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+        *slot = c;
+    }
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc = table[((crc ^ b as u32) & 0xFF) as usize] ^ (crc >> 8);
+    }
+    !crc
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
@@ -196,10 +206,7 @@ fn decode_base64(alphabet: Alphabet, body: &str) -> Result<Vec<u8>, FrameError> 
             "not valid base64: too much padding".into(),
         ));
     }
-    let (extra, engine_alphabet) = match alphabet {
-        Alphabet::Standard => (['+', '/'], &alphabet::STANDARD),
-        Alphabet::UrlSafe => (['-', '_'], &alphabet::URL_SAFE),
-    };
+    let extra = symbols(alphabet);
     if let Some((at, c)) = data
         .char_indices()
         .find(|&(_, c)| !(c.is_ascii_alphanumeric() || extra.contains(&c)))
@@ -214,15 +221,68 @@ fn decode_base64(alphabet: Alphabet, body: &str) -> Result<Vec<u8>, FrameError> 
     } else {
         data
     };
-    let lenient = GeneralPurpose::new(
-        engine_alphabet,
-        GeneralPurposeConfig::new()
-            .with_decode_padding_mode(DecodePaddingMode::RequireNone)
-            .with_decode_allow_trailing_bits(true),
-    );
-    lenient
-        .decode(data)
-        .map_err(|e| FrameError::Corrupt(format!("not valid base64: {e}")))
+    // Every character is of the alphabet and the length leaves whole bytes: it decodes, the
+    // bits a last partial character carries beyond them ignored.
+    let value = |c: u8| -> u32 {
+        match c {
+            b'A'..=b'Z' => (c - b'A') as u32,
+            b'a'..=b'z' => (c - b'a') as u32 + 26,
+            b'0'..=b'9' => (c - b'0') as u32 + 52,
+            _ if c as char == extra[0] => 62,
+            _ => 63,
+        }
+    };
+    let mut out = Vec::with_capacity(data.len() / 4 * 3 + 2);
+    for chunk in data.as_bytes().chunks(4) {
+        let bits = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &c)| acc | value(c) << (18 - 6 * i));
+        let bytes = [(bits >> 16) as u8, (bits >> 8) as u8, bits as u8];
+        out.extend_from_slice(&bytes[..chunk.len() - 1]);
+    }
+    Ok(out)
+}
+
+/// The two characters after A-Z, a-z and 0-9 in `alphabet`.
+fn symbols(alphabet: Alphabet) -> [char; 2] {
+    match alphabet {
+        Alphabet::Standard => ['+', '/'],
+        Alphabet::UrlSafe => ['-', '_'],
+    }
+}
+
+/// `bytes` in base64: the standard alphabet padded with `=`, the URL-safe one unpadded (as
+/// the base64 crate's STANDARD and URL_SAFE_NO_PAD engines, which an own 30 lines replace in
+/// the page's wasm module: README, "Weight").
+fn encode_base64(alphabet: Alphabet, bytes: &[u8]) -> String {
+    let [c62, c63] = symbols(alphabet);
+    let char_of = |v: u32| -> char {
+        let v = (v & 63) as u8;
+        match v {
+            0..=25 => (b'A' + v) as char,
+            26..=51 => (b'a' + v - 26) as char,
+            52..=61 => (b'0' + v - 52) as char,
+            62 => c62,
+            _ => c63,
+        }
+    };
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let bits = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (b as u32) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char_of(bits >> (18 - 6 * i)));
+        }
+        if alphabet == Alphabet::Standard {
+            for _ in chunk.len()..3 {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Bytes as lowercase hex, two digits a byte (a run file's binary commands and snapshots).
@@ -261,6 +321,52 @@ mod tests {
         version: 3,
         alphabet: Alphabet::UrlSafe,
     };
+
+    /// `n` bytes from xorshift64 seeded with `seed` (not 0): the same on every run.
+    fn pseudo_random_bytes(n: usize, mut seed: u64) -> alloc::vec::Vec<u8> {
+        (0..n)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn base64_is_what_the_base64_crate_writes_and_reads_so_stored_texts_still_read() {
+        use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+        use base64::Engine as _;
+        for len in 0..200usize {
+            let bytes = pseudo_random_bytes(len, 0x9E37_79B9_7F4A_7C15 ^ len as u64);
+            for (alphabet, theirs) in [
+                (Alphabet::Standard, STANDARD.encode(&bytes)),
+                (Alphabet::UrlSafe, URL_SAFE_NO_PAD.encode(&bytes)),
+            ] {
+                let ours = super::encode_base64(alphabet, &bytes);
+                assert_eq!(ours, theirs, "{len} bytes, {alphabet:?}");
+                assert_eq!(
+                    super::decode_base64(alphabet, &ours).unwrap(),
+                    bytes,
+                    "{len} bytes"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn crc32_is_the_ieee_crc_that_crc32fast_computes_so_stored_texts_still_check() {
+        assert_eq!(super::crc32(b""), 0);
+        // The standard check value of CRC-32/ISO-HDLC.
+        assert_eq!(super::crc32(b"123456789"), 0xCBF4_3926);
+        let bytes = pseudo_random_bytes(5_000, 0x2545_F491_4F6C_DD1D);
+        for len in [1, 7, 16, 255, 4_999, 5_000] {
+            let mut h = crc32fast::Hasher::new();
+            h.update(&bytes[..len]);
+            assert_eq!(super::crc32(&bytes[..len]), h.finalize(), "{len} bytes");
+        }
+    }
 
     #[test]
     fn a_frame_decodes_to_its_payload_and_each_kind_of_damage_is_named() {

@@ -7,7 +7,6 @@
 //!
 //! Node ids are 0-based here, as in the simulator; the sentences say S1..Sn.
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -16,6 +15,7 @@ use raftlab::core::{AppendRefusal, NodeEvent, NodeId, Role};
 use raftlab::sim::{
     describe_kv_event, describe_node_event, DropReason, EventKind, SimEvent, Simulation,
 };
+use raftlab::vec_map::VecMap;
 
 /// Terms of messages in flight kept to narrate drops (cleared when reached: a safety net,
 /// messages leave it on delivery or drop).
@@ -100,7 +100,7 @@ pub struct Narrator {
     /// Per node: the role it had when it crashed, while it stays crashed.
     crashed_role: Vec<Option<Role>>,
     /// Term of each message in flight (from its Sent event), to narrate drops.
-    message_terms: BTreeMap<u64, u64>,
+    message_terms: VecMap<u64, u64>,
 }
 
 impl Narrator {
@@ -108,7 +108,7 @@ impl Narrator {
         Narrator {
             leading: vec![None; nodes],
             crashed_role: vec![None; nodes],
-            message_terms: BTreeMap::new(),
+            message_terms: VecMap::new(),
         }
     }
 
@@ -280,7 +280,7 @@ impl Narrator {
                 };
                 let text = if aligned {
                     let mut ids: Vec<usize> = deadlines.iter().map(|d| d.0).collect();
-                    ids.sort_unstable();
+                    raftlab::small_sort::sort_small(&mut ids);
                     let who: Vec<String> = ids.iter().map(|n| format!("S{}", n + 1)).collect();
                     let when = deadlines.first().map_or(0, |d| d.1);
                     format!(

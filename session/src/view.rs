@@ -21,11 +21,11 @@ pub use crate::view::log_window::LogEntryView;
 use crate::view::log_window::{diverges_at, with_log};
 use crate::view::shown_role::{shown_roles, ShownRole, ShownRoles};
 use alloc::borrow::ToOwned;
-use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use raftlab::core::{Message, Role};
 use raftlab::sim::InFlight;
+use raftlab::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
 
 /// What the page stores for a cluster (`Cluster.saveStored()`, `stored::save`).
@@ -133,7 +133,7 @@ pub struct MessageView {
     pub term: u64,
     pub sent_ms: u64,
     pub deliver_ms: u64,
-    pub fields: BTreeMap<String, FieldValue>,
+    pub fields: VecMap<String, FieldValue>,
 }
 
 /// What an event is about, as api.ts's `EventKind`: the narrator's kinds (one definition).
@@ -407,7 +407,7 @@ fn node_view(engine: &Page, i: usize, roles: &ShownRoles) -> NodeView {
 
 fn message_view(m: &InFlight) -> MessageView {
     use FieldValue::{Bool, Null, Number};
-    let mut fields: BTreeMap<String, FieldValue> = BTreeMap::new();
+    let mut fields: VecMap<String, FieldValue> = VecMap::new();
     let mut set = |k: &str, v: FieldValue| {
         fields.insert(k.to_owned(), v);
     };

@@ -16,9 +16,32 @@ pub fn js_number(x: f64) -> String {
         } else {
             "-Infinity".into()
         }
+    } else if x.fract() == 0.0 && x.abs() <= SAFE_INTEGER_MAX as f64 {
+        // Whole numbers, the common case, without float formatting.
+        let whole = format!("{}", x.abs() as u64);
+        if x < 0.0 {
+            format!("-{whole}")
+        } else {
+            whole
+        }
     } else {
-        format!("{x}")
+        fraction(x)
     }
+}
+
+/// A number with a fraction, or beyond 2^53. In the browser JavaScript prints it (so the wasm
+/// module carries no float formatting: README, "Weight"); natively Rust's `{}` does.
+#[cfg(target_arch = "wasm32")]
+fn fraction(x: f64) -> String {
+    js_sys::Number::from(x)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn fraction(x: f64) -> String {
+    format!("{x}")
 }
 
 /// A whole number in `lo..=hi` from a JavaScript number, or an error naming `what`.

@@ -13,6 +13,7 @@
 //! 1..5"); nothing reachable from JavaScript panics on bad input.
 
 pub mod args;
+mod json;
 mod teach;
 mod views;
 
@@ -276,9 +277,8 @@ fn parse_groups(v: &JsValue) -> Result<Vec<Vec<f64>>, String> {
 }
 
 fn to_js<T: Serialize>(call: &str, value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error(call, e))
+    let text = json::to_string(value).map_err(|e| error(call, e))?;
+    js_sys::JSON::parse(&text).map_err(|_| error(call, "its JSON did not parse"))
 }
 
 #[wasm_bindgen]

@@ -264,8 +264,8 @@ impl Raft {
         // O(uncommitted × peers).)
         let mut matched = self.match_index.clone();
         let majority = self.majority();
-        let (_, &mut n, _) = matched.select_nth_unstable_by(majority - 1, |a, b| b.cmp(a));
-        let n = n.min(self.log.last_index());
+        crate::small_sort::sort_small_by(&mut matched, |a, b| a > b);
+        let n = matched[majority - 1].min(self.log.last_index());
         if n > self.commit_index && (by_counting || self.log.term_at(n) == Some(self.current_term))
         {
             self.set_commit_index(n);

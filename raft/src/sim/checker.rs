@@ -20,7 +20,7 @@ use super::rng::Fnv;
 use super::service::StateMachine;
 use super::NodeSlot;
 use crate::core::{ApplyMsg, Log, NodeEvent, NodeId, PersistentState, Raft, Role};
-use alloc::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::VecMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -156,20 +156,20 @@ struct Applied {
 pub struct Checker {
     /// Election safety: the one leader of each term seen so far (terms below every
     /// server's current term are forgotten: no server can lead them any more).
-    leader_of_term: BTreeMap<u64, NodeId>,
+    leader_of_term: VecMap<u64, NodeId>,
     /// Election safety: the (term, node) second leaders already reported, so each is reported
     /// once rather than after every event while it leads (pruned with `leader_of_term`).
-    second_leaders: BTreeSet<(u64, NodeId)>,
+    second_leaders: VecMap<(u64, NodeId), ()>,
     /// Leader append-only: (term, last index, term at last index) of each current leader.
     leader_tail: Vec<Option<(u64, u64, u64)>>,
     /// Log matching: for every (index, term) seen in any log, the command digest, the term
     /// of the entry before it and the first server seen holding it. Two logs holding
     /// (index, term) then agree on the entry and, by induction, on the whole prefix.
-    entries: BTreeMap<(u64, u64), (u64, u64, NodeId)>,
+    entries: VecMap<(u64, u64), (u64, u64, NodeId)>,
     /// The checker's own record of committed entries: index -> (entry term, term of the
     /// leader whose majority committed it). Invariant: every index in
     /// `floor + 1 ..= committed_max` that the checker saw in a log is present.
-    committed: BTreeMap<u64, (u64, u64)>,
+    committed: VecMap<u64, (u64, u64)>,
     /// Highest index the checker saw committed by a majority in a leader's term.
     committed_max: u64,
     /// commitIndex of each node at the last check (restarts reset it).
@@ -177,7 +177,7 @@ pub struct Checker {
     /// Last index each node handed to its service (restarts reset it to the snapshot).
     applied_seen: Vec<u64>,
     /// State machine safety: what was applied at each index.
-    applied: BTreeMap<u64, Applied>,
+    applied: VecMap<u64, Applied>,
     /// Crashed servers: what their persister holds.
     on_disk: Vec<Option<OnDisk>>,
     /// Every server (live or on disk) has a snapshot through at least this index.
@@ -517,7 +517,7 @@ impl Checker {
         let (term, node) = (raft.current_term(), raft.id());
         match self.leader_of_term.get(&term) {
             Some(&other) if other != node => {
-                if self.second_leaders.insert((term, node)) {
+                if self.second_leaders.insert((term, node), ()).is_none() {
                     self.report(
                         Property::ElectionSafety,
                         &[other, node],

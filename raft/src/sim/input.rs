@@ -217,7 +217,7 @@ impl Simulation {
         if timers.is_empty() {
             return Err(Error::NoElectionTimers);
         }
-        timers.sort_unstable();
+        crate::small_sort::sort_small(&mut timers);
         let first = timers[0].0;
         let gap = if aligned {
             0

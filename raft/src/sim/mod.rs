@@ -34,7 +34,8 @@ mod wire;
 mod wrappers;
 
 use crate::core::{ApplyMsg, BrokenRules, NodeId, Persister, Raft};
-use alloc::collections::{BTreeMap, VecDeque};
+use crate::vec_map::VecMap;
+use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use checker::Checker;
 pub use checker::{Property, Violation, VIOLATIONS_MAX};
@@ -69,7 +70,7 @@ pub struct Simulation {
     nodes: Vec<NodeSlot>,
     topology: Topology,
     queue: queue::Queue,
-    in_flight: BTreeMap<u64, InFlight>,
+    in_flight: VecMap<u64, InFlight>,
     next_message_id: u64,
     events: VecDeque<SimEvent>,
     trace: Fnv,
@@ -120,7 +121,7 @@ impl Simulation {
             now_ms,
             nodes: persisters.into_iter().map(NodeSlot::down).collect(),
             queue: queue::Queue::new(now_ms),
-            in_flight: BTreeMap::new(),
+            in_flight: VecMap::new(),
             next_message_id: 1,
             events: VecDeque::new(),
             trace: Fnv::default(),

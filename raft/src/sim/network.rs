@@ -152,7 +152,7 @@ impl Topology {
             return None;
         }
         let mut ids: Vec<u32> = self.group.clone();
-        ids.sort_unstable();
+        crate::small_sort::sort_small(&mut ids);
         ids.dedup();
         Some(
             ids.iter()

@@ -4,7 +4,8 @@
 //! decides the order of everything.
 
 use crate::core::NodeId;
-use alloc::collections::BTreeMap;
+use alloc::collections::BinaryHeap;
+use core::cmp::{Ordering, Reverse};
 
 /// Actions processed at one virtual millisecond before the simulation declares a message
 /// storm (a livelock: time would never advance) and stops.
@@ -27,9 +28,36 @@ pub(super) enum Action {
     KvResend { client: u32 },
 }
 
+/// A queued action at its (time, sequence number): ordered by those alone, which are unique.
+#[derive(Clone, Copy, Debug)]
+struct Queued {
+    time_ms: u64,
+    seq: u64,
+    action: Action,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Queued {}
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.time_ms, self.seq).cmp(&(other.time_ms, other.seq))
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub(super) struct Queue {
-    actions: BTreeMap<(u64, u64), Action>,
+    /// A min-heap on (time, seq) (a heap, not a `BTreeMap`: far less wasm code; README,
+    /// "Weight"). Invariant: every `seq` is distinct (`push` numbers them).
+    actions: BinaryHeap<Reverse<Queued>>,
     seq: u64,
     /// (virtual time, actions processed at it): the livelock guard.
     actions_now: (u64, u64),
@@ -47,16 +75,20 @@ impl Queue {
 
     pub(super) fn push(&mut self, time_ms: u64, action: Action) {
         self.seq += 1;
-        self.actions.insert((time_ms, self.seq), action);
+        self.actions.push(Reverse(Queued {
+            time_ms,
+            seq: self.seq,
+            action,
+        }));
     }
 
     /// Time of the earliest queued action.
     pub(super) fn next_ms(&self) -> Option<u64> {
-        self.actions.keys().next().map(|&(t, _)| t)
+        self.actions.peek().map(|q| q.0.time_ms)
     }
 
     pub(super) fn pop(&mut self) -> Option<(u64, Action)> {
-        self.actions.pop_first().map(|((t, _), a)| (t, a))
+        self.actions.pop().map(|Reverse(q)| (q.time_ms, q.action))
     }
 
     /// Counts one action processed at `now_ms`. True exactly when this action is the first

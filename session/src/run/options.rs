@@ -5,6 +5,7 @@
 //! Validation messages use the names of `web/src/api.ts` (`electionTimeoutMs`, `dropRate`),
 //! since they are what a page or a course author reads.
 
+use alloc::format;
 use alloc::string::{String, ToString};
 use core::fmt;
 use raftlab::sim::rng::mix;
@@ -67,6 +68,17 @@ pub enum OptionsError {
     },
 }
 
+/// Permille as a decimal fraction, "1.001" for 1001, "0.5" for 500, without float formatting
+/// (the page's wasm module carries none: README, "Weight").
+fn permille_text(permille: u32) -> String {
+    let (whole, thousandths) = (permille / 1000, permille % 1000);
+    if thousandths == 0 {
+        return format!("{whole}");
+    }
+    let digits = format!("{thousandths:03}");
+    format!("{whole}.{}", digits.trim_end_matches('0'))
+}
+
 impl fmt::Display for OptionsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -94,7 +106,7 @@ impl fmt::Display for OptionsError {
             OptionsError::DropRate { permille } => write!(
                 f,
                 "dropRate must be 0..1, got {}",
-                permille as f64 / 1000.0
+                permille_text(permille)
             ),
             OptionsError::DelayMax { ms } => write!(
                 f,
@@ -322,6 +334,15 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("dropRate must be 0..1, got 1.001"));
+        for (permille, text) in [
+            (0, "0"),
+            (500, "0.5"),
+            (1010, "1.01"),
+            (2000, "2"),
+            (4_294_967_295, "4294967.295"),
+        ] {
+            assert_eq!(super::permille_text(permille), text);
+        }
         assert!(net(0, 80, 50)
             .validate()
             .unwrap_err()

@@ -16,13 +16,14 @@
 
 use crate::narrate::{Narration, NarrationKind, Narrator};
 use crate::run::Run;
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::VecDeque;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 use raftlab::core::{NodeId, Role};
 use raftlab::sim::{Error, Input, Outcome, Simulation, Stamp};
+use raftlab::vec_map::VecMap;
 
 /// The most checkpoints a run holds (its start not counted).
 pub const CHECKPOINTS_MAX: usize = 64;
@@ -191,7 +192,7 @@ struct Tape {
     accepted_through: usize,
     /// `settle`'s answers by input index: a function of the run up to the settling moment,
     /// kept until a fork changes the run (not of what was shown).
-    settled: RefCell<BTreeMap<usize, Settled>>,
+    settled: RefCell<VecMap<usize, Settled>>,
     fresh: VecDeque<Narration>,
     forks: u64,
     last_fork: Option<Fork>,
@@ -224,7 +225,7 @@ impl TimeTravel {
             marked_inputs: 0,
             accepted: Vec::new(),
             accepted_through: 0,
-            settled: RefCell::new(BTreeMap::new()),
+            settled: RefCell::new(VecMap::new()),
             fresh: VecDeque::new(),
             forks: 0,
             last_fork: None,
@@ -651,7 +652,7 @@ impl Tape {
             marked_inputs: self.run.inputs.len(),
             accepted: Vec::new(),
             accepted_through: self.run.inputs.len(),
-            settled: RefCell::new(BTreeMap::new()),
+            settled: RefCell::new(VecMap::new()),
             fresh: VecDeque::new(),
             forks: 0,
             last_fork: None,

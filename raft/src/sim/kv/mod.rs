@@ -21,7 +21,7 @@ pub use history::{lincheck_history, KvHistoryOp};
 
 use super::Simulation;
 use crate::core::NodeId;
-use alloc::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use alloc::vec::Vec;
 
 /// The most clients a simulation runs (client ids `0..KV_CLIENTS_MAX`).
@@ -103,7 +103,7 @@ pub(super) struct Kv {
     clients: Vec<KvClient>,
     /// Invariant: `history[i].op_id == i`; at most `KV_HISTORY_MAX`.
     history: Vec<KvHistoryOp>,
-    in_flight: BTreeMap<u64, KvRpc>,
+    in_flight: VecMap<u64, KvRpc>,
     /// Ids of client RPCs (their own counter: Raft's message ids stay as they were).
     next_rpc_id: u64,
     /// Client requests sent (Raft's `rpc_total` stays Raft-only).
