@@ -3,23 +3,28 @@
 //! baton up only in `sleep`: the scheduler then runs the simulation up to the earliest wake-up
 //! time among all activities (ties go to whoever went to sleep first) and hands the baton to
 //! that activity. Same seed, same interleaving.
+//!
+//! The baton goes straight to the activity that runs next: the sleeper unparks that one
+//! thread only (none when it picks itself, as a test without activities always does), so a
+//! switch costs one wake-up, not one per waiting activity.
 
 use super::Lab;
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::Thread;
 
 struct Act {
     /// (virtual time, order of going to sleep) while sleeping or waiting to start.
     wake: Option<(u64, u64)>,
     done: bool,
+    /// The thread it runs on, which `pass_baton` unparks (None until the thread exists).
+    thread: Option<Thread>,
 }
 
 struct Sched {
     acts: Vec<Act>,
-    /// The activity holding the baton.
-    /// Invariant: exactly one activity thread runs tester code: the one named here.
-    running: usize,
     seq: u64,
     /// The first panic of an activity other than the test's own thread.
     failure: Option<String>,
@@ -28,7 +33,9 @@ struct Sched {
 pub(crate) struct Shared {
     lab: Mutex<Lab>,
     sched: Mutex<Sched>,
-    baton: Condvar,
+    /// The activity holding the baton (written under `sched`, read by parked threads).
+    /// Invariant: exactly one activity thread runs tester code: the one named here.
+    running: AtomicUsize,
 }
 
 /// A running activity (Go's goroutine); `Config::join` waits for it.
@@ -68,16 +75,16 @@ impl Shared {
         let main = Act {
             wake: None,
             done: false,
+            thread: Some(std::thread::current()),
         };
         Arc::new(Shared {
             lab: Mutex::new(lab),
             sched: Mutex::new(Sched {
                 acts: vec![main],
-                running: 0,
                 seq: 0,
                 failure: None,
             }),
-            baton: Condvar::new(),
+            running: AtomicUsize::new(0),
         })
     }
 
@@ -94,18 +101,44 @@ impl Shared {
     /// Activity `me` (holding the baton) sleeps `ms` of virtual time.
     pub(crate) fn sleep(&self, me: usize, ms: u64) {
         let mut s = self.sched();
+        if me == 0 {
+            // The test's handle may have moved to another thread since the last sleep.
+            let current = std::thread::current();
+            if s.acts[0].thread.as_ref().map(Thread::id) != Some(current.id()) {
+                s.acts[0].thread = Some(current);
+            }
+        }
         let target = self.lock().sim.now_ms() + ms;
         s.seq += 1;
         s.acts[me].wake = Some((target, s.seq));
         self.pass_baton(&mut s);
-        while s.running != me {
-            s = self.baton.wait(s).unwrap_or_else(PoisonError::into_inner);
+        if self.running.load(Ordering::Acquire) != me {
+            drop(s);
+            self.wait_for_baton(me);
+            s = self.sched();
         }
         s.acts[me].wake = None;
         if me == 0 {
             if let Some(failure) = s.failure.take() {
                 drop(s);
                 panic!("a concurrent activity failed: {failure}");
+            }
+        }
+    }
+
+    /// Park until `running` names `me` (wake-ups for others, or spurious, park again).
+    fn wait_for_baton(&self, me: usize) {
+        while self.running.load(Ordering::Acquire) != me {
+            std::thread::park();
+        }
+    }
+
+    /// Hand the baton to activity `next`, waking its thread unless it is the caller's.
+    fn give_baton(&self, s: &Sched, next: usize) {
+        let previous = self.running.swap(next, Ordering::AcqRel);
+        if previous != next {
+            if let Some(thread) = &s.acts[next].thread {
+                thread.unpark();
             }
         }
     }
@@ -123,8 +156,7 @@ impl Shared {
             return;
         };
         self.lock().advance_to(time);
-        s.running = next;
-        self.baton.notify_all();
+        self.give_baton(s, next);
     }
 }
 
@@ -139,36 +171,37 @@ pub(crate) fn spawn<T: Send + 'static>(
         let now = shared.lock().sim.now_ms();
         s.seq += 1;
         let wake = Some((now, s.seq));
-        s.acts.push(Act { wake, done: false });
+        s.acts.push(Act {
+            wake,
+            done: false,
+            thread: None,
+        });
         s.acts.len() - 1
     };
-    let (shared, slot) = (shared.clone(), result.clone());
-    std::thread::Builder::new()
+    let (inner, slot) = (shared.clone(), result.clone());
+    let handle = std::thread::Builder::new()
         .name(format!("activity-{id}"))
         .spawn(move || {
-            {
-                let mut s = shared.sched();
-                while s.running != id {
-                    s = shared.baton.wait(s).unwrap_or_else(PoisonError::into_inner);
-                }
-                s.acts[id].wake = None;
-            }
+            inner.wait_for_baton(id);
+            inner.sched().acts[id].wake = None;
             let outcome = catch_unwind(AssertUnwindSafe(|| body(id)));
-            let mut s = shared.sched();
+            let mut s = inner.sched();
             s.acts[id].done = true;
             match outcome {
                 Ok(value) => {
                     *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(value);
-                    shared.pass_baton(&mut s);
+                    inner.pass_baton(&mut s);
                 }
                 Err(panic) => {
                     // Wake the test's own thread, which reports the failure.
                     s.failure.get_or_insert(panic_message(&*panic));
-                    s.running = 0;
-                    shared.baton.notify_all();
+                    inner.give_baton(&s, 0);
                 }
             }
         })
         .expect("spawning an activity thread");
+    // The new activity first runs when the spawner sleeps, which needs the sched lock: by
+    // then its thread is known.
+    shared.sched().acts[id].thread = Some(handle.thread().clone());
     Activity { result }
 }
