@@ -1,9 +1,10 @@
 //! A faithful port of 6.5840's `config.go` over the deterministic simulator: the Lab 3 tests
 //! in `tests/` run against exactly this API, in virtual time.
 //!
-//! Concurrency (Go's goroutines) is `Config::go`: each activity is an OS thread, but a baton
-//! lets exactly one run at a time, and they switch only inside `sleep_ms`, at virtual times
-//! chosen by the scheduler. So runs are as deterministic as the single-threaded ones.
+//! Concurrency (Go's goroutines) is `Config::go`: each activity is a coroutine on the test's
+//! thread, a baton lets exactly one run at a time, and they switch only inside `sleep_ms`, at
+//! virtual times chosen by the scheduler. So runs are as deterministic as the single-threaded
+//! ones.
 
 mod appliers;
 mod cmd;
