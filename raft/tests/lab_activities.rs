@@ -80,9 +80,7 @@ fn an_activity_that_panics_fails_the_test_with_its_message() {
         cfg.sleep_ms(1_000);
     }))
     .expect_err("the test fails");
-    let message = failure
-        .downcast_ref::<String>()
-        .expect("a formatted panic");
+    let message = failure.downcast_ref::<String>().expect("a formatted panic");
     assert!(
         message.contains("a concurrent activity failed: the activity's own words"),
         "{message}"

@@ -180,7 +180,9 @@ impl Shared {
         if me == 0 {
             s = self.run_others(s);
         } else if s.running != me {
-            let yielder = s.acts[me].yielder.expect("a running activity has its yielder");
+            let yielder = s.acts[me]
+                .yielder
+                .expect("a running activity has its yielder");
             drop(s);
             // SAFETY: `me` is the activity whose coroutine body is running (only its own
             // `Config` sleeps as `me`, on the owner thread), so its yielder is alive.

@@ -20,6 +20,7 @@ pub mod checker;
 mod config;
 mod error;
 pub mod event;
+mod in_flight;
 mod input;
 mod load;
 mod narrate;
@@ -33,7 +34,7 @@ mod wire;
 mod wrappers;
 
 use crate::core::{ApplyMsg, BrokenRules, NodeId, Persister, Raft};
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use checker::Checker;
 pub use checker::{Property, Violation, VIOLATIONS_MAX};
@@ -63,7 +64,7 @@ pub struct Simulation {
     nodes: Vec<NodeSlot>,
     topology: Topology,
     queue: queue::Queue,
-    in_flight: BTreeMap<u64, InFlight>,
+    in_flight: in_flight::InFlightTable,
     next_message_id: u64,
     events: VecDeque<SimEvent>,
     trace: Fnv,
@@ -112,7 +113,7 @@ impl Simulation {
             now_ms,
             nodes: persisters.into_iter().map(NodeSlot::down).collect(),
             queue: queue::Queue::new(now_ms),
-            in_flight: BTreeMap::new(),
+            in_flight: in_flight::InFlightTable::default(),
             next_message_id: 1,
             events: VecDeque::new(),
             trace: Fnv::default(),
@@ -229,7 +230,7 @@ impl Simulation {
         self.in_flight.values()
     }
     pub fn message(&self, id: u64) -> Option<&InFlight> {
-        self.in_flight.get(&id)
+        self.in_flight.get(id)
     }
     pub fn rpc_count(&self, node: NodeId) -> u64 {
         self.nodes[node].rpc_count
