@@ -84,7 +84,7 @@ pub(crate) struct Lab {
     pub rng: Rng,
     /// The tester's record of what each server applied, by index (config.go's `logs`).
     /// Invariant: survives crashes; replaced only by an ingested snapshot.
-    pub logs: Vec<BTreeMap<u64, Cmd>>,
+    pub logs: Vec<appliers::AppliedLog>,
     /// Snapshot applier only: the last index applied by each server's current incarnation.
     pub last_applied: Vec<u64>,
     pub max_index: u64,
@@ -154,7 +154,7 @@ impl Config {
             seed,
             test: seeds::test_name(),
             rng: Rng::new(mix(seed ^ 0x007e_57e5)),
-            logs: vec![BTreeMap::new(); servers],
+            logs: vec![appliers::AppliedLog::default(); servers],
             last_applied: vec![0; servers],
             max_index: 0,
             config: sim_config,
@@ -587,7 +587,7 @@ impl Lab {
         let mut count = 0;
         let mut cmd: Option<&Cmd> = None;
         for log in &self.logs {
-            if let Some(cmd1) = log.get(&index) {
+            if let Some(cmd1) = log.get(index) {
                 if let Some(c) = cmd {
                     if c != cmd1 {
                         self.fail(&format!(
