@@ -1,7 +1,8 @@
 //! `cargo run --release -p raftlab-bench` prints the matrix (nodes × batch × size) with
 //! raftlab's and raft-rs's committed entries per second and their ratio, each the median of
 //! `--reps` runs; `--json` prints one JSON object per cell instead. `--scaling` prints the
-//! simulator's cost per event against the entries each node holds.
+//! simulator's cost per event against the entries each node holds. `--cell N,B,S` runs the
+//! one cell of N nodes, batch B and size S (for profiling).
 
 use raftlab_bench::harness::{median, run, Cluster, Workload};
 use raftlab_bench::raft_rs::RaftRsCluster;
@@ -16,6 +17,8 @@ struct Args {
     scaling: bool,
     reps: usize,
     total: u64,
+    /// Only this (nodes, batch, size) cell.
+    cell: Option<(usize, usize, usize)>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -24,12 +27,26 @@ fn parse_args() -> Result<Args, String> {
         scaling: false,
         reps: 5,
         total: 16_384,
+        cell: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => args.json = true,
             "--scaling" => args.scaling = true,
+            "--cell" => {
+                let v = it.next().ok_or("--cell needs N,B,S")?;
+                let n: Vec<usize> = v
+                    .split(',')
+                    .map(|x| x.parse().map_err(|_| format!("--cell {v}: not N,B,S")))
+                    .collect::<Result<_, _>>()?;
+                match n[..] {
+                    [nodes, batch, size] if nodes > 0 && batch > 0 && size > 0 => {
+                        args.cell = Some((nodes, batch, size))
+                    }
+                    _ => return Err(format!("--cell {v}: not N,B,S (each at least 1)")),
+                }
+            }
             "--reps" | "--total" => {
                 let v = it.next().ok_or(format!("{a} needs a number"))?;
                 let n: u64 = v.parse().map_err(|_| format!("{a} {v}: not a number"))?;
@@ -44,7 +61,7 @@ fn parse_args() -> Result<Args, String> {
             }
             other => {
                 return Err(format!(
-                    "unknown argument {other} (try --json, --scaling, --reps N, --total N)"
+                    "unknown argument {other} (try --json, --scaling, --reps N, --total N, --cell N,B,S)"
                 ))
             }
         }
@@ -74,32 +91,33 @@ fn main() {
             "nodes", "batch", "size", "raftlab/s", "raft-rs/s", "ratio"
         );
     }
-    for nodes in NODES {
-        for batch in BATCHES {
-            for size in SIZES {
-                let work = Workload {
-                    batch,
-                    size,
-                    total: args.total,
-                };
-                let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-                // Alternate the two, so a change in the machine's load hits both alike.
-                for _ in 0..args.reps {
-                    ours.push(measure(&mut RaftlabCluster::new(nodes, size), work));
-                    theirs.push(measure(&mut RaftRsCluster::new(nodes, size), work));
-                }
-                let (ours, theirs) = (median(ours), median(theirs));
-                let ratio = ours / theirs;
-                if args.json {
-                    println!(
-                        "{{\"nodes\":{nodes},\"batch\":{batch},\"size\":{size},\"raftlab_per_s\":{ours:.0},\"raft_rs_per_s\":{theirs:.0},\"ratio\":{ratio:.3}}}"
-                    );
-                } else {
-                    println!(
-                        "{nodes:>5} {batch:>6} {size:>6} {ours:>14.0} {theirs:>14.0} {ratio:>7.2}"
-                    );
-                }
-            }
+    let cells: Vec<(usize, usize, usize)> = match args.cell {
+        Some(cell) => vec![cell],
+        None => NODES
+            .iter()
+            .flat_map(|&n| BATCHES.iter().flat_map(move |&b| SIZES.map(|s| (n, b, s))))
+            .collect(),
+    };
+    for (nodes, batch, size) in cells {
+        let work = Workload {
+            batch,
+            size,
+            total: args.total,
+        };
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        // Alternate the two, so a change in the machine's load hits both alike.
+        for _ in 0..args.reps {
+            ours.push(measure(&mut RaftlabCluster::new(nodes, size), work));
+            theirs.push(measure(&mut RaftRsCluster::new(nodes, size), work));
+        }
+        let (ours, theirs) = (median(ours), median(theirs));
+        let ratio = ours / theirs;
+        if args.json {
+            println!(
+                "{{\"nodes\":{nodes},\"batch\":{batch},\"size\":{size},\"raftlab_per_s\":{ours:.0},\"raft_rs_per_s\":{theirs:.0},\"ratio\":{ratio:.3}}}"
+            );
+        } else {
+            println!("{nodes:>5} {batch:>6} {size:>6} {ours:>14.0} {theirs:>14.0} {ratio:>7.2}");
         }
     }
 }
