@@ -95,7 +95,7 @@ pub fn run(cluster: &mut dyn Cluster, work: Workload) -> Result<Cell, String> {
         }
         cluster.deliver_until_quiet();
         round += 1;
-        if round % COMPACT_EVERY_ROUNDS == 0 {
+        if round.is_multiple_of(COMPACT_EVERY_ROUNDS) {
             cluster.compact();
         }
     }
