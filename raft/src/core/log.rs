@@ -11,6 +11,7 @@ pub struct Entry {
     pub term: u64,
     /// The client's command: opaque bytes, shared (not copied) by every message, log,
     /// apply and checkpoint that holds it. Encoded as a `Vec<u8>` would be.
+    #[serde(with = "super::bytes")]
     pub command: Arc<[u8]>,
 }
 

@@ -6,6 +6,7 @@
 //! Concepts live in their own files: `election` (RequestVote, timers, roles), `replication`
 //! (AppendEntries, commit), `snapshot` (§7), `log` and `persist`.
 
+mod bytes;
 mod election;
 pub mod log;
 pub mod message;

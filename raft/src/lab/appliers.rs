@@ -5,6 +5,31 @@ use super::{Cmd, Lab, SNAPSHOT_INTERVAL};
 use crate::core::ApplyMsg;
 use crate::sim::Input;
 
+/// What one server applied, by index (config.go's `logs[i]`): slot k holds index k.
+/// Indices are dense from 1 (a server applies in order, or a snapshot's prefix), so a vector
+/// rather than a map.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct AppliedLog(Vec<Option<Cmd>>);
+
+impl AppliedLog {
+    pub(crate) fn get(&self, index: u64) -> Option<&Cmd> {
+        self.0.get(usize::try_from(index).ok()?)?.as_ref()
+    }
+
+    fn insert(&mut self, index: u64, cmd: Cmd) {
+        let k = usize::try_from(index).expect("a log index fits in memory");
+        if self.0.len() <= k {
+            self.0.resize(k + 1, None);
+        }
+        self.0[k] = Some(cmd);
+    }
+
+    /// Indices 0 ..= `index`, as applierSnap's `xlog` (None where nothing was applied).
+    fn through(&self, index: u64) -> Vec<Option<Cmd>> {
+        (0..=index).map(|j| self.get(j).cloned()).collect()
+    }
+}
+
 impl Lab {
     /// Run the simulation up to `time_ms`, checking after every event.
     pub(crate) fn advance_to(&mut self, time_ms: u64) {
@@ -63,8 +88,7 @@ impl Lab {
                 if self.snapshot {
                     self.last_applied[i] = index;
                     if (index + 1) % SNAPSHOT_INTERVAL == 0 {
-                        let xlog: Vec<Option<Cmd>> =
-                            (0..=index).map(|j| self.logs[i].get(&j).cloned()).collect();
+                        let xlog = self.logs[i].through(index);
                         let data = postcard::to_allocvec(&(index, xlog))
                             .expect("encoding into a Vec cannot fail");
                         // The service of a server crashed since is gone: nothing to do.
@@ -90,7 +114,7 @@ impl Lab {
     fn check_logs(&mut self, i: usize, index: u64, cmd: Cmd) -> (Option<String>, bool) {
         let mut err = None;
         for (j, log) in self.logs.iter().enumerate() {
-            if let Some(old) = log.get(&index) {
+            if let Some(old) = log.get(index) {
                 if *old != cmd {
                     err = Some(format!(
                         "commit index={index} server={i} {cmd} != server={j} {old}"
@@ -98,7 +122,7 @@ impl Lab {
                 }
             }
         }
-        let prevok = self.logs[i].contains_key(&(index.wrapping_sub(1)));
+        let prevok = self.logs[i].get(index.wrapping_sub(1)).is_some();
         self.logs[i].insert(index, cmd);
         self.max_index = self.max_index.max(index);
         (err, prevok)
@@ -118,11 +142,7 @@ impl Lab {
                 "apply error: server {i} snapshot doesn't match m.SnapshotIndex"
             ));
         }
-        self.logs[i] = xlog
-            .into_iter()
-            .enumerate()
-            .filter_map(|(j, c)| c.map(|c| (j as u64, c)))
-            .collect();
+        self.logs[i] = AppliedLog(xlog);
         self.last_applied[i] = last_included;
     }
 }

@@ -1,9 +1,10 @@
 //! A faithful port of 6.5840's `config.go` over the deterministic simulator: the Lab 3 tests
 //! in `tests/` run against exactly this API, in virtual time.
 //!
-//! Concurrency (Go's goroutines) is `Config::go`: each activity is an OS thread, but a baton
-//! lets exactly one run at a time, and they switch only inside `sleep_ms`, at virtual times
-//! chosen by the scheduler. So runs are as deterministic as the single-threaded ones.
+//! Concurrency (Go's goroutines) is `Config::go`: each activity is a coroutine on the test's
+//! thread, a baton lets exactly one run at a time, and they switch only inside `sleep_ms`, at
+//! virtual times chosen by the scheduler. So runs are as deterministic as the single-threaded
+//! ones.
 
 mod appliers;
 mod cmd;
@@ -88,7 +89,7 @@ pub(crate) struct Lab {
     pub rng: Rng,
     /// The tester's record of what each server applied, by index (config.go's `logs`).
     /// Invariant: survives crashes; replaced only by an ingested snapshot.
-    pub logs: Vec<BTreeMap<u64, Cmd>>,
+    pub logs: Vec<appliers::AppliedLog>,
     /// Snapshot applier only: the last index applied by each server's current incarnation.
     pub last_applied: Vec<u64>,
     pub max_index: u64,
@@ -169,7 +170,7 @@ impl Config {
             test: seeds::test_name(),
             suite,
             rng: Rng::new(mix(seed ^ 0x007e_57e5)),
-            logs: vec![BTreeMap::new(); servers],
+            logs: vec![appliers::AppliedLog::default(); servers],
             last_applied: vec![0; servers],
             max_index: 0,
             config: sim_config,
@@ -603,7 +604,7 @@ impl Lab {
         let mut count = 0;
         let mut cmd: Option<&Cmd> = None;
         for log in &self.logs {
-            if let Some(cmd1) = log.get(&index) {
+            if let Some(cmd1) = log.get(index) {
                 if let Some(c) = cmd {
                     if c != cmd1 {
                         self.fail(&format!(

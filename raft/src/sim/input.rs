@@ -159,7 +159,12 @@ impl Simulation {
         let now = self.now_ms;
         let raft = self.live_raft(node)?;
         raft.tick(now);
-        let result = raft.start(command.clone());
+        // Only a leader takes it: the others need no copy.
+        let result = if raft.get_state().1 {
+            raft.start(command.clone())
+        } else {
+            None
+        };
         if let Some((index, term)) = result {
             self.record(EventKind::Requested {
                 node,

@@ -20,6 +20,7 @@ pub mod checker;
 mod config;
 mod error;
 pub mod event;
+mod in_flight;
 mod input;
 mod kv;
 mod load;
@@ -34,7 +35,6 @@ mod wire;
 mod wrappers;
 
 use crate::core::{ApplyMsg, BrokenRules, NodeId, Persister, Raft};
-use crate::vec_map::VecMap;
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use checker::Checker;
@@ -70,7 +70,7 @@ pub struct Simulation {
     nodes: Vec<NodeSlot>,
     topology: Topology,
     queue: queue::Queue,
-    in_flight: VecMap<u64, InFlight>,
+    in_flight: in_flight::InFlightTable,
     next_message_id: u64,
     events: VecDeque<SimEvent>,
     trace: Fnv,
@@ -121,7 +121,7 @@ impl Simulation {
             now_ms,
             nodes: persisters.into_iter().map(NodeSlot::down).collect(),
             queue: queue::Queue::new(now_ms),
-            in_flight: VecMap::new(),
+            in_flight: in_flight::InFlightTable::default(),
             next_message_id: 1,
             events: VecDeque::new(),
             trace: Fnv::default(),
@@ -242,7 +242,7 @@ impl Simulation {
         self.in_flight.values()
     }
     pub fn message(&self, id: u64) -> Option<&InFlight> {
-        self.in_flight.get(&id)
+        self.in_flight.get(id)
     }
     pub fn rpc_count(&self, node: NodeId) -> u64 {
         self.nodes[node].rpc_count

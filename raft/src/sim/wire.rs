@@ -58,20 +58,17 @@ impl Simulation {
             _ => self.nodes[to].incarnation,
         };
         let from_incarnation = self.nodes[from].incarnation;
-        self.in_flight.insert(
+        self.in_flight.insert(InFlight {
             id,
-            InFlight {
-                id,
-                from,
-                to,
-                message,
-                sent_ms: self.now_ms,
-                deliver_ms,
-                doomed,
-                from_incarnation,
-                to_incarnation,
-            },
-        );
+            from,
+            to,
+            message,
+            sent_ms: self.now_ms,
+            deliver_ms,
+            doomed,
+            from_incarnation,
+            to_incarnation,
+        });
         self.record(EventKind::Sent {
             id,
             from,
@@ -130,14 +127,14 @@ impl Simulation {
     pub(super) fn drop_by_hand(&mut self, id: u64) -> Result<(), Error> {
         let m = self
             .in_flight
-            .get_mut(&id)
+            .get_mut(id)
             .ok_or(Error::NotInFlight { id })?;
         m.doomed.get_or_insert(DropReason::ByHand);
         Ok(())
     }
 
     pub(super) fn deliver(&mut self, id: u64) {
-        let Some(m) = self.in_flight.remove(&id) else {
+        let Some(m) = self.in_flight.remove(id) else {
             return;
         };
         let kind = m.message.kind();
