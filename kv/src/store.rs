@@ -112,6 +112,15 @@ impl Store {
         self.bytes
     }
 
+    /// How many keys it holds.
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
     /// The highest sequence number applied for `client_id`.
     pub fn last_seq(&self, client_id: u64) -> Option<u64> {
         self.last.get(&client_id).copied()

@@ -44,8 +44,8 @@ pub use event::{DropReason, EventKind, SimEvent};
 pub use input::{Input, Outcome, Stamp};
 pub use kv::{
     lincheck_history, KvClient, KvHistoryOp, KvOpKind, KvReplyKind, KvRpc, KV_CALL_FAIL_MS_MAX,
-    KV_CLIENTS_MAX, KV_HISTORY_MAX, KV_KEY_BYTES_MAX, KV_PENDING_MAX, KV_SERVER_WAIT_MS,
-    KV_VALUE_BYTES_MAX,
+    KV_CLIENTS_MAX, KV_HISTORY_MAX, KV_KEY_BYTES_MAX, KV_LOAD_PER_SECOND_MAX, KV_PENDING_MAX,
+    KV_SERVER_WAIT_MS, KV_VALUE_BYTES_MAX,
 };
 pub use load::LOAD_PER_SECOND_MAX;
 pub use narrate::{describe_kv_event, describe_kv_op, describe_node_event};
@@ -87,6 +87,8 @@ pub struct Simulation {
     broken_rules: BrokenRules,
     /// The key/value service: clients, their RPCs, the history, servers' pending requests.
     kv: kv::Kv,
+    /// The key/value clients' automatic loads (`Input::KvLoad`).
+    kv_load: kv::load::KvLoads,
 }
 
 impl Simulation {
@@ -133,6 +135,7 @@ impl Simulation {
             persist_version: 0,
             broken_rules: BrokenRules::NONE,
             kv: kv::Kv::default(),
+            kv_load: kv::load::KvLoads::default(),
             config,
         };
         for node in 0..n {
@@ -176,6 +179,7 @@ impl Simulation {
             queue::Action::Load { generation } => self.fire_load(generation),
             queue::Action::KvDeliver { id } => self.kv_deliver(id),
             queue::Action::KvWait { node, rpc_id } => self.kv_wait_over(node, rpc_id),
+            queue::Action::KvLoad { client, generation } => self.fire_kv_load(client, generation),
         }
         true
     }
