@@ -2,8 +2,8 @@
 //! (kvraft's config: no LongDelays, so a Call to a server it cannot reach fails after
 //! 0..=99 ms), and what it does with each response.
 
-use super::{KvHistoryOp, KV_KEY_BYTES_MAX, KV_VALUE_BYTES_MAX};
 use super::{KvOpKind, KvReplyKind, KV_CALL_FAIL_MS_MAX, KV_CLIENTS_MAX, KV_HISTORY_MAX};
+use super::{KvHistoryOp, KV_KEY_BYTES_MAX, KV_VALUE_BYTES_MAX};
 use crate::core::NodeId;
 use crate::kv::{Clerk, Command, Op, Outcome, Reply, Response};
 use crate::sim::error::Error;
@@ -63,12 +63,7 @@ impl Simulation {
             return Err(Error::KvHistoryFull);
         }
         let at = self.kv_client_index(client)?;
-        if self
-            .kv
-            .clients
-            .get(at)
-            .is_some_and(|c| c.id == client && c.pending.is_some())
-        {
+        if self.kv.clients.get(at).is_some_and(|c| c.id == client && c.pending.is_some()) {
             return Err(Error::KvClientBusy { client });
         }
         let _ = (op, KV_CALL_FAIL_MS_MAX);
@@ -123,14 +118,4 @@ fn check_op(op: &Op) -> Result<(), Error> {
 }
 
 #[allow(dead_code)]
-fn unused(
-    _: KvOpKind,
-    _: KvReplyKind,
-    _: KvHistoryOp,
-    _: Outcome,
-    _: Reply,
-    _: NonZeroUsize,
-    _: EventKind,
-    _: Action,
-) {
-}
+fn unused(_: KvOpKind, _: KvReplyKind, _: KvHistoryOp, _: Outcome, _: Reply, _: NonZeroUsize, _: EventKind, _: Action) {}
