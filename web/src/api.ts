@@ -392,6 +392,10 @@ export interface KvClientsView {
   max: number;
   /** Operations in the history so far. */
   operations: number;
+  /** The simulator's limits the form needs. */
+  keyBytesMax: number;
+  valueBytesMax: number;
+  loadPerSecondMax: number;
 }
 
 /** One key of a node's store; `value` is its end (at most 40 characters, "…" before). */

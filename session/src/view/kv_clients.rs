@@ -9,7 +9,9 @@ use crate::page::Page;
 use alloc::string::String;
 use alloc::vec::Vec;
 use raftlab::kv::Op;
-use raftlab::sim::KV_CLIENTS_MAX;
+use raftlab::sim::{
+    KV_CLIENTS_MAX, KV_KEY_BYTES_MAX, KV_LOAD_PER_SECOND_MAX, KV_VALUE_BYTES_MAX,
+};
 use serde::{Deserialize, Serialize};
 
 /// An operation as the page shows it (api.ts's `KvOpView`).
@@ -67,6 +69,10 @@ pub struct KvClientsView {
     pub max: u32,
     /// Operations in the history so far (called, returned or not).
     pub operations: u64,
+    /// The simulator's limits the form needs (defined once, in Rust).
+    pub key_bytes_max: u64,
+    pub value_bytes_max: u64,
+    pub load_per_second_max: u32,
 }
 
 impl Page {
@@ -96,6 +102,9 @@ impl Page {
                 .collect(),
             max: KV_CLIENTS_MAX,
             operations: sim.kv_history().len() as u64,
+            key_bytes_max: KV_KEY_BYTES_MAX as u64,
+            value_bytes_max: KV_VALUE_BYTES_MAX as u64,
+            load_per_second_max: KV_LOAD_PER_SECOND_MAX,
         }
     }
 }

@@ -33,19 +33,19 @@ export class KvClientsPanel {
     const id = uid("kv");
     this.badge = h("span", { class: "kv-badge", "data-verdict": "none" });
     this.btn = h("button", { type: "button", class: "disclose", "aria-expanded": "false", "aria-controls": id }, "Clients", this.badge, h("span", { class: "caret", "aria-hidden": "true" }, " ▾"));
-    this.client = h("input", { type: "number", min: 1, max: 32, value: 1, step: 1, class: "kv-client", "aria-label": "Client" });
+    this.client = h("input", { type: "number", min: 1, value: 1, step: 1, class: "kv-client", "aria-label": "Client" });
     this.op = h("select", { "aria-label": "Operation" }, h("option", { value: "get" }, "Get"), h("option", { value: "put", selected: true }, "Put"), h("option", { value: "append" }, "Append"));
-    this.key = h("input", { type: "text", value: "k", maxlength: 64, size: 6, "aria-label": "Key" });
+    this.key = h("input", { type: "text", value: "k", size: 6, "aria-label": "Key" });
     this.value = h("input", { type: "text", value: "v", size: 10, "aria-label": "Value" });
     this.op.addEventListener("change", () => (this.value.disabled = this.op.value === "get"));
     const send = h("button", { type: "button", class: "primary" }, "Send");
     send.addEventListener("click", () => this.send());
-    const form = h("form", { class: "kv-form", "aria-label": "A client's operation" }, h("label", { class: "field inline" }, "C", this.client), this.op, this.key, this.value, send);
+    const form = h("form", { class: "kv-form", "aria-label": "A client's operation" }, h("label", { class: "field inline" }, "Client", this.client), this.op, this.key, this.value, send);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.send();
     });
-    this.rate = h("input", { type: "number", min: 0, max: 100, value: 5, step: 1, class: "kv-rate", "aria-label": "Load, operations per second" });
+    this.rate = h("input", { type: "number", min: 0, value: 5, step: 1, class: "kv-rate", "aria-label": "Load, operations per second" });
     const load = h("button", { type: "button" }, "Set load");
     load.addEventListener("click", () => this.load());
     const loadRow = h("div", { class: "kv-form" }, h("label", { class: "field inline" }, "Automatic load", this.rate, "ops/s"), load, h("span", { class: "hint" }, "(0 stops it)"));
@@ -116,7 +116,13 @@ export class KvClientsPanel {
     const key = `${c.kvHistoryVersion}/${c.jumps}/${c.timelineVersion}/${f.state.nowMs}`;
     if (key !== this.listKey) {
       this.listKey = key;
-      this.drawClients(c.kvClients().clients);
+      const v = c.kvClients();
+      // The form's bounds are the simulator's (no limit is typed here).
+      setAttr(this.client, "max", v.max);
+      setAttr(this.key, "maxlength", v.keyBytesMax);
+      setAttr(this.value, "maxlength", v.valueBytesMax);
+      setAttr(this.rate, "max", v.loadPerSecondMax);
+      this.drawClients(v.clients);
     }
     this.history.render(c, f.vt);
   }

@@ -40,7 +40,7 @@ export class KvHistoryPanel {
   private readonly axis: HTMLElement;
   private readonly jump: HTMLButtonElement;
   private readonly spanOut: HTMLElement;
-  private span = 2;
+  private span = 4;
   private drawnKey = "";
   private verdictKey = "";
   verdict: KvVerdictView | null = null;
