@@ -39,7 +39,7 @@ impl KvOpName {
 pub fn check_client(client: u32) -> Result<u32, Refusal> {
     if client >= KV_CLIENTS_MAX {
         return Err(Refusal::BadArgument(format!(
-            "unknown client {}: clients are C1..C{KV_CLIENTS_MAX}",
+            "unknown client C{}: clients are C1..C{KV_CLIENTS_MAX}",
             u64::from(client) + 1
         )));
     }
