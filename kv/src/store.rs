@@ -113,12 +113,9 @@ impl Store {
     }
 
     /// How many keys it holds.
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
         self.data.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.data.is_empty()
     }
 
     /// The highest sequence number applied for `client_id`.

@@ -43,7 +43,7 @@ impl ClientLoad {
 
 /// The load's n-th operation for client `client` (0-based).
 pub fn load_op(client: u32, n: u64) -> Op {
-    let key = if n % 2 == 0 { "a" } else { "b" };
+    let key = if n.is_multiple_of(2) { "a" } else { "b" };
     if n % 3 == 2 {
         Op::Get { key: key.into() }
     } else {
@@ -129,5 +129,60 @@ impl Simulation {
             .iter()
             .find(|l| l.client == client)
             .map_or(0, |l| l.per_second)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Input, SimConfig};
+
+    #[test]
+    fn the_load_appends_distinct_values_to_two_keys_and_reads_every_third() {
+        assert_eq!(
+            load_op(0, 0),
+            Op::Append {
+                key: "a".into(),
+                value: "x 1 0 y".into()
+            }
+        );
+        assert_eq!(load_op(2, 2), Op::Get { key: "a".into() });
+        assert_eq!(
+            load_op(1, 3),
+            Op::Append {
+                key: "b".into(),
+                value: "x 2 3 y".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_load_too_high_or_for_no_such_client_is_refused_and_changes_nothing() {
+        let mut sim = Simulation::new(SimConfig::new(3, 1)).unwrap();
+        assert_eq!(
+            sim.apply(Input::KvLoad {
+                client: 0,
+                per_second: KV_LOAD_PER_SECOND_MAX + 1
+            }),
+            Err(Error::KvLoadTooHigh {
+                per_second: KV_LOAD_PER_SECOND_MAX + 1
+            })
+        );
+        assert_eq!(
+            sim.apply(Input::KvLoad {
+                client: super::super::KV_CLIENTS_MAX,
+                per_second: 1
+            }),
+            Err(Error::KvNoSuchClient {
+                client: super::super::KV_CLIENTS_MAX
+            })
+        );
+        assert_eq!(sim.kv_load_per_second(0), 0);
+        sim.apply(Input::KvLoad {
+            client: 0,
+            per_second: 10,
+        })
+        .unwrap();
+        assert_eq!(sim.kv_load_per_second(0), 10);
     }
 }
