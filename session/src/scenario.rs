@@ -133,7 +133,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "broken-truncate-on-conflict",
         include_str!("../scenarios/broken-truncate-on-conflict.json"),
     ),
-    ("kv-stale-read", include_str!("../scenarios/kv-stale-read.json")),
+    (
+        "kv-stale-read",
+        include_str!("../scenarios/kv-stale-read.json"),
+    ),
     (
         "kv-duplicate-append",
         include_str!("../scenarios/kv-duplicate-append.json"),

@@ -67,7 +67,10 @@ fn a_put_through_the_page_shows_in_every_nodes_store_and_replays_from_its_link()
     for m in p.state_machines() {
         let kv = m.kv.expect("a KV run shows the store");
         assert_eq!(kv.keys_total, 1, "S{}", m.node);
-        assert_eq!((kv.keys[0].key.as_str(), kv.keys[0].value.as_str()), ("k", "hello"));
+        assert_eq!(
+            (kv.keys[0].key.as_str(), kv.keys[0].value.as_str()),
+            ("k", "hello")
+        );
     }
     let clients = p.kv_clients();
     assert_eq!(clients.clients.len(), 1);

@@ -21,8 +21,12 @@ fn client(call: &str, v: &JsValue) -> Result<u32, JsError> {
 }
 
 fn text(call: &str, what: &str, v: &JsValue) -> Result<String, JsError> {
-    v.as_string()
-        .ok_or_else(|| error(call, format!("{what} must be a string, got {}", describe(v))))
+    v.as_string().ok_or_else(|| {
+        error(
+            call,
+            format!("{what} must be a string, got {}", describe(v)),
+        )
+    })
 }
 
 #[wasm_bindgen]

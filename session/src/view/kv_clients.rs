@@ -9,9 +9,7 @@ use crate::page::Page;
 use alloc::string::String;
 use alloc::vec::Vec;
 use raftlab::kv::Op;
-use raftlab::sim::{
-    KV_CLIENTS_MAX, KV_KEY_BYTES_MAX, KV_LOAD_PER_SECOND_MAX, KV_VALUE_BYTES_MAX,
-};
+use raftlab::sim::{KV_CLIENTS_MAX, KV_KEY_BYTES_MAX, KV_LOAD_PER_SECOND_MAX, KV_VALUE_BYTES_MAX};
 use serde::{Deserialize, Serialize};
 
 /// An operation as the page shows it (api.ts's `KvOpView`).

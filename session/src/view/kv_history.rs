@@ -227,16 +227,24 @@ impl KvChecker {
     /// The verdict for `history`, a moment of the run `run` (the run's version and jumps:
     /// within one, a history only grows).
     pub fn verdict_of(&mut self, run: (u64, u64), history: &[KvHistoryOp]) -> KvVerdictView {
-        // A jump or another run: the history may be another one (a prefix, or a fork's).
-        let same_run = self.run == Some(run) && history.len() >= self.ops.len();
-        if !same_run {
-            self.run = Some(run);
-            self.ops.clear();
-            self.open.clear();
-            self.checked = None;
-            self.seen = None;
-            self.verdict = None;
+        let (version, jumps) = run;
+        match self.run {
+            // The same run, the moment shown moved on: the history only grew.
+            Some(r) if r == run && history.len() >= self.ops.len() => {}
+            // The same run, a jump (a seek, a step back): the history is a prefix or an
+            // extension of the one converted; keep what still holds (cheap comparisons, no
+            // copies) and the last check, which `prefix_closed` below reuses where it can.
+            Some((v, _)) if v == version => self.jumped(history),
+            // Another run (a fork, an undo, a new marker): start afresh.
+            _ => {
+                self.ops.clear();
+                self.open.clear();
+                self.checked = None;
+                self.seen = None;
+                self.verdict = None;
+            }
         }
+        self.run = Some((version, jumps));
         self.sync(history);
         let state = (self.ops.len(), self.ops.len() - self.open.len());
         if state.0 == 0 {
@@ -245,25 +253,49 @@ impl KvChecker {
         }
         let growing = self.seen.is_some_and(|s| s != state);
         self.seen = Some(state);
-        if let (Some(checked), Some(v)) = (self.checked, self.verdict.as_mut()) {
-            if checked == state {
-                return v.clone();
-            }
-            // Prefix-closed: what is not linearizable stays so as the history grows.
-            if v.verdict == "not-linearizable" && state.0 >= checked.0 && state.1 >= checked.1 {
-                v.total_ops = state.0 as u64;
-                return v.clone();
-            }
+        if let (Some(checked), Some(v)) = (self.checked, self.verdict.as_ref()) {
+            // Within one run the moments' histories are prefixes of one another, and
+            // linearizability is prefix-closed: a not-linearizable history stays so as it
+            // grows, a linearizable one was so at every earlier moment.
+            let extends = state.0 >= checked.0 && state.1 >= checked.1;
+            let prefix = state.0 <= checked.0 && state.1 <= checked.1;
+            let known = match v.verdict.as_str() {
+                _ if checked == state => true,
+                "not-linearizable" => extends,
+                "linearizable" => prefix,
+                _ => false,
+            };
             let grown = state.0 - checked.0.min(state.0) + (state.1 - checked.1.min(state.1));
-            if growing && grown < ((checked.0 + checked.1) / 8).max(1) {
+            let wait = extends && growing && grown < ((checked.0 + checked.1) / 8).max(1);
+            if known || wait {
+                let mut v = v.clone();
                 v.total_ops = state.0 as u64;
-                return v.clone();
+                if v.verdict == "linearizable" && prefix {
+                    v.checked_ops = state.0 as u64;
+                    v.open_ops = self.open.len() as u64;
+                }
+                return v;
             }
         }
         let v = self.check(history);
         self.checked = Some(state);
         self.verdict = Some(v.clone());
         v
+    }
+
+    /// After a jump in the same run: drop what the moment shown has not called yet, and open
+    /// again what it has not seen return (comparisons only).
+    fn jumped(&mut self, history: &[KvHistoryOp]) {
+        let len = history.len().min(self.ops.len());
+        self.ops.truncate(len);
+        self.open.retain(|&i| i < len);
+        for (i, (op, h)) in self.ops.iter_mut().zip(history).enumerate() {
+            if op.ret.is_some() && h.return_ms.is_none() {
+                *op = lincheck_history(core::slice::from_ref(h)).remove(0);
+                self.open.push(i);
+            }
+        }
+        self.open.sort_unstable();
     }
 
     /// Convert what is new: the operations that returned since, and those called since.
@@ -488,6 +520,39 @@ mod tests {
         let checks = c.checks;
         c.verdict_of((0, 0), &h);
         assert_eq!(c.checks, checks);
+    }
+
+    #[test]
+    fn a_jump_back_reuses_a_linearizable_verdict_and_a_jump_over_a_violation_checks_again() {
+        let h = [
+            op(0, 0, 0, Some(10), put("k", "a"), None),
+            op(1, 0, 20, Some(30), put("k", "b"), None),
+            op(2, 1, 40, Some(50), get("k"), Some("a")),
+        ];
+        let mut c = KvChecker::new();
+        assert_eq!(c.verdict_of((0, 0), &h[..2]).verdict, "linearizable");
+        assert_eq!(c.checks, 1);
+        // Back to the first Put, still open: a prefix of what was found linearizable.
+        let mut back = h[..1].to_vec();
+        back[0].return_ms = None;
+        let v = c.verdict_of((0, 1), &back);
+        assert_eq!(
+            (v.verdict.as_str(), v.checked_ops, v.open_ops),
+            ("linearizable", 1, 1)
+        );
+        assert_eq!(
+            c.checks, 1,
+            "a prefix of a linearizable history needs no check"
+        );
+        // Forward past the stale read: checked, not linearizable.
+        assert_eq!(c.verdict_of((0, 2), &h).verdict, "not-linearizable");
+        assert_eq!(c.checks, 2);
+        // Back before the read returned: not known from a longer history; checked again.
+        let mut before = h.to_vec();
+        before[2].return_ms = None;
+        before[2].output = None;
+        assert_eq!(c.verdict_of((0, 3), &before).verdict, "linearizable");
+        assert_eq!(c.checks, 3);
     }
 
     #[test]
