@@ -123,10 +123,23 @@ impl Store {
         self.last.get(&client_id).copied()
     }
 
+    /// True when nothing was applied that a snapshot would keep: no key and no client.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty() && self.last.is_empty()
+    }
+
     /// Apply one committed command.
     pub fn apply(&mut self, command: &Command) -> Applied {
+        self.apply_filtering(command, true)
+    }
+
+    /// Apply one committed command; with `filter_duplicates` false (the broken rule "apply
+    /// each client request once"), a retried or older Put or Append takes effect again, as
+    /// in a server without a duplicate table (which is still kept: its highest numbers).
+    pub fn apply_filtering(&mut self, command: &Command, filter_duplicates: bool) -> Applied {
         let last = self.last.get(&command.client_id).copied();
         match last {
+            Some(l) if !filter_duplicates && command.seq <= l => {}
             Some(l) if command.seq < l => return Applied::Stale,
             Some(l) if command.seq == l => {
                 return Applied::Duplicate(match &command.op {
@@ -164,7 +177,8 @@ impl Store {
                 Reply::Done
             }
         };
-        self.last.insert(command.client_id, command.seq);
+        let seq = last.map_or(command.seq, |l| l.max(command.seq));
+        self.last.insert(command.client_id, seq);
         debug_assert_eq!(
             self.bytes,
             self.data
@@ -300,6 +314,22 @@ mod tests {
             s.apply(&cmd(3, 1, get("k"))),
             Applied::Duplicate(Reply::Value("xyz!".into()))
         );
+    }
+
+    #[test]
+    fn without_filtering_a_retried_append_takes_effect_again_and_the_table_keeps_the_highest() {
+        let mut s = Store::new();
+        assert!(s.is_empty());
+        let first = cmd(1, 1, append("k", "x"));
+        assert_eq!(s.apply_filtering(&first, false), Applied::Fresh(Reply::Done));
+        assert!(!s.is_empty());
+        assert_eq!(s.apply_filtering(&first, false), Applied::Fresh(Reply::Done));
+        assert_eq!(s.get("k"), "xx", "the retry applied twice");
+        s.apply_filtering(&cmd(1, 2, append("k", "y")), false);
+        assert_eq!(s.apply_filtering(&first, false), Applied::Fresh(Reply::Done));
+        assert_eq!(s.get("k"), "xxyx");
+        assert_eq!(s.last_seq(1), Some(2), "an older copy leaves the highest number");
+        assert_eq!(s.apply(&first), Applied::Stale, "filtering again");
     }
 
     #[test]

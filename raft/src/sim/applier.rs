@@ -1,29 +1,41 @@
-//! What a node's service does with each ApplyMsg: the built-in state machine applies it and
-//! snapshots every `SimConfig::snapshot_every` commands; with `collect_applies`, the caller's
+//! What a node's service does with each ApplyMsg: the built-in state machine applies it (and
+//! the key/value store, when it is a client's command) and snapshots every
+//! `SimConfig::snapshot_every` commands; with `collect_applies`, the caller's
 //! service (the lab harness's appliers) receives it instead of being checked here.
 
 use super::event::EventKind;
 use super::service::StateMachine;
 use super::Simulation;
-use crate::core::{ApplyMsg, NodeId};
+use crate::core::{ApplyMsg, NodeId, Rule};
+use crate::kv::Command;
 
 impl Simulation {
     pub(super) fn apply_to_service(&mut self, node: NodeId, apply: ApplyMsg) {
         match &apply {
             ApplyMsg::Command { index, command } => {
                 self.nodes[node].service.apply(*index, command);
+                // A command of a key/value client reaches the store too; other bytes (the
+                // page's requests, the client load) leave it alone.
+                let kv = Command::decode(command).ok().map(|c| {
+                    let filter = !self.broken_rules.is_broken(Rule::FilterDuplicates);
+                    let applied = self.nodes[node].store.apply_filtering(&c, filter);
+                    (c, applied)
+                });
                 self.record(EventKind::Applied {
                     node,
                     index: *index,
                 });
+                self.kv_applied(node, *index, kv);
                 self.snapshot_if_due(node, *index);
             }
-            ApplyMsg::Snapshot { data, .. } => {
+            ApplyMsg::Snapshot { data, index, .. } => {
                 // Snapshots come from this simulation's own services, so they decode; one
                 // that did not would leave the service as it was.
-                if let Ok(state) = StateMachine::decode(data) {
+                if let Ok((state, store)) = StateMachine::decode_with_store(data) {
                     self.nodes[node].service = state;
+                    self.nodes[node].store = store;
                 }
+                self.kv_installed(node, *index);
             }
         }
         // The simulation's own service is checked too, unless the caller is the service.
@@ -39,10 +51,11 @@ impl Simulation {
         let Some(every) = self.config.snapshot_every else {
             return;
         };
-        let service = self.nodes[node].service;
-        if every > 0 && service.count.is_multiple_of(every) {
-            let raft = self.nodes[node].raft.as_mut().expect("alive");
-            raft.snapshot(index, service.encode());
+        let slot = &mut self.nodes[node];
+        if every > 0 && slot.service.count.is_multiple_of(every) {
+            let data = slot.service.snapshot(&slot.store);
+            let raft = slot.raft.as_mut().expect("alive");
+            raft.snapshot(index, data);
         }
     }
 }

@@ -83,11 +83,6 @@ pub enum Error {
     KvLoadTooHigh {
         per_second: u32,
     },
-    /// A node's stored snapshot holds a key/value store that does not restore.
-    KvSnapshotUndecodable {
-        node: NodeId,
-        error: crate::kv::SnapshotError,
-    },
 }
 
 /// Which network setting is out of range.
@@ -177,11 +172,6 @@ impl fmt::Display for Error {
                 f,
                 "the key/value history holds {} operations already, the most it keeps (KV_HISTORY_MAX)",
                 super::KV_HISTORY_MAX
-            ),
-            KvSnapshotUndecodable { node, error } => write!(
-                f,
-                "S{}'s stored snapshot does not restore its key/value store: {error}",
-                node + 1
             ),
             SnapshotUndecodable { node, error } => {
                 write!(

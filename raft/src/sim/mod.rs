@@ -44,7 +44,7 @@ pub use event::{DropReason, EventKind, SimEvent};
 pub use input::{Input, Outcome, Stamp};
 pub use kv::{
     lincheck_history, KvClient, KvHistoryOp, KvOpKind, KvReplyKind, KvRpc, KV_CALL_FAIL_MS_MAX,
-    KV_CLIENTS_MAX, KV_HISTORY_MAX, KV_KEY_BYTES_MAX, KV_PENDING_MAX, KV_SERVER_WAIT_MS,
+    KV_CLIENTS_MAX, KV_HISTORY_MAX, KV_KEY_BYTES_MAX, KV_PENDING_MAX, KV_ROUND_PAUSE_MS, KV_SERVER_WAIT_MS,
     KV_VALUE_BYTES_MAX,
 };
 pub use load::LOAD_PER_SECOND_MAX;
@@ -180,6 +180,7 @@ impl Simulation {
             queue::Action::Load { generation } => self.fire_load(generation),
             queue::Action::KvDeliver { id } => self.kv_deliver(id),
             queue::Action::KvWait { node, rpc_id } => self.kv_wait_over(node, rpc_id),
+            queue::Action::KvResend { client } => self.kv_resend(client),
             queue::Action::KvLoad { client, generation } => self.fire_kv_load(client, generation),
         }
         true

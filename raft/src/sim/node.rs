@@ -79,8 +79,10 @@ impl Simulation {
         )
         .map_err(|error| Error::Unrestorable { node, error })?;
         raft.set_broken_rules(self.broken_rules.of_core());
-        slot.service = StateMachine::decode(slot.persister.snapshot())
+        let (service, store) = StateMachine::decode_with_store(slot.persister.snapshot())
             .map_err(|error| Error::SnapshotUndecodable { node, error })?;
+        slot.service = service;
+        slot.store = store;
         if restoring {
             self.checker.trust_restored(&raft);
         }
@@ -103,6 +105,7 @@ impl Simulation {
         self.checker
             .on_crash(node, self.nodes[node].persister.raftstate());
         self.record(EventKind::Crashed { node });
+        self.kv_server_crashed(node);
         Ok(())
     }
 
@@ -185,6 +188,8 @@ impl Simulation {
         for apply in ready.applies {
             self.apply_to_service(node, apply);
         }
+        // A server that stopped leading (or changed term) answers its pending requests.
+        self.kv_check_leading(node);
         // Snapshots taken by the service above may have produced more to persist.
         if self.nodes[node]
             .raft

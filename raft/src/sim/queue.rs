@@ -23,6 +23,8 @@ pub(super) enum Action {
     KvDeliver { id: u64 },
     /// A server's wait for the pending request of client RPC `rpc_id` runs out.
     KvWait { node: NodeId, rpc_id: u64 },
+    /// A key/value client retries after a round of failures (`KV_ROUND_PAUSE_MS`).
+    KvResend { client: u32 },
     /// A key/value client's load ticks (`kv/load.rs`; stale generations are skipped).
     KvLoad { client: u32, generation: u64 },
 }

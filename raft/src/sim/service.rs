@@ -3,6 +3,7 @@
 //! runs 6.5840's appliers instead).
 
 use super::rng::Fnv;
+use crate::kv::Store;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
@@ -33,9 +34,33 @@ impl StateMachine {
 
     /// An empty snapshot is the empty state; anything else must decode.
     pub fn decode(bytes: &[u8]) -> Result<StateMachine, postcard::Error> {
-        if bytes.is_empty() {
-            return Ok(StateMachine::default());
+        Ok(StateMachine::decode_with_store(bytes)?.0)
+    }
+
+    /// A node's whole snapshot: this state's encoding, then, only when `store` is not empty,
+    /// the key/value store's own snapshot (so runs without key/value clients keep their
+    /// bytes exactly).
+    pub fn snapshot(&self, store: &Store) -> Vec<u8> {
+        let mut bytes = self.encode();
+        if !store.is_empty() {
+            bytes.extend(store.snapshot());
         }
-        postcard::from_bytes(bytes)
+        bytes
+    }
+
+    /// The state and the key/value store a snapshot holds (`snapshot`'s inverse). The state
+    /// must decode; bytes after it that are not a store's snapshot (a caller's own snapshot,
+    /// as the lab harness takes) leave the store empty.
+    pub fn decode_with_store(bytes: &[u8]) -> Result<(StateMachine, Store), postcard::Error> {
+        if bytes.is_empty() {
+            return Ok((StateMachine::default(), Store::new()));
+        }
+        let (state, rest) = postcard::take_from_bytes(bytes)?;
+        let store = if rest.is_empty() {
+            Store::new()
+        } else {
+            Store::restore(rest).unwrap_or_default()
+        };
+        Ok((state, store))
     }
 }

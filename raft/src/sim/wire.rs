@@ -95,16 +95,24 @@ impl Simulation {
             };
             (delay, Some(DropReason::Unreachable))
         } else {
-            let delay = self
-                .rng
-                .between(net.request_delay_ms_min, net.request_delay_ms_max);
-            let lost = self.rng.chance_permille(net.drop_request_permille);
-            (delay, lost.then_some(DropReason::RequestLost))
+            self.reachable_request_fate()
         }
     }
 
-    /// A reply's delay (with labrpc's long reordering, if on) and fate.
-    fn reply_fate(&mut self, route: Option<ReplyRoute>) -> (u64, Option<DropReason>) {
+    /// A request to a reachable peer: its delay, and whether the network loses it (also
+    /// the key/value clients' requests).
+    pub(super) fn reachable_request_fate(&mut self) -> (u64, Option<DropReason>) {
+        let net = self.config.net;
+        let delay = self
+            .rng
+            .between(net.request_delay_ms_min, net.request_delay_ms_max);
+        let lost = self.rng.chance_permille(net.drop_request_permille);
+        (delay, lost.then_some(DropReason::RequestLost))
+    }
+
+    /// A reply's delay (with labrpc's long reordering, if on) and fate (also the key/value
+    /// servers' replies, with no route).
+    pub(super) fn reply_fate(&mut self, route: Option<ReplyRoute>) -> (u64, Option<DropReason>) {
         let net = self.config.net;
         let lost = self.rng.chance_permille(net.drop_reply_permille);
         let mut delay = self

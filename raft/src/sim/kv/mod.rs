@@ -40,6 +40,10 @@ pub const KV_SERVER_WAIT_MS: u64 = 1000;
 pub const KV_PENDING_MAX: usize = 64;
 /// The most operations a run's history holds; `Input::KvOp` is refused beyond.
 pub const KV_HISTORY_MAX: usize = 100_000;
+/// A Clerk whose attempts failed at every server in a row (no leader now) waits this long,
+/// in virtual ms, before the next round (as a 6.5840 Clerk that sleeps after a round; it
+/// keeps a leaderless cluster from being flooded, and an instant network from livelock).
+pub const KV_ROUND_PAUSE_MS: u64 = 100;
 /// labrpc without LongDelays (kvraft's config): a Call to a server it cannot reach fails
 /// after a uniform 0..=KV_CALL_FAIL_MS_MAX virtual ms.
 pub const KV_CALL_FAIL_MS_MAX: u64 = 99;
@@ -108,8 +112,12 @@ pub(super) struct Kv {
     rpc_total: u64,
     /// 6.5840's maxraftstate (None: never snapshot for it).
     max_raft_state: Option<u64>,
-    /// Per node: its pending requests (empty until a client RPC reaches it).
+    /// Per node: its pending requests (no entry until a client RPC reaches it), at most
+    /// `KV_PENDING_MAX` each; every one was started in the node's log in its `term`.
     pending: Vec<Vec<server::Pending>>,
+    /// Per node: `persist_version` when it last snapshotted for maxraftstate (its persister
+    /// is stale until the next write).
+    snapshot_version: Vec<Option<u64>>,
 }
 
 impl Simulation {
