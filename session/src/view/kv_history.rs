@@ -10,9 +10,9 @@
 //! - `KvChecker::verdict` is the verdict, cached: the caller holds one `KvChecker` per page.
 //!   The checker runs only when the history changed (an operation called or returned) and
 //!   with a step budget (`KV_CHECK_STEPS_MAX`, then the verdict is an explicit "unknown");
-//!   while the history grows (a run playing), it runs again only after the history grew by
-//!   an eighth since the last check (amortized: each event is checked a bounded number of
-//!   times), and at once when it stopped growing (paused, a seek). A history found not
+//!   while the run plays, it runs again only after the history grew by an eighth since the
+//!   last check (amortized: each event is checked a bounded number of times), and once the
+//!   moment shown stays (paused) at once. A history found not
 //!   linearizable stays so as it grows (linearizability is prefix-closed), so it is not
 //!   checked again in the same run. For a history that is not linearizable, the verdict
 //!   names the operations that cannot be placed and the first one's call time to jump to.
@@ -206,8 +206,8 @@ pub struct KvChecker {
     open: Vec<usize>,
     /// (operations, operations returned) when last checked.
     checked: Option<(usize, usize)>,
-    /// (operations, operations returned) at the last call.
-    seen: Option<(usize, usize)>,
+    /// (operations, operations returned) and the moment at the last call.
+    seen: Option<((usize, usize), u64)>,
     verdict: Option<KvVerdictView>,
     /// Checks run (for tests and measurements).
     pub checks: u64,
@@ -221,12 +221,23 @@ impl KvChecker {
     /// The verdict for `page`'s history at the moment shown.
     pub fn verdict(&mut self, page: &Page) -> KvVerdictView {
         let travel = page.travel();
-        self.verdict_of((travel.version(), travel.jumps()), page.sim().kv_history())
+        let sim = page.sim();
+        self.verdict_of(
+            (travel.version(), travel.jumps()),
+            sim.now_ms(),
+            sim.kv_history(),
+        )
     }
 
-    /// The verdict for `history`, a moment of the run `run` (the run's version and jumps:
-    /// within one, a history only grows).
-    pub fn verdict_of(&mut self, run: (u64, u64), history: &[KvHistoryOp]) -> KvVerdictView {
+    /// The verdict for `history`, the moment `now_ms` of the run `run` (the run's version
+    /// and jumps: within one, a history only grows). A call at the same moment with the same
+    /// history as the last (the page paused) checks what is not checked yet.
+    pub fn verdict_of(
+        &mut self,
+        run: (u64, u64),
+        now_ms: u64,
+        history: &[KvHistoryOp],
+    ) -> KvVerdictView {
         let (version, jumps) = run;
         match self.run {
             // The same run, the moment shown moved on: the history only grew.
@@ -248,11 +259,12 @@ impl KvChecker {
         self.sync(history);
         let state = (self.ops.len(), self.ops.len() - self.open.len());
         if state.0 == 0 {
-            self.seen = Some(state);
+            self.seen = Some((state, now_ms));
             return KvVerdictView::none();
         }
-        let growing = self.seen.is_some_and(|s| s != state);
-        self.seen = Some(state);
+        // Playing on (time or the history moved since the last call), or paused.
+        let moving = self.seen != Some((state, now_ms));
+        self.seen = Some((state, now_ms));
         if let (Some(checked), Some(v)) = (self.checked, self.verdict.as_ref()) {
             // Within one run the moments' histories are prefixes of one another, and
             // linearizability is prefix-closed: a not-linearizable history stays so as it
@@ -266,7 +278,7 @@ impl KvChecker {
                 _ => false,
             };
             let grown = state.0 - checked.0.min(state.0) + (state.1 - checked.1.min(state.1));
-            let wait = extends && growing && grown < ((checked.0 + checked.1) / 8).max(1);
+            let wait = extends && moving && grown < ((checked.0 + checked.1) / 8).max(1);
             if known || wait {
                 let mut v = v.clone();
                 v.total_ops = state.0 as u64;
@@ -412,6 +424,9 @@ mod tests {
     use alloc::vec;
     use raftlab::kv::Op;
 
+    /// A moment after every operation of the tests' histories.
+    const NOW: u64 = 1_000_000;
+
     fn op(
         id: u64,
         client: u32,
@@ -471,9 +486,9 @@ mod tests {
             op(2, 1, 40, Some(50), get("k"), Some("a")),
         ];
         let mut c = KvChecker::new();
-        let v = c.verdict_of((0, 0), &h[..2]);
+        let v = c.verdict_of((0, 0), NOW, &h[..2]);
         assert_eq!(v.verdict, "linearizable", "{v:?}");
-        let v = c.verdict_of((0, 0), &h);
+        let v = c.verdict_of((0, 0), NOW, &h);
         assert_eq!(v.verdict, "not-linearizable", "{v:?}");
         assert!(v.involved.contains(&2), "{v:?}");
         assert_eq!(
@@ -487,20 +502,20 @@ mod tests {
     fn the_verdict_is_computed_only_when_the_history_changed() {
         let mut h = vec![op(0, 0, 0, None, put("k", "a"), None)];
         let mut c = KvChecker::new();
-        assert_eq!(c.verdict_of((0, 0), &[]).verdict, "none");
+        assert_eq!(c.verdict_of((0, 0), NOW, &[]).verdict, "none");
         assert_eq!(c.checks, 0);
-        let v = c.verdict_of((0, 0), &h);
+        let v = c.verdict_of((0, 0), NOW, &h);
         assert_eq!((v.verdict.as_str(), v.open_ops), ("linearizable", 1));
         assert_eq!(c.checks, 1);
         for _ in 0..10 {
-            c.verdict_of((0, 0), &h);
+            c.verdict_of((0, 0), NOW, &h);
         }
         assert_eq!(c.checks, 1, "an unchanged history is not checked again");
         h[0].return_ms = Some(5);
-        let v = c.verdict_of((0, 0), &h);
+        let v = c.verdict_of((0, 0), NOW, &h);
         assert_eq!((v.open_ops, c.checks), (0, 2), "a return is a change");
         // Another run (a fork, a jump): checked afresh.
-        c.verdict_of((1, 0), &h);
+        c.verdict_of((1, 0), NOW, &h);
         assert_eq!(c.checks, 3);
     }
 
@@ -510,15 +525,19 @@ mod tests {
         let mut c = KvChecker::new();
         for i in 0..400u64 {
             h.push(op(i, 0, i * 10, Some(i * 10 + 5), put("k", "v"), None));
-            c.verdict_of((0, 0), &h);
+            // Frames while it plays: the moment moves, the history grows now and then.
+            for t in 0..3 {
+                c.verdict_of((0, 0), i * 10 + 5 + t, &h);
+            }
         }
         // Each check waits for the history to grow by an eighth: about log(400)/log(9/8).
         assert!(c.checks < 60, "{} checks for 400 operations", c.checks);
-        // Growth stopped (paused): the next call checks the whole history.
-        let v = c.verdict_of((0, 0), &h);
+        // Paused: the moment stays, and the next call checks the whole history.
+        c.verdict_of((0, 0), NOW, &h);
+        let v = c.verdict_of((0, 0), NOW, &h);
         assert_eq!((v.checked_ops, v.total_ops), (400, 400));
         let checks = c.checks;
-        c.verdict_of((0, 0), &h);
+        c.verdict_of((0, 0), NOW, &h);
         assert_eq!(c.checks, checks);
     }
 
@@ -530,12 +549,12 @@ mod tests {
             op(2, 1, 40, Some(50), get("k"), Some("a")),
         ];
         let mut c = KvChecker::new();
-        assert_eq!(c.verdict_of((0, 0), &h[..2]).verdict, "linearizable");
+        assert_eq!(c.verdict_of((0, 0), NOW, &h[..2]).verdict, "linearizable");
         assert_eq!(c.checks, 1);
         // Back to the first Put, still open: a prefix of what was found linearizable.
         let mut back = h[..1].to_vec();
         back[0].return_ms = None;
-        let v = c.verdict_of((0, 1), &back);
+        let v = c.verdict_of((0, 1), NOW, &back);
         assert_eq!(
             (v.verdict.as_str(), v.checked_ops, v.open_ops),
             ("linearizable", 1, 1)
@@ -545,13 +564,13 @@ mod tests {
             "a prefix of a linearizable history needs no check"
         );
         // Forward past the stale read: checked, not linearizable.
-        assert_eq!(c.verdict_of((0, 2), &h).verdict, "not-linearizable");
+        assert_eq!(c.verdict_of((0, 2), NOW, &h).verdict, "not-linearizable");
         assert_eq!(c.checks, 2);
         // Back before the read returned: not known from a longer history; checked again.
         let mut before = h.to_vec();
         before[2].return_ms = None;
         before[2].output = None;
-        assert_eq!(c.verdict_of((0, 3), &before).verdict, "linearizable");
+        assert_eq!(c.verdict_of((0, 3), NOW, &before).verdict, "linearizable");
         assert_eq!(c.checks, 3);
     }
 
@@ -562,11 +581,11 @@ mod tests {
             op(1, 1, 20, Some(30), get("k"), Some("b")),
         ];
         let mut c = KvChecker::new();
-        assert_eq!(c.verdict_of((0, 0), &h).verdict, "not-linearizable");
+        assert_eq!(c.verdict_of((0, 0), NOW, &h).verdict, "not-linearizable");
         let checks = c.checks;
         for i in 2..50 {
             h.push(op(i, 0, i * 40, Some(i * 40 + 1), get("k"), Some("a")));
-            let v = c.verdict_of((0, 0), &h);
+            let v = c.verdict_of((0, 0), NOW, &h);
             assert_eq!(v.verdict, "not-linearizable");
             assert_eq!(v.total_ops, i + 1);
         }
