@@ -6,7 +6,7 @@
 // Needs dist/ (npm run build).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { WAIT, assertNoErrors, fastest, openPage, play, serveAndLaunch, statusLine, waitForLeader } from "./helpers.mjs";
+import { WAIT, assertNoErrors, fastest, openPage, pause, play, serveAndLaunch, statusLine, waitForLeader } from "./helpers.mjs";
 
 function stepShown(page, step) {
   return page.waitForFunction((step) => window.__raft(".scenario-nav")[0]?.getAttribute("data-step") === String(step), step, { timeout: WAIT });
@@ -42,7 +42,11 @@ describe("raftlab page: key/value clients, stores and the history", () => {
         { timeout: WAIT },
       );
       await r.getByRole("button", { name: /^State machines/ }).click();
-      // The history: the Put on C1's lane, returned, and the verdict.
+      // The history: the Put on C1's lane, returned (paused, zoomed out until the window
+      // reaches back to it), and the verdict.
+      await pause(page);
+      const zoomOut = r.getByRole("button", { name: "Zoom out (longer window)", exact: true });
+      for (let k = 0; k < 8 && (await page.evaluate(() => window.__raft('.kv-op[data-kind="put"]').length)) === 0; k++) await zoomOut.click();
       await page.waitForFunction(() => window.__raft('.kv-op[data-kind="put"][data-open="false"]').length === 1, null, { timeout: WAIT });
       await page.waitForFunction(() => window.__raft(".kv-verdict")[0]?.getAttribute("data-verdict") === "linearizable", null, { timeout: WAIT });
       assert.match(await r.locator(".kv-verdict").textContent(), /^✓ Linearizable: the 1 operation so far/);

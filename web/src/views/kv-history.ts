@@ -141,6 +141,7 @@ export class KvHistoryPanel {
       parts.push(g);
     }
     this.svg.replaceChildren(...parts);
-    setText(this.axis, `${fmtTime(from)} … ${fmtTime(to)}${v.omitted > 0 ? ` · ${v.omitted} more operations in this window not drawn (zoom in)` : ""} · ${v.total} operation${v.total === 1 ? "" : "s"} in all`);
+    const none = v.ops.length === 0 && v.total > 0 ? " · no operation in this window: zoom out (−)" : "";
+    setText(this.axis, `${fmtTime(from)} … ${fmtTime(to)}${v.omitted > 0 ? ` · ${v.omitted} more operations in this window not drawn (zoom in)` : ""}${none} · ${v.total} operation${v.total === 1 ? "" : "s"} in all`);
   }
 }
