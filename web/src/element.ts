@@ -144,7 +144,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.requests = new RequestsWatch({ info: (m) => this.status.info(m), reply: (t) => setText(this.controls.cmdOut, t) });
     this.machines = new StateMachinesPanel(this.requests.el);
     this.kv = new KvClientsPanel({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause() });
-    this.teachRow = h("div", { class: "teach-row" }, this.scenarios.pick, this.rules.el);
+    this.teachRow = h("div", { class: "teach-row" }, this.scenarios.pick, this.rules.el, this.kv.el);
     this.ring = new RingView({
       selectNode: (id) => {
         this.select(id);
@@ -386,7 +386,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       seedOut: this.controls.seedOut,
       table: this.table.el,
       menu: this.menu.el,
-      machines: h("span", { class: "head-pops" }, this.machines.el, this.kv.el),
+      machines: this.machines.el,
       logs: this.logs.el,
       details: this.details.el,
       events: this.eventLog.el,
