@@ -32,6 +32,8 @@ describe("raftlab page: key/value clients, stores and the history", () => {
       await form.getByRole("button", { name: "Send", exact: true }).click();
       await page.waitForFunction(() => /C1 Put\(k, "hello"\): sent/.test(window.__raft("p.status")[0]?.textContent ?? ""), null, { timeout: WAIT });
       // Every node's store holds it (the state machines show the store in a KV run).
+      const clients = r.getByRole("button", { name: /^Clients/ });
+      await clients.click();
       await r.getByRole("button", { name: /^State machines/ }).click();
       await page.waitForFunction(
         () => {
@@ -42,6 +44,7 @@ describe("raftlab page: key/value clients, stores and the history", () => {
         { timeout: WAIT },
       );
       await r.getByRole("button", { name: /^State machines/ }).click();
+      await clients.click();
       // The history: the Put on C1's lane, returned (paused, zoomed out until the window
       // reaches back to it), and the verdict.
       await pause(page);

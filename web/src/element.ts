@@ -787,6 +787,10 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.machines.toggle(false);
       return true;
     }
+    if (this.kv.open) {
+      this.kv.toggle(false);
+      return true;
+    }
     if (!this.details.el.hidden) {
       this.details.el.hidden = true;
       return true;
