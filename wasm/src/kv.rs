@@ -5,6 +5,7 @@
 //! everything is the session layer's (`page/kv.rs`, `view/kv_*.rs`). Client ids are 1-based
 //! here (C1), as node ids are.
 
+use super::teach::string;
 use super::{args, describe, error, number, refusal, to_js, Cluster};
 use js_sys::Array;
 use raftlab_session::options::SAFE_INTEGER_MAX;
@@ -18,15 +19,6 @@ fn client(call: &str, v: &JsValue) -> Result<u32, JsError> {
     let id = args::whole("client", id, 1, u64::from(KV_CLIENTS_MAX)).map_err(|e| error(call, e))?;
     // In 1..=KV_CLIENTS_MAX: fits.
     Ok(u32::try_from(id - 1).unwrap_or(u32::MAX))
-}
-
-fn text(call: &str, what: &str, v: &JsValue) -> Result<String, JsError> {
-    v.as_string().ok_or_else(|| {
-        error(
-            call,
-            format!("{what} must be a string, got {}", describe(v)),
-        )
-    })
 }
 
 #[wasm_bindgen]
@@ -44,18 +36,18 @@ impl Cluster {
     ) -> Result<(), JsError> {
         const CALL: &str = "kvOp(client, op, key, value)";
         let c = client(CALL, &client_)?;
-        let name = text(CALL, "op", &op)?;
+        let name = string(CALL, "op", &op)?;
         let Some(name) = KvOpName::parse(&name) else {
             return Err(error(
                 CALL,
                 format!("op must be \"get\", \"put\" or \"append\", got {name:?}"),
             ));
         };
-        let key = text(CALL, "key", &key)?;
+        let key = string(CALL, "key", &key)?;
         let value = if value.is_undefined() || value.is_null() {
             None
         } else {
-            Some(text(CALL, "value", &value)?)
+            Some(string(CALL, "value", &value)?)
         };
         if name != KvOpName::Get && value.is_none() {
             return Err(error(CALL, "a put or an append takes a value"));

@@ -8,7 +8,7 @@
 import type { ClusterApi, KvClientView, KvOpKind } from "../api";
 import { h, nodeName, setAttr, setText, uid } from "../dom";
 import type { Frame } from "../frame";
-import { KvHistoryPanel } from "./kv-history";
+import { KvHistoryPanel, callText } from "./kv-history";
 
 export interface KvClientsHost {
   act(what: string, fn: (c: ClusterApi) => string | void): boolean;
@@ -91,8 +91,7 @@ export class KvClientsPanel {
     const op = this.op.value as KvOpKind;
     const key = this.key.value;
     const value = op === "get" ? undefined : this.value.value;
-    const name = op === "get" ? "Get" : op === "put" ? "Put" : "Append";
-    const what = `C${c} ${name}(${key}${value === undefined ? "" : `, "${value}"`})`;
+    const what = `C${c} ${callText({ kind: op, key, value: value ?? null })}`;
     this.host.act(what, (k) => (k.kvOp(c, op, key, value), `${what}: sent; the Clerk tries the server it thinks leads (press Play if paused).`));
   }
 
@@ -138,7 +137,7 @@ export class KvClientsPanel {
       setAttr(li, "data-client", k.client);
       setAttr(li, "data-busy", k.pending ? "true" : "false");
       const p = k.pending;
-      const doing = p ? `${p.kind === "get" ? "Get" : p.kind === "put" ? "Put" : "Append"}(${p.key}${p.value === null ? "" : `, "${p.value}"`}), attempt ${k.attempts}` : "idle";
+      const doing = p ? `${callText(p)}, attempt ${k.attempts}` : "idle";
       const reach = k.connected.length === 0 ? "reaches no server" : `reaches ${k.connected.map(nodeName).join(" ")}`;
       setText(li, `C${k.client}: ${doing} · tries ${nodeName(k.leaderGuess)} next · ${k.opsDone} done · ${reach}${k.loadPerSecond > 0 ? ` · load ${k.loadPerSecond}/s` : ""}`);
     });

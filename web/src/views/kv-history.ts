@@ -9,7 +9,7 @@
 // the history. The verdict (`kvVerdict()`) is asked for when the history changed, or while it
 // covers fewer operations than the history holds (the checker runs again once the history
 // grew by an eighth or stopped growing); Rust caches it.
-import type { ClusterApi, KvHistoryOpView, KvVerdictView } from "../api";
+import type { ClusterApi, KvHistoryOpView, KvOpView, KvVerdictView } from "../api";
 import { fmtTime, h, s, setAttr, setText } from "../dom";
 
 /** Widths of the drawing in SVG units (it scales to the popover's width). */
@@ -24,12 +24,15 @@ export interface KvHistoryHost {
   pause(): void;
 }
 
-/** What an operation reads as on its bar: Put(k, v), Append(k, v), Get(k) → v. */
+/** An operation as a Clerk call: Put(k, "v"), Append(k, "v"), Get(k). */
+export function callText(op: KvOpView): string {
+  const name = op.kind === "get" ? "Get" : op.kind === "put" ? "Put" : "Append";
+  return `${name}(${op.value === null ? op.key : `${op.key}, "${op.value}"`})`;
+}
+
+/** What an operation reads as on its bar: Put(k, "v"), Get(k) → "v". */
 export function opText(o: KvHistoryOpView): string {
-  const name = o.op.kind === "get" ? "Get" : o.op.kind === "put" ? "Put" : "Append";
-  const args = o.op.value === null ? o.op.key : `${o.op.key}, "${o.op.value}"`;
-  const out = o.op.kind === "get" && o.output !== null ? ` → "${o.output}"` : "";
-  return `${name}(${args})${out}`;
+  return `${callText(o.op)}${o.op.kind === "get" && o.output !== null ? ` → "${o.output}"` : ""}`;
 }
 
 export class KvHistoryPanel {
