@@ -66,7 +66,7 @@ export class StateMachinesPanel {
     const applied = store ?? (m.recent.length === 0 ? "nothing applied after the snapshot" : m.recent.map((a) => `${a.index}: ${a.command}`).join(" · "));
     const snap = m.snapshotIndex > 0 ? `snapshot ≤${m.snapshotIndex} (T${m.snapshotTerm})` : "no snapshot";
     const install = m.installing ? ` · InstallSnapshot from ${nodeName(m.installing.from)} in flight (≤${m.installing.lastIncludedIndex}, T${m.installing.lastIncludedTerm}), arrives at ${fmtTime(m.installing.deliverMs)}: it replaces the log up to there` : "";
-    setText(r.text, ` ${m.alive ? "" : "(crashed: what its disk holds) "}${applied} · lastApplied ${m.lastApplied} · ${m.appliedCount} applied · ${snap}${install}`);
+    setText(r.text, ` ${m.alive ? "" : kv ? "(crashed: the store it had; a restart rebuilds it from the snapshot and the log) " : "(crashed: what its disk holds) "}${applied} · lastApplied ${m.lastApplied} · ${m.appliedCount} applied · ${snap}${install}`);
     setAttr(r.li, "data-snapshot-index", m.snapshotIndex);
     setAttr(r.li, "data-last-applied", m.lastApplied);
     setAttr(r.li, "data-installing", m.installing ? "true" : "false");
