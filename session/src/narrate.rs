@@ -339,11 +339,21 @@ pub fn partition_text(n: usize, groups: &[Vec<NodeId>]) -> String {
     parts.join(" | ")
 }
 
-/// A command as the page shows it: its UTF-8 text, or lowercase hex when it is not text.
+/// A command as the page shows it: its UTF-8 text; a key/value client's command (exactly
+/// the bytes its Clerk encodes) as `C1#2 Append(k, "x")`, client and sequence number first,
+/// so a retry committed twice shows as the same call twice; else lowercase hex.
 pub fn command_text(bytes: &[u8]) -> String {
     match core::str::from_utf8(bytes) {
         Ok(s) if command_is_printable(s) => s.into(),
-        _ => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        _ => match raftlab::kv::Command::decode(bytes) {
+            Ok(c) if c.encode() == bytes => format!(
+                "C{}#{} {}",
+                c.client_id,
+                c.seq,
+                raftlab::sim::describe_kv_op(&c.op)
+            ),
+            _ => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        },
     }
 }
 
@@ -379,6 +389,25 @@ mod tests {
     use super::{NarrationKind, Narrator};
     use raftlab::core::Rule;
     use raftlab::sim::{Input, NetConfig, SimConfig, Simulation};
+
+    #[test]
+    fn a_key_value_command_reads_as_its_call_and_other_bytes_stay_hex() {
+        use super::command_text;
+        let c = raftlab::kv::Command {
+            client_id: 1,
+            seq: 2,
+            op: raftlab::kv::Op::Append {
+                key: "k".into(),
+                value: "x".into(),
+            },
+        };
+        assert_eq!(command_text(&c.encode()), "C1#2 Append(k, \"x\")");
+        assert_eq!(command_text(b"x=1"), "x=1");
+        assert_eq!(command_text(&[0x00, 0xc0, 0x10]), "00c010");
+        let mut longer = c.encode();
+        longer.push(0);
+        assert!(command_text(&longer).starts_with("0102"), "not a Clerk's bytes");
+    }
 
     #[test]
     fn a_broken_rule_and_a_refused_vote_are_narrated_with_their_reason() {
