@@ -148,7 +148,7 @@ fn appending_clients(sim: &mut Simulation, clients: u32, each: u32) {
         for c in 0..clients {
             let n = next[c as usize];
             if idle(sim, c) && n < 2 * each {
-                let op = if n % 2 == 0 {
+                let op = if n.is_multiple_of(2) {
                     append("k", &format!("x {c} {} y", n / 2))
                 } else {
                     get("k")
@@ -386,7 +386,7 @@ fn a_lagging_follower_gets_the_store_by_install_snapshot() {
         let f = (l + 1) % 3;
         sim.apply(Input::Disconnect { node: f }).unwrap();
         for i in 0..30 {
-            call(&mut sim, 0, put(&format!("k{}", i % 4), &format!("{i}")));
+            call(&mut sim, 0, put(&format!("k{i}"), &format!("{i}")));
         }
         sim.drain_events();
         sim.apply(Input::Connect { node: f }).unwrap();

@@ -339,21 +339,24 @@ pub fn partition_text(n: usize, groups: &[Vec<NodeId>]) -> String {
     parts.join(" | ")
 }
 
-/// A command as the page shows it: its UTF-8 text; a key/value client's command (exactly
-/// the bytes its Clerk encodes) as `C1#2 Append(k, "x")`, client and sequence number first,
-/// so a retry committed twice shows as the same call twice; else lowercase hex.
+/// A command as the page shows it: a key/value client's as its call ("C1 #2 Append(k, \"x\")"),
+/// else its UTF-8 text, or lowercase hex when it is not text.
 pub fn command_text(bytes: &[u8]) -> String {
+    // A key/value client's command (exactly its encoding) as the Clerk's call.
+    if let Some(c) = raftlab::kv::Command::decode(bytes)
+        .ok()
+        .filter(|c| c.encode() == bytes)
+    {
+        return format!(
+            "C{} #{} {}",
+            c.client_id,
+            c.seq,
+            raftlab::sim::describe_kv_op(&c.op)
+        );
+    }
     match core::str::from_utf8(bytes) {
         Ok(s) if command_is_printable(s) => s.into(),
-        _ => match raftlab::kv::Command::decode(bytes) {
-            Ok(c) if c.encode() == bytes => format!(
-                "C{}#{} {}",
-                c.client_id,
-                c.seq,
-                raftlab::sim::describe_kv_op(&c.op)
-            ),
-            _ => bytes.iter().map(|b| format!("{b:02x}")).collect(),
-        },
+        _ => bytes.iter().map(|b| format!("{b:02x}")).collect(),
     }
 }
 
@@ -389,25 +392,6 @@ mod tests {
     use super::{NarrationKind, Narrator};
     use raftlab::core::Rule;
     use raftlab::sim::{Input, NetConfig, SimConfig, Simulation};
-
-    #[test]
-    fn a_key_value_command_reads_as_its_call_and_other_bytes_stay_hex() {
-        use super::command_text;
-        let c = raftlab::kv::Command {
-            client_id: 1,
-            seq: 2,
-            op: raftlab::kv::Op::Append {
-                key: "k".into(),
-                value: "x".into(),
-            },
-        };
-        assert_eq!(command_text(&c.encode()), "C1#2 Append(k, \"x\")");
-        assert_eq!(command_text(b"x=1"), "x=1");
-        assert_eq!(command_text(&[0x00, 0xc0, 0x10]), "00c010");
-        let mut longer = c.encode();
-        longer.push(0);
-        assert!(command_text(&longer).starts_with("0102"), "not a Clerk's bytes");
-    }
 
     #[test]
     fn a_broken_rule_and_a_refused_vote_are_narrated_with_their_reason() {
@@ -471,6 +455,41 @@ mod tests {
                 "S2 refused its vote to S3 (term 1): it already voted for S1 in term 1".into()
             )],
             "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn a_key_value_clients_call_its_answers_and_its_return_are_narrated() {
+        let mut config = SimConfig::new(3, 5);
+        config.net = NetConfig::INSTANT;
+        let mut sim = Simulation::new(config).expect("valid config");
+        let mut narrator = Narrator::new(3);
+        sim.apply(Input::Timeout { node: 1 }).expect("valid");
+        sim.run_until(0);
+        sim.drain_events();
+        let op = raftlab::kv::Op::Put {
+            key: "k".into(),
+            value: "v".into(),
+        };
+        sim.apply(Input::KvOp { client: 0, op }).expect("valid");
+        sim.run_until(200);
+        let lines: alloc::vec::Vec<_> = sim
+            .drain_events()
+            .into_iter()
+            .filter_map(|e| narrator.narrate(&sim, e))
+            .filter(|l| l.kind == NarrationKind::Request)
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "C1 called Put(k, \"v\")",
+                "C1 Put(k, \"v\") \u{2192} S1: wrong leader",
+                "Client request \u{201c}C1 #1 Put(k, \"v\")\u{201d} appended by leader S2 at index 1 in term 1",
+                "C1 Put(k, \"v\") \u{2192} S2: ok",
+                "C1 Put(k, \"v\") returned",
+            ],
+            "{lines:?}"
         );
     }
 }

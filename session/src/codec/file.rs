@@ -794,6 +794,73 @@ mod tests {
     }
 
     #[test]
+    fn key_value_inputs_survive_the_run_file_and_replay_to_the_same_history() {
+        use raftlab::kv::Op;
+        let mut session = session();
+        let inputs = [
+            Input::KvMaxRaftState { bytes: Some(800) },
+            Input::BreakRule {
+                rule: raftlab::core::Rule::FilterDuplicates,
+                broken: true,
+            },
+            Input::KvConnect {
+                client: 1,
+                servers: vec![0, 2],
+            },
+            Input::KvOp {
+                client: 0,
+                op: Op::Put {
+                    key: "k".into(),
+                    value: "v".into(),
+                },
+            },
+            Input::KvOp {
+                client: 1,
+                op: Op::Append {
+                    key: "k".into(),
+                    value: "w".into(),
+                },
+            },
+            Input::KvOp {
+                client: 2,
+                op: Op::Get { key: "k".into() },
+            },
+        ];
+        for input in inputs {
+            session.apply(input).expect("accepted");
+        }
+        session.run_until(45_000);
+        let end = session.sim().stamp();
+        let history = session.sim().kv_history().to_vec();
+        assert!(history.iter().all(|h| h.return_ms.is_some()), "{history:?}");
+        let file = RunFile {
+            title: None,
+            captions: vec![],
+            end: Some(end),
+            trace_digest: Some(session.sim().trace_digest()),
+            run: session.into_run(),
+        };
+        let text = file.write();
+        for part in [
+            "{\"kvMaxRaftState\":{\"bytes\":800}}",
+            "{\"breakRule\":{\"rule\":\"filter-duplicates\",\"broken\":true}}",
+            "{\"kvConnect\":{\"client\":2,\"servers\":[1,3]}}",
+            "{\"kvOp\":{\"client\":1,\"op\":\"put\",\"key\":\"k\",\"value\":\"v\"}}",
+            "{\"kvOp\":{\"client\":3,\"op\":\"get\",\"key\":\"k\"}}",
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+        let read = RunFile::read(&text).expect("a file this build wrote");
+        assert_eq!(read, file);
+        let sim = read.run.replay_to(read.end.unwrap()).expect("valid run");
+        assert_eq!(Some(sim.trace_digest()), read.trace_digest);
+        assert_eq!(sim.kv_history(), &history[..]);
+        let bad = text.replace("\"op\":\"get\"", "\"op\":\"cas\"");
+        let error = RunFile::read(&bad).unwrap_err().to_string();
+        assert!(error.contains("not \"get\" without a value"), "{error}");
+    }
+
+    #[test]
     fn a_run_file_read_back_is_the_run_written_and_replays_to_its_trace_digest() {
         let file = fixture_file();
         let text = file.write();

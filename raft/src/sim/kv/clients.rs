@@ -239,7 +239,7 @@ impl Simulation {
         op_id: u64,
         response: Response,
     ) {
-        let client = u32::try_from(command.client_id.saturating_sub(1)).unwrap_or(u32::MAX);
+        let client = super::client_of(command);
         self.record(EventKind::KvReplied {
             id: rpc_id,
             client,
@@ -284,7 +284,7 @@ impl Simulation {
             }
             Outcome::Retry(send) => {
                 let servers = self.nodes.len() as u32;
-                if (c.attempts - 1) % servers == 0 {
+                if (c.attempts - 1).is_multiple_of(servers) {
                     // Every server failed once in a row (no leader now): pause, as a Clerk
                     // that sleeps after a round does, so a leaderless cluster is not flooded.
                     c.resend = Some(send);

@@ -120,6 +120,11 @@ pub(super) struct Kv {
     snapshot_version: Vec<Option<u64>>,
 }
 
+/// The 0-based client whose Clerk tagged `command` (the commands' ids are `client + 1`).
+fn client_of(command: &crate::kv::Command) -> u32 {
+    u32::try_from(command.client_id.saturating_sub(1)).unwrap_or(u32::MAX)
+}
+
 impl Simulation {
     /// `node`'s key/value store (also while crashed: its last state).
     pub fn kv_store(&self, node: NodeId) -> &crate::kv::Store {

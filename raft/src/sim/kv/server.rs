@@ -6,7 +6,7 @@
 //! its store once Raft's state nears it.
 
 use super::clients::KvRpc;
-use super::{KV_PENDING_MAX, KV_SERVER_WAIT_MS};
+use super::{client_of, KV_PENDING_MAX, KV_SERVER_WAIT_MS};
 use crate::core::{NodeId, Role};
 use crate::kv::{Applied, Command, Reply, Response};
 use crate::sim::event::{DropReason, EventKind};
@@ -14,15 +14,22 @@ use crate::sim::queue::Action;
 use crate::sim::Simulation;
 use alloc::vec::Vec;
 
-/// A request started in a leader's log, waiting for that index to be applied.
+/// A request a server answers: the client RPC it arrived in (the reply keeps its id), the
+/// history entry it is about, its command.
 #[derive(Clone, Debug)]
-pub(in crate::sim) struct Pending {
-    /// The client RPC it arrived in (the reply answers it).
+pub(in crate::sim) struct Asked {
     pub rpc_id: u64,
     pub op_id: u64,
+    pub command: Command,
+}
+
+/// A request started in a leader's log at `index` in `term`, waiting for that index to be
+/// applied.
+#[derive(Clone, Debug)]
+pub(in crate::sim) struct Pending {
+    pub asked: Asked,
     pub index: u64,
     pub term: u64,
-    pub command: Command,
 }
 
 impl Simulation {
@@ -45,50 +52,38 @@ impl Simulation {
         } else {
             None
         };
+        let asked = Asked {
+            rpc_id: rpc.id,
+            op_id: rpc.op_id,
+            command: rpc.command,
+        };
         let Some((index, term)) = started else {
             self.after_step(node);
-            self.kv_reply(node, rpc.id, rpc.command, rpc.op_id, Response::WrongLeader);
+            self.kv_reply(node, asked, Response::WrongLeader);
             return;
         };
         self.record(EventKind::Requested {
             node,
             index,
             term,
-            command: rpc.command.encode(),
+            command: asked.command.encode(),
         });
         if self.kv.pending.len() < self.nodes.len() {
             self.kv.pending.resize_with(self.nodes.len(), Vec::new);
         }
         // Pending before the Ready is drained: a one-node cluster commits at once.
-        self.kv.pending[node].push(Pending {
-            rpc_id: rpc.id,
-            op_id: rpc.op_id,
-            index,
-            term,
-            command: rpc.command,
-        });
-        self.queue.push(
-            now + KV_SERVER_WAIT_MS,
-            Action::KvWait {
-                node,
-                rpc_id: rpc.id,
-            },
-        );
+        let rpc_id = asked.rpc_id;
+        self.kv.pending[node].push(Pending { asked, index, term });
+        self.queue
+            .push(now + KV_SERVER_WAIT_MS, Action::KvWait { node, rpc_id });
         self.after_step(node);
     }
 
-    /// `node` answers its request `rpc_id` about `command`: the reply goes back on the wire
-    /// (lost when the network loses it, or when the client's end or the server was cut off
-    /// while the handler ran: labrpc then returns false).
-    fn kv_reply(
-        &mut self,
-        node: NodeId,
-        rpc_id: u64,
-        command: Command,
-        op_id: u64,
-        response: Response,
-    ) {
-        let client = u32::try_from(command.client_id.saturating_sub(1)).unwrap_or(u32::MAX);
+    /// `node` answers `asked`: the reply goes back on the wire (lost when the network loses
+    /// it, or when the client's end or the server was cut off while the handler ran: labrpc
+    /// then returns false).
+    fn kv_reply(&mut self, node: NodeId, asked: Asked, response: Response) {
+        let client = client_of(&asked.command);
         let (delay, lost) = self.reply_fate(None);
         let cut_off = !self.topology.is_connected(node)
             || !self
@@ -101,21 +96,25 @@ impl Simulation {
         } else {
             lost
         };
-        self.kv_put_reply(node, rpc_id, command, op_id, response, delay, doomed);
+        self.kv_put_reply(node, asked, response, delay, doomed);
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The reply to `asked` from `node` on the wire, arriving after `delay` (or its Call
+    /// failing then, when `doomed`).
     fn kv_put_reply(
         &mut self,
         node: NodeId,
-        rpc_id: u64,
-        command: Command,
-        op_id: u64,
+        asked: Asked,
         response: Response,
         delay: u64,
         doomed: Option<DropReason>,
     ) {
-        let client = u32::try_from(command.client_id.saturating_sub(1)).unwrap_or(u32::MAX);
+        let Asked {
+            rpc_id,
+            op_id,
+            command,
+        } = asked;
+        let client = client_of(&command);
         let deliver_ms = self.now_ms + delay;
         // The reply keeps its request's id: the client's events name one RPC.
         self.kv.in_flight.insert(
@@ -149,7 +148,7 @@ impl Simulation {
             if let Some(at) = pending.iter().position(|p| p.index == index) {
                 let p = pending.swap_remove(at);
                 let response = match kv {
-                    Some((c, applied)) if c == p.command => match applied {
+                    Some((c, applied)) if c == p.asked.command => match applied {
                         Applied::Fresh(reply) | Applied::Duplicate(reply) => Response::Ok(reply),
                         // The Clerk has moved on; nobody reads this.
                         Applied::Stale => Response::Ok(Reply::Done),
@@ -159,7 +158,7 @@ impl Simulation {
                     // Another command at its index: this server lost leadership meanwhile.
                     _ => Response::WrongLeader,
                 };
-                self.kv_reply(node, p.rpc_id, p.command, p.op_id, response);
+                self.kv_reply(node, p.asked, response);
             }
         }
         self.kv_snapshot_if_due(node, index);
@@ -194,7 +193,7 @@ impl Simulation {
             core::mem::take(pending).into_iter().partition(|p| which(p));
         *pending = kept;
         for p in answered {
-            self.kv_reply(node, p.rpc_id, p.command, p.op_id, Response::WrongLeader);
+            self.kv_reply(node, p.asked, Response::WrongLeader);
         }
     }
 
@@ -205,13 +204,13 @@ impl Simulation {
         };
         for p in core::mem::take(pending) {
             let doomed = Some(DropReason::SenderGone);
-            self.kv_put_reply(node, p.rpc_id, p.command, p.op_id, Response::Timeout, 0, doomed);
+            self.kv_put_reply(node, p.asked, Response::Timeout, 0, doomed);
         }
     }
 
     /// A server's wait for a pending request ran out: "wrong leader".
     pub(in crate::sim) fn kv_wait_over(&mut self, node: NodeId, rpc_id: u64) {
-        self.kv_answer_pending(node, |p| p.rpc_id == rpc_id);
+        self.kv_answer_pending(node, |p| p.asked.rpc_id == rpc_id);
     }
 
     /// maxraftstate: once `node`'s persisted Raft state reaches 9/10 of it after applying
