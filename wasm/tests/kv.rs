@@ -68,7 +68,11 @@ fn a_put_through_the_handle_reaches_every_store_and_the_history_and_verdict_come
     let v: KvVerdictView = serde_wasm_bindgen::from_value(c.kv_verdict().unwrap()).unwrap();
     assert_eq!(v.verdict, "linearizable", "{}", v.text);
     c.kv_load(num(2.0), num(10.0)).unwrap();
-    assert_eq!(clients(&c).clients.len(), 1, "the load starts C2 on its first tick");
+    assert_eq!(
+        clients(&c).clients.len(),
+        1,
+        "the load starts C2 on its first tick"
+    );
     c.advance(num(500.0)).unwrap();
     assert_eq!(clients(&c).clients.len(), 2);
 }
@@ -77,28 +81,65 @@ fn a_put_through_the_handle_reaches_every_store_and_the_history_and_verdict_come
 fn bad_key_value_arguments_throw_errors_that_say_what_is_wrong() {
     let mut c = cluster();
     let cases: Vec<(String, &str)> = vec![
-        (thrown(c.kv_op(num(0.0), s("get"), s("k"), JsValue::UNDEFINED)), "client"),
-        (thrown(c.kv_op(num(33.0), s("get"), s("k"), JsValue::UNDEFINED)), "client"),
-        (thrown(c.kv_op(num(1.5), s("get"), s("k"), JsValue::UNDEFINED)), "client"),
-        (thrown(c.kv_op(s("1"), s("get"), s("k"), JsValue::UNDEFINED)), "client must be a number"),
-        (thrown(c.kv_op(num(1.0), s("cas"), s("k"), JsValue::UNDEFINED)), "\"get\", \"put\" or \"append\""),
-        (thrown(c.kv_op(num(1.0), s("put"), s("k"), JsValue::UNDEFINED)), "takes a value"),
-        (thrown(c.kv_op(num(1.0), s("get"), s(""), JsValue::UNDEFINED)), "key must not be empty"),
-        (thrown(c.kv_op(num(1.0), s("get"), s(&"k".repeat(65)), JsValue::UNDEFINED)), "at most 64"),
-        (thrown(c.kv_op(num(1.0), s("put"), s("k"), num(5.0))), "value must be a string"),
+        (
+            thrown(c.kv_op(num(0.0), s("get"), s("k"), JsValue::UNDEFINED)),
+            "client",
+        ),
+        (
+            thrown(c.kv_op(num(33.0), s("get"), s("k"), JsValue::UNDEFINED)),
+            "client",
+        ),
+        (
+            thrown(c.kv_op(num(1.5), s("get"), s("k"), JsValue::UNDEFINED)),
+            "client",
+        ),
+        (
+            thrown(c.kv_op(s("1"), s("get"), s("k"), JsValue::UNDEFINED)),
+            "client must be a number",
+        ),
+        (
+            thrown(c.kv_op(num(1.0), s("cas"), s("k"), JsValue::UNDEFINED)),
+            "\"get\", \"put\" or \"append\"",
+        ),
+        (
+            thrown(c.kv_op(num(1.0), s("put"), s("k"), JsValue::UNDEFINED)),
+            "takes a value",
+        ),
+        (
+            thrown(c.kv_op(num(1.0), s("get"), s(""), JsValue::UNDEFINED)),
+            "key must not be empty",
+        ),
+        (
+            thrown(c.kv_op(num(1.0), s("get"), s(&"k".repeat(65)), JsValue::UNDEFINED)),
+            "at most 64",
+        ),
+        (
+            thrown(c.kv_op(num(1.0), s("put"), s("k"), num(5.0))),
+            "value must be a string",
+        ),
         (thrown(c.kv_load(num(1.0), num(101.0))), "perSecond"),
         (thrown(c.kv_load(num(1.0), num(f64::NAN))), "perSecond"),
-        (thrown(c.kv_connect(num(1.0), num(1.0))), "ids must be an array"),
-        (thrown(c.kv_connect(num(1.0), Array::of1(&num(4.0)).into())), "unknown node 4"),
+        (
+            thrown(c.kv_connect(num(1.0), num(1.0))),
+            "ids must be an array",
+        ),
+        (
+            thrown(c.kv_connect(num(1.0), Array::of1(&num(4.0)).into())),
+            "unknown node 4",
+        ),
         (thrown(c.kv_history(num(-1.0), num(10.0))), "fromMs"),
         (thrown(c.kv_history(num(0.0), num(f64::INFINITY))), "toMs"),
     ];
     for (message, expected) in cases {
-        assert!(message.contains(expected), "expected {expected:?} in {message:?}");
+        assert!(
+            message.contains(expected),
+            "expected {expected:?} in {message:?}"
+        );
     }
     // A busy client refuses a second operation, in the simulator's words.
     c.advance(num(2_000.0)).unwrap();
-    c.kv_op(num(1.0), s("get"), s("k"), JsValue::UNDEFINED).unwrap();
+    c.kv_op(num(1.0), s("get"), s("k"), JsValue::UNDEFINED)
+        .unwrap();
     let m = thrown(c.kv_op(num(1.0), s("get"), s("k"), JsValue::UNDEFINED));
     assert!(m.contains("outstanding"), "{m}");
 }
