@@ -112,6 +112,12 @@ impl Store {
         self.bytes
     }
 
+    /// How many keys it holds.
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
     /// The highest sequence number applied for `client_id`.
     pub fn last_seq(&self, client_id: u64) -> Option<u64> {
         self.last.get(&client_id).copied()

@@ -8,6 +8,7 @@
 //! a page passes can panic. Errors are `Refusal`s whose text is the page's sentence.
 
 pub mod crashed;
+pub mod kv;
 pub mod requests;
 pub mod scenario_nav;
 pub mod stored;

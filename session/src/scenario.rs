@@ -3,7 +3,8 @@
 //! has a caption, the inputs applied when it begins (the run file's input syntax, 1-based
 //! node ids) and a goal it runs until: a fixed time (`{"afterMs": 500}`) or a state of the
 //! cluster (`{"leader": 1}`, `"anyLeader"`, `{"committed": 3}`, `{"appliedEverywhere": 3}`,
-//! `{"snapshotInstalled": 3}`, `{"violation": "state-machine-safety"}`), reached within
+//! `{"snapshotInstalled": 3}`, `{"violation": "state-machine-safety"}`, `{"kvReturned": 2}`:
+//! the key/value clients completed that many operations), reached within
 //! `withinMs` (default `STEP_WITHIN_MS_DEFAULT`) or the scenario is refused.
 //!
 //! ```json
@@ -132,6 +133,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "broken-truncate-on-conflict",
         include_str!("../scenarios/broken-truncate-on-conflict.json"),
     ),
+    (
+        "kv-stale-read",
+        include_str!("../scenarios/kv-stale-read.json"),
+    ),
+    (
+        "kv-duplicate-append",
+        include_str!("../scenarios/kv-duplicate-append.json"),
+    ),
 ];
 
 /// What a step runs until.
@@ -153,6 +162,8 @@ pub enum Goal {
     /// The safety checker reported a violation of this property (its id, e.g.
     /// `state-machine-safety`), or of any property (`any`), since the step began.
     Violation(String),
+    /// The key/value clients completed this many operations in all (Lab 4).
+    KvReturned(u64),
 }
 
 impl fmt::Display for Goal {
@@ -165,6 +176,7 @@ impl fmt::Display for Goal {
             Goal::AppliedEverywhere(i) => write!(f, "every live node applied index {i}"),
             Goal::SnapshotInstalled(n) => write!(f, "S{n} installed a snapshot from the leader"),
             Goal::Violation(p) => write!(f, "the checker reported a violation of {p}"),
+            Goal::KvReturned(n) => write!(f, "the key/value clients completed {n} operations"),
         }
     }
 }
@@ -341,6 +353,7 @@ impl Goal {
             Goal::Leader(n) | Goal::SnapshotInstalled(n) => !node_ok(*n),
             Goal::AfterMs(ms) => *ms == 0 || *ms > STEP_MS_MAX,
             Goal::Violation(p) => !(p == "any" || is_safety_property(p)),
+            Goal::KvReturned(n) => *n == 0,
             Goal::AnyLeader | Goal::Committed(_) | Goal::AppliedEverywhere(_) => false,
         };
         if bad {
@@ -369,6 +382,7 @@ impl Goal {
                 .violations()
                 .iter()
                 .any(|v| v.at_ms >= began.at_ms && (p == "any" || property_id(v) == p)),
+            Goal::KvReturned(n) => sim.kv_clients().iter().map(|c| c.ops_done).sum::<u64>() >= *n,
         }
     }
 }

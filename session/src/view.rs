@@ -6,6 +6,9 @@
 //! stay inside the crate.
 
 pub mod causes;
+pub mod kv_clients;
+pub mod kv_history;
+pub mod kv_store;
 pub mod log_window;
 pub mod monitors;
 pub mod requests;

@@ -85,6 +85,7 @@ fn state_machines_show_every_node_by_id_a_crashed_one_from_its_persister() {
             snapshot_term: 0,
             recent,
             installing: None,
+            kv: None,
         };
     assert_eq!(
         p.state_machines(),

@@ -14,6 +14,7 @@
 
 pub mod args;
 mod json;
+mod kv;
 mod teach;
 mod views;
 
@@ -38,6 +39,8 @@ pub struct Cluster {
     fraction: Fraction,
     /// How `Cluster.restore` brought it back (None: not restored).
     resumed: Option<Resumed>,
+    /// The key/value history's verdict, recomputed only when the history changed (`kv.rs`).
+    kv: view::kv_history::KvChecker,
 }
 
 /// An Error for JavaScript about an argument: `call` names the method, `message` says what
@@ -700,6 +703,7 @@ impl Cluster {
             page,
             fraction: Fraction::default(),
             resumed: None,
+            kv: Default::default(),
         }
     }
 

@@ -10,7 +10,7 @@ use raftlab_session::scenario_view::scenario_list;
 use raftlab_session::Page;
 use wasm_bindgen::prelude::*;
 
-fn string(call: &str, what: &str, v: &JsValue) -> Result<String, JsError> {
+pub(crate) fn string(call: &str, what: &str, v: &JsValue) -> Result<String, JsError> {
     v.as_string().ok_or_else(|| {
         error(
             call,

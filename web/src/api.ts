@@ -354,6 +354,104 @@ export interface StateMachineView {
   /** The last applied commands still in its log (at most 4), oldest first. */
   recent: AppliedCommandView[];
   installing: InstallingView | null;
+  /** Its key/value store when the run has key/value clients (shown instead of `recent`). */
+  kv: KvStoreView | null;
+}
+
+// ---- key/value clients (Lab 4, issue 15) ----------------------------------------------------
+
+export type KvOpKind = "get" | "put" | "append";
+
+/** A key/value operation: a Get has no value. */
+export interface KvOpView {
+  kind: KvOpKind;
+  key: string;
+  value: string | null;
+}
+
+/** A key/value client (a Clerk) at the moment shown (`kvClients()`). Client ids are 1..n. */
+export interface KvClientView {
+  client: number;
+  /** Its operation outstanding, or null when idle. */
+  pending: KvOpView | null;
+  pendingOpId: number | null;
+  /** Attempts for the operation outstanding (the last one's once done). */
+  attempts: number;
+  /** The server it tries next (its guess of the leader). */
+  leaderGuess: number;
+  /** The servers its ends reach. */
+  connected: number[];
+  opsDone: number;
+  /** Its automatic load, operations per virtual second (0: none). */
+  loadPerSecond: number;
+}
+
+export interface KvClientsView {
+  clients: KvClientView[];
+  /** The most clients a run may have. */
+  max: number;
+  /** Operations in the history so far. */
+  operations: number;
+  /** The simulator's limits the form needs. */
+  keyBytesMax: number;
+  valueBytesMax: number;
+  loadPerSecondMax: number;
+}
+
+/** One key of a node's store; `value` is its end (at most 40 characters, "…" before). */
+export interface KvPairView {
+  key: string;
+  value: string;
+  /** The whole value's length in bytes. */
+  bytes: number;
+}
+
+/** A node's key/value store: its first keys (at most 8) in key order. */
+export interface KvStoreView {
+  keys: KvPairView[];
+  keysTotal: number;
+  bytes: number;
+}
+
+/** An operation of the history as its lane draws it (a bar from call to return). */
+export interface KvHistoryOpView {
+  opId: number;
+  client: number;
+  callMs: number;
+  /** null while it has not returned at the moment shown. */
+  returnMs: number | null;
+  op: KvOpView;
+  /** A Get's value (its end); null otherwise and while open. */
+  output: string | null;
+}
+
+/** The history's operations overlapping a window of virtual time (`kvHistory(from, to)`). */
+export interface KvHistoryView {
+  fromMs: number;
+  toMs: number;
+  nowMs: number;
+  ops: KvHistoryOpView[];
+  /** Operations in the window left out (at most 256 are given). */
+  omitted: number;
+  total: number;
+  /** Lanes: the clients so far. */
+  clients: number;
+}
+
+/** The linearizability checker's verdict on the history so far (`kvVerdict()`). */
+export interface KvVerdictView {
+  verdict: "none" | "linearizable" | "not-linearizable" | "unknown";
+  text: string;
+  /** The verdict is about the history's first `checkedOps` operations (it is checked again
+   * once the history grew by an eighth, or stopped growing). */
+  checkedOps: number;
+  totalOps: number;
+  openOps: number;
+  steps: number;
+  /** Not linearizable: the operations that cannot be placed (opIds, at most 16). */
+  involved: number[];
+  /** Not linearizable: the earliest call among them, where to jump. */
+  firstMs: number | null;
 }
 
 /** A node's latest event that says why it is as it is (`causes()`). */
@@ -464,6 +562,22 @@ export interface ClusterApi {
   stateMachines(): StateMachineView[];
   /** Per node (index id - 1): its latest event that says why, or null. */
   causes(): (NodeCauseView | null)[];
+  // ---- key/value clients (Lab 4): each call is an input of the run; client ids are 1..32.
+  /** Client `client` starts a Get (no value), Put or Append now; throws while it has an
+   * operation outstanding, or for a key over 64 bytes or a value over 4096. */
+  kvOp(client: number, op: KvOpKind, key: string, value?: string): void;
+  /** Client `client` starts an operation `perSecond` times a virtual second while idle
+   * (0: stop; at most 100). */
+  kvLoad(client: number, perSecond: number): void;
+  /** Client `client`'s ends reach exactly the servers `ids` from now on. */
+  kvConnect(client: number, ids: number[]): void;
+  kvClients(): KvClientsView;
+  /** The history's operations overlapping fromMs..=toMs (whole ms) at the moment shown. */
+  kvHistory(fromMs: number, toMs: number): KvHistoryView;
+  /** Changes whenever the history at the moment shown changes. */
+  readonly kvHistoryVersion: number;
+  /** The checker's verdict on the history so far (recomputed only when it changed). */
+  kvVerdict(): KvVerdictView;
   free(): void;
 }
 // Static: `Cluster.restore(text: string): Cluster` rebuilds a cluster from saveStored()'s

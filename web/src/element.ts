@@ -43,6 +43,7 @@ import { RequestsWatch } from "./requests-view";
 import { RulesPanel } from "./rules-panel";
 import { ScenarioBar } from "./scenario-bar";
 import { StateMachinesPanel } from "./state-machine";
+import { KvClientsPanel } from "./views/kv-clients";
 import { clusterFromRunFile, clusterFromScenario, createCluster, loadWasm, scenarioList, wasmMemoryBytes } from "./wasm";
 
 /** The handles given out by `element.cluster`, to the clusters they wrap. */
@@ -88,6 +89,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readonly rules: RulesPanel;
   private readonly requests: RequestsWatch;
   private readonly machines: StateMachinesPanel;
+  /** Lab 4's key/value clients and their history (views/kv-clients.ts). */
+  private readonly kv: KvClientsPanel;
   private readonly teachRow: HTMLElement;
   /** Node ids of the violation shown (highlighted on the ring). */
   private violationNodes: number[] = [];
@@ -140,7 +143,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.rules = new RulesPanel({ act: (what, fn) => this.act(what, fn), forkSaid: (c) => ((this.forks = c.forks), (this.offerUndo = true)) });
     this.requests = new RequestsWatch({ info: (m) => this.status.info(m), reply: (t) => setText(this.controls.cmdOut, t) });
     this.machines = new StateMachinesPanel(this.requests.el);
-    this.teachRow = h("div", { class: "teach-row" }, this.scenarios.pick, this.rules.el);
+    this.kv = new KvClientsPanel({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause() });
+    this.teachRow = h("div", { class: "teach-row" }, this.scenarios.pick, this.rules.el, this.kv.el);
     this.ring = new RingView({
       selectNode: (id) => {
         this.select(id);
@@ -208,6 +212,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       { render: (f) => this.syncTeaching(f) },
       { render: (f) => this.monitors.sync(f.c, f.state.violation) },
       { render: (f) => this.machines.sync(f.c) },
+      this.kv,
       this.requests,
       { render: (f) => this.narrator.events(f.events, f.t) },
     ];
@@ -558,6 +563,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.monitors.reset();
     this.rules.reset();
     this.machines.reset();
+    this.kv.reset();
     this.requests.reset();
     this.jumps = c.jumps;
     this.forks = c.forks;
@@ -779,6 +785,10 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     }
     if (this.machines.open) {
       this.machines.toggle(false);
+      return true;
+    }
+    if (this.kv.open) {
+      this.kv.toggle(false);
       return true;
     }
     if (!this.details.el.hidden) {

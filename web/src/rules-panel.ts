@@ -36,9 +36,13 @@ export class RulesPanel {
     this.btn.setAttribute("aria-expanded", String(open));
   }
 
-  /** Builds the checkboxes once, from the Cluster's list. */
+  /** Builds the checkboxes, from the Cluster's list (again when it changes: the key/value
+   * service's rule is listed once the run has clients). */
   private build(rules: RuleView[]): void {
-    if (this.boxes.size > 0) return;
+    if (this.boxes.size === rules.length && rules.every((r) => this.boxes.has(r.id))) return;
+    this.boxes.clear();
+    this.pop.replaceChildren();
+    this.shownKey = "";
     for (const r of rules) {
       const box = h("input", { type: "checkbox", "data-rule": r.id });
       box.addEventListener("change", () => {

@@ -112,9 +112,19 @@ export class RunFilesBar {
       this.indexPath = indexPath;
       const index = JSON.parse(await fetchRunFile(url)) as { runs?: unknown };
       const runs = Array.isArray(index.runs) ? index.runs.slice(0, LAB_RUNS_MAX) : [];
+      // Grouped by lab, from the part the test's name ends with (3A..3D, 4A, 4B): the Lab 4
+      // tests beside the Lab 3 ones.
+      const groups = new Map<string, HTMLOptGroupElement>();
       for (const r of runs as Partial<LabRun>[]) {
         if (typeof r?.test !== "string" || typeof r.file !== "string" || !/^[A-Za-z0-9_.-]+\.json$/.test(r.file)) continue;
-        this.select.append(h("option", { value: r.file }, r.test));
+        const lab = /(\d)[a-d]$/i.exec(r.test)?.[1] ?? "";
+        let group = groups.get(lab);
+        if (!group) {
+          group = h("optgroup", { label: lab ? `Lab ${lab}` : "Other runs" });
+          groups.set(lab, group);
+          this.select.append(group);
+        }
+        group.append(h("option", { value: r.file }, r.test));
       }
       this.select.disabled = this.select.options.length <= 1;
     } catch {

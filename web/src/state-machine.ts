@@ -60,12 +60,16 @@ export class StateMachinesPanel {
   }
 
   private row(r: { li: HTMLElement; text: HTMLElement }, m: StateMachineView): void {
-    const applied = m.recent.length === 0 ? "nothing applied after the snapshot" : m.recent.map((a) => `${a.index}: ${a.command}`).join(" · ");
+    // A key/value run shows the store instead of the last commands.
+    const kv = m.kv;
+    const store = kv === null ? null : kv.keysTotal === 0 ? "store empty" : `${kv.keys.map((p) => `${p.key}="${p.value}"`).join(" ")}${kv.keysTotal > kv.keys.length ? ` (+${kv.keysTotal - kv.keys.length} keys)` : ""}`;
+    const applied = store ?? (m.recent.length === 0 ? "nothing applied after the snapshot" : m.recent.map((a) => `${a.index}: ${a.command}`).join(" · "));
     const snap = m.snapshotIndex > 0 ? `snapshot ≤${m.snapshotIndex} (T${m.snapshotTerm})` : "no snapshot";
     const install = m.installing ? ` · InstallSnapshot from ${nodeName(m.installing.from)} in flight (≤${m.installing.lastIncludedIndex}, T${m.installing.lastIncludedTerm}), arrives at ${fmtTime(m.installing.deliverMs)}: it replaces the log up to there` : "";
-    setText(r.text, ` ${m.alive ? "" : "(crashed: what its disk holds) "}${applied} · lastApplied ${m.lastApplied} · ${m.appliedCount} applied · ${snap}${install}`);
+    setText(r.text, ` ${m.alive ? "" : kv ? "(crashed: the store it had; a restart rebuilds it from the snapshot and the log) " : "(crashed: what its disk holds) "}${applied} · lastApplied ${m.lastApplied} · ${m.appliedCount} applied · ${snap}${install}`);
     setAttr(r.li, "data-snapshot-index", m.snapshotIndex);
     setAttr(r.li, "data-last-applied", m.lastApplied);
     setAttr(r.li, "data-installing", m.installing ? "true" : "false");
+    setAttr(r.li, "data-kv", kv === null ? null : "true");
   }
 }

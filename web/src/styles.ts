@@ -8,6 +8,7 @@ import logs from "./styles/logs.css?inline";
 import events from "./styles/events.css?inline";
 import timeline from "./styles/timeline.css?inline";
 import details from "./styles/details.css?inline";
+import kv from "./styles/kv.css?inline";
 import linkField from "./link-field.css?inline";
 import presenter from "./presenter.css?inline";
 import phone from "./phone.css?inline";
@@ -17,7 +18,7 @@ let sheet: CSSStyleSheet | null = null;
 export function styles(): CSSStyleSheet {
   if (!sheet) {
     sheet = new CSSStyleSheet();
-    sheet.replaceSync([tokens, base, ring, logs, events, timeline, details, linkField, presenter, phone].join("\n"));
+    sheet.replaceSync([tokens, base, ring, logs, events, timeline, details, kv, linkField, presenter, phone].join("\n"));
   }
   return sheet;
 }

@@ -79,6 +79,10 @@ pub enum Error {
     },
     /// The history holds `KV_HISTORY_MAX` operations already.
     KvHistoryFull,
+    /// A key/value client load above `KV_LOAD_PER_SECOND_MAX`.
+    KvLoadTooHigh {
+        per_second: u32,
+    },
 }
 
 /// Which network setting is out of range.
@@ -158,6 +162,11 @@ impl fmt::Display for Error {
                 f,
                 "a value is at most {} bytes, not {bytes}",
                 super::KV_VALUE_BYTES_MAX
+            ),
+            KvLoadTooHigh { per_second } => write!(
+                f,
+                "a client's load is at most {} operations per second, not {per_second}",
+                super::KV_LOAD_PER_SECOND_MAX
             ),
             KvHistoryFull => write!(
                 f,

@@ -68,6 +68,10 @@ pub enum Input {
     /// 6.5840's maxraftstate: a server whose Raft state reaches 9/10 of `bytes` after an
     /// apply snapshots its store through the last applied index (None: never).
     KvMaxRaftState { bytes: Option<u64> },
+    /// Client `client`'s automatic load: `per_second` times a virtual second (at most
+    /// `KV_LOAD_PER_SECOND_MAX`; 0 stops it) it starts its next operation when idle
+    /// (`sim/kv/load.rs`). Creates the client with its first operation.
+    KvLoad { client: u32, per_second: u32 },
 }
 
 /// What an applied input did, when there is more to say than "done".
@@ -133,6 +137,7 @@ impl Simulation {
                 self.kv_set_max_raft_state(bytes);
                 Ok(Outcome::Done)
             }
+            Input::KvLoad { client, per_second } => self.kv_set_load(client, per_second).map(done),
         }
     }
 

@@ -48,6 +48,7 @@ pub use kv::{
     KV_CLIENTS_MAX, KV_HISTORY_MAX, KV_KEY_BYTES_MAX, KV_PENDING_MAX, KV_ROUND_PAUSE_MS, KV_SERVER_WAIT_MS,
     KV_VALUE_BYTES_MAX,
 };
+pub use kv::KV_LOAD_PER_SECOND_MAX;
 pub use load::LOAD_PER_SECOND_MAX;
 pub use narrate::{describe_kv_event, describe_kv_op, describe_node_event};
 pub use network::{NetConfig, Topology};
@@ -88,6 +89,8 @@ pub struct Simulation {
     broken_rules: BrokenRules,
     /// The key/value service: clients, their RPCs, the history, servers' pending requests.
     kv: kv::Kv,
+    /// The key/value clients' automatic loads (`Input::KvLoad`).
+    kv_load: kv::load::KvLoads,
 }
 
 impl Simulation {
@@ -134,6 +137,7 @@ impl Simulation {
             persist_version: 0,
             broken_rules: BrokenRules::NONE,
             kv: kv::Kv::default(),
+            kv_load: kv::load::KvLoads::default(),
             config,
         };
         for node in 0..n {
@@ -178,6 +182,7 @@ impl Simulation {
             queue::Action::KvDeliver { id } => self.kv_deliver(id),
             queue::Action::KvWait { node, rpc_id } => self.kv_wait_over(node, rpc_id),
             queue::Action::KvResend { client } => self.kv_resend(client),
+            queue::Action::KvLoad { client, generation } => self.fire_kv_load(client, generation),
         }
         true
     }

@@ -26,6 +26,8 @@ pub(super) enum Action {
     KvWait { node: NodeId, rpc_id: u64 },
     /// A key/value client retries after a round of failures (`KV_ROUND_PAUSE_MS`).
     KvResend { client: u32 },
+    /// A key/value client's load ticks (`kv/load.rs`; stale generations are skipped).
+    KvLoad { client: u32, generation: u64 },
 }
 
 /// A queued action at its (time, sequence number): ordered by those alone, which are unique.

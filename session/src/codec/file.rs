@@ -240,6 +240,12 @@ pub(crate) enum FileInput {
     KvMaxRaftState {
         bytes: Option<u64>,
     },
+    /// A key/value client's automatic load (`Input::KvLoad`), client ids from 1 (C1).
+    KvLoad {
+        client: u64,
+        #[serde(rename = "perSecond")]
+        per_second: u32,
+    },
 }
 
 #[cfg(feature = "json")]
@@ -393,6 +399,10 @@ fn file_input(input: &Input) -> FileInput {
             servers: servers.iter().map(|&n| id(n)).collect(),
         },
         Input::KvMaxRaftState { bytes } => FileInput::KvMaxRaftState { bytes: *bytes },
+        Input::KvLoad { client, per_second } => FileInput::KvLoad {
+            client: u64::from(*client) + 1,
+            per_second: *per_second,
+        },
     }
 }
 
@@ -511,6 +521,10 @@ pub(crate) fn input_of(index: usize, input: FileInput) -> Result<Input, FileErro
             servers: servers.into_iter().map(node).collect::<Result<_, _>>()?,
         },
         FileInput::KvMaxRaftState { bytes } => Input::KvMaxRaftState { bytes },
+        FileInput::KvLoad { client, per_second } => Input::KvLoad {
+            client: client_of(index, client)?,
+            per_second,
+        },
     })
 }
 

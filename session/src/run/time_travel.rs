@@ -847,6 +847,13 @@ pub fn input_text(input: &Input) -> String {
         }
         Input::KvMaxRaftState { bytes: Some(b) } => format!("maxraftstate {b} bytes"),
         Input::KvMaxRaftState { bytes: None } => "no maxraftstate".into(),
+        Input::KvLoad {
+            client,
+            per_second: 0,
+        } => format!("C{} load off", u64::from(*client) + 1),
+        Input::KvLoad { client, per_second } => {
+            format!("C{} load {per_second} ops/s", u64::from(*client) + 1)
+        }
     }
 }
 

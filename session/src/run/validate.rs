@@ -225,6 +225,7 @@ fn check_input(index: usize, input: &Input, nodes: usize) -> Result<(), RunError
         Input::KvConnect { servers, .. } => servers.clone(),
         Input::Heal
         | Input::KvMaxRaftState { .. }
+        | Input::KvLoad { .. }
         | Input::DropMessage { .. }
         | Input::RestartAllFromDisk
         | Input::AlignTimers

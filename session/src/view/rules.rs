@@ -26,11 +26,15 @@ pub struct RuleView {
 }
 
 impl Page {
-    /// Every breakable rule and whether it is broken at the moment shown.
+    /// Every breakable rule and whether it is broken at the moment shown: the core's, and
+    /// the key/value service's (`Rule::SERVICE`) when the run has key/value clients or one
+    /// of them is broken.
     pub fn rules(&self) -> Vec<RuleView> {
         let broken = self.sim().broken_rules();
+        let kv = self.uses_kv();
         Rule::ALL
             .iter()
+            .chain(Rule::SERVICE.iter().filter(|&&r| kv || broken.is_broken(r)))
             .map(|&r| RuleView {
                 id: r.id().into(),
                 label: r.label().into(),

@@ -33,6 +33,9 @@ pub struct StateMachineView {
     pub recent: Vec<AppliedCommandView>,
     /// An InstallSnapshot in flight to this node (the latest sent), if any.
     pub installing: Option<InstallingView>,
+    /// Its key/value store, when the run has key/value clients (`Page::uses_kv`): the page
+    /// shows it instead of the last commands.
+    pub kv: Option<crate::view::kv_store::KvStoreView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +73,7 @@ impl Page {
                 }
             }
         }
+        let kv = self.uses_kv();
         (0..sim.len())
             .zip(installing)
             .map(|(i, installing)| {
@@ -100,6 +104,7 @@ impl Page {
                             snapshot_term: log.snapshot_term(),
                             recent,
                             installing,
+                            kv: kv.then(|| self.kv_store(i)),
                         }
                     }
                     None => {
@@ -116,6 +121,7 @@ impl Page {
                             snapshot_term: state.log.snapshot_term(),
                             recent: Vec::new(),
                             installing,
+                            kv: kv.then(|| self.kv_store(i)),
                         }
                     }
                 }

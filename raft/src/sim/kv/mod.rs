@@ -14,10 +14,12 @@
 
 mod clients;
 mod history;
+pub(super) mod load;
 mod server;
 
 pub use clients::{KvClient, KvRpc};
 pub use history::{lincheck_history, KvHistoryOp};
+pub use load::KV_LOAD_PER_SECOND_MAX;
 
 use super::Simulation;
 use crate::core::NodeId;
