@@ -6,7 +6,7 @@
 #[path = "lab3_runs.rs"]
 mod lab3_runs;
 
-use lab3_runs::{export_part_replays, find, record, run_file, LAB3_TESTS};
+use lab3_runs::{export_part_replays, find, record, run_file, LAB3_TESTS, LAB4_TESTS};
 use raftlab::lab::seed_list;
 use raftlab_session::RunFile;
 
@@ -130,12 +130,13 @@ fn lab3_tests_are_found_by_their_go_names() {
 }
 
 #[test]
-fn the_shipped_lab3_runs_replay_to_their_trace_digests() {
+fn the_shipped_lab3_and_lab4_runs_replay_to_their_trace_digests() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/public/runs");
-    let regenerate = "cargo run -p raftlab-lab3 --bin lab3-run -- --all web/public/runs --seed 1";
+    let regenerate =
+        "cargo run --release -p raftlab-lab3 --bin lab3-run -- --all web/public/runs --lab all --seed 1";
     let index =
         std::fs::read_to_string(dir.join("index.json")).expect("web/public/runs/index.json");
-    for test in LAB3_TESTS {
+    for test in LAB3_TESTS.iter().chain(LAB4_TESTS) {
         let name = format!("{}.json", test.go_name);
         assert!(
             index.contains(&format!("\"file\": \"{name}\"")),

@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo run -p raftlab-lab3 --bin lab3-run -- TestFigure8Unreliable3C --seed 1 > figure8.json
-//! cargo run -p raftlab-lab3 --bin lab3-run -- --all web/public/runs --seed 1
+//! cargo run --release -p raftlab-lab3 --bin lab3-run -- --all web/public/runs --lab all --seed 1
 //! cargo run --release -p raftlab-lab3 --bin lab3-run -- TestBasic4A --seed 1 > basic4a.json
 //! cargo run --release -p raftlab-lab3 --bin lab3-run -- --all runs4 --lab 4 --seed 1
 //! ```
@@ -21,8 +21,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: lab3-run <TestName> [--seed N]   (the run file on stdout)
        lab3-run <TestName> [--seed N] --history FILE
                  (a Lab 4 test's Clerk operations as JSON lines, for the lincheck command)
-       lab3-run --all <dir> [--lab 3|4] [--seed N]
-                 (all 28 Lab 3 tests, or the 23 Lab 4 ones, as <dir>/<TestName>.json, and <dir>/index.json)
+       lab3-run --all <dir> [--lab 3|4|all] [--seed N]
+                 (all 28 Lab 3 tests, the 23 Lab 4 ones, or all 51, as <dir>/<TestName>.json, and <dir>/index.json)
        lab3-run --list
 test names are the Go names (TestFigure8Unreliable3C, TestBasic4A); the seed defaults to 1";
 
@@ -38,7 +38,7 @@ fn main() -> ExitCode {
 
 fn run(args: Vec<String>) -> Result<(), String> {
     let mut seed = 1;
-    let mut tests = LAB3_TESTS;
+    let mut tests: Vec<&LabTest> = LAB3_TESTS.iter().collect();
     let mut all = None;
     let mut history = None;
     let mut test = None;
@@ -55,9 +55,10 @@ fn run(args: Vec<String>) -> Result<(), String> {
             "--history" => history = Some(args.next().ok_or("--history needs a file")?),
             "--lab" => {
                 tests = match args.next().as_deref() {
-                    Some("3") => LAB3_TESTS,
-                    Some("4") => LAB4_TESTS,
-                    _ => return Err("--lab needs 3 or 4".into()),
+                    Some("3") => LAB3_TESTS.iter().collect(),
+                    Some("4") => LAB4_TESTS.iter().collect(),
+                    Some("all") => LAB3_TESTS.iter().chain(LAB4_TESTS).collect(),
+                    _ => return Err("--lab needs 3, 4 or all".into()),
                 }
             }
             "--list" => {
@@ -77,7 +78,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
     }
     raftlab::lab::report_to_stderr(true);
     match (all, test) {
-        (Some(dir), None) => export_all(tests, &dir, seed),
+        (Some(dir), None) => export_all(&tests, &dir, seed),
         (None, Some(name)) => {
             let test = find(&name).ok_or_else(|| {
                 format!("no Lab 3 or Lab 4 test is named {name:?} (lab3-run --list lists them)")
@@ -95,7 +96,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
 
 /// All of `tests` at `seed` into `dir`, and `dir/index.json`: `{"seed": 1, "runs": [{"test":
 /// "TestInitialElection3A", "file": "TestInitialElection3A.json", "title": ...}, ...]}`.
-fn export_all(tests: &[LabTest], dir: &str, seed: u64) -> Result<(), String> {
+fn export_all(tests: &[&LabTest], dir: &str, seed: u64) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
     let mut index = Vec::new();
     for test in tests {
