@@ -108,7 +108,7 @@ export class KvClientsPanel {
     if (this.history.syncVerdict(c)) {
       const v = this.history.verdict!;
       setAttr(this.badge, "data-verdict", v.verdict);
-      setText(this.badge, v.verdict === "linearizable" ? " ✓" : v.verdict === "not-linearizable" ? " ✗ not linearizable" : v.verdict === "unknown" ? " ?" : "");
+      setText(this.badge, v.verdict === "linearizable" ? " ✓" : v.verdict === "not-linearizable" ? " ✗ not linearizable" : v.verdict === "unknown" ? " ?" : v.verdict === "checking" ? " …" : "");
       setAttr(this.btn, "title", v.text);
     }
     if (!this.open) return;
