@@ -259,10 +259,12 @@ pub fn check_history(history: &[KvHistoryOp]) -> Result<KvCheckOutcome, String> 
 
 /// One operation as `pack_history` writes it: client, call, return, operation, output.
 type PackedOp = (u32, u64, Option<u64>, Op, Option<String>);
+/// A `PackedOp` as written, borrowed from the history (the same encoding).
+type PackedOpRef<'a> = (u32, u64, Option<u64>, &'a Op, &'a Option<String>);
 
 /// `history` as bytes for a checker in another module (postcard of `PackedOp`s).
 pub fn pack_history(history: &[KvHistoryOp]) -> Vec<u8> {
-    let ops: Vec<(u32, u64, Option<u64>, &Op, &Option<String>)> = history
+    let ops: Vec<PackedOpRef<'_>> = history
         .iter()
         .map(|h| (h.client, h.call_ms, h.return_ms, &h.op, &h.output))
         .collect();
