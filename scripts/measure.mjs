@@ -428,7 +428,8 @@ async function sizes() {
   return rows.sort((a, b) => a.file.localeCompare(b.file));
 }
 
-const server = await start();
+// RAFTLAB_DIST: measure another build (say, the one before a change) with the same script.
+const server = await start(process.env.RAFTLAB_DIST ?? DIST);
 const browser = await launch();
 try {
   const only = process.argv[2] ?? "";

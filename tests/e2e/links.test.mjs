@@ -63,7 +63,7 @@ describe("raftlab page: links that stay links", () => {
       await page.waitForFunction(() => document.querySelector("raft-cluster").cluster?.title?.startsWith("TestBackup3B"), null, { timeout: WAIT });
       assert.equal(new URLSearchParams(await search(page)).get("runFile"), "runs/TestBackup3B.json");
       const r = page.locator("raft-cluster");
-      await r.getByRole("combobox", { name: "Lab 3 test", exact: true }).selectOption({ label: "TestFigure8Unreliable3C" });
+      await r.getByRole("combobox", { name: "Lab test", exact: true }).selectOption({ label: "TestFigure8Unreliable3C" });
       await page.waitForFunction(() => document.querySelector("raft-cluster").cluster?.title?.startsWith("TestFigure8Unreliable3C"), null, { timeout: WAIT });
       assert.equal(new URLSearchParams(await search(page)).get("runFile"), "runs/TestFigure8Unreliable3C.json", "the Lab 3 test by name");
       await r.getByRole("combobox", { name: "Scenario", exact: true }).selectOption("figure-8");

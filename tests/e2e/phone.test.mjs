@@ -79,7 +79,7 @@ describe("raftlab page: on a phone", () => {
         const box = await b.boundingBox();
         assert.ok(box.x >= 0 && box.x + box.width <= VIEWPORT.width + 0.5, `${name} is not cut off: ${JSON.stringify(box)}`);
       }
-      for (const name of ["Scenario", "Lab 3 test"]) assert.equal(await r.getByRole("combobox", { name, exact: true }).isVisible(), true, `${name} is reachable`);
+      for (const name of ["Scenario", "Lab test"]) assert.equal(await r.getByRole("combobox", { name, exact: true }).isVisible(), true, `${name} is reachable`);
       assert.equal(await r.getByRole("slider", { name: "Timeline", exact: true }).isVisible(), true);
       assert.deepEqual(await smallTargets(page), [], "touch targets of 44 px with the menu open");
       assert.deepEqual(await keyTalk(page), [], "no hint speaks of keys with the menu open");

@@ -125,7 +125,7 @@ describe("raftlab page: a reload keeps the scenario or the run file shown", () =
     const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=7`);
     try {
       const r = page.locator("raft-cluster");
-      const list = r.getByRole("combobox", { name: "Lab 3 test" });
+      const list = r.getByRole("combobox", { name: "Lab test" });
       await page.waitForFunction(() => !window.__raft("select")[0]?.disabled, null, { timeout: WAIT });
       await list.selectOption({ label: "TestInitialElection3A" });
       await page.waitForFunction(() => document.querySelector("raft-cluster").cluster?.title?.startsWith("TestInitialElection3A"), null, { timeout: WAIT });

@@ -27,15 +27,17 @@ const shown = (page) =>
 describe("raftlab page: run files and the Lab 3 tests", () => {
   const env = serveAndLaunch();
 
-  it("lists the 28 Lab 3 tests, opens TestInitialElection3A paused at its start and plays it to its end", async () => {
+  it("lists the 28 Lab 3 and 23 Lab 4 tests, opens TestInitialElection3A paused at its start and plays it to its end", async () => {
     const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=7`);
     try {
       const r = page.locator("raft-cluster");
-      const list = r.getByRole("combobox", { name: "Lab 3 test" });
+      const list = r.getByRole("combobox", { name: "Lab test" });
       await page.waitForFunction(() => !window.__raft("select")[0]?.disabled, null, { timeout: WAIT });
       const names = await list.locator("option").allTextContents();
-      assert.equal(names.length, 29, names.join(", "));
+      assert.equal(names.length, 1 + 28 + 23, names.join(", "));
       assert.ok(names.includes("TestFigure8Unreliable3C"));
+      assert.ok(names.includes("TestBasic4A") && names.includes("TestSnapshotRecover4B"), "the Lab 4 tests beside them");
+      assert.deepEqual(await list.locator("optgroup").evaluateAll((gs) => gs.map((g) => [g.label, g.children.length])), [["Lab 3", 28], ["Lab 4", 23]]);
       assert.ok(names.includes("TestInitialElection3A"));
 
       await list.selectOption({ label: "TestInitialElection3A" });
@@ -57,6 +59,26 @@ describe("raftlab page: run files and the Lab 3 tests", () => {
       assert.match(await caption.textContent(), /Tester at 3\.0\d* s: Passed/);
       assertNoErrors(errors);
       assert.deepEqual(await cspViolations(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("opens a Lab 4 test from the list and plays its clients' operations to the end", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=7`);
+    try {
+      const r = page.locator("raft-cluster");
+      const list = r.getByRole("combobox", { name: "Lab test" });
+      await page.waitForFunction(() => !window.__raft("select")[0]?.disabled, null, { timeout: WAIT });
+      await list.selectOption({ label: "TestOnePartition4A" });
+      await page.waitForFunction(() => document.querySelector("raft-cluster").cluster?.title?.startsWith("TestOnePartition4A"), null, { timeout: WAIT });
+      const first = await shown(page);
+      assert.equal(first.nowMs, 0);
+      await r.getByRole("slider", { name: "Timeline" }).fill(String(first.endMs));
+      await page.waitForFunction((end) => document.querySelector("raft-cluster").cluster.nowMs === end, first.endMs, { timeout: WAIT });
+      const ops = await page.evaluate(() => document.querySelector("raft-cluster").cluster.kvHistory(0, 1e9));
+      assert.ok(JSON.stringify(ops).includes("15"), `the clients' operations replayed (Put 1=15 among them): ${JSON.stringify(ops).slice(0, 300)}`);
+      assertNoErrors(errors);
     } finally {
       await context.close();
     }

@@ -60,6 +60,12 @@ export function setAttr(el: Element, name: string, value: string | number | null
   if (el.getAttribute(name) !== v) el.setAttribute(name, v);
 }
 
+/** Sets `hidden` when it differs (assigning it always writes the attribute: a style
+ * invalidation per frame). */
+export function setHidden(el: HTMLElement, hidden: boolean): void {
+  if (el.hidden !== hidden) el.hidden = hidden;
+}
+
 export function toggleClass(el: Element, name: string, on: boolean): void {
   if (el.classList.contains(name) !== on) el.classList.toggle(name, on);
 }

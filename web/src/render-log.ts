@@ -17,7 +17,7 @@
 // leader's nextIndex for it, else the leader's newest entries.
 import type { ClusterApi, ClusterState, LogEntryView, NodeView } from "./api";
 import { termFill, termInk } from "./colors";
-import { h, nodeName, setAttr, setText, toggleClass } from "./dom";
+import { h, nodeName, setAttr, setHidden, setText, toggleClass } from "./dom";
 import { type Selection, selectedNode } from "./selection";
 
 const COL_W = 60; // px per log index
@@ -295,7 +295,7 @@ export class LogView {
 
     // Snapshot block: indices first..snapshotIndex.
     if (nd.snapshotIndex > 0) {
-      row.snap.hidden = false;
+      setHidden(row.snap, false);
       const spanCols = nd.snapshotIndex - first + 1;
       const w = `${spanCols * COL_W - 6}px`;
       if (row.snap.style.width !== w) row.snap.style.width = w;
@@ -305,7 +305,7 @@ export class LogView {
       setAttr(row.snap, "title", `Snapshot: entries 1..${nd.snapshotIndex} compacted (lastIncludedIndex ${nd.snapshotIndex}, lastIncludedTerm ${nd.snapshotTerm})`);
       toggleClass(row.snap, "narrow", narrow);
     } else {
-      row.snap.hidden = true;
+      setHidden(row.snap, true);
     }
 
     // Entries in view (the window Rust gave for this row).
@@ -354,9 +354,9 @@ export class LogView {
     setStyle(row.strip.log, "left", pct(nd.snapshotIndex));
     setStyle(row.strip.log, "right", fromRight(nd.lastLogIndex));
     setStyle(row.strip.commit, "left", pct(nd.commitIndex));
-    row.strip.diverge.hidden = nd.divergesAt === null;
+    setHidden(row.strip.diverge, nd.divergesAt === null);
     if (nd.divergesAt !== null) setStyle(row.strip.diverge, "left", pct(nd.divergesAt - 1));
-    row.strip.next.hidden = nextI === undefined;
+    setHidden(row.strip.next, nextI === undefined);
     if (nextI !== undefined) setStyle(row.strip.next, "left", pct(nextI - 1));
     setStyle(row.strip.view, "left", pct(inLo - 1));
     setStyle(row.strip.view, "right", fromRight(inHi));
@@ -368,7 +368,7 @@ export class LogView {
 
     // Out of view: a button that shows it (the divergence first, else the last entry).
     const target = nd.divergesAt !== null && (nd.divergesAt < inLo || nd.divergesAt > inHi) ? nd.divergesAt : nd.lastLogIndex > nd.snapshotIndex && (nd.lastLogIndex < inLo || nd.lastLogIndex > inHi) ? nd.lastLogIndex : null;
-    row.jump.hidden = target === null;
+    setHidden(row.jump, target === null);
     if (target !== null) {
       row.jumpTo = target;
       const dir = target < inLo ? "◀" : "▶";
@@ -381,10 +381,10 @@ export class LogView {
 
   private marker(el: HTMLElement, index: number | undefined, first: number, name: string, title: string): void {
     if (index === undefined) {
-      el.hidden = true;
+      setHidden(el, true);
       return;
     }
-    el.hidden = false;
+    setHidden(el, false);
     setStyle(el, "left", `${Math.max(0, index - first) * COL_W}px`);
     setText(el, name);
     setAttr(el, "title", title);

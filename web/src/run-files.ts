@@ -1,4 +1,4 @@
-// Runs as files: the "Lab 3 test" list (the 28 tests exported at seed 1, runs/index.json next
+// Runs as files: the "Lab test" list (the 28 Lab 3 and 23 Lab 4 tests exported at seed 1, runs/index.json next
 // to the page), "Export run" (the run as a readable JSON run file), "Import run" (a file
 // picker; a file dropped on the element does the same) and the tester's caption at the moment
 // shown. Opening a file is the host's (Cluster.fromRunFile); this bar fetches, reads and says.
@@ -79,7 +79,7 @@ export class RunFilesBar {
   private indexPath: string | null = null;
 
   constructor(private readonly host: RunFilesHost) {
-    this.select = h("select", { "aria-label": "Lab 3 test", title: "Watch one of the 28 Lab 3 tests (seed 1): what the tester does to the cluster" }, h("option", { value: "" }, "Lab 3 test…"));
+    this.select = h("select", { "aria-label": "Lab test", title: "Watch one of the 28 Lab 3 or 23 Lab 4 tests (seed 1): what the tester does to the cluster" }, h("option", { value: "" }, "Lab test…"));
     this.select.disabled = true;
     this.select.addEventListener("change", () => void this.openLab(this.select.value));
     const exportBtn = h("button", { type: "button", title: "Download this run as a readable JSON run file" }, "Export run");

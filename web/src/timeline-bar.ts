@@ -1,8 +1,10 @@
 // The timeline: a slider over the run's virtual time (its value is the moment shown), buttons
 // to step one event back or forward, and markers for elections, crashes, partitions and
 // actions. Everything it shows comes from the Cluster (`timeline()`, `nowMs`, `endMs`); it
-// keeps no history. Markers are drawn once per change in the run's own milliseconds; each
-// frame only the SVG's viewBox follows the run's growing end (no per-marker work, no styles).
+// keeps no history. Markers are drawn once per change in the run's own milliseconds, inside
+// one group; each frame only that group's transform follows the run's growing end (no
+// per-marker work, no styles; the SVG's own viewBox stays, so a frame lays out the markers'
+// SVG alone, never the page: timeline.css).
 // The slider keeps its width wherever the moment is: the time beside it has a fixed width and
 // "in the past" is said on its second line, never in the slider's room. Dragging the thumb
 // seeks at every move; a click on the track seeks there (the range input's own behaviour,
@@ -21,6 +23,9 @@ export interface TimelineHost {
   linkUrl(text: string): string;
 }
 
+/** Width of the markers' viewBox (any: the group's transform scales the run onto it). */
+const MARKS_VIEW_UNITS = 1000;
+
 const MARKER_Y: Record<string, [number, number]> = {
   action: [0, 10],
   election: [0, 4],
@@ -32,6 +37,8 @@ export class TimelineBar {
   readonly el: HTMLElement;
   private readonly slider: HTMLInputElement;
   private readonly marks: SVGSVGElement;
+  /** The markers, in the run's ms; its transform maps startMs..endMs onto the viewBox. */
+  private readonly markGroup: SVGGElement;
   private readonly out: HTMLOutputElement;
   private readonly outTime: HTMLElement;
   private readonly outPast: HTMLElement;
@@ -48,7 +55,8 @@ export class TimelineBar {
     };
     this.slider.addEventListener("input", seek);
     this.slider.addEventListener("change", seek);
-    this.marks = s("svg", { class: "timeline-marks", viewBox: "0 0 1 10", preserveAspectRatio: "none", "aria-hidden": "true", focusable: "false" });
+    this.markGroup = s("g", { class: "timeline-mark-group" });
+    this.marks = s("svg", { class: "timeline-marks", viewBox: `0 0 ${MARKS_VIEW_UNITS} 10`, preserveAspectRatio: "none", "aria-hidden": "true", focusable: "false" }, this.markGroup);
     const back = h("button", { type: "button", title: "Go back to just before the last event shown" }, "Step back");
     back.addEventListener("click", () => {
       this.host.pause();
@@ -97,7 +105,7 @@ export class TimelineBar {
     this.version = -1;
     this.forks = -1;
     this.shownMarkers = 0;
-    this.marks.replaceChildren();
+    this.markGroup.replaceChildren();
   }
 
   /** Once per frame: the thumb at the moment shown, the viewBox over the run. */
@@ -112,21 +120,21 @@ export class TimelineBar {
     setText(this.outTime, `${fmtTime(nowMs)} of ${fmtTime(end)}`);
     setText(this.outPast, past ? "in the past" : "at the end");
     setAttr(this.out, "title", past ? "In the past: acting here forks the run (its later actions are dropped)" : "At the end of the run: playing goes on from here");
-    this.el.dataset["past"] = String(past);
-    setAttr(this.marks, "viewBox", `${start} 0 ${Math.max(1, end - start)} 10`);
+    setAttr(this.el, "data-past", String(past));
+    setAttr(this.markGroup, "transform", `scale(${MARKS_VIEW_UNITS / Math.max(1, end - start)},1) translate(${-start},0)`);
     if (c.timelineVersion !== this.version) {
       this.version = c.timelineVersion;
       // Markers only grow at the end unless the run forked: then redraw them all. Only the
       // markers not drawn yet are asked for.
       if (c.forks !== this.forks) {
         this.forks = c.forks;
-        this.marks.replaceChildren();
+        this.markGroup.replaceChildren();
         this.shownMarkers = 0;
       }
       let t = c.timelineFrom(this.shownMarkers);
       if (t.markersFrom < this.shownMarkers) {
         // Fewer markers than drawn (the future dropped): all of them again.
-        this.marks.replaceChildren();
+        this.markGroup.replaceChildren();
         this.shownMarkers = 0;
         t = c.timeline();
       }
@@ -137,7 +145,7 @@ export class TimelineBar {
   private drawMarkers(t: TimelineView): void {
     for (const m of t.markers) {
       const [y1, y2] = MARKER_Y[m.kind] ?? [0, 10];
-      this.marks.append(
+      this.markGroup.append(
         s(
           "line",
           { class: `mark mark-${m.kind}`, "data-kind": m.kind, "data-time-ms": m.timeMs, x1: m.timeMs, x2: m.timeMs, y1, y2, "vector-effect": "non-scaling-stroke" },
