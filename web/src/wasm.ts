@@ -82,13 +82,18 @@ export function kvCheck(): KvCheck | undefined {
 }
 let kvCheckError: string | null = null;
 
-/** Starts loading the module `kvCheck()` needs (once). */
-export function loadKvCheck(): void {
-  if (runFileModule || runFileLoading) return;
-  loadRunFileModule().catch((e: unknown) => {
-    kvCheckError = e instanceof Error ? e.message : String(e);
-  });
+/** Loads the module `kvCheck()` needs (once); resolves when `kvCheck()` gives a checker (one
+ * that throws if the load failed). */
+export function loadKvCheck(): Promise<void> {
+  kvCheckLoading ??= loadRunFileModule().then(
+    () => undefined,
+    (e: unknown) => {
+      kvCheckError = e instanceof Error ? e.message : String(e);
+    },
+  );
+  return kvCheckLoading;
 }
+let kvCheckLoading: Promise<void> | null = null;
 
 /** A run file's run, paused at its start: the run-file module reads the JSON (throwing
  * "Cluster.fromRunFile(text): not a run file this page can play: ..." on a bad file), then

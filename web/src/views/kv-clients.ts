@@ -13,6 +13,8 @@ import { KvHistoryPanel, callText } from "./kv-history";
 export interface KvClientsHost {
   act(what: string, fn: (c: ClusterApi) => string | void): boolean;
   pause(): void;
+  /** Draw a frame (the checker's module has loaded: the verdict can be given). */
+  invalidate(): void;
 }
 
 export class KvClientsPanel {

@@ -25,6 +25,8 @@ const SPANS = [100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 export interface KvHistoryHost {
   act(what: string, fn: (c: ClusterApi) => string | void): boolean;
   pause(): void;
+  /** Draw a frame (the checker's module has loaded: the verdict can be given). */
+  invalidate(): void;
 }
 
 /** An operation as a Clerk call: Put(k, "v"), Append(k, "v"), Get(k). */
@@ -95,7 +97,7 @@ export class KvHistoryPanel {
     this.verdictKey = key;
     // The search is in the run-file module, loaded on the first verdict that needs it.
     const v = c.kvVerdict(kvCheck());
-    if (v.verdict === "checking") loadKvCheck();
+    if (v.verdict === "checking") void loadKvCheck().then(() => this.host.invalidate());
     const changed = v.verdict !== this.verdict?.verdict || v.text !== this.verdict?.text || v.checkedOps !== this.verdict?.checkedOps;
     this.verdict = v;
     if (changed) {
