@@ -47,7 +47,8 @@ pub fn write_run_file(
 /// `checkKvHistory(history)`: the linearizability search over a key/value history packed by
 /// the main module (`Cluster.kvVerdict(check)` calls it with the bytes of
 /// `raftlab_session::view::kv_history::pack_history`), with the page's step budget; the
-/// outcome as text for the main module ("error: ..." for bytes that are not a history).
+/// verdict as text for the main module (`parse_verdict`; "error: ..." for bytes that are not
+/// a history).
 #[wasm_bindgen(js_name = checkKvHistory)]
 pub fn check_kv_history(history: &[u8]) -> String {
     raftlab_session::view::kv_history::check_packed(history)

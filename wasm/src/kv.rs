@@ -12,7 +12,7 @@ use js_sys::Array;
 use raftlab_session::options::SAFE_INTEGER_MAX;
 use raftlab_session::page::kv::{op_of, KvOpName};
 use raftlab_session::raftlab::sim::KvHistoryOp;
-use raftlab_session::view::kv_history::{pack_history, parse_outcome};
+use raftlab_session::view::kv_history::{pack_history, parse_verdict};
 use raftlab_session::raftlab::sim::{KV_CLIENTS_MAX, KV_LOAD_PER_SECOND_MAX};
 use wasm_bindgen::prelude::*;
 
@@ -143,7 +143,7 @@ impl Cluster {
 
     /// The linearizability checker's verdict on the history so far, with a step budget
     /// (then "unknown"); computed only when the history changed. The search runs in `check`,
-    /// the run-file module's `checkKvHistory` (bytes of the packed history in, its outcome
+    /// the run-file module's `checkKvHistory` (bytes of the packed history in, the verdict
     /// as text out): without one (the module not loaded yet) a due search is the verdict
     /// "checking", and a later call with `check` searches.
     #[wasm_bindgen(js_name = kvVerdict, unchecked_return_type = "KvVerdictView")]
@@ -172,7 +172,7 @@ impl Cluster {
                 let text = answer
                     .as_string()
                     .ok_or_else(|| format!("the checker answered {}", describe(&answer)))?;
-                parse_outcome(&text, history.len())
+                parse_verdict(&text, history)
             };
             self.kv.verdict_with(&self.page, Some(&mut search))
         };

@@ -18,7 +18,8 @@
 //!   names the operations that cannot be placed and the first one's call time to jump to.
 //! - The search itself is not in the page's main wasm module (README, "Weight"): the page
 //!   passes `KvChecker::verdict_with` a checker, the run-file module's `checkKvHistory`, which
-//!   gets the history packed (`pack_history`) and answers with `check_packed`'s text; until
+//!   gets the history packed (`pack_history`) and answers with the verdict as text
+//!   (`check_packed`: the search and the verdict's text are both there); until
 //!   that module has loaded the verdict is "checking". Natively, `verdict` and `verdict_of`
 //!   run the search in place (`check_history`).
 
@@ -224,19 +225,18 @@ pub struct KvChecker {
 /// What the search found for a history: a `Verdict`, the steps it took and, when not
 /// linearizable, the operations that cannot be placed (history positions, at most
 /// `KV_INVOLVED_SHOWN_MAX`, the first the one whose return came before it could be).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KvCheckOutcome {
-    pub verdict: Verdict,
-    pub steps: u64,
-    pub involved: Vec<usize>,
+struct KvCheckOutcome {
+    verdict: Verdict,
+    steps: u64,
+    involved: Vec<usize>,
 }
 
-/// A checker: the search over a history, or why it cannot be checked.
-pub type KvCheck<'a> = &'a mut dyn FnMut(&[KvHistoryOp]) -> Result<KvCheckOutcome, String>;
+/// A checker: the verdict on a whole history (searched), or why it cannot be checked.
+pub type KvCheck<'a> = &'a mut dyn FnMut(&[KvHistoryOp]) -> Result<KvVerdictView, String>;
 
-/// The search over `history` with the page's budget (`KV_CHECK_STEPS_MAX`,
+/// The verdict on `history`, searched with the page's budget (`KV_CHECK_STEPS_MAX`,
 /// `KV_CHECK_MEMO_BYTES_MAX`).
-pub fn check_history(history: &[KvHistoryOp]) -> Result<KvCheckOutcome, String> {
+pub fn check_history(history: &[KvHistoryOp]) -> Result<KvVerdictView, String> {
     let mut budget = StepBudget {
         left: KV_CHECK_STEPS_MAX,
     };
@@ -250,11 +250,12 @@ pub fn check_history(history: &[KvHistoryOp]) -> Result<KvCheckOutcome, String> 
         .flat_map(|p| p.stuck.iter().copied())
         .collect();
     involved.truncate(KV_INVOLVED_SHOWN_MAX);
-    Ok(KvCheckOutcome {
+    let outcome = KvCheckOutcome {
         verdict: report.verdict,
         steps: report.partitions.iter().map(|p| p.steps).sum(),
         involved,
-    })
+    };
+    Ok(verdict_view(history, outcome))
 }
 
 /// One operation as `pack_history` writes it: client, call, return, operation, output.
@@ -272,9 +273,10 @@ pub fn pack_history(history: &[KvHistoryOp]) -> Vec<u8> {
     postcard::to_allocvec(&ops).unwrap_or_default()
 }
 
-/// The checker of another module: the history `pack_history` wrote, searched
-/// (`check_history`), the outcome as text for `parse_outcome` ("error: ..." when the bytes
-/// are not a history). Never panics on bad bytes.
+/// The checker of another module: the history `pack_history` wrote, checked
+/// (`check_history`), the verdict as text for `parse_verdict` (its verdict, steps and
+/// operations involved on the first line, its text on the second; "error: ..." when the
+/// bytes are not a history or cannot be checked). Never panics on bad bytes.
 pub fn check_packed(bytes: &[u8]) -> String {
     let ops: Vec<PackedOp> = match postcard::from_bytes(bytes) {
         Ok(ops) => ops,
@@ -294,47 +296,50 @@ pub fn check_packed(bytes: &[u8]) -> String {
         })
         .collect();
     match check_history(&history) {
-        Ok(o) => {
-            let mut text = String::from(match o.verdict {
-                Verdict::Linearizable => "linearizable",
-                Verdict::NotLinearizable => "not-linearizable",
-                Verdict::Unknown => "unknown",
-            });
-            for n in core::iter::once(o.steps).chain(o.involved.iter().map(|&i| i as u64)) {
+        Ok(v) => {
+            let mut text = v.verdict;
+            for n in core::iter::once(v.steps).chain(v.involved) {
                 text.push(' ');
                 text.push_str(&n.to_string());
             }
+            text.push('\n');
+            text.push_str(&v.text);
             text
         }
         Err(e) => format!("error: {e}"),
     }
 }
 
-/// `check_packed`'s text as an outcome, for a history of `len` operations; an "error: ..."
+/// `check_packed`'s text as the verdict on `history` (the history packed); an "error: ..."
 /// text (or a foreign one) is the error it names.
-pub fn parse_outcome(text: &str, len: usize) -> Result<KvCheckOutcome, String> {
+pub fn parse_verdict(text: &str, history: &[KvHistoryOp]) -> Result<KvVerdictView, String> {
     let bad = || format!("the checker answered {text:?}");
     if let Some(e) = text.strip_prefix("error: ") {
         return Err(e.into());
     }
-    let mut words = text.split(' ');
+    let (head, shown) = text.split_once('\n').ok_or_else(bad)?;
+    let mut words = head.split(' ');
     let verdict = match words.next() {
-        Some("linearizable") => Verdict::Linearizable,
-        Some("not-linearizable") => Verdict::NotLinearizable,
-        Some("unknown") => Verdict::Unknown,
+        Some(v @ ("linearizable" | "not-linearizable" | "unknown")) => v,
         _ => return Err(bad()),
     };
     let steps = words.next().and_then(|w| w.parse().ok()).ok_or_else(bad)?;
     let involved = words
-        .map(|w| w.parse().ok().filter(|&i: &usize| i < len))
-        .collect::<Option<Vec<usize>>>()
+        .map(|w| w.parse().ok().filter(|&i: &u64| i < history.len() as u64))
+        .collect::<Option<Vec<u64>>>()
         .ok_or_else(bad)?;
     if involved.len() > KV_INVOLVED_SHOWN_MAX {
         return Err(bad());
     }
-    Ok(KvCheckOutcome {
-        verdict,
+    let total = history.len() as u64;
+    Ok(KvVerdictView {
+        verdict: verdict.into(),
+        text: shown.into(),
+        checked_ops: total,
+        total_ops: total,
+        open_ops: history.iter().filter(|h| h.return_ms.is_none()).count() as u64,
         steps,
+        first_ms: involved.iter().map(|&i| history[i as usize].call_ms).min(),
         involved,
     })
 }
@@ -446,7 +451,7 @@ impl KvChecker {
         };
         self.checks += 1;
         let v = match check(history) {
-            Ok(outcome) => verdict_view(history, open, outcome),
+            Ok(v) => v,
             // The simulator records only well-formed histories; say so rather than panic.
             Err(e) => KvVerdictView {
                 verdict: "unknown".into(),
@@ -496,10 +501,10 @@ impl KvChecker {
     }
 }
 
-/// The verdict shown for `outcome`, the search over all of `history` (`open` of its
-/// operations not returned).
-fn verdict_view(history: &[KvHistoryOp], open: u64, outcome: KvCheckOutcome) -> KvVerdictView {
+/// The verdict shown for `outcome`, the search over all of `history`.
+fn verdict_view(history: &[KvHistoryOp], outcome: KvCheckOutcome) -> KvVerdictView {
     let total = history.len() as u64;
+    let open = history.iter().filter(|h| h.return_ms.is_none()).count() as u64;
     let steps = outcome.steps;
     let base = KvVerdictView {
         checked_ops: total,
@@ -743,20 +748,20 @@ mod tests {
         ];
         for n in 0..=h.len() {
             let here = check_history(&h[..n]).unwrap();
-            let there = parse_outcome(&check_packed(&pack_history(&h[..n])), n).unwrap();
+            let there = parse_verdict(&check_packed(&pack_history(&h[..n])), &h[..n]).unwrap();
             assert_eq!(here, there, "the first {n} operations");
         }
-        assert_eq!(check_history(&h).unwrap().verdict, Verdict::NotLinearizable);
+        assert_eq!(check_history(&h).unwrap().verdict, "not-linearizable");
         assert!(check_packed(&[0xff, 0xff]).starts_with("error: "));
-        assert!(parse_outcome("error: broken", 3).unwrap_err().contains("broken"));
-        for bad in ["", "linearizable", "maybe 3", "not-linearizable 5 9", "unknown x"] {
-            assert!(parse_outcome(bad, 3).is_err(), "{bad:?}");
+        assert!(parse_verdict("error: broken", &h).unwrap_err().contains("broken"));
+        for bad in ["", "linearizable 3", "maybe 3\nx", "not-linearizable 5 9\nx", "unknown x\nx"] {
+            assert!(parse_verdict(bad, &h).is_err(), "{bad:?}");
         }
         // A return before its call: the checker refuses it, the page says unknown.
         let mut c = KvChecker::new();
         let wrong = [op(0, 0, 10, Some(5), put("k", "a"), None)];
         let v = c.verdict_in((0, 0), NOW, &wrong, Some(&mut |h: &[KvHistoryOp]| {
-            parse_outcome(&check_packed(&pack_history(h)), h.len())
+            parse_verdict(&check_packed(&pack_history(h)), h)
         }));
         assert_eq!(v.verdict, "unknown", "{v:?}");
     }
