@@ -2,12 +2,13 @@
 // Builds the page's two wasm modules and generates their JS bindings into web/pkg/:
 //   raftlab-wasm  (web/pkg/raftlab_wasm.js): the Cluster handle, loaded by every page;
 //   raftlab-files (web/pkg/raftlab_files.js): the run-file module (a run file's JSON to and
-//                 from the packed form the main module reads), loaded on first use.
+//                 from the packed form the main module reads, and the key/value history's
+//                 linearizability search), loaded on first use.
 // No wasm-pack: it would download tools. For each module:
 //
 //   1. cargo build --profile wasm-release --target wasm32-unknown-unknown -p <crate>
 //      (the root Cargo.toml's profile made for size); the main module must not link
-//      serde_json (checked here: the build fails if it does)
+//      serde_json or raftlab-lincheck (checked here: the build fails if it does)
 //   2. wasm-bindgen --target web --typescript --out-dir web/pkg target/.../<crate>.wasm
 //   3. wasm-opt -Oz --skip-pass=inlining-optimizing on web/pkg/<crate>_bg.wasm, with binaryen
 //      from npm (devDependency)
@@ -67,9 +68,11 @@ function findWasmOpt() {
 /** The page's wasm modules, each built by its own cargo invocation (so that the session
  * layer's `json` feature, which raftlab-files turns on, never reaches the main module). */
 const MODULES = [
-  // The main module: every page loads it before it draws. Must not link a JSON reader.
-  { pkg: 'raftlab-wasm', lib: 'raftlab_wasm', forbidden: ['serde_json'] },
-  // The run-file module: loaded on the first run file opened or exported.
+  // The main module: every page loads it before it draws. Must not link a JSON reader nor
+  // the linearizability search (the run-file module's `checkKvHistory` runs it).
+  { pkg: 'raftlab-wasm', lib: 'raftlab_wasm', forbidden: ['serde_json', 'raftlab_lincheck'] },
+  // The run-file module: loaded on the first run file opened or exported, or on the first
+  // key/value verdict.
   { pkg: 'raftlab-files', lib: 'raftlab_files', forbidden: [] },
 ];
 

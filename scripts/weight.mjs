@@ -86,10 +86,10 @@ async function beforeDraw(browser, base, file) {
   return { context, page, failed, drawnAt, paths: [`/${file}`, ...new Set(loaded)] };
 }
 
-/** Opens LAB_TEST from the "Lab 3 test" list; returns the paths that fetched. */
+/** Opens LAB_TEST from the "Lab test" list; returns the paths that fetched. */
 async function openLabTest(page) {
   const seen = await page.evaluate(() => performance.getEntriesByType("resource").length);
-  const list = page.locator("raft-cluster").getByRole("combobox", { name: "Lab 3 test" });
+  const list = page.locator("raft-cluster").getByRole("combobox", { name: "Lab test", exact: true });
   await page.waitForFunction(() => {
     const r = document.querySelector("raft-cluster");
     return r?.shadowRoot ? !r.shadowRoot.querySelector("select")?.disabled : !r?.querySelector("select")?.disabled;

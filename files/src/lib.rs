@@ -3,8 +3,10 @@
 //! no JSON reader. It turns a run file's JSON (`RunFile::read`, every check, with the line
 //! and column of bad JSON) into the packed form the main module reads
 //! (`raftlab_session::packed`), and the packed form the main module writes back into JSON
-//! (`RunFile::write`). Every function takes what JavaScript gives and throws an `Error` that
-//! says what was wrong; nothing reachable from JavaScript panics.
+//! (`RunFile::write`). It also holds the key/value history's linearizability search
+//! (`checkKvHistory`), which the main module's verdict calls once this module has loaded.
+//! Every function takes what JavaScript gives and throws an `Error` (or answers "error: ...")
+//! that says what was wrong; nothing reachable from JavaScript panics.
 
 use raftlab_session::{packed, RunFile};
 use wasm_bindgen::prelude::*;
@@ -40,4 +42,14 @@ pub fn write_run_file(
     let file = packed::decode(&text)
         .map_err(|e| JsError::new(&format!("{CALL}: not a packed run file: {e}")))?;
     Ok(file.write())
+}
+
+/// `checkKvHistory(history)`: the linearizability search over a key/value history packed by
+/// the main module (`Cluster.kvVerdict(check)` calls it with the bytes of
+/// `raftlab_session::view::kv_history::pack_history`), with the page's step budget; the
+/// verdict as text for the main module (`parse_verdict`; "error: ..." for bytes that are not
+/// a history).
+#[wasm_bindgen(js_name = checkKvHistory)]
+pub fn check_kv_history(history: &[u8]) -> String {
+    raftlab_session::view::kv_history::check_packed(history)
 }

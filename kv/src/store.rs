@@ -2,10 +2,10 @@
 //! Raft committed. Deterministic: the same log gives the same store on every server.
 
 use crate::command::{Command, Op};
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use raftlab_vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 
 /// The most clients the duplicate table remembers; a command from one more is refused.
@@ -43,11 +43,13 @@ pub enum Applied {
     Refused(StoreLimit),
 }
 
+/// Its maps are `VecMap`s (sorted `Vec`s), not `BTreeMap`s: the store runs in the page's wasm
+/// (README, "Weight"); they encode as maps all the same, so snapshots are unchanged.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Store {
-    data: BTreeMap<String, String>,
+    data: VecMap<String, String>,
     // Invariant: `last[c]` is the highest `seq` of client c's commands applied so far.
-    last: BTreeMap<u64, u64>,
+    last: VecMap<u64, u64>,
     // Invariant: `bytes` is the sum of `key.len() + value.len()` over `data`; at most
     // STORE_BYTES_MAX.
     bytes: usize,
@@ -55,8 +57,8 @@ pub struct Store {
 
 #[derive(Serialize, Deserialize)]
 struct SnapshotBody {
-    data: BTreeMap<String, String>,
-    last: BTreeMap<u64, u64>,
+    data: VecMap<String, String>,
+    last: VecMap<u64, u64>,
 }
 
 /// A snapshot that cannot be restored.
@@ -173,7 +175,12 @@ impl Store {
                     return Applied::Refused(StoreLimit::Bytes);
                 }
                 self.bytes = bytes;
-                self.data.entry(key.clone()).or_default().push_str(value);
+                match self.data.get_mut(key) {
+                    Some(v) => v.push_str(value),
+                    None => {
+                        self.data.insert(key.clone(), value.clone());
+                    }
+                }
                 Reply::Done
             }
         };
@@ -358,6 +365,35 @@ mod tests {
             .to_string()
             .contains("version 2"));
         assert_eq!(Store::restore(&Store::new().snapshot()), Ok(Store::new()));
+    }
+
+    #[test]
+    fn the_snapshot_is_byte_for_byte_the_btree_map_encoding_of_before() {
+        use alloc::collections::BTreeMap;
+        // What version 1 snapshots were written as (a struct of two BTreeMaps, postcard).
+        #[derive(Serialize)]
+        struct Before {
+            data: BTreeMap<String, String>,
+            last: BTreeMap<u64, u64>,
+        }
+        let mut s = Store::new();
+        let mut data = BTreeMap::new();
+        let mut last = BTreeMap::new();
+        // Keys and clients out of order, appends to existing and new keys.
+        for (i, (c, k)) in [(9u64, "zeta"), (2, "a"), (300, "mu"), (2, "a"), (7, "")]
+            .into_iter()
+            .enumerate()
+        {
+            let seq = i as u64 + 1;
+            s.apply(&cmd(c, seq, append(k, "v")));
+            data.entry(k.to_string()).or_insert_with(String::new).push('v');
+            last.insert(c, seq);
+        }
+        let mut before = alloc::vec![SNAPSHOT_VERSION];
+        before.extend(postcard::to_allocvec(&Before { data, last }).unwrap());
+        assert_eq!(s.snapshot(), before);
+        assert_eq!(Store::restore(&before).unwrap(), s);
+        assert_eq!(s.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["", "a", "mu", "zeta"]);
     }
 
     #[test]

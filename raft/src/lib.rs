@@ -13,7 +13,8 @@ pub use raftlab_kv as kv;
 pub use raftlab_lincheck as lincheck;
 pub mod sim;
 pub mod small_sort;
-pub mod vec_map;
+/// `VecMap`, the ordered map of the code the page runs (`raftlab-vecmap`; README, "Weight").
+pub use raftlab_vecmap as vec_map;
 
 #[cfg(feature = "std")]
 pub mod lab;

@@ -3,6 +3,8 @@
 //  2. The history view draws the operation on its client's lane and shows the verdict.
 //  3. The broken-rule scenario (kv-stale-read): Next step through it turns the verdict red,
 //     the operations involved are marked, and "Jump to the first" seeks to the first one.
+//  4. The search is in the run-file module, fetched on the first verdict that needs it: until
+//     it has loaded the verdict says "Checking…", then the verdict comes.
 // Needs dist/ (npm run build).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -85,6 +87,38 @@ describe("raftlab page: key/value clients, stores and the history", () => {
       assert.match(await statusLine(page).textContent(), /^At \d+\.\d{3} s/);
       assertNoErrors(errors);
     } finally {
+      await context.close();
+    }
+  });
+  it("the verdict says checking until the checker's module has loaded, then gives the verdict", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?scenario=kv-stale-read`);
+    let release;
+    try {
+      // Hold the run-file module's wasm (where the search is) until the page has been seen
+      // waiting for it.
+      const held = new Promise((resolve) => (release = resolve));
+      let asked = false;
+      await context.route(/raftlab-files.*\.wasm$/, async (route) => {
+        asked = true;
+        await held;
+        await route.continue();
+      });
+      const r = page.locator("raft-cluster");
+      await stepShown(page, 1);
+      await r.getByRole("button", { name: /^Clients/ }).click();
+      const next = r.getByRole("button", { name: "Next step", exact: true });
+      for (let k = 2; k <= 3; k++) {
+        await next.click();
+        await stepShown(page, k);
+      }
+      await page.waitForFunction(() => window.__raft(".kv-verdict")[0]?.getAttribute("data-verdict") === "checking", null, { timeout: WAIT });
+      assert.match(await r.locator(".kv-verdict").textContent(), /^Checking…/);
+      assert.ok(asked, "the verdict asked for the checker's module");
+      release();
+      await page.waitForFunction(() => window.__raft(".kv-verdict")[0]?.getAttribute("data-verdict") === "linearizable", null, { timeout: WAIT });
+      assertNoErrors(errors);
+    } finally {
+      release?.();
       await context.close();
     }
   });

@@ -1,7 +1,8 @@
 //! The handle's key/value methods (issue 15, Lab 4 in the page): a client's Get / Put /
 //! Append, its automatic load and the servers it reaches, as inputs of the run; the clients,
 //! the history window the page draws and the checker's verdict (cached in the handle's
-//! `KvChecker`, recomputed only when the history changed). JavaScript conversions only:
+//! `KvChecker`, recomputed only when the history changed, by a search in the run-file
+//! module that JavaScript passes in). JavaScript conversions only:
 //! everything is the session layer's (`page/kv.rs`, `view/kv_*.rs`). Client ids are 1-based
 //! here (C1), as node ids are.
 
@@ -10,6 +11,8 @@ use super::{args, describe, error, number, refusal, to_js, Cluster};
 use js_sys::Array;
 use raftlab_session::options::SAFE_INTEGER_MAX;
 use raftlab_session::page::kv::{op_of, KvOpName};
+use raftlab_session::raftlab::sim::KvHistoryOp;
+use raftlab_session::view::kv_history::{pack_history, parse_verdict};
 use raftlab_session::raftlab::sim::{KV_CLIENTS_MAX, KV_LOAD_PER_SECOND_MAX};
 use wasm_bindgen::prelude::*;
 
@@ -139,10 +142,40 @@ impl Cluster {
     }
 
     /// The linearizability checker's verdict on the history so far, with a step budget
-    /// (then "unknown"); computed only when the history changed.
+    /// (then "unknown"); computed only when the history changed. The search runs in `check`,
+    /// the run-file module's `checkKvHistory` (bytes of the packed history in, the verdict
+    /// as text out): without one (the module not loaded yet) a due search is the verdict
+    /// "checking", and a later call with `check` searches.
     #[wasm_bindgen(js_name = kvVerdict, unchecked_return_type = "KvVerdictView")]
-    pub fn kv_verdict(&mut self) -> Result<JsValue, JsError> {
-        let v = self.kv.verdict(&self.page);
-        to_js("kvVerdict()", &v)
+    pub fn kv_verdict(
+        &mut self,
+        #[wasm_bindgen(unchecked_optional_param_type = "KvCheck")] check: JsValue,
+    ) -> Result<JsValue, JsError> {
+        const CALL: &str = "kvVerdict(check)";
+        let v = if check.is_undefined() || check.is_null() {
+            self.kv.verdict_with(&self.page, None)
+        } else {
+            let Some(f) = check.dyn_ref::<js_sys::Function>() else {
+                return Err(error(
+                    CALL,
+                    format!("check must be a function, got {}", describe(&check)),
+                ));
+            };
+            let mut search = |history: &[KvHistoryOp]| {
+                let bytes = js_sys::Uint8Array::from(&pack_history(history)[..]);
+                let answer = f
+                    .call1(&JsValue::NULL, &bytes)
+                    .map_err(|e| match e.dyn_ref::<js_sys::Error>() {
+                        Some(e) => format!("the checker threw: {}", String::from(e.message())),
+                        None => format!("the checker threw {}", describe(&e)),
+                    })?;
+                let text = answer
+                    .as_string()
+                    .ok_or_else(|| format!("the checker answered {}", describe(&answer)))?;
+                parse_verdict(&text, history)
+            };
+            self.kv.verdict_with(&self.page, Some(&mut search))
+        };
+        to_js(CALL, &v)
     }
 }

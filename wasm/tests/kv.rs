@@ -6,7 +6,7 @@
 use js_sys::{Array, Object, Reflect};
 use raftlab_session::state_machine::StateMachineView;
 use raftlab_session::view::kv_clients::KvClientsView;
-use raftlab_session::view::kv_history::{KvHistoryView, KvVerdictView};
+use raftlab_session::view::kv_history::{check_packed, KvHistoryView, KvVerdictView};
 use raftlab_wasm::Cluster;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -65,8 +65,16 @@ fn a_put_through_the_handle_reaches_every_store_and_the_history_and_verdict_come
     assert_eq!(h.ops.len(), 1);
     assert!(h.ops[0].return_ms.is_some());
     assert!(c.kv_history_version() >= 2.0);
-    let v: KvVerdictView = serde_wasm_bindgen::from_value(c.kv_verdict().unwrap()).unwrap();
+    let verdict = |c: &mut Cluster, check: JsValue| -> KvVerdictView {
+        serde_wasm_bindgen::from_value(c.kv_verdict(check).unwrap()).unwrap()
+    };
+    // Without the run-file module's search: "checking".
+    assert_eq!(verdict(&mut c, JsValue::UNDEFINED).verdict, "checking");
+    // The search as the run-file module runs it (`checkKvHistory`).
+    let search = Closure::<dyn Fn(Vec<u8>) -> String>::new(|b: Vec<u8>| check_packed(&b));
+    let v = verdict(&mut c, search.as_ref().clone());
     assert_eq!(v.verdict, "linearizable", "{}", v.text);
+    assert_eq!(verdict(&mut c, JsValue::UNDEFINED).verdict, "linearizable", "cached");
     c.kv_load(num(2.0), num(10.0)).unwrap();
     assert_eq!(
         clients(&c).clients.len(),
@@ -127,6 +135,7 @@ fn bad_key_value_arguments_throw_errors_that_say_what_is_wrong() {
             thrown(c.kv_connect(num(1.0), Array::of1(&num(4.0)).into())),
             "unknown node 4",
         ),
+        (thrown(c.kv_verdict(num(5.0))), "check must be a function"),
         (thrown(c.kv_history(num(-1.0), num(10.0))), "fromMs"),
         (thrown(c.kv_history(num(0.0), num(f64::INFINITY))), "toMs"),
     ];

@@ -438,9 +438,14 @@ export interface KvHistoryView {
   clients: number;
 }
 
-/** The linearizability checker's verdict on the history so far (`kvVerdict()`). */
+/** The linearizability search, in the run-file module (`checkKvHistory`): the packed history
+ * in, the outcome as text out. */
+export type KvCheck = (history: Uint8Array) => string;
+
+/** The linearizability checker's verdict on the history so far (`kvVerdict(check)`):
+ * "checking" while a search is due and no checker was given (its module not loaded yet). */
 export interface KvVerdictView {
-  verdict: "none" | "linearizable" | "not-linearizable" | "unknown";
+  verdict: "none" | "linearizable" | "not-linearizable" | "unknown" | "checking";
   text: string;
   /** The verdict is about the history's first `checkedOps` operations (it is checked again
    * once the history grew by an eighth, or stopped growing). */
@@ -577,7 +582,7 @@ export interface ClusterApi {
   /** Changes whenever the history at the moment shown changes. */
   readonly kvHistoryVersion: number;
   /** The checker's verdict on the history so far (recomputed only when it changed). */
-  kvVerdict(): KvVerdictView;
+  kvVerdict(check?: KvCheck): KvVerdictView;
   free(): void;
 }
 // Static: `Cluster.restore(text: string): Cluster` rebuilds a cluster from saveStored()'s

@@ -143,7 +143,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.rules = new RulesPanel({ act: (what, fn) => this.act(what, fn), forkSaid: (c) => ((this.forks = c.forks), (this.offerUndo = true)) });
     this.requests = new RequestsWatch({ info: (m) => this.status.info(m), reply: (t) => setText(this.controls.cmdOut, t) });
     this.machines = new StateMachinesPanel(this.requests.el);
-    this.kv = new KvClientsPanel({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause() });
+    this.kv = new KvClientsPanel({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), invalidate: () => this.invalidate() });
     this.teachRow = h("div", { class: "teach-row" }, this.scenarios.pick, this.rules.el, this.kv.el);
     this.ring = new RingView({
       selectNode: (id) => {

@@ -2,7 +2,7 @@
 // types the plain objects as `any`; api.ts says what they really are, so the handle is
 // re-typed here once and the rest of the page only sees ClusterApi.
 import init, { Cluster as WasmCluster } from "../pkg/raftlab_wasm.js";
-import type { ClusterApi, ClusterOptions, ScenarioListItem } from "./api";
+import type { ClusterApi, ClusterOptions, KvCheck, ScenarioListItem } from "./api";
 
 let loading: Promise<void> | null = null;
 let memory: WebAssembly.Memory | null = null;
@@ -65,6 +65,35 @@ function loadedRunFileModule(): RunFileModule {
   if (!runFileModule) throw new Error("the run-file module is not loaded yet (loadRunFileModule())");
   return runFileModule;
 }
+
+/** The key/value history's linearizability search (the run-file module's `checkKvHistory`,
+ * for `kvVerdict(check)`) once that module has loaded, else undefined (the verdict is then
+ * "checking": call `loadKvCheck()`). A failed load makes it a checker that throws, so the
+ * verdict says why instead of "checking" forever. */
+export function kvCheck(): KvCheck | undefined {
+  if (runFileModule) return runFileModule.checkKvHistory;
+  if (kvCheckError !== null) {
+    const why = kvCheckError;
+    return () => {
+      throw new Error(`the checker's module did not load (${why})`);
+    };
+  }
+  return undefined;
+}
+let kvCheckError: string | null = null;
+
+/** Loads the module `kvCheck()` needs (once); resolves when `kvCheck()` gives a checker (one
+ * that throws if the load failed). */
+export function loadKvCheck(): Promise<void> {
+  kvCheckLoading ??= loadRunFileModule().then(
+    () => undefined,
+    (e: unknown) => {
+      kvCheckError = e instanceof Error ? e.message : String(e);
+    },
+  );
+  return kvCheckLoading;
+}
+let kvCheckLoading: Promise<void> | null = null;
 
 /** A run file's run, paused at its start: the run-file module reads the JSON (throwing
  * "Cluster.fromRunFile(text): not a run file this page can play: ..." on a bad file), then

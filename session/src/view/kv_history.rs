@@ -16,15 +16,22 @@
 //!   linearizable stays so as it grows (linearizability is prefix-closed), so it is not
 //!   checked again in the same run. For a history that is not linearizable, the verdict
 //!   names the operations that cannot be placed and the first one's call time to jump to.
+//! - The search itself is not in the page's main wasm module (README, "Weight"): the page
+//!   passes `KvChecker::verdict_with` a checker, the run-file module's `checkKvHistory`, which
+//!   gets the history packed (`pack_history`) and answers with the verdict as text
+//!   (`check_packed`: the search and the verdict's text are both there); until
+//!   that module has loaded the verdict is "checking". Natively, `verdict` and `verdict_of`
+//!   run the search in place (`check_history`).
 
 use crate::page::Page;
 use crate::view::kv_clients::KvOpView;
 use crate::view::kv_store::shown_value;
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use raftlab::lincheck::kv::{Kv, KvInput};
-use raftlab::lincheck::{check, Operation, Options, StepBudget, Verdict};
+use raftlab::kv::Op;
+use raftlab::lincheck::kv::Kv;
+use raftlab::lincheck::{check, Options, StepBudget, Verdict};
 use raftlab::sim::{describe_kv_op, lincheck_history, KvHistoryOp};
 use serde::{Deserialize, Serialize};
 
@@ -78,7 +85,8 @@ pub struct KvHistoryView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KvVerdictView {
-    /// "none" (no operation yet) | "linearizable" | "not-linearizable" | "unknown".
+    /// "none" (no operation yet) | "linearizable" | "not-linearizable" | "unknown" |
+    /// "checking" (the checker is not loaded yet).
     pub verdict: String,
     /// One or two sentences: the verdict and why.
     pub text: String,
@@ -199,10 +207,11 @@ impl Page {
 pub struct KvChecker {
     /// The run version (`TimeTravel::version`) and jumps the cache is of.
     run: Option<(u64, u64)>,
-    /// The history converted for the checker, a prefix of the simulation's; ops[i] is
-    /// history[i] as it was when last synced.
-    ops: Vec<Operation<KvInput, String>>,
-    /// Indices into `ops` of the operations open when converted.
+    /// Whether each operation of the history had returned when last synced: a prefix of the
+    /// simulation's history.
+    // Invariant: `open` holds exactly the indices i with `!returned[i]`, ascending.
+    returned: Vec<bool>,
+    /// Indices into `returned` of the operations open when synced.
     open: Vec<usize>,
     /// (operations, operations returned) when last checked.
     checked: Option<(usize, usize)>,
@@ -213,19 +222,149 @@ pub struct KvChecker {
     pub checks: u64,
 }
 
+/// What the search found for a history: a `Verdict`, the steps it took and, when not
+/// linearizable, the operations that cannot be placed (history positions, at most
+/// `KV_INVOLVED_SHOWN_MAX`, the first the one whose return came before it could be).
+struct KvCheckOutcome {
+    verdict: Verdict,
+    steps: u64,
+    involved: Vec<usize>,
+}
+
+/// A checker: the verdict on a whole history (searched), or why it cannot be checked.
+pub type KvCheck<'a> = &'a mut dyn FnMut(&[KvHistoryOp]) -> Result<KvVerdictView, String>;
+
+/// The verdict on `history`, searched with the page's budget (`KV_CHECK_STEPS_MAX`,
+/// `KV_CHECK_MEMO_BYTES_MAX`).
+pub fn check_history(history: &[KvHistoryOp]) -> Result<KvVerdictView, String> {
+    let mut budget = StepBudget {
+        left: KV_CHECK_STEPS_MAX,
+    };
+    let options = Options {
+        memo_bytes_max: KV_CHECK_MEMO_BYTES_MAX,
+    };
+    let report = check(&Kv, &lincheck_history(history), &mut budget, &options)
+        .map_err(|e| e.to_string())?;
+    let mut involved: Vec<usize> = report
+        .illegal()
+        .flat_map(|p| p.stuck.iter().copied())
+        .collect();
+    involved.truncate(KV_INVOLVED_SHOWN_MAX);
+    let outcome = KvCheckOutcome {
+        verdict: report.verdict,
+        steps: report.partitions.iter().map(|p| p.steps).sum(),
+        involved,
+    };
+    Ok(verdict_view(history, outcome))
+}
+
+/// One operation as `pack_history` writes it: client, call, return, operation, output.
+type PackedOp = (u32, u64, Option<u64>, Op, Option<String>);
+/// A `PackedOp` as written, borrowed from the history (the same encoding).
+type PackedOpRef<'a> = (u32, u64, Option<u64>, &'a Op, &'a Option<String>);
+
+/// `history` as bytes for a checker in another module (postcard of `PackedOp`s).
+pub fn pack_history(history: &[KvHistoryOp]) -> Vec<u8> {
+    let ops: Vec<PackedOpRef<'_>> = history
+        .iter()
+        .map(|h| (h.client, h.call_ms, h.return_ms, &h.op, &h.output))
+        .collect();
+    // Invariant: encoding integers and strings into a Vec cannot fail.
+    postcard::to_allocvec(&ops).unwrap_or_default()
+}
+
+/// The checker of another module: the history `pack_history` wrote, checked
+/// (`check_history`), the verdict as text for `parse_verdict` (its verdict, steps and
+/// operations involved on the first line, its text on the second; "error: ..." when the
+/// bytes are not a history or cannot be checked). Never panics on bad bytes.
+pub fn check_packed(bytes: &[u8]) -> String {
+    let ops: Vec<PackedOp> = match postcard::from_bytes(bytes) {
+        Ok(ops) => ops,
+        Err(_) => return "error: not a packed key/value history".into(),
+    };
+    let history: Vec<KvHistoryOp> = ops
+        .into_iter()
+        .enumerate()
+        .map(|(i, (client, call_ms, return_ms, op, output))| KvHistoryOp {
+            op_id: i as u64,
+            client,
+            call_ms,
+            call_actions: 0,
+            return_ms,
+            op,
+            output,
+        })
+        .collect();
+    match check_history(&history) {
+        Ok(v) => {
+            let mut text = v.verdict;
+            for n in core::iter::once(v.steps).chain(v.involved) {
+                text.push(' ');
+                text.push_str(&n.to_string());
+            }
+            text.push('\n');
+            text.push_str(&v.text);
+            text
+        }
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+/// `check_packed`'s text as the verdict on `history` (the history packed); an "error: ..."
+/// text (or a foreign one) is the error it names.
+pub fn parse_verdict(text: &str, history: &[KvHistoryOp]) -> Result<KvVerdictView, String> {
+    let bad = || format!("the checker answered {text:?}");
+    if let Some(e) = text.strip_prefix("error: ") {
+        return Err(e.into());
+    }
+    let (head, shown) = text.split_once('\n').ok_or_else(bad)?;
+    let mut words = head.split(' ');
+    let verdict = match words.next() {
+        Some(v @ ("linearizable" | "not-linearizable" | "unknown")) => v,
+        _ => return Err(bad()),
+    };
+    let steps = words.next().and_then(|w| w.parse().ok()).ok_or_else(bad)?;
+    let involved = words
+        .map(|w| w.parse().ok().filter(|&i: &u64| i < history.len() as u64))
+        .collect::<Option<Vec<u64>>>()
+        .ok_or_else(bad)?;
+    if involved.len() > KV_INVOLVED_SHOWN_MAX {
+        return Err(bad());
+    }
+    let total = history.len() as u64;
+    Ok(KvVerdictView {
+        verdict: verdict.into(),
+        text: shown.into(),
+        checked_ops: total,
+        total_ops: total,
+        open_ops: history.iter().filter(|h| h.return_ms.is_none()).count() as u64,
+        steps,
+        first_ms: involved.iter().map(|&i| history[i as usize].call_ms).min(),
+        involved,
+    })
+}
+
 impl KvChecker {
     pub fn new() -> KvChecker {
         KvChecker::default()
     }
 
-    /// The verdict for `page`'s history at the moment shown.
+    /// The verdict for `page`'s history at the moment shown, searched here.
     pub fn verdict(&mut self, page: &Page) -> KvVerdictView {
+        self.verdict_with(page, Some(&mut check_history))
+    }
+
+    /// The verdict for `page`'s history at the moment shown, searched by `check` when a
+    /// search is due; without a checker (not loaded yet) a due search is a "checking"
+    /// verdict, and the next call with one searches.
+    pub fn verdict_with(&mut self, page: &Page, check: Option<KvCheck<'_>>) -> KvVerdictView {
         let travel = page.travel();
         let sim = page.sim();
-        self.verdict_of(
+        self.verdict_in(
             (travel.version(), travel.jumps()),
             sim.now_ms(),
             sim.kv_history(),
+            check,
         )
     }
 
@@ -238,17 +377,27 @@ impl KvChecker {
         now_ms: u64,
         history: &[KvHistoryOp],
     ) -> KvVerdictView {
+        self.verdict_in(run, now_ms, history, Some(&mut check_history))
+    }
+
+    fn verdict_in(
+        &mut self,
+        run: (u64, u64),
+        now_ms: u64,
+        history: &[KvHistoryOp],
+        check: Option<KvCheck<'_>>,
+    ) -> KvVerdictView {
         let (version, jumps) = run;
         match self.run {
             // The same run, the moment shown moved on: the history only grew.
-            Some(r) if r == run && history.len() >= self.ops.len() => {}
+            Some(r) if r == run && history.len() >= self.returned.len() => {}
             // The same run, a jump (a seek, a step back): the history is a prefix or an
-            // extension of the one converted; keep what still holds (cheap comparisons, no
-            // copies) and the last check, which `prefix_closed` below reuses where it can.
+            // extension of the one synced; keep what still holds (cheap comparisons) and the
+            // last check, which `prefix_closed` below reuses where it can.
             Some((v, _)) if v == version => self.jumped(history),
             // Another run (a fork, an undo, a new marker): start afresh.
             _ => {
-                self.ops.clear();
+                self.returned.clear();
                 self.open.clear();
                 self.checked = None;
                 self.seen = None;
@@ -257,7 +406,7 @@ impl KvChecker {
         }
         self.run = Some((version, jumps));
         self.sync(history);
-        let state = (self.ops.len(), self.ops.len() - self.open.len());
+        let state = (self.returned.len(), self.returned.len() - self.open.len());
         if state.0 == 0 {
             self.seen = Some((state, now_ms));
             return KvVerdictView::none();
@@ -265,6 +414,8 @@ impl KvChecker {
         // Playing on (time or the history moved since the last call), or paused.
         let moving = self.seen != Some((state, now_ms));
         self.seen = Some((state, now_ms));
+        let total = state.0 as u64;
+        let open = self.open.len() as u64;
         if let (Some(checked), Some(v)) = (self.checked, self.verdict.as_ref()) {
             // Within one run the moments' histories are prefixes of one another, and
             // linearizability is prefix-closed: a not-linearizable history stays so as it
@@ -281,15 +432,36 @@ impl KvChecker {
             let wait = extends && moving && grown < ((checked.0 + checked.1) / 8).max(1);
             if known || wait {
                 let mut v = v.clone();
-                v.total_ops = state.0 as u64;
+                v.total_ops = total;
                 if v.verdict == "linearizable" && prefix {
-                    v.checked_ops = state.0 as u64;
-                    v.open_ops = self.open.len() as u64;
+                    v.checked_ops = total;
+                    v.open_ops = open;
                 }
                 return v;
             }
         }
-        let v = self.check(history);
+        let Some(check) = check else {
+            return KvVerdictView {
+                verdict: "checking".into(),
+                text: "Checking…".into(),
+                total_ops: total,
+                open_ops: open,
+                ..KvVerdictView::none()
+            };
+        };
+        self.checks += 1;
+        let v = match check(history) {
+            Ok(v) => v,
+            // The simulator records only well-formed histories; say so rather than panic.
+            Err(e) => KvVerdictView {
+                verdict: "unknown".into(),
+                text: format!("Unknown: the history cannot be checked ({e})."),
+                checked_ops: total,
+                total_ops: total,
+                open_ops: open,
+                ..KvVerdictView::none()
+            },
+        };
         self.checked = Some(state);
         self.verdict = Some(v.clone());
         v
@@ -298,121 +470,96 @@ impl KvChecker {
     /// After a jump in the same run: drop what the moment shown has not called yet, and open
     /// again what it has not seen return (comparisons only).
     fn jumped(&mut self, history: &[KvHistoryOp]) {
-        let len = history.len().min(self.ops.len());
-        self.ops.truncate(len);
+        let len = history.len().min(self.returned.len());
+        self.returned.truncate(len);
         self.open.retain(|&i| i < len);
-        for (i, (op, h)) in self.ops.iter_mut().zip(history).enumerate() {
-            if op.ret.is_some() && h.return_ms.is_none() {
-                *op = lincheck_history(core::slice::from_ref(h)).remove(0);
+        for (i, (returned, h)) in self.returned.iter_mut().zip(history).enumerate() {
+            if *returned && h.return_ms.is_none() {
+                *returned = false;
                 self.open.push(i);
             }
         }
-        self.open.sort_unstable();
+        // At most one open operation per client: few.
+        raftlab::small_sort::sort_small(&mut self.open);
     }
 
-    /// Convert what is new: the operations that returned since, and those called since.
+    /// Sync what is new: the operations that returned since, and those called since.
     fn sync(&mut self, history: &[KvHistoryOp]) {
-        let ops = &mut self.ops;
+        let returned = &mut self.returned;
         self.open.retain(|&i| {
-            if history[i].return_ms.is_some() {
-                ops[i] = lincheck_history(&history[i..=i]).remove(0);
-                false
-            } else {
-                true
-            }
+            let now = history[i].return_ms.is_some();
+            returned[i] = now;
+            !now
         });
-        let from = ops.len();
+        let from = returned.len();
         for (k, h) in history[from..].iter().enumerate() {
+            returned.push(h.return_ms.is_some());
             if h.return_ms.is_none() {
                 self.open.push(from + k);
             }
         }
-        ops.extend(lincheck_history(&history[from..]));
     }
+}
 
-    fn check(&mut self, history: &[KvHistoryOp]) -> KvVerdictView {
-        self.checks += 1;
-        let total = self.ops.len() as u64;
-        let open = self.open.len() as u64;
-        let mut budget = StepBudget {
-            left: KV_CHECK_STEPS_MAX,
-        };
-        let options = Options {
-            memo_bytes_max: KV_CHECK_MEMO_BYTES_MAX,
-        };
-        let report = match check(&Kv, &self.ops, &mut budget, &options) {
-            Ok(r) => r,
-            // The simulator records only well-formed histories; say so rather than panic.
-            Err(e) => {
-                return KvVerdictView {
-                    verdict: "unknown".into(),
-                    text: format!("Unknown: the history cannot be checked ({e})."),
-                    checked_ops: total,
-                    total_ops: total,
-                    open_ops: open,
-                    steps: 0,
-                    involved: Vec::new(),
-                    first_ms: None,
-                }
-            }
-        };
-        let steps: u64 = report.partitions.iter().map(|p| p.steps).sum();
-        let base = KvVerdictView {
-            checked_ops: total,
-            total_ops: total,
-            open_ops: open,
-            steps,
-            ..KvVerdictView::none()
-        };
-        let open_text = if open == 0 {
-            String::new()
-        } else {
-            format!(" ({open} not returned yet: each may take effect or not)")
-        };
-        match report.verdict {
-            Verdict::Linearizable => KvVerdictView {
-                verdict: "linearizable".into(),
+/// The verdict shown for `outcome`, the search over all of `history`.
+fn verdict_view(history: &[KvHistoryOp], outcome: KvCheckOutcome) -> KvVerdictView {
+    let total = history.len() as u64;
+    let open = history.iter().filter(|h| h.return_ms.is_none()).count() as u64;
+    let steps = outcome.steps;
+    let base = KvVerdictView {
+        checked_ops: total,
+        total_ops: total,
+        open_ops: open,
+        steps,
+        ..KvVerdictView::none()
+    };
+    let open_text = if open == 0 {
+        String::new()
+    } else {
+        format!(" ({open} not returned yet: each may take effect or not)")
+    };
+    match outcome.verdict {
+        Verdict::Linearizable => KvVerdictView {
+            verdict: "linearizable".into(),
+            text: format!(
+                "Linearizable: the {total} operation{} so far{open_text} fit one order, each taking effect at one moment between its call and its return.",
+                if total == 1 { "" } else { "s" }
+            ),
+            ..base
+        },
+        Verdict::Unknown => KvVerdictView {
+            verdict: "unknown".into(),
+            text: format!(
+                "Unknown: the checker stopped after {steps} steps (the page's budget) without a verdict on the {total} operations; check the run's history with the lincheck command."
+            ),
+            ..base
+        },
+        Verdict::NotLinearizable => {
+            let involved = outcome.involved;
+            let first = involved.first().map(|&i| &history[i]);
+            let first_ms = involved.iter().map(|&i| history[i].call_ms).min();
+            let what = first.map_or_else(String::new, |h| {
+                let out = match &h.output {
+                    Some(v) => format!(" → {:?}", shown_value(v)),
+                    None => String::new(),
+                };
+                format!(
+                    " C{} {}{out} (called at {} ms) cannot be placed: no order of the operations on its key explains every result.",
+                    h.client + 1,
+                    describe_kv_op(&h.op),
+                    h.call_ms
+                )
+            });
+            KvVerdictView {
+                verdict: "not-linearizable".into(),
                 text: format!(
-                    "Linearizable: the {total} operation{} so far{open_text} fit one order, each taking effect at one moment between its call and its return.",
-                    if total == 1 { "" } else { "s" }
+                    "Not linearizable:{what} {} operation{} involved.",
+                    involved.len(),
+                    if involved.len() == 1 { "" } else { "s" }
                 ),
+                involved: involved.into_iter().map(|i| i as u64).collect(),
+                first_ms,
                 ..base
-            },
-            Verdict::Unknown => KvVerdictView {
-                verdict: "unknown".into(),
-                text: format!(
-                    "Unknown: the checker stopped after {steps} steps (the page's budget) without a verdict on the {total} operations; check the run's history with the lincheck command."
-                ),
-                ..base
-            },
-            Verdict::NotLinearizable => {
-                let mut involved: Vec<usize> = report.illegal().flat_map(|p| p.stuck.iter().copied()).collect();
-                involved.truncate(KV_INVOLVED_SHOWN_MAX);
-                let first = involved.first().map(|&i| &history[i]);
-                let first_ms = involved.iter().map(|&i| history[i].call_ms).min();
-                let what = first.map_or_else(String::new, |h| {
-                    let out = match &h.output {
-                        Some(v) => format!(" → {:?}", shown_value(v)),
-                        None => String::new(),
-                    };
-                    format!(
-                        " C{} {}{out} (called at {} ms) cannot be placed: no order of the operations on its key explains every result.",
-                        h.client + 1,
-                        describe_kv_op(&h.op),
-                        h.call_ms
-                    )
-                });
-                KvVerdictView {
-                    verdict: "not-linearizable".into(),
-                    text: format!(
-                        "Not linearizable:{what} {} operation{} involved.",
-                        involved.len(),
-                        if involved.len() == 1 { "" } else { "s" }
-                    ),
-                    involved: involved.into_iter().map(|i| i as u64).collect(),
-                    first_ms,
-                    ..base
-                }
             }
         }
     }
@@ -590,5 +737,48 @@ mod tests {
             assert_eq!(v.total_ops, i + 1);
         }
         assert_eq!(c.checks, checks);
+    }
+    #[test]
+    fn a_packed_history_checked_elsewhere_gives_the_same_outcome_and_bad_text_is_an_error() {
+        let h = [
+            op(0, 0, 0, Some(10), put("k", "a"), None),
+            op(1, 0, 20, Some(30), put("k", "b"), None),
+            op(2, 1, 40, Some(50), get("k"), Some("a")),
+            op(3, 2, 45, None, put("j", "x"), None),
+        ];
+        for n in 0..=h.len() {
+            let here = check_history(&h[..n]).unwrap();
+            let there = parse_verdict(&check_packed(&pack_history(&h[..n])), &h[..n]).unwrap();
+            assert_eq!(here, there, "the first {n} operations");
+        }
+        assert_eq!(check_history(&h).unwrap().verdict, "not-linearizable");
+        assert!(check_packed(&[0xff, 0xff]).starts_with("error: "));
+        assert!(parse_verdict("error: broken", &h).unwrap_err().contains("broken"));
+        for bad in ["", "linearizable 3", "maybe 3\nx", "not-linearizable 5 9\nx", "unknown x\nx"] {
+            assert!(parse_verdict(bad, &h).is_err(), "{bad:?}");
+        }
+        // A return before its call: the checker refuses it, the page says unknown.
+        let mut c = KvChecker::new();
+        let wrong = [op(0, 0, 10, Some(5), put("k", "a"), None)];
+        let v = c.verdict_in((0, 0), NOW, &wrong, Some(&mut |h: &[KvHistoryOp]| {
+            parse_verdict(&check_packed(&pack_history(h)), h)
+        }));
+        assert_eq!(v.verdict, "unknown", "{v:?}");
+    }
+
+    #[test]
+    fn without_a_checker_the_verdict_is_checking_until_one_is_given() {
+        let h = [op(0, 0, 0, Some(5), put("k", "a"), None)];
+        let mut c = KvChecker::new();
+        for _ in 0..3 {
+            let v = c.verdict_in((0, 0), NOW, &h, None);
+            assert_eq!((v.verdict.as_str(), v.checked_ops, v.total_ops), ("checking", 0, 1));
+        }
+        assert_eq!(c.checks, 0);
+        let v = c.verdict_in((0, 0), NOW, &h, Some(&mut check_history));
+        assert_eq!((v.verdict.as_str(), c.checks), ("linearizable", 1));
+        // Known now: no checker needed.
+        let v = c.verdict_in((0, 0), NOW, &h, None);
+        assert_eq!(v.verdict, "linearizable");
     }
 }

@@ -13,6 +13,8 @@ import { KvHistoryPanel, callText } from "./kv-history";
 export interface KvClientsHost {
   act(what: string, fn: (c: ClusterApi) => string | void): boolean;
   pause(): void;
+  /** Draw a frame (the checker's module has loaded: the verdict can be given). */
+  invalidate(): void;
 }
 
 export class KvClientsPanel {
@@ -108,7 +110,7 @@ export class KvClientsPanel {
     if (this.history.syncVerdict(c)) {
       const v = this.history.verdict!;
       setAttr(this.badge, "data-verdict", v.verdict);
-      setText(this.badge, v.verdict === "linearizable" ? " ✓" : v.verdict === "not-linearizable" ? " ✗ not linearizable" : v.verdict === "unknown" ? " ?" : "");
+      setText(this.badge, v.verdict === "linearizable" ? " ✓" : v.verdict === "not-linearizable" ? " ✗ not linearizable" : v.verdict === "unknown" ? " ?" : v.verdict === "checking" ? " …" : "");
       setAttr(this.btn, "title", v.text);
     }
     if (!this.open) return;

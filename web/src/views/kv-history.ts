@@ -8,9 +8,12 @@
 // operations), and only when the history or the window changed: no per-frame work grows with
 // the history. The verdict (`kvVerdict()`) is asked for when the history changed, or while it
 // covers fewer operations than the history holds (the checker runs again once the history
-// grew by an eighth or stopped growing); Rust caches it.
+// grew by an eighth or stopped growing); Rust caches it. The search runs in the run-file
+// module (wasm.ts's `kvCheck`), loaded on the first verdict that needs one: "Checking…" until
+// then.
 import type { ClusterApi, KvHistoryOpView, KvOpView, KvVerdictView } from "../api";
 import { fmtTime, h, s, setAttr, setText } from "../dom";
+import { kvCheck, loadKvCheck } from "../wasm";
 
 /** Widths of the drawing in SVG units (it scales to the popover's width). */
 const W = 640;
@@ -22,6 +25,8 @@ const SPANS = [100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 export interface KvHistoryHost {
   act(what: string, fn: (c: ClusterApi) => string | void): boolean;
   pause(): void;
+  /** Draw a frame (the checker's module has loaded: the verdict can be given). */
+  invalidate(): void;
 }
 
 /** An operation as a Clerk call: Put(k, "v"), Append(k, "v"), Get(k). */
@@ -90,12 +95,14 @@ export class KvHistoryPanel {
     const partial = this.verdict !== null && this.verdict.checkedOps < this.verdict.totalOps;
     if (key === this.verdictKey && !partial) return false;
     this.verdictKey = key;
-    const v = c.kvVerdict();
+    // The search is in the run-file module, loaded on the first verdict that needs it.
+    const v = c.kvVerdict(kvCheck());
+    if (v.verdict === "checking") void loadKvCheck().then(() => this.host.invalidate());
     const changed = v.verdict !== this.verdict?.verdict || v.text !== this.verdict?.text || v.checkedOps !== this.verdict?.checkedOps;
     this.verdict = v;
     if (changed) {
       setAttr(this.verdictEl, "data-verdict", v.verdict);
-      const lag = v.checkedOps < v.totalOps ? ` (checked through operation ${v.checkedOps} of ${v.totalOps}; checking again as the history grows)` : "";
+      const lag = v.checkedOps < v.totalOps && v.verdict !== "checking" ? ` (checked through operation ${v.checkedOps} of ${v.totalOps}; checking again as the history grows)` : "";
       setText(this.verdictEl, `${v.verdict === "not-linearizable" ? "✗ " : v.verdict === "linearizable" ? "✓ " : v.verdict === "unknown" ? "? " : ""}${v.text}${lag}`);
       this.jump.hidden = v.firstMs === null;
       this.drawnKey = "";

@@ -10,6 +10,13 @@
 //! Costs: `insert` and `remove` move the entries after the key (cheap when keys arrive in
 //! ascending order, as they do for every map here); lookups are `O(log n)`; iteration is in
 //! key order, like `BTreeMap`'s. Only what this workspace uses is provided.
+//!
+//! Its own crate (no_std + alloc) so that both the simulator (`raftlab`, as
+//! `raftlab::vec_map`) and the key/value store (`raftlab-kv`, which `raftlab` depends on) use it.
+#![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
 
 use alloc::vec::Vec;
 use core::borrow::Borrow;
