@@ -10,8 +10,7 @@ fn main() {
     for suite in ["lab3", "lab4"] {
         let path = format!("{suite}.rs");
         println!("cargo:rerun-if-changed={path}");
-        let source =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("tests/{path}: {e}"));
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("tests/{path}: {e}"));
         let mut out = String::with_capacity(source.len());
         let mut test_next = false;
         for line in source.lines() {

@@ -33,7 +33,11 @@ pub fn export_part_replays(tests: &[LabTest], part: &str, replay: &dyn Fn(u64) -
 #[allow(dead_code)]
 pub fn export_replays(test: &LabTest, seed: u64, replay: &dyn Fn() -> String) {
     let fail = |why: String| -> ! {
-        panic!("{} at seed {seed}: {why}\n  replay: {}", test.go_name, replay())
+        panic!(
+            "{} at seed {seed}: {why}\n  replay: {}",
+            test.go_name,
+            replay()
+        )
     };
     let recording = record(test, seed).unwrap_or_else(|e| fail(e));
     let digest = recording.trace_digest;

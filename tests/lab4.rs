@@ -21,9 +21,7 @@ use raftlab::lab::kv::{seeds, Clerk, KvConfig, ELECTION_TIMEOUT_MS};
 fn check(cfg: &mut KvConfig, ck: &Clerk, key: &str, value: &str) {
     let v = ck.get(cfg, key);
     if v != value {
-        cfg.fail(&format!(
-            "Get({key:?}): expected:\n{value}\nreceived:\n{v}"
-        ));
+        cfg.fail(&format!("Get({key:?}): expected:\n{value}\nreceived:\n{v}"));
     }
 }
 
@@ -46,7 +44,9 @@ fn check_clnt_appends(cfg: &KvConfig, clnt: usize, v: &str, count: usize) {
             cfg.fail(&format!("duplicate element {wanted} in Append result"));
         }
         if lastoff.is_some_and(|last| off <= last) {
-            cfg.fail(&format!("wrong order for element {wanted} in Append result"));
+            cfg.fail(&format!(
+                "wrong order for element {wanted} in Append result"
+            ));
         }
         lastoff = Some(off);
     }
@@ -75,7 +75,13 @@ fn partitioner(cfg: &mut KvConfig, done: &AtomicBool) {
 
 /// One client of GenericTest's rounds: Appends (50%), Puts (5%, random keys only) and Gets
 /// until `done`; returns how many Appends and Puts it did.
-fn client(cfg: &mut KvConfig, cli: usize, nclients: usize, randomkeys: bool, done: &AtomicBool) -> usize {
+fn client(
+    cfg: &mut KvConfig,
+    cli: usize,
+    nclients: usize,
+    randomkeys: bool,
+    done: &AtomicBool,
+) -> usize {
     let all = cfg.all();
     let myck = cfg.make_client(&all);
     let mut j = 0;
@@ -223,9 +229,7 @@ fn generic_test(
             // time to checkpoint.
             let sz = cfg.log_size();
             if sz as u64 > 8 * maxraftstate {
-                cfg.fail(&format!(
-                    "logs were not trimmed ({sz} > 8*{maxraftstate})"
-                ));
+                cfg.fail(&format!("logs were not trimmed ({sz} > 8*{maxraftstate})"));
             }
         } else {
             // Check that snapshots are not used

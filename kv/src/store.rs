@@ -328,14 +328,27 @@ mod tests {
         let mut s = Store::new();
         assert!(s.is_empty());
         let first = cmd(1, 1, append("k", "x"));
-        assert_eq!(s.apply_filtering(&first, false), Applied::Fresh(Reply::Done));
+        assert_eq!(
+            s.apply_filtering(&first, false),
+            Applied::Fresh(Reply::Done)
+        );
         assert!(!s.is_empty());
-        assert_eq!(s.apply_filtering(&first, false), Applied::Fresh(Reply::Done));
+        assert_eq!(
+            s.apply_filtering(&first, false),
+            Applied::Fresh(Reply::Done)
+        );
         assert_eq!(s.get("k"), "xx", "the retry applied twice");
         s.apply_filtering(&cmd(1, 2, append("k", "y")), false);
-        assert_eq!(s.apply_filtering(&first, false), Applied::Fresh(Reply::Done));
+        assert_eq!(
+            s.apply_filtering(&first, false),
+            Applied::Fresh(Reply::Done)
+        );
         assert_eq!(s.get("k"), "xxyx");
-        assert_eq!(s.last_seq(1), Some(2), "an older copy leaves the highest number");
+        assert_eq!(
+            s.last_seq(1),
+            Some(2),
+            "an older copy leaves the highest number"
+        );
         assert_eq!(s.apply(&first), Applied::Stale, "filtering again");
     }
 
@@ -386,14 +399,19 @@ mod tests {
         {
             let seq = i as u64 + 1;
             s.apply(&cmd(c, seq, append(k, "v")));
-            data.entry(k.to_string()).or_insert_with(String::new).push('v');
+            data.entry(k.to_string())
+                .or_insert_with(String::new)
+                .push('v');
             last.insert(c, seq);
         }
         let mut before = alloc::vec![SNAPSHOT_VERSION];
         before.extend(postcard::to_allocvec(&Before { data, last }).unwrap());
         assert_eq!(s.snapshot(), before);
         assert_eq!(Store::restore(&before).unwrap(), s);
-        assert_eq!(s.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["", "a", "mu", "zeta"]);
+        assert_eq!(
+            s.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            ["", "a", "mu", "zeta"]
+        );
     }
 
     #[test]

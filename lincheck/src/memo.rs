@@ -145,9 +145,15 @@ mod tests {
         set.set(3);
         assert!(memo.insert_if_new(&set, &7, 0));
         assert!(!memo.insert_if_new(&set, &7, 0));
-        assert!(memo.insert_if_new(&set, &8, 0), "same set, other state: new");
+        assert!(
+            memo.insert_if_new(&set, &8, 0),
+            "same set, other state: new"
+        );
         set.set(4);
-        assert!(memo.insert_if_new(&set, &7, 0), "other set, same state: new");
+        assert!(
+            memo.insert_if_new(&set, &7, 0),
+            "other set, same state: new"
+        );
         assert_eq!(memo.len(), 3);
 
         let one = size_of::<u64>() + 2 * (size_of::<Entry<u32>>() + 1);
@@ -157,7 +163,10 @@ mod tests {
         assert!(small.insert_if_new(&set, &2, 0));
         assert!(small.full);
         assert!(small.insert_if_new(&set, &2, 0), "not remembered once full");
-        assert!(!small.insert_if_new(&set, &1, 0), "what it had is still there");
+        assert!(
+            !small.insert_if_new(&set, &1, 0),
+            "what it had is still there"
+        );
     }
 
     #[test]

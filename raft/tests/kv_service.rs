@@ -56,7 +56,11 @@ fn idle(sim: &Simulation, client: u32) -> bool {
 fn finish(sim: &mut Simulation, client: u32, limit_ms: u64) -> Option<String> {
     let end = sim.now_ms() + limit_ms;
     while !idle(sim, client) {
-        assert!(sim.now_ms() < end, "C{} did not return within {limit_ms} ms", client + 1);
+        assert!(
+            sim.now_ms() < end,
+            "C{} did not return within {limit_ms} ms",
+            client + 1
+        );
         if !sim.step() {
             panic!("the queue ran dry or stalled");
         }
@@ -97,17 +101,28 @@ fn a_put_then_a_get_reads_the_value_and_every_nodes_store_holds_it() {
         let t = sim.now_ms() + 500;
         sim.run_until(t);
         for node in 0..3 {
-            assert_eq!(sim.kv_store(node).get("k"), "v", "seed {seed}: S{}", node + 1);
+            assert_eq!(
+                sim.kv_store(node).get("k"),
+                "v",
+                "seed {seed}: S{}",
+                node + 1
+            );
         }
         let h = sim.kv_history();
         assert_eq!(h.len(), 3);
         assert!(h.iter().enumerate().all(|(i, o)| o.op_id == i as u64));
-        assert!(h.iter().all(|o| o.return_ms.is_some_and(|r| r >= o.call_ms)));
+        assert!(h
+            .iter()
+            .all(|o| o.return_ms.is_some_and(|r| r >= o.call_ms)));
         assert_eq!(sim.kv_clients().len(), 2);
         assert_eq!(sim.kv_clients()[0].ops_done, 2);
         assert!(sim.kv_rpc_total() >= 3);
         assert_eq!(linearizable(&sim), Verdict::Linearizable);
-        assert!(sim.violation().is_none(), "seed {seed}: {:?}", sim.violation());
+        assert!(
+            sim.violation().is_none(),
+            "seed {seed}: {:?}",
+            sim.violation()
+        );
     }
 }
 
@@ -160,7 +175,10 @@ fn appending_clients(sim: &mut Simulation, clients: u32, each: u32) {
         if (0..clients).all(|c| idle(sim, c) && next[c as usize] == 2 * each) {
             return;
         }
-        assert!(sim.now_ms() < end, "the clients did not finish in 120 virtual s");
+        assert!(
+            sim.now_ms() < end,
+            "the clients did not finish in 120 virtual s"
+        );
         assert!(sim.step(), "the queue ran dry or stalled");
     }
 }
@@ -303,7 +321,10 @@ fn a_leader_in_a_minority_does_not_answer_a_get_within_a_second() {
         .unwrap();
         let t = sim.now_ms() + KV_SERVER_WAIT_MS;
         sim.run_until(t);
-        assert!(!idle(&sim, 0), "seed {seed}: a minority leader answered a Get");
+        assert!(
+            !idle(&sim, 0),
+            "seed {seed}: a minority leader answered a Get"
+        );
         let t = sim.now_ms() + 100;
         sim.run_until(t);
         let wrong = sim.drain_events().iter().any(|e| {
@@ -322,7 +343,11 @@ fn a_leader_in_a_minority_does_not_answer_a_get_within_a_second() {
             servers: (0..5).collect(),
         })
         .unwrap();
-        assert_eq!(finish(&mut sim, 0, 10_000).as_deref(), Some("new"), "seed {seed}");
+        assert_eq!(
+            finish(&mut sim, 0, 10_000).as_deref(),
+            Some("new"),
+            "seed {seed}"
+        );
         assert_eq!(linearizable(&sim), Verdict::Linearizable);
     }
 }
@@ -331,14 +356,19 @@ fn a_leader_in_a_minority_does_not_answer_a_get_within_a_second() {
 fn maxraftstate_keeps_every_raft_state_under_eight_times_it_and_snapshots_say_so() {
     for seed in 1..=3 {
         let mut sim = cluster(3, seed);
-        sim.apply(Input::KvMaxRaftState { bytes: Some(1000) }).unwrap();
+        sim.apply(Input::KvMaxRaftState { bytes: Some(1000) })
+            .unwrap();
         leader(&mut sim);
         let mut snapshots = 0;
         for i in 0..200 {
             call(&mut sim, (i % 3) as u32, append("k", "0123456789"));
             for node in 0..3 {
                 let size = sim.node(node).persister.raftstate().len();
-                assert!(size <= 8 * 1000, "seed {seed}: S{} holds {size} bytes", node + 1);
+                assert!(
+                    size <= 8 * 1000,
+                    "seed {seed}: S{} holds {size} bytes",
+                    node + 1
+                );
             }
             snapshots += sim
                 .drain_events()
@@ -355,7 +385,8 @@ fn maxraftstate_keeps_every_raft_state_under_eight_times_it_and_snapshots_say_so
 fn a_restart_restores_the_store_and_the_duplicate_table_from_the_snapshot() {
     for seed in 1..=3 {
         let mut sim = cluster(3, seed);
-        sim.apply(Input::KvMaxRaftState { bytes: Some(150) }).unwrap();
+        sim.apply(Input::KvMaxRaftState { bytes: Some(150) })
+            .unwrap();
         leader(&mut sim);
         for i in 0..40 {
             call(&mut sim, 0, append("k", &format!("{i},")));
@@ -381,7 +412,8 @@ fn a_restart_restores_the_store_and_the_duplicate_table_from_the_snapshot() {
 fn a_lagging_follower_gets_the_store_by_install_snapshot() {
     for seed in 1..=3 {
         let mut sim = cluster(3, seed);
-        sim.apply(Input::KvMaxRaftState { bytes: Some(120) }).unwrap();
+        sim.apply(Input::KvMaxRaftState { bytes: Some(120) })
+            .unwrap();
         let l = leader(&mut sim);
         let f = (l + 1) % 3;
         sim.apply(Input::Disconnect { node: f }).unwrap();
@@ -418,10 +450,15 @@ fn the_same_seed_and_inputs_give_the_same_trace_and_history() {
             net: NetConfig::LAB_UNRELIABLE,
         })
         .unwrap();
-        sim.apply(Input::KvMaxRaftState { bytes: Some(2000) }).unwrap();
+        sim.apply(Input::KvMaxRaftState { bytes: Some(2000) })
+            .unwrap();
         leader(&mut sim);
         appending_clients(&mut sim, 3, 8);
-        (sim.trace_digest(), sim.kv_history().to_vec(), sim.kv_rpc_total())
+        (
+            sim.trace_digest(),
+            sim.kv_history().to_vec(),
+            sim.kv_rpc_total(),
+        )
     };
     assert_eq!(run(11), run(11));
     assert_ne!(run(11).0, run(12).0);
@@ -487,7 +524,10 @@ fn refused_key_value_inputs_are_typed_errors_and_change_nothing() {
         assert_eq!(sim.apply(input.clone()), Err(error.clone()), "{input:?}");
         assert!(error.to_string().contains(text), "{error}");
         let after = (sim.stamp(), sim.trace_digest(), sim.kv_clients().len());
-        assert_eq!(before, after, "{input:?} was refused but changed the simulation");
+        assert_eq!(
+            before, after,
+            "{input:?} was refused but changed the simulation"
+        );
     }
 }
 
@@ -512,6 +552,10 @@ fn without_key_value_clients_snapshots_hold_only_the_counter_and_stores_stay_emp
         let snapshot = slot.persister.snapshot();
         assert!(!snapshot.is_empty(), "S{} took no snapshot", node + 1);
         let state = StateMachine::decode(snapshot).unwrap();
-        assert_eq!(state.encode()[..], snapshot[..], "nothing after the counter's state");
+        assert_eq!(
+            state.encode()[..],
+            snapshot[..],
+            "nothing after the counter's state"
+        );
     }
 }

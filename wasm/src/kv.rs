@@ -12,8 +12,8 @@ use js_sys::Array;
 use raftlab_session::options::SAFE_INTEGER_MAX;
 use raftlab_session::page::kv::{op_of, KvOpName};
 use raftlab_session::raftlab::sim::KvHistoryOp;
-use raftlab_session::view::kv_history::{pack_history, parse_verdict};
 use raftlab_session::raftlab::sim::{KV_CLIENTS_MAX, KV_LOAD_PER_SECOND_MAX};
+use raftlab_session::view::kv_history::{pack_history, parse_verdict};
 use wasm_bindgen::prelude::*;
 
 /// A 1-based client id from JavaScript as the session's 0-based one.
@@ -163,12 +163,12 @@ impl Cluster {
             };
             let mut search = |history: &[KvHistoryOp]| {
                 let bytes = js_sys::Uint8Array::from(&pack_history(history)[..]);
-                let answer = f
-                    .call1(&JsValue::NULL, &bytes)
-                    .map_err(|e| match e.dyn_ref::<js_sys::Error>() {
+                let answer = f.call1(&JsValue::NULL, &bytes).map_err(|e| {
+                    match e.dyn_ref::<js_sys::Error>() {
                         Some(e) => format!("the checker threw: {}", String::from(e.message())),
                         None => format!("the checker threw {}", describe(&e)),
-                    })?;
+                    }
+                })?;
                 let text = answer
                     .as_string()
                     .ok_or_else(|| format!("the checker answered {}", describe(&answer)))?;

@@ -74,7 +74,11 @@ fn a_put_through_the_handle_reaches_every_store_and_the_history_and_verdict_come
     let search = Closure::<dyn Fn(Vec<u8>) -> String>::new(|b: Vec<u8>| check_packed(&b));
     let v = verdict(&mut c, search.as_ref().clone());
     assert_eq!(v.verdict, "linearizable", "{}", v.text);
-    assert_eq!(verdict(&mut c, JsValue::UNDEFINED).verdict, "linearizable", "cached");
+    assert_eq!(
+        verdict(&mut c, JsValue::UNDEFINED).verdict,
+        "linearizable",
+        "cached"
+    );
     c.kv_load(num(2.0), num(10.0)).unwrap();
     assert_eq!(
         clients(&c).clients.len(),

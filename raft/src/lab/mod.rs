@@ -683,7 +683,10 @@ mod tests {
         cfg.sleep_ms(3_000);
         let (woke_ms, leader) = waiter.join(&mut cfg);
         assert!(leader, "woke without a leader");
-        assert!(woke_ms < 3_000, "woke at {woke_ms} ms, not when the leader was elected");
+        assert!(
+            woke_ms < 3_000,
+            "woke at {woke_ms} ms, not when the leader was elected"
+        );
         // Nothing changed since it was elected: a sleep until it holds returns at once.
         let t = cfg.now_ms();
         cfg.sleep_until(10_000, |lab| lab.sim.leader().is_some());

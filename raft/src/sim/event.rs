@@ -1,7 +1,7 @@
 //! The one typed event stream that tests, the checker's diagnostics and the page share.
 
-use super::rng::Fnv;
 use super::kv::{KvOpKind, KvReplyKind};
+use super::rng::Fnv;
 use crate::core::{MessageKind, NodeEvent, NodeId, Rule};
 use alloc::string::String;
 use alloc::vec::Vec;

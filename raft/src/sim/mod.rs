@@ -43,12 +43,12 @@ pub use config::SimConfig;
 pub use error::{Error, NetError, SimError};
 pub use event::{DropReason, EventKind, SimEvent};
 pub use input::{Input, Outcome, Stamp};
+pub use kv::KV_LOAD_PER_SECOND_MAX;
 pub use kv::{
     lincheck_history, KvClient, KvHistoryOp, KvOpKind, KvReplyKind, KvRpc, KV_CALL_FAIL_MS_MAX,
-    KV_CLIENTS_MAX, KV_HISTORY_MAX, KV_KEY_BYTES_MAX, KV_PENDING_MAX, KV_ROUND_PAUSE_MS, KV_SERVER_WAIT_MS,
-    KV_VALUE_BYTES_MAX,
+    KV_CLIENTS_MAX, KV_HISTORY_MAX, KV_KEY_BYTES_MAX, KV_PENDING_MAX, KV_ROUND_PAUSE_MS,
+    KV_SERVER_WAIT_MS, KV_VALUE_BYTES_MAX,
 };
-pub use kv::KV_LOAD_PER_SECOND_MAX;
 pub use load::LOAD_PER_SECOND_MAX;
 pub use narrate::{describe_kv_event, describe_kv_op, describe_node_event};
 pub use network::{NetConfig, Topology};

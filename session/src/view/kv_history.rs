@@ -243,8 +243,8 @@ pub fn check_history(history: &[KvHistoryOp]) -> Result<KvVerdictView, String> {
     let options = Options {
         memo_bytes_max: KV_CHECK_MEMO_BYTES_MAX,
     };
-    let report = check(&Kv, &lincheck_history(history), &mut budget, &options)
-        .map_err(|e| e.to_string())?;
+    let report =
+        check(&Kv, &lincheck_history(history), &mut budget, &options).map_err(|e| e.to_string())?;
     let mut involved: Vec<usize> = report
         .illegal()
         .flat_map(|p| p.stuck.iter().copied())
@@ -285,15 +285,17 @@ pub fn check_packed(bytes: &[u8]) -> String {
     let history: Vec<KvHistoryOp> = ops
         .into_iter()
         .enumerate()
-        .map(|(i, (client, call_ms, return_ms, op, output))| KvHistoryOp {
-            op_id: i as u64,
-            client,
-            call_ms,
-            call_actions: 0,
-            return_ms,
-            op,
-            output,
-        })
+        .map(
+            |(i, (client, call_ms, return_ms, op, output))| KvHistoryOp {
+                op_id: i as u64,
+                client,
+                call_ms,
+                call_actions: 0,
+                return_ms,
+                op,
+                output,
+            },
+        )
         .collect();
     match check_history(&history) {
         Ok(v) => {
@@ -753,16 +755,27 @@ mod tests {
         }
         assert_eq!(check_history(&h).unwrap().verdict, "not-linearizable");
         assert!(check_packed(&[0xff, 0xff]).starts_with("error: "));
-        assert!(parse_verdict("error: broken", &h).unwrap_err().contains("broken"));
-        for bad in ["", "linearizable 3", "maybe 3\nx", "not-linearizable 5 9\nx", "unknown x\nx"] {
+        assert!(parse_verdict("error: broken", &h)
+            .unwrap_err()
+            .contains("broken"));
+        for bad in [
+            "",
+            "linearizable 3",
+            "maybe 3\nx",
+            "not-linearizable 5 9\nx",
+            "unknown x\nx",
+        ] {
             assert!(parse_verdict(bad, &h).is_err(), "{bad:?}");
         }
         // A return before its call: the checker refuses it, the page says unknown.
         let mut c = KvChecker::new();
         let wrong = [op(0, 0, 10, Some(5), put("k", "a"), None)];
-        let v = c.verdict_in((0, 0), NOW, &wrong, Some(&mut |h: &[KvHistoryOp]| {
-            parse_verdict(&check_packed(&pack_history(h)), h)
-        }));
+        let v = c.verdict_in(
+            (0, 0),
+            NOW,
+            &wrong,
+            Some(&mut |h: &[KvHistoryOp]| parse_verdict(&check_packed(&pack_history(h)), h)),
+        );
         assert_eq!(v.verdict, "unknown", "{v:?}");
     }
 
@@ -772,7 +785,10 @@ mod tests {
         let mut c = KvChecker::new();
         for _ in 0..3 {
             let v = c.verdict_in((0, 0), NOW, &h, None);
-            assert_eq!((v.verdict.as_str(), v.checked_ops, v.total_ops), ("checking", 0, 1));
+            assert_eq!(
+                (v.verdict.as_str(), v.checked_ops, v.total_ops),
+                ("checking", 0, 1)
+            );
         }
         assert_eq!(c.checks, 0);
         let v = c.verdict_in((0, 0), NOW, &h, Some(&mut check_history));

@@ -31,7 +31,8 @@ impl Clerk {
 
     /// ck.Get(key): the value, `""` for a key never written.
     pub fn get(&self, cfg: &mut KvConfig, key: &str) -> String {
-        self.run(cfg, Op::Get { key: key.into() }).unwrap_or_default()
+        self.run(cfg, Op::Get { key: key.into() })
+            .unwrap_or_default()
     }
 
     /// ck.Put(key, value).
@@ -65,7 +66,10 @@ impl Clerk {
                 lab.fail(&format!("the tester's {input:?} was refused: {e}"));
             }
             if lab.sim.kv_history().len() != op_id + 1 {
-                lab.fail(&format!("the simulator did not record client C{}'s operation as history entry {op_id}", self.client + 1));
+                lab.fail(&format!(
+                    "the simulator did not record client C{}'s operation as history entry {op_id}",
+                    self.client + 1
+                ));
             }
             lab.after_events();
             op_id

@@ -39,7 +39,9 @@ pub fn seeds(body: impl Fn()) {
 enum Slot {
     Free,
     /// In use, its ends reaching these servers (`make_client` / `connect_client`).
-    Used { to: Vec<usize> },
+    Used {
+        to: Vec<usize>,
+    },
 }
 
 /// The tester's own kvraft bookkeeping, shared by every handle of one test.
@@ -299,7 +301,11 @@ impl KvConfig {
 
     fn set_client_ends(&mut self, ck: &Clerk, servers: Vec<usize>) {
         let mut lab = self.lab();
-        lab.caption(format!("client C{} reaches {}", ck.client + 1, shown(&servers)));
+        lab.caption(format!(
+            "client C{} reaches {}",
+            ck.client + 1,
+            shown(&servers)
+        ));
         lab.input(Input::KvConnect {
             client: ck.client,
             servers,

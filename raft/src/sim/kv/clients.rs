@@ -62,7 +62,12 @@ impl Simulation {
     pub(in crate::sim) fn kv_op(&mut self, client: u32, op: Op) -> Result<(), Error> {
         check_op(&op)?;
         let at = self.kv_client_index(client)?;
-        if self.kv.clients.get(at).is_some_and(|c| c.id == client && c.pending.is_some()) {
+        if self
+            .kv
+            .clients
+            .get(at)
+            .is_some_and(|c| c.id == client && c.pending.is_some())
+        {
             return Err(Error::KvClientBusy { client });
         }
         if self.kv.history.len() >= KV_HISTORY_MAX {
@@ -224,7 +229,13 @@ impl Simulation {
             && self.nodes[rpc.server].incarnation == rpc.server_incarnation;
         if rpc.doomed.is_some() || !alive {
             // labrpc's Call returns false: lost on the way, unreachable, or the server died.
-            self.kv_response(&rpc.command, rpc.id, rpc.server, rpc.op_id, Response::Timeout);
+            self.kv_response(
+                &rpc.command,
+                rpc.id,
+                rpc.server,
+                rpc.op_id,
+                Response::Timeout,
+            );
             return;
         }
         self.kv_handle(rpc);
@@ -288,10 +299,8 @@ impl Simulation {
                     // Every server failed once in a row (no leader now): pause, as a Clerk
                     // that sleeps after a round does, so a leaderless cluster is not flooded.
                     c.resend = Some(send);
-                    self.queue.push(
-                        self.now_ms + KV_ROUND_PAUSE_MS,
-                        Action::KvResend { client },
-                    );
+                    self.queue
+                        .push(self.now_ms + KV_ROUND_PAUSE_MS, Action::KvResend { client });
                 } else {
                     self.kv_send(at, send, op_id);
                 }

@@ -133,7 +133,8 @@ impl Simulation {
                 server_incarnation: self.nodes[node].incarnation,
             },
         );
-        self.queue.push(deliver_ms, Action::KvDeliver { id: rpc_id });
+        self.queue
+            .push(deliver_ms, Action::KvDeliver { id: rpc_id });
     }
 
     /// `node` applied `index`; `kv` is the key/value command there and what applying it did
