@@ -283,19 +283,28 @@ pub struct PersistUpdate {
     pub snapshot: Arc<[u8]>,
 }
 
+/// Bytes of the longest header: postcard writes a u64 (and a usize, as serde hands it a u64)
+/// as a varint of at most 10 bytes, an Option as a tag byte then the value.
+const HEADER_LEN_MAX: usize = 10 + (1 + 10) + 10 + 10 + 10;
+
 /// The header of the encoding: everything before the entries, in `PersistentState`'s
 /// field order (postcard encodes a struct as its fields in order, a Vec as its length then
-/// its items, a tuple as its items).
-fn encode_header(current_term: u64, voted_for: Option<NodeId>, log: (u64, u64, usize)) -> Vec<u8> {
+/// its items, a tuple as its items). Written into `buf` (no allocation per persist).
+fn encode_header(
+    current_term: u64,
+    voted_for: Option<NodeId>,
+    log: (u64, u64, usize),
+    buf: &mut [u8; HEADER_LEN_MAX],
+) -> &[u8] {
     let (snapshot_index, snapshot_term, entries) = log;
-    postcard::to_allocvec(&(
+    let header = (
         current_term,
         voted_for,
         snapshot_index,
         snapshot_term,
         entries,
-    ))
-    .expect("encoding into a Vec cannot fail")
+    );
+    postcard::to_slice(&header, buf).expect("a header fits in HEADER_LEN_MAX bytes")
 }
 
 /// postcard's output appended to a Vec, each run of bytes (a command, a snapshot) copied as
@@ -421,6 +430,7 @@ impl Persister {
             layout.entry_ends.push(self.raftstate.len() - body_start);
         }
         // The header, last: its entry count is known now.
+        let mut buf = [0; HEADER_LEN_MAX];
         let header = encode_header(
             update.current_term,
             update.voted_for,
@@ -429,8 +439,13 @@ impl Persister {
                 update.snapshot_term,
                 layout.entry_ends.len(),
             ),
+            &mut buf,
         );
-        self.raftstate.splice(..body_start, header.iter().copied());
+        if header.len() == body_start {
+            self.raftstate[..body_start].copy_from_slice(header);
+        } else {
+            self.raftstate.splice(..body_start, header.iter().copied());
+        }
         layout.header_len = header.len();
         layout.snapshot_index = update.snapshot_index;
         self.snapshot = update.snapshot.clone();
@@ -465,6 +480,7 @@ impl Layout {
         }
         let state = PersistentState::decode(bytes).ok()?;
         let log = &state.log;
+        let mut buf = [0; HEADER_LEN_MAX];
         let header = encode_header(
             state.current_term,
             state.voted_for,
@@ -473,6 +489,7 @@ impl Layout {
                 log.snapshot_term(),
                 log.entries().len(),
             ),
+            &mut buf,
         );
         // Non-canonical bytes (say, padded varints) decode too: only the canonical ones
         // can be updated in place.
@@ -490,5 +507,18 @@ impl Layout {
             snapshot_index: log.snapshot_index(),
             entry_ends,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{encode_header, HEADER_LEN_MAX};
+
+    #[test]
+    fn the_longest_header_fills_header_len_max_exactly() {
+        let mut buf = [0; HEADER_LEN_MAX];
+        let longest = (u64::MAX, u64::MAX, usize::MAX);
+        let header = encode_header(u64::MAX, Some(usize::MAX), longest, &mut buf);
+        assert_eq!(header.len(), HEADER_LEN_MAX);
     }
 }
