@@ -1,10 +1,14 @@
 //! raftlab-bench's harness in the browser: `run_cell(nodes, batch, size, total)` runs one cell
 //! once on each core (raftlab first, then raft-rs), timed by `performance.now()`, and returns
 //! the cell as the native `--json` prints it. `scripts/bench-chrome.mjs` calls it for every
-//! cell of the matrix (`cells()`), several times, and takes the median.
+//! cell of the matrix (`cells()`), several times, and takes the median. `run_core` runs one
+//! core once, for a caller that times the whole call by CPU time (the script's default
+//! `--clock cpu`: Chrome's main-thread time; natively, examples/native_cpu.rs).
 
-use raftlab_bench::harness::Workload;
+use raftlab_bench::harness::{run_timed, Clock, Workload};
 use raftlab_bench::matrix;
+use raftlab_bench::raft_rs::RaftRsCluster;
+use raftlab_bench::raftlab::RaftlabCluster;
 use std::time::Duration;
 use wasm_bindgen::prelude::*;
 
@@ -74,6 +78,49 @@ pub fn run_cell(nodes: f64, batch: f64, size: f64, total: f64) -> Result<String,
     let (nodes, work) = workload(nodes, batch, size, total).map_err(|e| JsError::new(&e))?;
     let (ours, theirs) = matrix::measure_once(nodes, work, &now).map_err(|e| JsError::new(&e))?;
     Ok(matrix::json(nodes, work, ours, theirs))
+}
+
+/// One of the two cores behind the harness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Core {
+    Raftlab,
+    RaftRs,
+}
+
+impl Core {
+    /// `"raftlab"` or `"raft-rs"`, as the JSON and the table name them.
+    pub fn parse(name: &str) -> Result<Core, String> {
+        match name {
+            "raftlab" => Ok(Core::Raftlab),
+            "raft-rs" | "raft_rs" => Ok(Core::RaftRs),
+            other => Err(format!(
+                "core must be \"raftlab\" or \"raft-rs\", not {other:?}"
+            )),
+        }
+    }
+}
+
+/// One whole run of `work` on `nodes` nodes of `core`: the cluster built, elected, driven to
+/// `total` entries, checked and dropped; what a caller timing the call by CPU time measures
+/// (the same span natively and in Chrome). Returns the entries per second of the harness's own
+/// timed span, by `now`.
+pub fn run_core_once(core: Core, nodes: usize, work: Workload, now: Clock) -> Result<f64, String> {
+    let cell = match core {
+        Core::Raftlab => run_timed(&mut RaftlabCluster::new(nodes, work.size), work, now),
+        Core::RaftRs => run_timed(&mut RaftRsCluster::new(nodes, work.size), work, now),
+    };
+    cell.map(|c| c.per_s())
+        .map_err(|e| format!("{core:?}: {e}"))
+}
+
+/// One run of the cell on `core` (`"raftlab"` or `"raft-rs"`): the harness's entries per
+/// second by `performance.now()`. The caller times the call itself by CPU time (bench-chrome's
+/// `--clock cpu`). Throws as `run_cell` does, and on an unknown core.
+#[wasm_bindgen]
+pub fn run_core(core: &str, nodes: f64, batch: f64, size: f64, total: f64) -> Result<f64, JsError> {
+    let core = Core::parse(core).map_err(|e| JsError::new(&e))?;
+    let (nodes, work) = workload(nodes, batch, size, total).map_err(|e| JsError::new(&e))?;
+    run_core_once(core, nodes, work, &now).map_err(|e| JsError::new(&e))
 }
 
 /// The matrix, as `[[nodes, batch, size], …]` in JSON, in the order the native bench prints it.

@@ -40,3 +40,28 @@ fn arguments_out_of_range_or_not_whole_are_errors_naming_the_argument() {
         assert!(e.contains(named), "{e:?} names {named}");
     }
 }
+
+#[test]
+fn a_core_is_named_raftlab_or_raft_rs_and_anything_else_is_an_error() {
+    use raftlab_bench_wasm::Core;
+    assert_eq!(Core::parse("raftlab"), Ok(Core::Raftlab));
+    assert_eq!(Core::parse("raft-rs"), Ok(Core::RaftRs));
+    for bad in ["", "raft_rs", "Raftlab", "etcd"] {
+        let e = Core::parse(bad).expect_err(bad);
+        assert!(
+            e.contains("raftlab") && e.contains(&format!("{bad:?}")),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn run_core_once_runs_either_core_through_the_whole_check() {
+    use raftlab_bench_wasm::{run_core_once, Core};
+    let (nodes, work) = workload(3.0, 8.0, 16.0, 200.0).expect("in range");
+    let clock = std::time::Instant::now();
+    for core in [Core::Raftlab, Core::RaftRs] {
+        let per_s = run_core_once(core, nodes, work, &|| clock.elapsed()).expect("the run passes");
+        assert!(per_s > 0.0, "{core:?}: {per_s}");
+    }
+}
