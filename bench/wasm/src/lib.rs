@@ -92,7 +92,7 @@ impl Core {
     pub fn parse(name: &str) -> Result<Core, String> {
         match name {
             "raftlab" => Ok(Core::Raftlab),
-            "raft-rs" | "raft_rs" => Ok(Core::RaftRs),
+            "raft-rs" => Ok(Core::RaftRs),
             other => Err(format!(
                 "core must be \"raftlab\" or \"raft-rs\", not {other:?}"
             )),
