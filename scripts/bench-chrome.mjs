@@ -24,7 +24,9 @@
 // Options: --reps N (default: the native bench's), --total N (entries per run, the same),
 //          --native FILE (read the native side from a saved `--json` output instead of
 //          running it), --json (one JSON object per cell instead of the table),
-//          --clock cpu|wall (above),
+//          --clock cpu|wall (above), --wasm-profile NAME (the cargo profile of the wasm
+//          build, default release; e.g. wasm-release, the page's size-made profile, to see
+//          what it costs in speed; the native side stays release),
 //          --cells LIST (only these cells: comma-separated NODES/BATCH/SIZE, each part a
 //          number or *, e.g. `--cells '*/*/1024'` for the 1 KiB cells, `3/1/16,5/64/*`),
 //          --profile FILE (Chrome's CPU profiler over the timed runs, written to FILE as a
@@ -45,7 +47,7 @@ const PKG = 'raftlab-bench-wasm';
 const LIB = 'raftlab_bench_wasm';
 
 function parseArgs(argv) {
-  const args = { reps: null, total: null, native: null, json: false, cells: null, profile: null, clock: 'cpu' };
+  const args = { reps: null, total: null, native: null, json: false, cells: null, profile: null, clock: 'cpu', wasmProfile: 'release' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
@@ -60,12 +62,15 @@ function parseArgs(argv) {
     } else if (a === '--clock') {
       args.clock = argv[++i];
       if (args.clock !== 'cpu' && args.clock !== 'wall') throw new StepError(`--clock is cpu or wall, not ${args.clock}`);
+    } else if (a === '--wasm-profile') {
+      args.wasmProfile = argv[++i];
+      if (!/^[a-z][a-z0-9-]*$/.test(args.wasmProfile || '')) throw new StepError(`--wasm-profile needs a cargo profile name, not ${args.wasmProfile}`);
     } else if (a === '--cells') {
       args.cells = parseCells(argv[++i]);
     } else if (a === '--profile') {
       args.profile = argv[++i];
       if (!args.profile) throw new StepError('--profile needs a file to write the CPU profile to');
-    } else throw new StepError(`unknown argument ${a} (try --reps N, --total N, --native FILE, --json, --clock cpu|wall, --cells LIST, --profile FILE)`);
+    } else throw new StepError(`unknown argument ${a} (try --reps N, --total N, --native FILE, --json, --clock cpu|wall, --wasm-profile NAME, --cells LIST, --profile FILE)`);
   }
   return args;
 }
@@ -92,25 +97,26 @@ function targetDir() {
 
 /** Builds the module (release: made for speed, as the native bench) into `out`; with
  * `names`, the optimised module keeps its name section (for the profiler). */
-function build(out, names) {
-  console.error(`bench-chrome: cargo build --release --target ${WASM_TARGET} -p ${PKG}`);
-  run('cargo', ['build', '--release', '--target', WASM_TARGET, '-p', PKG], { stdio: ['ignore', 2, 2] });
-  const wasm = join(targetDir(), WASM_TARGET, 'release', `${LIB}.wasm`);
+function build(out, names, profile) {
+  console.error(`bench-chrome: cargo build --profile ${profile} --target ${WASM_TARGET} -p ${PKG}`);
+  run('cargo', ['build', '--profile', profile, '--target', WASM_TARGET, '-p', PKG], { stdio: ['ignore', 2, 2] });
+  const dir = profile === 'dev' ? 'debug' : profile;
+  const wasm = join(targetDir(), WASM_TARGET, dir, `${LIB}.wasm`);
   if (!existsSync(wasm)) throw new StepError(`${wasm} was not produced`);
   run('wasm-bindgen', ['--target', 'web', '--out-dir', out, wasm], { stdio: ['ignore', 2, 2] });
   const bg = join(out, `${LIB}_bg.wasm`);
   const opt = join(ROOT, 'node_modules', '.bin', 'wasm-opt');
-  if (/^(1|true|yes)$/i.test(process.env.RAFTLAB_NO_WASM_OPT || '')) return 'wasm-opt skipped';
+  if (/^(1|true|yes)$/i.test(process.env.RAFTLAB_NO_WASM_OPT || '')) return `${profile} + wasm-opt skipped`;
   if (!existsSync(opt)) {
     console.error('bench-chrome: note: no node_modules/.bin/wasm-opt (run `npm ci`); the module is not post-optimised');
-    return 'no wasm-opt';
+    return `${profile} + no wasm-opt`;
   }
   // The features rustc enables by default for wasm32-unknown-unknown (as build-wasm.mjs).
   const features = ['bulk-memory', 'mutable-globals', 'nontrapping-float-to-int', 'sign-ext', 'reference-types', 'multivalue'];
   const keep = names ? ['-g'] : [];
   run(opt, ['-O3', ...keep, ...features.map((f) => `--enable-${f}`), bg, '-o', `${bg}.opt`], { stdio: ['ignore', 2, 2] });
   renameSync(`${bg}.opt`, bg);
-  return names ? 'wasm-opt -O3 -g' : 'wasm-opt -O3';
+  return `${profile} + ${names ? 'wasm-opt -O3 -g' : 'wasm-opt -O3'}`;
 }
 
 /** The native side of one cell, { raftlab_per_s, raft_rs_per_s, ratio }: run right before the
@@ -180,7 +186,7 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   ensureCargoPath();
   const out = join(targetDir(), 'bench-chrome');
-  const optimised = build(out, Boolean(args.profile));
+  const optimised = build(out, Boolean(args.profile), args.wasmProfile);
   const server = await serve(out);
   const browser = await launch();
   try {
@@ -288,7 +294,7 @@ function printProfile(profile) {
 function header(version, reps, total, load, optimised, clock) {
   const timed = clock === 'cpu' ? 'each whole run timed by CPU time (Chrome: main-thread ThreadTime; natively: the thread\'s)' : 'timed by wall time (performance.now / Instant)';
   console.log(`committed entries per second on the leader, median of ${reps} runs of ${total} entries, ${timed};`);
-  console.log(`Chromium ${version} headless (${CHROMIUM_ARGS.slice(0, 2).join(' ')} ...), wasm32 release + ${optimised}; load average ${load}`);
+  console.log(`Chromium ${version} headless (${CHROMIUM_ARGS.slice(0, 2).join(' ')} ...), wasm32 ${optimised}; load average ${load}`);
   console.log('ratio: raftlab/raft-rs in Chrome; native: the same natively; w/n: Chrome over native, per core');
   console.log(
     `${'nodes'.padStart(5)} ${'batch'.padStart(6)} ${'size'.padStart(6)} ${'raftlab/s'.padStart(12)} ${'raft-rs/s'.padStart(12)} ${'ratio'.padStart(6)} ${'native'.padStart(6)} ${'raftlab w/n'.padStart(11)} ${'raft-rs w/n'.padStart(11)}`,
