@@ -20,7 +20,9 @@
 //!
 //! Node ids are 1-based (S1 is `1`). `actions` is how many queued actions the simulation had
 //! processed when the input was applied (inputs can fall between two actions of one
-//! millisecond). `read` checks the JSON, the format and version, every field, then
+//! millisecond). The timing's optional `appendEntriesInFlightMax` is the leader's cap on
+//! AppendEntries in flight per follower; a file without it (written before the cap) replays
+//! with none, as it was recorded. `read` checks the JSON, the format and version, every field, then
 //! `Run::validate`, and says what is wrong (with the line and column for bad JSON). It never
 //! panics. The page should hand the text to Rust as it is: seeds, ids and digests are 64-bit.
 
@@ -122,6 +124,14 @@ struct FileTiming {
     election_timeout_ms_max: u64,
     #[serde(rename = "heartbeatMs")]
     heartbeat_ms: u64,
+    /// Appended after version 1's first files: absent (files written before the cap, or a
+    /// run without one) reads as no cap, so those runs replay as recorded.
+    #[serde(
+        rename = "appendEntriesInFlightMax",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    append_entries_in_flight_max: Option<u32>,
 }
 
 #[cfg(feature = "json")]
@@ -568,6 +578,7 @@ impl RunFile {
                 election_timeout_ms_min: c.timing.election_timeout_ms_min,
                 election_timeout_ms_max: c.timing.election_timeout_ms_max,
                 heartbeat_ms: c.timing.heartbeat_ms,
+                append_entries_in_flight_max: c.timing.append_entries_in_flight_max,
             },
             network: (&c.net).into(),
             snapshot_every: c.snapshot_every,
@@ -649,6 +660,7 @@ impl RunFile {
                 election_timeout_ms_min: c.timing.election_timeout_ms_min,
                 election_timeout_ms_max: c.timing.election_timeout_ms_max,
                 heartbeat_ms: c.timing.heartbeat_ms,
+                append_entries_in_flight_max: c.timing.append_entries_in_flight_max,
             },
             net: c.network.into(),
             snapshot_every: c.snapshot_every,

@@ -14,7 +14,7 @@ use crate::run::Run;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
-use raftlab::sim::{Input, SimConfig, Stamp};
+use raftlab::sim::{Input, SimConfig, SimConfigV1, Stamp};
 use serde::{Deserialize, Serialize};
 
 /// The link format this build writes and reads.
@@ -22,8 +22,14 @@ pub const LINK_FORMAT: Format = Format {
     prefix: "raftlab-run-",
     separator: '.',
     magic: *b"RLRN",
-    version: 1,
+    version: 2,
     alphabet: Alphabet::UrlSafe,
+};
+/// Links written before the in-flight cap: read (as runs with no cap, so they replay as
+/// recorded), never written.
+pub const LINK_FORMAT_V1: Format = Format {
+    version: 1,
+    ..LINK_FORMAT
 };
 /// The longest link text `decode` reads, in characters (a link of `INPUTS_MAX` small inputs
 /// fits; browsers take URLs of a few MB).
@@ -36,12 +42,42 @@ pub struct Link {
     pub position_ms: Option<u64>,
 }
 
-/// Format version 1's payload.
+/// Format version 2's payload: version 1's with the timing's in-flight cap.
 #[derive(Serialize, Deserialize)]
-struct LinkV1 {
+struct LinkV2 {
     config: SimConfig,
     position_ms: Option<u64>,
     inputs: Vec<Step>,
+}
+
+/// Format version 1's payload.
+#[derive(Serialize, Deserialize)]
+struct LinkV1 {
+    config: SimConfigV1,
+    position_ms: Option<u64>,
+    inputs: Vec<Step>,
+}
+
+impl From<LinkV1> for LinkV2 {
+    fn from(v1: LinkV1) -> LinkV2 {
+        LinkV2 {
+            config: v1.config.into(),
+            position_ms: v1.position_ms,
+            inputs: v1.inputs,
+        }
+    }
+}
+
+/// `T` read from `bytes`, exactly.
+fn payload<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, LinkError> {
+    match postcard::take_from_bytes(bytes) {
+        Ok((payload, [])) => Ok(payload),
+        Ok((_, rest)) => Err(LinkError::Payload(alloc::format!(
+            "{} bytes are left over",
+            rest.len()
+        ))),
+        Err(e) => Err(LinkError::Payload(alloc::format!("{e}"))),
+    }
 }
 
 /// An input and how far its stamp is past the previous input's (the first: past 0).
@@ -104,7 +140,7 @@ pub fn encode(run: &Run, position_ms: Option<u64>) -> String {
             step
         })
         .collect();
-    let payload = LinkV1 {
+    let payload = LinkV2 {
         config: run.config.clone(),
         position_ms,
         inputs,
@@ -119,16 +155,12 @@ pub fn decode(text: &str) -> Result<Link, LinkError> {
     if chars > LINK_CHARS_MAX {
         return Err(LinkError::TooLong { chars });
     }
-    let bytes = codec::decode(&LINK_FORMAT, text).map_err(LinkError::Frame)?;
-    let payload: LinkV1 = match postcard::take_from_bytes(&bytes) {
-        Ok((payload, [])) => payload,
-        Ok((_, rest)) => {
-            return Err(LinkError::Payload(alloc::format!(
-                "{} bytes are left over",
-                rest.len()
-            )))
+    let payload: LinkV2 = match codec::decode(&LINK_FORMAT, text) {
+        Err(FrameError::Version(1)) => {
+            let bytes = codec::decode(&LINK_FORMAT_V1, text).map_err(LinkError::Frame)?;
+            payload::<LinkV1>(&bytes)?.into()
         }
-        Err(e) => return Err(LinkError::Payload(alloc::format!("{e}"))),
+        bytes => payload(&bytes.map_err(LinkError::Frame)?)?,
     };
     if payload.inputs.len() > INPUTS_MAX {
         return Err(LinkError::Run(RunError::TooManyInputs {
@@ -224,7 +256,7 @@ mod tests {
         let at = flipped.len() - 5;
         flipped[at] = if flipped[at] == b'a' { b'b' } else { b'a' };
         let flipped = String::from_utf8(flipped).expect("ascii");
-        let newer = text.replacen("raftlab-run-1.", "raftlab-run-2.", 1);
+        let newer = text.replacen("raftlab-run-2.", "raftlab-run-3.", 1);
         let mut crash_s9 = run.clone();
         crash_s9.inputs.push((
             Stamp {
@@ -253,7 +285,7 @@ mod tests {
             (
                 "another version",
                 newer,
-                "format version 2; this page reads version 1",
+                "format version 3; this page reads version 2",
             ),
             (
                 "not a link",
