@@ -273,16 +273,19 @@ impl Raft {
             }
         }
         if capped {
-            // What is in flight is superseded: free the window, then back up one message
-            // at a time until a success.
+            // What is in flight is superseded: free the window and back up, one message at
+            // a time until a success.
             self.windows[from].rejected();
+            let next = next.min(self.next_index[from]);
+            self.next_index[from] = next;
+            self.backup[from] = Some((next, self.now_ms));
+            self.send_append_entries(from);
+            return;
         }
         if next < self.next_index[from] {
             self.next_index[from] = next;
             self.backup[from] = Some((next, self.now_ms));
             self.send_append_entries(from);
-        } else if capped {
-            self.replicate(from);
         }
     }
 

@@ -67,6 +67,27 @@ pub struct TimingV1 {
     pub heartbeat_ms: u64,
 }
 
+impl SimConfigV1 {
+    /// `config` in version 1's shape, when it has no in-flight cap (the one thing version 1
+    /// cannot hold).
+    pub fn of(config: &SimConfig) -> Option<SimConfigV1> {
+        let t = config.timing;
+        t.append_entries_in_flight_max.is_none().then(|| SimConfigV1 {
+            nodes: config.nodes,
+            seed: config.seed,
+            timing: TimingV1 {
+                election_timeout_ms_min: t.election_timeout_ms_min,
+                election_timeout_ms_max: t.election_timeout_ms_max,
+                heartbeat_ms: t.heartbeat_ms,
+            },
+            net: config.net,
+            snapshot_every: config.snapshot_every,
+            collect_applies: config.collect_applies,
+            start_connected: config.start_connected,
+        })
+    }
+}
+
 impl From<SimConfigV1> for SimConfig {
     fn from(c: SimConfigV1) -> SimConfig {
         SimConfig {

@@ -892,6 +892,30 @@ mod tests {
     }
 
     #[test]
+    fn the_in_flight_cap_is_written_when_set_and_a_file_without_it_reads_as_no_cap() {
+        let file = fixture_file();
+        let cap = file.run.config.timing.append_entries_in_flight_max;
+        assert_eq!(cap, Some(raftlab::core::APPEND_ENTRIES_IN_FLIGHT_MAX));
+        let text = file.write();
+        let field = alloc::format!("\"appendEntriesInFlightMax\":{}", cap.unwrap());
+        assert!(text.contains(&field), "{text}");
+        assert_eq!(RunFile::read(&text).expect("valid").run.config, file.run.config);
+        // A file written before the cap has no such field: it reads as a run without one,
+        // and a run without one is written as before.
+        let old = text.replacen(&alloc::format!(",{field}"), "", 1);
+        assert!(!old.contains("appendEntriesInFlightMax"), "{old}");
+        let read = RunFile::read(&old).expect("a file written before the cap");
+        assert_eq!(read.run.config.timing.append_entries_in_flight_max, None);
+        assert_eq!(read.write(), old);
+        let null = text.replacen(&field, "\"appendEntriesInFlightMax\":null", 1);
+        let read = RunFile::read(&null).expect("null is no cap");
+        assert_eq!(read.run.config.timing.append_entries_in_flight_max, None);
+        let zero = text.replacen(&field, "\"appendEntriesInFlightMax\":0", 1);
+        let error = RunFile::read(&zero).expect_err("a cap of 0").to_string();
+        assert!(error.contains("appendEntriesInFlightMax must be 1..1024"), "{error}");
+    }
+
+    #[test]
     fn a_damaged_run_file_gets_an_error_that_says_what_is_wrong() {
         let text = fixture_file().write();
         let crash = "\"input\":{\"crash\":{\"node\":2}}";

@@ -25,8 +25,8 @@ pub const LINK_FORMAT: Format = Format {
     version: 2,
     alphabet: Alphabet::UrlSafe,
 };
-/// Links written before the in-flight cap: read (as runs with no cap, so they replay as
-/// recorded), never written.
+/// Links of runs without an in-flight cap: those written before it read as runs with none,
+/// so they replay as recorded; a run without one is written in it.
 pub const LINK_FORMAT_V1: Format = Format {
     version: 1,
     ..LINK_FORMAT
@@ -140,13 +140,27 @@ pub fn encode(run: &Run, position_ms: Option<u64>) -> String {
             step
         })
         .collect();
-    let payload = LinkV2 {
-        config: run.config.clone(),
-        position_ms,
-        inputs,
+    // A run without an in-flight cap (one recorded before it) is written as version 1, as
+    // it was: the same text, which older pages also read.
+    let (format, bytes) = match SimConfigV1::of(&run.config) {
+        Some(config) => (
+            &LINK_FORMAT_V1,
+            postcard::to_allocvec(&LinkV1 {
+                config,
+                position_ms,
+                inputs,
+            }),
+        ),
+        None => (
+            &LINK_FORMAT,
+            postcard::to_allocvec(&LinkV2 {
+                config: run.config.clone(),
+                position_ms,
+                inputs,
+            }),
+        ),
     };
-    let bytes = postcard::to_allocvec(&payload).expect("encoding into a Vec cannot fail");
-    codec::encode(&LINK_FORMAT, &bytes)
+    codec::encode(format, &bytes.expect("encoding into a Vec cannot fail"))
 }
 
 /// The link in `text`, checked through and through (see the module documentation).
@@ -219,6 +233,59 @@ mod tests {
         assert_eq!(link.position_ms, Some(end.at_ms));
         let replayed = link.run.replay_to(end).expect("valid run");
         assert_eq!(replayed.trace_digest(), session.sim().trace_digest());
+    }
+
+    /// A run of `config` with a burst of requests, played to 6 s.
+    fn short_session(config: raftlab::sim::SimConfig) -> crate::run::session::Session {
+        let mut session = crate::run::session::Session::new(config).expect("valid config");
+        session.run_until(2_000);
+        // A burst at the leader: more than a window of messages, had each its own.
+        let node = session.sim().leader().expect("a leader after 2 s");
+        for i in 0..10 {
+            let _ = session.apply(Input::Request {
+                node,
+                command: alloc::vec![i; 3],
+            });
+        }
+        let _ = session.apply(Input::ClientLoad { per_second: 50 });
+        session.run_until(6_000);
+        session
+    }
+
+    #[test]
+    fn a_run_with_the_in_flight_cap_is_a_version_2_link_and_one_without_a_version_1_link() {
+        use raftlab::core::APPEND_ENTRIES_IN_FLIGHT_MAX;
+        let mut config = raftlab::sim::SimConfig::new(5, 41);
+        assert_eq!(
+            config.timing.append_entries_in_flight_max,
+            Some(APPEND_ENTRIES_IN_FLIGHT_MAX),
+            "new runs get the cap"
+        );
+        let capped = short_session(config.clone());
+        let text = encode(capped.run(), Some(6_000));
+        assert!(text.starts_with("raftlab-run-2."), "{text}");
+        let link = decode(&text).expect("a link this build wrote");
+        assert_eq!(&link.run, capped.run(), "the cap round-trips");
+        let replayed = link.run.replay_to(capped.sim().stamp()).expect("valid run");
+        assert_eq!(replayed.trace_digest(), capped.sim().trace_digest());
+
+        config.timing.append_entries_in_flight_max = None;
+        let uncapped = short_session(config);
+        let text = encode(uncapped.run(), Some(6_000));
+        assert!(
+            text.starts_with("raftlab-run-1."),
+            "written as before the cap: {text}"
+        );
+        let link = decode(&text).expect("a version 1 link");
+        assert_eq!(link.run.config.timing.append_entries_in_flight_max, None);
+        assert_eq!(&link.run, uncapped.run());
+        let replayed = link.run.replay_to(uncapped.sim().stamp()).expect("valid run");
+        assert_eq!(replayed.trace_digest(), uncapped.sim().trace_digest());
+        assert_ne!(
+            uncapped.sim().trace_digest(),
+            capped.sim().trace_digest(),
+            "the cap paces replication differently"
+        );
     }
 
     #[test]

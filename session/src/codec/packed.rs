@@ -28,7 +28,8 @@ pub const PACKED_FORMAT: Format = Format {
     version: 2,
     alphabet: Alphabet::Standard,
 };
-/// Packed files written before the in-flight cap: read (as runs with no cap), never written.
+/// Packed files of runs without an in-flight cap: those written before it read as runs with
+/// none; a run without one is written in it.
 pub const PACKED_FORMAT_V1: Format = Format {
     version: 1,
     ..PACKED_FORMAT
@@ -88,8 +89,22 @@ pub fn encode(file: &RunFile) -> String {
         end: file.end,
         trace_digest: file.trace_digest,
     };
-    let bytes = postcard::to_allocvec(&payload).expect("encoding into a Vec cannot fail");
-    codec::encode(&PACKED_FORMAT, &bytes)
+    // A run without an in-flight cap (one recorded before it) is written as version 1.
+    let (format, bytes) = match SimConfigV1::of(&payload.config) {
+        Some(config) => (
+            &PACKED_FORMAT_V1,
+            postcard::to_allocvec(&PackedV1 {
+                config,
+                inputs: payload.inputs,
+                title: payload.title,
+                captions: payload.captions,
+                end: payload.end,
+                trace_digest: payload.trace_digest,
+            }),
+        ),
+        None => (&PACKED_FORMAT, postcard::to_allocvec(&payload)),
+    };
+    codec::encode(format, &bytes.expect("encoding into a Vec cannot fail"))
 }
 
 /// The run file in packed `text`, checked (see the module documentation).
@@ -178,11 +193,22 @@ mod tests {
     fn a_run_file_packed_and_unpacked_is_the_same_run_file_and_replays_to_its_digest() {
         let file = fixture();
         let text = encode(&file);
-        assert!(text.starts_with("raftlab-file/1:"), "{text}");
+        assert!(text.starts_with("raftlab-file/2:"), "{text}");
         let back = decode(&text).expect("a packed text this build wrote");
         assert_eq!(back, file);
         let sim = back.run.replay_to(back.end.unwrap()).expect("valid run");
         assert_eq!(Some(sim.trace_digest()), back.trace_digest);
+    }
+
+    #[test]
+    fn a_run_file_without_the_in_flight_cap_packs_as_version_1_and_reads_back_without_it() {
+        let mut file = fixture();
+        file.run.config.timing.append_entries_in_flight_max = None;
+        let text = encode(&file);
+        assert!(text.starts_with("raftlab-file/1:"), "{text}");
+        let back = decode(&text).expect("a version 1 packed text");
+        assert_eq!(back.run.config.timing.append_entries_in_flight_max, None);
+        assert_eq!(back, file);
     }
 
     #[test]
