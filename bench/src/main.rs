@@ -3,10 +3,12 @@
 //! `--reps` runs; `--json` prints one JSON object per cell instead. `--scaling` prints the
 //! simulator's cost per event against the entries each node holds. `--cell NODES,BATCH,SIZE`
 //! runs that one cell of the matrix only (scripts/bench-chrome.mjs runs each cell natively
-//! right before it times it in Chrome, so both see the same load).
+//! right before it times it in Chrome, so both see the same load). `--in-flight-max N|none`
+//! sets raftlab's cap on AppendEntries in flight per follower (default: the core's,
+//! `APPEND_ENTRIES_IN_FLIGHT_MAX`), as the cap was chosen by.
 
 use raftlab_bench::harness::{median, Workload};
-use raftlab_bench::matrix::{cells, json, measure_once, REPS_DEFAULT, TOTAL_DEFAULT};
+use raftlab_bench::matrix::{cells, json, measure_once_with, REPS_DEFAULT, TOTAL_DEFAULT};
 use std::time::Instant;
 
 struct Args {
@@ -16,6 +18,8 @@ struct Args {
     total: u64,
     /// `--cell`: only this (nodes, batch, size).
     cell: Option<(usize, usize, usize)>,
+    /// `--in-flight-max`: raftlab's cap (None: no cap).
+    in_flight_max: Option<u32>,
 }
 
 /// "NODES,BATCH,SIZE" as a cell of the matrix, or what is wrong with it.
@@ -45,6 +49,7 @@ fn parse_args() -> Result<Args, String> {
         reps: REPS_DEFAULT,
         total: TOTAL_DEFAULT,
         cell: None,
+        in_flight_max: raftlab::core::Timing::LAB.append_entries_in_flight_max,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -54,6 +59,17 @@ fn parse_args() -> Result<Args, String> {
             "--cell" => {
                 let v = it.next().ok_or("--cell needs NODES,BATCH,SIZE")?;
                 args.cell = Some(parse_cell(&v)?);
+            }
+            "--in-flight-max" => {
+                let v = it.next().ok_or("--in-flight-max needs N or none")?;
+                let limit = raftlab::core::APPEND_ENTRIES_IN_FLIGHT_MAX_LIMIT;
+                args.in_flight_max = match v.as_str() {
+                    "none" => None,
+                    n => match n.parse::<u32>() {
+                        Ok(n) if (1..=limit).contains(&n) => Some(n),
+                        _ => return Err(format!("--in-flight-max {v}: 1..{limit} or none")),
+                    },
+                };
             }
             "--reps" | "--total" => {
                 let v = it.next().ok_or(format!("{a} needs a number"))?;
@@ -69,7 +85,7 @@ fn parse_args() -> Result<Args, String> {
             }
             other => {
                 return Err(format!(
-                    "unknown argument {other} (try --json, --scaling, --reps N, --total N, --cell NODES,BATCH,SIZE)"
+                    "unknown argument {other} (try --json, --scaling, --reps N, --total N, --cell NODES,BATCH,SIZE, --in-flight-max N|none)"
                 ))
             }
         }
@@ -109,7 +125,7 @@ fn main() {
         };
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         for _ in 0..args.reps {
-            match measure_once(nodes, work, &now) {
+            match measure_once_with(nodes, work, &now, args.in_flight_max) {
                 Ok((a, b)) => {
                     ours.push(a);
                     theirs.push(b);

@@ -26,7 +26,18 @@ pub fn cells() -> impl Iterator<Item = (usize, usize, usize)> {
 /// One run of `work` on `nodes` nodes of each implementation: (raftlab, raft-rs) committed
 /// entries per second on the leader, timed by `now`.
 pub fn measure_once(nodes: usize, work: Workload, now: Clock) -> Result<(f64, f64), String> {
-    let ours = per_s(&mut RaftlabCluster::new(nodes, work.size), work, now)
+    let cap = raftlab::core::Timing::LAB.append_entries_in_flight_max;
+    measure_once_with(nodes, work, now, cap)
+}
+
+/// As `measure_once`, raftlab's leader capping AppendEntries in flight at `cap` (None: none).
+pub fn measure_once_with(
+    nodes: usize,
+    work: Workload,
+    now: Clock,
+    cap: Option<u32>,
+) -> Result<(f64, f64), String> {
+    let ours = per_s(&mut RaftlabCluster::with_in_flight_max(nodes, work.size, cap), work, now)
         .map_err(|e| format!("raftlab: {e}"))?;
     let theirs = per_s(&mut RaftRsCluster::new(nodes, work.size), work, now)
         .map_err(|e| format!("raft-rs: {e}"))?;

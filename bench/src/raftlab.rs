@@ -21,10 +21,20 @@ pub struct RaftlabCluster {
 
 impl RaftlabCluster {
     pub fn new(nodes: usize, size: usize) -> RaftlabCluster {
+        RaftlabCluster::with_in_flight_max(nodes, size, Timing::LAB.append_entries_in_flight_max)
+    }
+
+    /// As `new`, with the leader's cap on AppendEntries in flight per follower (None: none),
+    /// for choosing the cap by measurement (`--in-flight-max`).
+    pub fn with_in_flight_max(nodes: usize, size: usize, cap: Option<u32>) -> RaftlabCluster {
+        let timing = Timing {
+            append_entries_in_flight_max: cap,
+            ..Timing::LAB
+        };
         let persisters = vec![Persister::new(); nodes];
         let rafts = (0..nodes)
             .map(|me| {
-                Raft::new(me, nodes, &persisters[me], Timing::LAB, me as u64 + 1, 0)
+                Raft::new(me, nodes, &persisters[me], timing, me as u64 + 1, 0)
                     .expect("an empty persister restores")
             })
             .collect();

@@ -333,6 +333,9 @@ impl ConfigV1 {
         }
         let mut config = SimConfig::new(self.nodes, self.seed);
         config.timing = Timing::LAB;
+        // Version 1's scenarios were written before the leader's in-flight cap: they play
+        // with none, as they always did (and a page stored on one shows it again).
+        config.timing.append_entries_in_flight_max = None;
         config.net = NetConfig {
             request_delay_ms_min: self.delay_ms_min,
             request_delay_ms_max: self.delay_ms_max,

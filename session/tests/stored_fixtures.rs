@@ -38,6 +38,10 @@ fn a_stored_text_written_by_the_build_before_the_folders_restores_its_run_at_its
 #[test]
 fn a_link_written_by_the_build_before_the_folders_opens_the_same_run() {
     let link = link::decode(fixture("link-effe4f7.txt").trim()).expect("it decodes");
+    assert_eq!(
+        link.run.config.timing.append_entries_in_flight_max, None,
+        "a link written before the in-flight cap replays without one"
+    );
     let mut page = Page::from_link(link).expect("it opens");
     let (ticks, now_ms, digest) = expected("expected-effe4f7.txt");
     page.seek(now_ms);

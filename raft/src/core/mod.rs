@@ -14,6 +14,7 @@ pub mod persist;
 mod replication;
 pub mod rules;
 mod snapshot;
+mod window;
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -24,6 +25,7 @@ pub use log::{Entry, Log};
 pub use message::*;
 pub use persist::{InvalidState, PersistUpdate, PersistentState, Persister, RestoreError};
 pub use rules::{BrokenRules, Rule};
+pub use window::{APPEND_ENTRIES_IN_FLIGHT_MAX, APPEND_ENTRIES_IN_FLIGHT_MAX_LIMIT};
 
 /// A limit on every AppendEntries: a follower far behind catches up in several round trips
 /// rather than in one unbounded message.
@@ -39,7 +41,7 @@ pub const TERM_MAX: u64 = i64::MAX as u64;
 /// `index + entries` never wrap (even on 32-bit targets' `usize`).
 pub const INDEX_MAX: u64 = i64::MAX as u64;
 
-/// Timing of a node, in virtual milliseconds.
+/// Timing and pacing of a node: times in virtual milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Timing {
     /// Election timeouts are drawn uniformly from `[election_timeout_ms_min, election_timeout_ms_max)`.
@@ -47,6 +49,10 @@ pub struct Timing {
     pub election_timeout_ms_max: u64,
     /// A leader sends AppendEntries to every peer at least this often.
     pub heartbeat_ms: u64,
+    /// At most this many AppendEntries carrying entries unanswered per follower (see
+    /// `window`); None: no cap, every new command is sent at once to every caught-up
+    /// follower (the pacing of runs recorded before the cap, which replay with it).
+    pub append_entries_in_flight_max: Option<u32>,
 }
 
 impl Timing {
@@ -56,6 +62,7 @@ impl Timing {
         election_timeout_ms_min: 300,
         election_timeout_ms_max: 600,
         heartbeat_ms: 100,
+        append_entries_in_flight_max: Some(APPEND_ENTRIES_IN_FLIGHT_MAX),
     };
 
     /// Ok when the timing can elect a leader at all.
@@ -68,6 +75,11 @@ impl Timing {
         }
         if self.election_timeout_ms_max <= self.election_timeout_ms_min {
             return Err("the election timeout range is empty");
+        }
+        if let Some(cap) = self.append_entries_in_flight_max {
+            if !(1..=APPEND_ENTRIES_IN_FLIGHT_MAX_LIMIT).contains(&cap) {
+                return Err("appendEntriesInFlightMax must be 1..1024 (or none)");
+            }
         }
         Ok(())
     }
@@ -278,6 +290,11 @@ pub struct Raft {
     /// requests overtake each other on the wire (as in labrpc); rejections of the overtaken
     /// ones that arrive while the backup is in flight are answered by it.
     backup: Vec<Option<(u64, u64)>>,
+    /// Entry-carrying AppendEntries in flight per peer (`window`; empty without a cap).
+    windows: Vec<window::Window>,
+    /// With a cap: commands started since the last `ready()` wait for it, so that a batch
+    /// of them leaves in messages of up to ENTRIES_PER_MESSAGE_MAX entries.
+    replicate_pending: bool,
     next_heartbeat_ms: u64,
 
     ready: Ready,
@@ -323,6 +340,8 @@ impl Raft {
             next_index: alloc::vec![0; peers],
             match_index: alloc::vec![0; peers],
             backup: alloc::vec![None; peers],
+            windows: alloc::vec![window::Window::new(); peers],
+            replicate_pending: false,
             next_heartbeat_ms: 0,
             ready: Ready::default(),
             persist_needed: false,
@@ -351,8 +370,13 @@ impl Raft {
         self.match_index[self.me] = index;
         self.next_index[self.me] = index + 1;
         self.advance_commit_index();
-        // Replicate at once to followers that are caught up; the others are being sent
-        // what they miss, one reply at a time (see handle_append_entries_reply).
+        if self.timing.append_entries_in_flight_max.is_some() {
+            // Sent by `ready()`, as many entries in a message as the window lets wait.
+            self.replicate_pending = true;
+            return Some((index, self.current_term));
+        }
+        // No cap: replicate at once to followers that are caught up; the others are being
+        // sent what they miss, one reply at a time (see handle_append_entries_reply).
         for peer in self.others() {
             if self.next_index[peer] == index {
                 self.send_append_entries(peer);
@@ -419,6 +443,11 @@ impl Raft {
 
     /// Drain everything produced since the last call.
     pub fn ready(&mut self) -> Ready {
+        if core::mem::take(&mut self.replicate_pending) && self.role == Role::Leader {
+            for peer in self.others() {
+                self.replicate(peer);
+            }
+        }
         self.apply_committed();
         if self.persist_needed {
             self.persist_needed = false;
@@ -462,6 +491,7 @@ impl Raft {
     /// True when `ready()` would return something.
     pub fn has_ready(&self) -> bool {
         self.persist_needed
+            || self.replicate_pending
             || self.next_to_apply().is_some()
             || !self.ready.messages.is_empty()
             || !self.ready.applies.is_empty()
@@ -517,6 +547,11 @@ impl Raft {
     /// nextIndex[] and matchIndex[] while leader.
     pub fn leader_indices(&self) -> Option<(&[u64], &[u64])> {
         (self.role == Role::Leader).then(|| (&self.next_index[..], &self.match_index[..]))
+    }
+    /// Entry-carrying AppendEntries counted in flight to each peer while leader (all zero
+    /// without a cap; see `Timing::append_entries_in_flight_max`).
+    pub fn append_entries_in_flight(&self) -> Option<Vec<usize>> {
+        (self.role == Role::Leader).then(|| self.windows.iter().map(|w| w.len()).collect())
     }
     /// Peers that granted their vote, while candidate.
     pub fn votes(&self) -> Option<&[bool]> {

@@ -12,11 +12,13 @@ impl Raft {
         self.next_heartbeat_ms = self.now_ms.saturating_add(self.timing.heartbeat_ms);
     }
 
-    /// Send `peer` what it misses from nextIndex[peer] on (at most ENTRIES_PER_MESSAGE_MAX;
-    /// nothing makes a heartbeat). nextIndex then moves past what was sent (pipelining, as in
-    /// etcd's raft): later messages carry only newer entries, and a snapshot taken meanwhile
-    /// does not send an InstallSnapshot to a follower whose entries are merely in flight. A
-    /// lost message shows up as a rejection, which moves nextIndex back.
+    /// Send `peer` what it misses from nextIndex[peer] on (at most ENTRIES_PER_MESSAGE_MAX,
+    /// and none while its window is full; nothing makes a heartbeat). nextIndex then moves
+    /// past what was sent (pipelining, as in etcd's raft): later messages carry only newer
+    /// entries, and a snapshot taken meanwhile does not send an InstallSnapshot to a follower
+    /// whose entries are merely in flight. A lost message shows up as a rejection (of a later
+    /// message or of a heartbeat, whose prevLogIndex is nextIndex - 1), which moves nextIndex
+    /// back.
     pub(super) fn send_append_entries(&mut self, peer: NodeId) {
         let next = self.next_index[peer];
         if next <= self.log.snapshot_index() {
@@ -28,6 +30,12 @@ impl Raft {
             .log
             .term_at(prev_log_index)
             .expect("prevLogIndex is held or is the snapshot's last");
+        let cap = self.timing.append_entries_in_flight_max;
+        let entries_max = if self.windows[peer].has_room(cap) {
+            ENTRIES_PER_MESSAGE_MAX
+        } else {
+            0 // A heartbeat: the entries wait for a reply to free a slot.
+        };
         let args = AppendEntriesArgs {
             term: self.current_term,
             leader_id: self.me,
@@ -37,13 +45,29 @@ impl Raft {
                 .log
                 .entries_from(next)
                 .iter()
-                .take(ENTRIES_PER_MESSAGE_MAX)
+                .take(entries_max)
                 .cloned()
                 .collect(),
             leader_commit: self.commit_index,
         };
-        self.next_index[peer] = prev_log_index + 1 + args.entries.len() as u64;
+        let last = prev_log_index + args.entries.len() as u64;
+        if !args.entries.is_empty() {
+            self.windows[peer].sent(last, cap);
+        }
+        self.next_index[peer] = last + 1;
         self.send(peer, Message::AppendEntries(args));
+    }
+
+    /// With a cap: send `peer` what it misses, as many messages as its window has room for
+    /// (a follower that needs a snapshot gets it from a heartbeat or a reply, as before).
+    pub(super) fn replicate(&mut self, peer: NodeId) {
+        let cap = self.timing.append_entries_in_flight_max;
+        while self.next_index[peer] > self.log.snapshot_index()
+            && self.next_index[peer] <= self.log.last_index()
+            && self.windows[peer].has_room(cap)
+        {
+            self.send_append_entries(peer);
+        }
     }
 
     pub(super) fn handle_append_entries(&mut self, from: NodeId, args: AppendEntriesArgs) {
@@ -209,13 +233,17 @@ impl Raft {
         {
             return; // Not for this term's requests, or claims entries we never sent.
         }
+        let capped = self.timing.append_entries_in_flight_max.is_some();
         if reply.success {
             if reply.match_index > self.match_index[from] {
                 self.match_index[from] = reply.match_index;
                 self.advance_commit_index();
             }
             self.next_index[from] = self.next_index[from].max(reply.match_index + 1);
-            if self.next_index[from] <= self.log.last_index() {
+            if capped {
+                self.windows[from].acknowledged(reply.match_index);
+                self.replicate(from); // Refill the window until the follower has caught up.
+            } else if self.next_index[from] <= self.log.last_index() {
                 self.send_append_entries(from); // Keep sending until the follower has caught up.
             }
             return;
@@ -243,6 +271,16 @@ impl Raft {
             {
                 return;
             }
+        }
+        if capped {
+            // What is in flight is superseded: free the window and back up, one message at
+            // a time until a success.
+            self.windows[from].rejected();
+            let next = next.min(self.next_index[from]);
+            self.next_index[from] = next;
+            self.backup[from] = Some((next, self.now_ms));
+            self.send_append_entries(from);
+            return;
         }
         if next < self.next_index[from] {
             self.next_index[from] = next;

@@ -83,7 +83,10 @@ impl Raft {
             self.advance_commit_index();
         }
         self.next_index[from] = self.next_index[from].max(reply.last_included_index + 1);
-        if self.next_index[from] <= self.log.last_index() {
+        if self.timing.append_entries_in_flight_max.is_some() {
+            self.windows[from].acknowledged(reply.last_included_index);
+            self.replicate(from);
+        } else if self.next_index[from] <= self.log.last_index() {
             self.send_append_entries(from); // The entries after the snapshot, at once.
         }
     }

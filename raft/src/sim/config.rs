@@ -42,4 +42,67 @@ struct TimingDef {
     election_timeout_ms_min: u64,
     election_timeout_ms_max: u64,
     heartbeat_ms: u64,
+    append_entries_in_flight_max: Option<u32>,
+}
+
+/// A `SimConfig` as written before the in-flight cap (link and packed run file format
+/// version 1): the same fields, a timing without `append_entries_in_flight_max`. It reads as
+/// a config with no cap, so those runs replay exactly as they were recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimConfigV1 {
+    pub nodes: usize,
+    pub seed: u64,
+    pub timing: TimingV1,
+    pub net: NetConfig,
+    pub snapshot_every: Option<u64>,
+    pub collect_applies: bool,
+    pub start_connected: bool,
+}
+
+/// Version 1's timing: no in-flight cap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimingV1 {
+    pub election_timeout_ms_min: u64,
+    pub election_timeout_ms_max: u64,
+    pub heartbeat_ms: u64,
+}
+
+impl SimConfigV1 {
+    /// `config` in version 1's shape, when it has no in-flight cap (the one thing version 1
+    /// cannot hold).
+    pub fn of(config: &SimConfig) -> Option<SimConfigV1> {
+        let t = config.timing;
+        t.append_entries_in_flight_max.is_none().then(|| SimConfigV1 {
+            nodes: config.nodes,
+            seed: config.seed,
+            timing: TimingV1 {
+                election_timeout_ms_min: t.election_timeout_ms_min,
+                election_timeout_ms_max: t.election_timeout_ms_max,
+                heartbeat_ms: t.heartbeat_ms,
+            },
+            net: config.net,
+            snapshot_every: config.snapshot_every,
+            collect_applies: config.collect_applies,
+            start_connected: config.start_connected,
+        })
+    }
+}
+
+impl From<SimConfigV1> for SimConfig {
+    fn from(c: SimConfigV1) -> SimConfig {
+        SimConfig {
+            nodes: c.nodes,
+            seed: c.seed,
+            timing: Timing {
+                election_timeout_ms_min: c.timing.election_timeout_ms_min,
+                election_timeout_ms_max: c.timing.election_timeout_ms_max,
+                heartbeat_ms: c.timing.heartbeat_ms,
+                append_entries_in_flight_max: None,
+            },
+            net: c.net,
+            snapshot_every: c.snapshot_every,
+            collect_applies: c.collect_applies,
+            start_connected: c.start_connected,
+        }
+    }
 }

@@ -39,7 +39,7 @@ use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use checker::Checker;
 pub use checker::{Property, Violation, VIOLATIONS_MAX};
-pub use config::SimConfig;
+pub use config::{SimConfig, SimConfigV1, TimingV1};
 pub use error::{Error, NetError, SimError};
 pub use event::{DropReason, EventKind, SimEvent};
 pub use input::{Input, Outcome, Stamp};

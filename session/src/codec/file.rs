@@ -20,7 +20,9 @@
 //!
 //! Node ids are 1-based (S1 is `1`). `actions` is how many queued actions the simulation had
 //! processed when the input was applied (inputs can fall between two actions of one
-//! millisecond). `read` checks the JSON, the format and version, every field, then
+//! millisecond). The timing's optional `appendEntriesInFlightMax` is the leader's cap on
+//! AppendEntries in flight per follower; a file without it (written before the cap) replays
+//! with none, as it was recorded. `read` checks the JSON, the format and version, every field, then
 //! `Run::validate`, and says what is wrong (with the line and column for bad JSON). It never
 //! panics. The page should hand the text to Rust as it is: seeds, ids and digests are 64-bit.
 
@@ -122,6 +124,14 @@ struct FileTiming {
     election_timeout_ms_max: u64,
     #[serde(rename = "heartbeatMs")]
     heartbeat_ms: u64,
+    /// Appended after version 1's first files: absent (files written before the cap, or a
+    /// run without one) reads as no cap, so those runs replay as recorded.
+    #[serde(
+        rename = "appendEntriesInFlightMax",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    append_entries_in_flight_max: Option<u32>,
 }
 
 #[cfg(feature = "json")]
@@ -568,6 +578,7 @@ impl RunFile {
                 election_timeout_ms_min: c.timing.election_timeout_ms_min,
                 election_timeout_ms_max: c.timing.election_timeout_ms_max,
                 heartbeat_ms: c.timing.heartbeat_ms,
+                append_entries_in_flight_max: c.timing.append_entries_in_flight_max,
             },
             network: (&c.net).into(),
             snapshot_every: c.snapshot_every,
@@ -649,6 +660,7 @@ impl RunFile {
                 election_timeout_ms_min: c.timing.election_timeout_ms_min,
                 election_timeout_ms_max: c.timing.election_timeout_ms_max,
                 heartbeat_ms: c.timing.heartbeat_ms,
+                append_entries_in_flight_max: c.timing.append_entries_in_flight_max,
             },
             net: c.network.into(),
             snapshot_every: c.snapshot_every,
@@ -877,6 +889,30 @@ mod tests {
         assert_eq!(read, file);
         let sim = read.run.replay_to(read.end.unwrap()).expect("valid run");
         assert_eq!(Some(sim.trace_digest()), read.trace_digest);
+    }
+
+    #[test]
+    fn the_in_flight_cap_is_written_when_set_and_a_file_without_it_reads_as_no_cap() {
+        let file = fixture_file();
+        let cap = file.run.config.timing.append_entries_in_flight_max;
+        assert_eq!(cap, Some(raftlab::core::APPEND_ENTRIES_IN_FLIGHT_MAX));
+        let text = file.write();
+        let field = alloc::format!("\"appendEntriesInFlightMax\":{}", cap.unwrap());
+        assert!(text.contains(&field), "{text}");
+        assert_eq!(RunFile::read(&text).expect("valid").run.config, file.run.config);
+        // A file written before the cap has no such field: it reads as a run without one,
+        // and a run without one is written as before.
+        let old = text.replacen(&alloc::format!(",{field}"), "", 1);
+        assert!(!old.contains("appendEntriesInFlightMax"), "{old}");
+        let read = RunFile::read(&old).expect("a file written before the cap");
+        assert_eq!(read.run.config.timing.append_entries_in_flight_max, None);
+        assert_eq!(read.write(), old);
+        let null = text.replacen(&field, "\"appendEntriesInFlightMax\":null", 1);
+        let read = RunFile::read(&null).expect("null is no cap");
+        assert_eq!(read.run.config.timing.append_entries_in_flight_max, None);
+        let zero = text.replacen(&field, "\"appendEntriesInFlightMax\":0", 1);
+        let error = RunFile::read(&zero).expect_err("a cap of 0").to_string();
+        assert!(error.contains("appendEntriesInFlightMax must be 1..1024"), "{error}");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::run::Run;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
-use raftlab::sim::{Input, SimConfig, Stamp};
+use raftlab::sim::{Input, SimConfig, SimConfigV1, Stamp};
 use serde::{Deserialize, Serialize};
 
 /// The link format this build writes and reads.
@@ -22,8 +22,14 @@ pub const LINK_FORMAT: Format = Format {
     prefix: "raftlab-run-",
     separator: '.',
     magic: *b"RLRN",
-    version: 1,
+    version: 2,
     alphabet: Alphabet::UrlSafe,
+};
+/// Links of runs without an in-flight cap: those written before it read as runs with none,
+/// so they replay as recorded; a run without one is written in it.
+pub const LINK_FORMAT_V1: Format = Format {
+    version: 1,
+    ..LINK_FORMAT
 };
 /// The longest link text `decode` reads, in characters (a link of `INPUTS_MAX` small inputs
 /// fits; browsers take URLs of a few MB).
@@ -36,12 +42,42 @@ pub struct Link {
     pub position_ms: Option<u64>,
 }
 
-/// Format version 1's payload.
+/// Format version 2's payload: version 1's with the timing's in-flight cap.
 #[derive(Serialize, Deserialize)]
-struct LinkV1 {
+struct LinkV2 {
     config: SimConfig,
     position_ms: Option<u64>,
     inputs: Vec<Step>,
+}
+
+/// Format version 1's payload.
+#[derive(Serialize, Deserialize)]
+struct LinkV1 {
+    config: SimConfigV1,
+    position_ms: Option<u64>,
+    inputs: Vec<Step>,
+}
+
+impl From<LinkV1> for LinkV2 {
+    fn from(v1: LinkV1) -> LinkV2 {
+        LinkV2 {
+            config: v1.config.into(),
+            position_ms: v1.position_ms,
+            inputs: v1.inputs,
+        }
+    }
+}
+
+/// `T` read from `bytes`, exactly.
+fn payload<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, LinkError> {
+    match postcard::take_from_bytes(bytes) {
+        Ok((payload, [])) => Ok(payload),
+        Ok((_, rest)) => Err(LinkError::Payload(alloc::format!(
+            "{} bytes are left over",
+            rest.len()
+        ))),
+        Err(e) => Err(LinkError::Payload(alloc::format!("{e}"))),
+    }
 }
 
 /// An input and how far its stamp is past the previous input's (the first: past 0).
@@ -104,13 +140,27 @@ pub fn encode(run: &Run, position_ms: Option<u64>) -> String {
             step
         })
         .collect();
-    let payload = LinkV1 {
-        config: run.config.clone(),
-        position_ms,
-        inputs,
+    // A run without an in-flight cap (one recorded before it) is written as version 1, as
+    // it was: the same text, which older pages also read.
+    let (format, bytes) = match SimConfigV1::of(&run.config) {
+        Some(config) => (
+            &LINK_FORMAT_V1,
+            postcard::to_allocvec(&LinkV1 {
+                config,
+                position_ms,
+                inputs,
+            }),
+        ),
+        None => (
+            &LINK_FORMAT,
+            postcard::to_allocvec(&LinkV2 {
+                config: run.config.clone(),
+                position_ms,
+                inputs,
+            }),
+        ),
     };
-    let bytes = postcard::to_allocvec(&payload).expect("encoding into a Vec cannot fail");
-    codec::encode(&LINK_FORMAT, &bytes)
+    codec::encode(format, &bytes.expect("encoding into a Vec cannot fail"))
 }
 
 /// The link in `text`, checked through and through (see the module documentation).
@@ -119,16 +169,12 @@ pub fn decode(text: &str) -> Result<Link, LinkError> {
     if chars > LINK_CHARS_MAX {
         return Err(LinkError::TooLong { chars });
     }
-    let bytes = codec::decode(&LINK_FORMAT, text).map_err(LinkError::Frame)?;
-    let payload: LinkV1 = match postcard::take_from_bytes(&bytes) {
-        Ok((payload, [])) => payload,
-        Ok((_, rest)) => {
-            return Err(LinkError::Payload(alloc::format!(
-                "{} bytes are left over",
-                rest.len()
-            )))
+    let payload: LinkV2 = match codec::decode(&LINK_FORMAT, text) {
+        Err(FrameError::Version(1)) => {
+            let bytes = codec::decode(&LINK_FORMAT_V1, text).map_err(LinkError::Frame)?;
+            payload::<LinkV1>(&bytes)?.into()
         }
-        Err(e) => return Err(LinkError::Payload(alloc::format!("{e}"))),
+        bytes => payload(&bytes.map_err(LinkError::Frame)?)?,
     };
     if payload.inputs.len() > INPUTS_MAX {
         return Err(LinkError::Run(RunError::TooManyInputs {
@@ -189,6 +235,59 @@ mod tests {
         assert_eq!(replayed.trace_digest(), session.sim().trace_digest());
     }
 
+    /// A run of `config` with a burst of requests, played to 6 s.
+    fn short_session(config: raftlab::sim::SimConfig) -> crate::run::session::Session {
+        let mut session = crate::run::session::Session::new(config).expect("valid config");
+        session.run_until(2_000);
+        // A burst at the leader: more than a window of messages, had each its own.
+        let node = session.sim().leader().expect("a leader after 2 s");
+        for i in 0..10 {
+            let _ = session.apply(Input::Request {
+                node,
+                command: alloc::vec![i; 3],
+            });
+        }
+        let _ = session.apply(Input::ClientLoad { per_second: 50 });
+        session.run_until(6_000);
+        session
+    }
+
+    #[test]
+    fn a_run_with_the_in_flight_cap_is_a_version_2_link_and_one_without_a_version_1_link() {
+        use raftlab::core::APPEND_ENTRIES_IN_FLIGHT_MAX;
+        let mut config = raftlab::sim::SimConfig::new(5, 41);
+        assert_eq!(
+            config.timing.append_entries_in_flight_max,
+            Some(APPEND_ENTRIES_IN_FLIGHT_MAX),
+            "new runs get the cap"
+        );
+        let capped = short_session(config.clone());
+        let text = encode(capped.run(), Some(6_000));
+        assert!(text.starts_with("raftlab-run-2."), "{text}");
+        let link = decode(&text).expect("a link this build wrote");
+        assert_eq!(&link.run, capped.run(), "the cap round-trips");
+        let replayed = link.run.replay_to(capped.sim().stamp()).expect("valid run");
+        assert_eq!(replayed.trace_digest(), capped.sim().trace_digest());
+
+        config.timing.append_entries_in_flight_max = None;
+        let uncapped = short_session(config);
+        let text = encode(uncapped.run(), Some(6_000));
+        assert!(
+            text.starts_with("raftlab-run-1."),
+            "written as before the cap: {text}"
+        );
+        let link = decode(&text).expect("a version 1 link");
+        assert_eq!(link.run.config.timing.append_entries_in_flight_max, None);
+        assert_eq!(&link.run, uncapped.run());
+        let replayed = link.run.replay_to(uncapped.sim().stamp()).expect("valid run");
+        assert_eq!(replayed.trace_digest(), uncapped.sim().trace_digest());
+        assert_ne!(
+            uncapped.sim().trace_digest(),
+            capped.sim().trace_digest(),
+            "the cap paces replication differently"
+        );
+    }
+
     #[test]
     fn a_five_minute_run_with_fifty_actions_fits_a_link_of_at_most_2_kb() {
         let session = generated(2026, 5, 50);
@@ -224,7 +323,7 @@ mod tests {
         let at = flipped.len() - 5;
         flipped[at] = if flipped[at] == b'a' { b'b' } else { b'a' };
         let flipped = String::from_utf8(flipped).expect("ascii");
-        let newer = text.replacen("raftlab-run-1.", "raftlab-run-2.", 1);
+        let newer = text.replacen("raftlab-run-2.", "raftlab-run-3.", 1);
         let mut crash_s9 = run.clone();
         crash_s9.inputs.push((
             Stamp {
@@ -253,7 +352,7 @@ mod tests {
             (
                 "another version",
                 newer,
-                "format version 2; this page reads version 1",
+                "format version 3; this page reads version 2",
             ),
             (
                 "not a link",

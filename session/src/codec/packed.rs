@@ -17,7 +17,7 @@ use crate::run::Run;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use raftlab::sim::{Input, SimConfig, Stamp};
+use raftlab::sim::{Input, SimConfig, SimConfigV1, Stamp};
 use serde::{Deserialize, Serialize};
 
 /// The packed run file's frame.
@@ -25,8 +25,14 @@ pub const PACKED_FORMAT: Format = Format {
     prefix: "raftlab-file/",
     separator: ':',
     magic: *b"RLFL",
-    version: 1,
+    version: 2,
     alphabet: Alphabet::Standard,
+};
+/// Packed files of runs without an in-flight cap: those written before it read as runs with
+/// none; a run without one is written in it.
+pub const PACKED_FORMAT_V1: Format = Format {
+    version: 1,
+    ..PACKED_FORMAT
 };
 
 /// The longest packed text `decode` reads, in characters: the packed form of the largest run
@@ -34,10 +40,34 @@ pub const PACKED_FORMAT: Format = Format {
 /// from at least one byte of JSON).
 pub const PACKED_CHARS_MAX: usize = RUN_FILE_BYTES_MAX / 3 * 4 + 64;
 
+/// Version 2's payload: version 1's with the timing's in-flight cap.
+#[derive(Serialize, Deserialize)]
+struct PackedV2 {
+    config: SimConfig,
+    inputs: Vec<(Stamp, Input)>,
+    title: Option<String>,
+    captions: Vec<(Stamp, String)>,
+    end: Option<Stamp>,
+    trace_digest: Option<u64>,
+}
+
+impl From<PackedV1> for PackedV2 {
+    fn from(v1: PackedV1) -> PackedV2 {
+        PackedV2 {
+            config: v1.config.into(),
+            inputs: v1.inputs,
+            title: v1.title,
+            captions: v1.captions,
+            end: v1.end,
+            trace_digest: v1.trace_digest,
+        }
+    }
+}
+
 /// Version 1's payload.
 #[derive(Serialize, Deserialize)]
 struct PackedV1 {
-    config: SimConfig,
+    config: SimConfigV1,
     inputs: Vec<(Stamp, Input)>,
     title: Option<String>,
     captions: Vec<(Stamp, String)>,
@@ -47,7 +77,7 @@ struct PackedV1 {
 
 /// `file` as packed text.
 pub fn encode(file: &RunFile) -> String {
-    let payload = PackedV1 {
+    let payload = PackedV2 {
         config: file.run.config.clone(),
         inputs: file.run.inputs.clone(),
         title: file.title.clone(),
@@ -59,8 +89,22 @@ pub fn encode(file: &RunFile) -> String {
         end: file.end,
         trace_digest: file.trace_digest,
     };
-    let bytes = postcard::to_allocvec(&payload).expect("encoding into a Vec cannot fail");
-    codec::encode(&PACKED_FORMAT, &bytes)
+    // A run without an in-flight cap (one recorded before it) is written as version 1.
+    let (format, bytes) = match SimConfigV1::of(&payload.config) {
+        Some(config) => (
+            &PACKED_FORMAT_V1,
+            postcard::to_allocvec(&PackedV1 {
+                config,
+                inputs: payload.inputs,
+                title: payload.title,
+                captions: payload.captions,
+                end: payload.end,
+                trace_digest: payload.trace_digest,
+            }),
+        ),
+        None => (&PACKED_FORMAT, postcard::to_allocvec(&payload)),
+    };
+    codec::encode(format, &bytes.expect("encoding into a Vec cannot fail"))
 }
 
 /// The run file in packed `text`, checked (see the module documentation).
@@ -71,12 +115,19 @@ pub fn decode(text: &str) -> Result<RunFile, FileError> {
         ));
     }
     let field = |what: String| FileError::field(format!("{what} (in its packed form)"));
-    let bytes =
-        codec::decode(&PACKED_FORMAT, text).map_err(|e| field(format!("a frame that {e}")))?;
-    let payload: PackedV1 = match postcard::take_from_bytes(&bytes) {
-        Ok((payload, [])) => payload,
-        Ok((_, rest)) => return Err(field(format!("{} bytes left over", rest.len()))),
-        Err(e) => return Err(field(format!("fields that do not read: {e}"))),
+    let frame = |format| codec::decode(format, text).map_err(|e| field(format!("a frame that {e}")));
+    fn exactly<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
+        match postcard::take_from_bytes(bytes) {
+            Ok((payload, [])) => Ok(payload),
+            Ok((_, rest)) => Err(format!("{} bytes left over", rest.len())),
+            Err(e) => Err(format!("fields that do not read: {e}")),
+        }
+    }
+    let payload: PackedV2 = match codec::decode(&PACKED_FORMAT, text) {
+        Err(codec::FrameError::Version(1)) => exactly::<PackedV1>(&frame(&PACKED_FORMAT_V1)?)
+            .map_err(field)?
+            .into(),
+        _ => exactly(&frame(&PACKED_FORMAT)?).map_err(field)?,
     };
     if payload.inputs.len() > INPUTS_MAX {
         return Err(FileError::Run(RunError::TooManyInputs {
@@ -142,11 +193,22 @@ mod tests {
     fn a_run_file_packed_and_unpacked_is_the_same_run_file_and_replays_to_its_digest() {
         let file = fixture();
         let text = encode(&file);
-        assert!(text.starts_with("raftlab-file/1:"), "{text}");
+        assert!(text.starts_with("raftlab-file/2:"), "{text}");
         let back = decode(&text).expect("a packed text this build wrote");
         assert_eq!(back, file);
         let sim = back.run.replay_to(back.end.unwrap()).expect("valid run");
         assert_eq!(Some(sim.trace_digest()), back.trace_digest);
+    }
+
+    #[test]
+    fn a_run_file_without_the_in_flight_cap_packs_as_version_1_and_reads_back_without_it() {
+        let mut file = fixture();
+        file.run.config.timing.append_entries_in_flight_max = None;
+        let text = encode(&file);
+        assert!(text.starts_with("raftlab-file/1:"), "{text}");
+        let back = decode(&text).expect("a version 1 packed text");
+        assert_eq!(back.run.config.timing.append_entries_in_flight_max, None);
+        assert_eq!(back, file);
     }
 
     #[test]
@@ -168,8 +230,8 @@ mod tests {
             ("not packed", "{\"format\": 1}".to_string(), "not"),
             (
                 "another version",
-                text.replacen("raftlab-file/1:", "raftlab-file/2:", 1),
-                "version 2",
+                text.replacen("raftlab-file/2:", "raftlab-file/3:", 1),
+                "version 3",
             ),
             (
                 "captions out of order",
