@@ -428,11 +428,98 @@ async function sizes() {
   return rows.sort((a, b) => a.file.localeCompare(b.file));
 }
 
+/** Where a frame's time goes (`measure.mjs profile [tail5|tail9|load5|load9|idle]`): a Chrome
+ * trace (style, layout, paint, script per category) and a JS sampling profile (self and
+ * inclusive time per function, wasm calls by their JS glue) over CPU_WINDOW_MS of a scenario:
+ * tail5 / tail9: 5 / 9 nodes with 3,000 entries each (snapshots off) at 0.1×; load5 / load9:
+ * 5 / 9 nodes at 1× with 20 requests/s; idle: 5 nodes at 0.1×. Prints text, not a table. */
+async function profileScenario(browser, url, name) {
+  const nodes = name.endsWith("9") ? 9 : 5;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}?nodes=${nodes}&seed=1`);
+    await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
+    if (name.startsWith("tail")) await fillLogs(page, nodes, 3000);
+    if (name.startsWith("load")) {
+      await setSpeed(page, "1×");
+      await page.evaluate(() => {
+        const el = document.querySelector("raft-cluster");
+        let n = 0;
+        window.__load = setInterval(() => {
+          try {
+            el.cluster.request(`load-${n++}`);
+          } catch {
+            // no leader at the moment
+          }
+        }, 50);
+      });
+    }
+    await page.waitForTimeout(1000); // settle (a measurement window follows)
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    const traceEvents = [];
+    cdp.on("Tracing.dataCollected", (d) => traceEvents.push(...d.value));
+    const traced = new Promise((ok) => cdp.once("Tracing.tracingComplete", ok));
+    await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
+    await cdp.send("Profiler.start");
+    const f0 = await page.evaluate(() => document.querySelector("raft-cluster").framesDrawn);
+    await page.waitForTimeout(CPU_WINDOW_MS); // the measurement window
+    const f1 = await page.evaluate(() => document.querySelector("raft-cluster").framesDrawn);
+    const { profile } = await cdp.send("Profiler.stop");
+    await cdp.send("Tracing.end");
+    await traced;
+    const frames = f1 - f0;
+    // Trace: total duration of complete events by name on the renderer's main thread.
+    const main = traceEvents.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+    const byName = new Map();
+    for (const e of traceEvents) {
+      if (!main || e.pid !== main.pid || e.tid !== main.tid || e.ph !== "X" || !e.dur) continue;
+      byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur / 1000);
+    }
+    const out = [`## profile ${name}: ${frames} frames in ${CPU_WINDOW_MS / 1000} s`, "", "trace (ms per frame, nested events counted in each):"];
+    for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 16)) out.push(`  ${(v / frames).toFixed(3)}  ${k}`);
+    // Profile: self and inclusive time per function.
+    const nodesById = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const dt = new Map();
+    profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000));
+    const key = (n) => `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber + 1}`;
+    const self = new Map();
+    const incl = new Map();
+    for (const [id, t] of dt) {
+      const n = nodesById.get(id);
+      self.set(key(n), (self.get(key(n)) ?? 0) + t);
+      const seen = new Set();
+      for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+        const k = key(nodesById.get(cur));
+        if (!seen.has(k)) {
+          seen.add(k);
+          incl.set(k, (incl.get(k) ?? 0) + t);
+        }
+      }
+    }
+    out.push("", "JS self time (ms per frame):");
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) out.push(`  ${(v / frames).toFixed(3)}  ${k}`);
+    out.push("", "JS inclusive time (ms per frame):");
+    for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 45)) out.push(`  ${(v / frames).toFixed(3)}  ${k}`);
+    return out.join("\n");
+  } finally {
+    await context.close();
+  }
+}
+
 // RAFTLAB_DIST: measure another build (say, the one before a change) with the same script.
 const server = await start(process.env.RAFTLAB_DIST ?? DIST);
 const browser = await launch();
 try {
   const only = process.argv[2] ?? "";
+  if (only === "profile") {
+    for (const name of process.argv.slice(3).length ? process.argv.slice(3) : ["tail5", "load9"]) console.log(await profileScenario(browser, server.url, name), "\n");
+    process.exit(0);
+  }
   const cpu = !only || only === "cpu" ? await cpuScenarios(browser, server.url) : [];
   const frames = [];
   if (!only || only === "three") {
