@@ -504,7 +504,7 @@ async function profileScenario(browser, url, name) {
     out.push("", "JS self time (ms per frame):");
     for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) out.push(`  ${(v / frames).toFixed(3)}  ${k}`);
     out.push("", "JS inclusive time (ms per frame):");
-    for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 45)) out.push(`  ${(v / frames).toFixed(3)}  ${k}`);
+    for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 90)) out.push(`  ${(v / frames).toFixed(3)}  ${k}`);
     return out.join("\n");
   } finally {
     await context.close();

@@ -4,9 +4,12 @@
 // follows the newest request; the list is in the State machines popover. The Cluster is asked
 // only after the run changed (an input, a jump, a new cluster) or, while a request is pending,
 // in a frame with an event that can settle one (a commit, a truncation, a leader change).
+// Only the requests listed carry their sentence (Rust's REQUESTS_SHOWN_MAX); an older one's
+// is asked for when it settles (`requestText`).
 import type { ClusterApi, EventKind, TrackedRequestView } from "./api";
 import { fmtTime, h, nodeName, setAttr, setText } from "./dom";
 import type { Frame } from "./frame";
+import { REQUESTS_SHOWN_MAX } from "./limits";
 
 /** The events after which a pending request may be committed or lost. */
 const SETTLING: ReadonlySet<EventKind> = new Set<EventKind>(["commit", "truncate", "steppedDown", "becameLeader", "crash", "restart", "snapshot", "installSnapshot"]);
@@ -60,15 +63,16 @@ export class RequestsWatch {
       if (before !== r.status) {
         this.said.set(key, r.status);
         // Settled while playing on (not by a jump): say it.
-        if (before === "pending" && r.status !== "pending" && !jumped) this.host.info(`At ${fmtTime(nowMs)}: ${r.text}`);
-        if (r === newest && before !== undefined) this.host.reply(r.text);
+        if (before === "pending" && r.status !== "pending" && !jumped) this.host.info(`At ${fmtTime(nowMs)}: ${r.text ?? c.requestText(r.index, r.term) ?? ""}`);
+        if (r === newest && before !== undefined) this.host.reply(r.text ?? "");
       }
     }
     this.draw(v.requests, v.omitted);
   }
 
   private draw(list: TrackedRequestView[], omitted: number): void {
-    const shown = list.slice(-8);
+    // The newest: those with their sentence.
+    const shown = list.slice(-REQUESTS_SHOWN_MAX);
     while (this.list.children.length > shown.length) this.list.lastElementChild?.remove();
     shown.forEach((r, i) => {
       let li = this.list.children[i] as HTMLElement | undefined;
@@ -77,7 +81,7 @@ export class RequestsWatch {
         this.list.append(li);
       }
       setAttr(li, "data-status", r.status);
-      setText(li, `${fmtTime(r.atMs)} ${nodeName(r.leader)}: ${r.text}`);
+      setText(li, `${fmtTime(r.atMs)} ${nodeName(r.leader)}: ${r.text ?? ""}`);
     });
     setAttr(this.list, "title", omitted > 0 ? `${omitted} older requests are no longer tracked (at most 64)` : null);
   }
