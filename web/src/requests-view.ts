@@ -11,8 +11,9 @@ import { fmtTime, h, nodeName, setAttr, setText } from "./dom";
 import type { Frame } from "./frame";
 import { REQUESTS_SHOWN_MAX } from "./limits";
 
-/** The events after which a pending request may be committed or lost. */
-const SETTLING: ReadonlySet<EventKind> = new Set<EventKind>(["commit", "truncate", "steppedDown", "becameLeader", "crash", "restart", "snapshot", "installSnapshot"]);
+/** The events after which a pending request may be committed or lost (a commit only once a
+ * node's commitIndex reached the oldest pending index: `pendingFrom`). */
+const SETTLING: ReadonlySet<EventKind> = new Set<EventKind>(["truncate", "steppedDown", "becameLeader", "crash", "restart", "snapshot", "installSnapshot"]);
 
 export interface RequestsHost {
   info(message: string): void;
@@ -28,6 +29,8 @@ export class RequestsWatch {
   private version = -1;
   private jumps = -1;
   private pending = false;
+  /** The lowest index of a pending request (Infinity: none). */
+  private pendingFrom = Infinity;
   /** Status per request ("index/term/atMs"), to say each settlement once. */
   private said = new Map<string, string>();
 
@@ -38,24 +41,31 @@ export class RequestsWatch {
 
   reset(): void {
     this.of = null;
+    this.pendingFrom = Infinity;
     this.said.clear();
     this.list.replaceChildren();
   }
 
   /** Once per frame. */
   render(f: Frame): void {
-    this.sync(f.c, f.state.nowMs, f.events);
+    let commitIndex = 0;
+    for (const nd of f.state.nodes) commitIndex = Math.max(commitIndex, nd.commitIndex);
+    this.sync(f.c, f.state.nowMs, f.events, commitIndex);
   }
 
-  sync(c: ClusterApi, nowMs: number, events: readonly { kind: EventKind }[] = []): void {
+  /** `commitIndex`: the highest any node has (a commit below the oldest pending request's
+   * index settles none). */
+  sync(c: ClusterApi, nowMs: number, events: readonly { kind: EventKind }[] = [], commitIndex = Infinity): void {
     const fresh = c !== this.of || c.timelineVersion !== this.version || c.jumps !== this.jumps;
-    if (!fresh && !(this.pending && events.some((e) => SETTLING.has(e.kind)))) return;
+    const settling = this.pending && events.some((e) => SETTLING.has(e.kind) || (e.kind === "commit" && commitIndex >= this.pendingFrom));
+    if (!fresh && !settling) return;
     const jumped = c === this.of && c.jumps !== this.jumps;
     this.of = c;
     this.version = c.timelineVersion;
     this.jumps = c.jumps;
     const v = c.requests();
     this.pending = v.requests.some((r) => r.status === "pending");
+    this.pendingFrom = Math.min(Infinity, ...v.requests.filter((r) => r.status === "pending").map((r) => r.index));
     const newest = v.requests[v.requests.length - 1];
     for (const r of v.requests) {
       const key = `${r.index}/${r.term}/${r.atMs}`;
