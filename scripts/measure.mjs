@@ -8,7 +8,9 @@
 //  - time per frame (median, 95th percentile) over 300 requestAnimationFrame frames measured
 //    inside the page, for 5 and 9 nodes at 1x and at the top speed, with a light client load:
 //    the interval between frames, and the work of the page's own frame (advance + state() +
-//    drawing + saving; <raft-cluster>.lastFrameMs);
+//    drawing + saving; <raft-cluster>.lastFrameMs, wall clock), and the animation-frame
+//    task's thread CPU time from a Chrome trace (what a busy machine does not stretch);
+//  - `profile [tail5|tail9|load5|load9|idle]`: where a frame's time goes (trace + JS profile);
 //  - the sizes of the wasm and JS files in web/dist, raw and gzipped;
 //  - the localStorage bytes used after 10,000 client commands.
 //  - time travel in a 10-minute virtual run: seek and step-back times, checkpoints, wasm memory.
@@ -81,6 +83,27 @@ async function fillLogs(page, nodes, entries) {
   }, { nodes, entries });
 }
 
+/** Runs `fn` while Chrome traces the page and returns its value with the thread CPU time
+ * (ms, the trace's `tdur`) of each animation-frame task on the renderer's main thread: the
+ * frame's own work in CPU time, which a busy machine does not stretch as it stretches the
+ * wall-clock lastFrameMs (the thread is descheduled, its CPU clock stops). */
+async function withFrameCpu(page, fn) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
+  const done = new Promise((ok) => cdp.once("Tracing.tracingComplete", ok));
+  await cdp.send("Tracing.start", { categories: "devtools.timeline", transferMode: "ReportEvents" });
+  const value = await fn();
+  await cdp.send("Tracing.end");
+  await done;
+  await cdp.detach();
+  const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+  const cpu = events
+    .filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.name === "FireAnimationFrame" && e.ph === "X" && e.tdur !== undefined)
+    .map((e) => e.tdur / 1000);
+  return { value, cpu };
+}
+
 async function frameTimes(browser, url, nodes, speedLabel, entries = 0) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
@@ -93,7 +116,7 @@ async function frameTimes(browser, url, nodes, speedLabel, entries = 0) {
     const shown = await setSpeed(page, speedLabel);
     // Warm up until a leader exists, then keep a light client load (20 requests per real s).
     await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
-    const r = await page.evaluate(async (frames) => {
+    const { value: r, cpu } = await withFrameCpu(page, () => page.evaluate(async (frames) => {
       const el = document.querySelector("raft-cluster");
       let n = 0;
       const load = setInterval(() => {
@@ -120,11 +143,14 @@ async function frameTimes(browser, url, nodes, speedLabel, entries = 0) {
       });
       clearInterval(load);
       return { interval, work, messages: el.cluster.state().messages.length };
-    }, FRAMES);
+    }, FRAMES));
     if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
     const si = [...r.interval].sort((a, b) => a - b);
     const sw = [...r.work].sort((a, b) => a - b);
+    const sc = [...cpu].sort((a, b) => a - b);
     return {
+      cpuMedian: percentile(sc, 50),
+      cpuP95: percentile(sc, 95),
       scenario: `${nodes} nodes, ${shown}${entries > 0 ? `, ${entries.toLocaleString("en")} entries per node (snapshots off; state() ${kb(stateBytes)} of JSON)` : ""}`,
       intervalMedian: percentile(si, 50),
       intervalP95: percentile(si, 95),
@@ -203,13 +229,16 @@ async function storageAfterCommands(browser, url, snapshotEvery) {
   }
 }
 
-/** Main-thread busy time of the page's renderer over CPU_WINDOW_MS, in % of one core. */
+/** The renderer's main thread over CPU_WINDOW_MS, in % of one core: busy (Chrome's
+ * TaskDuration, wall clock: a busy machine stretches it) and its CPU time (ThreadTime: what the
+ * page itself costs, whatever else runs). */
 async function cpuPercent(page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Performance.enable");
   const read = async () => {
     const { metrics } = await cdp.send("Performance.getMetrics");
-    return metrics.find((m) => m.name === "TaskDuration").value;
+    const get = (name) => metrics.find((m) => m.name === name).value;
+    return { task: get("TaskDuration"), thread: get("ThreadTime") };
   };
   const a = await read();
   const t0 = Date.now();
@@ -217,7 +246,7 @@ async function cpuPercent(page) {
   const b = await read();
   const wall = (Date.now() - t0) / 1000;
   await cdp.detach();
-  return (100 * (b - a)) / wall;
+  return { task: (100 * (b.task - a.task)) / wall, thread: (100 * (b.thread - a.thread)) / wall };
 }
 
 async function cpuScenarios(browser, url) {
@@ -232,9 +261,9 @@ async function cpuScenarios(browser, url) {
       await prepare(page);
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       const frames0 = await page.evaluate(() => [...document.querySelectorAll("raft-cluster")].reduce((a, e) => a + e.framesDrawn, 0));
-      const cpu = await cpuPercent(page);
+      const { task: cpu, thread } = await cpuPercent(page);
       const frames1 = await page.evaluate(() => [...document.querySelectorAll("raft-cluster")].reduce((a, e) => a + e.framesDrawn, 0));
-      rows.push({ name, cpu, frames: frames1 - frames0 });
+      rows.push({ name, cpu, thread, frames: frames1 - frames0 });
     } finally {
       await context.close();
     }
@@ -269,7 +298,7 @@ async function threeInstances(browser, url, speedIndex, load) {
     for (const id of ["#three", "#five", "#seven"]) {
       await page.waitForSelector(`${id} svg [data-role="leader"][data-alive="true"]`, { timeout: 20_000 });
     }
-    const r = await page.evaluate(async ({ frames, speedIndex, load }) => {
+    const { value: r, cpu } = await withFrameCpu(page, () => page.evaluate(async ({ frames, speedIndex, load }) => {
       const els = [...document.querySelectorAll("raft-cluster")];
       for (const el of els) {
         const speed = el.shadowRoot.querySelector('input[type="range"]');
@@ -306,10 +335,13 @@ async function threeInstances(browser, url, speedIndex, load) {
       });
       clearInterval(timer);
       return { interval, work, label };
-    }, { frames: FRAMES, speedIndex, load });
+    }, { frames: FRAMES, speedIndex, load }));
     const si = [...r.interval].sort((a, b) => a - b);
     const sw = [...r.work].sort((a, b) => a - b);
+    const sc = [...cpu].sort((a, b) => a - b);
     return {
+      cpuMedian: percentile(sc, 50),
+      cpuP95: percentile(sc, 95),
       scenario: `3 instances (3, 5, 7 nodes), ${r.label}, ${load ? `${load} requests/s each` : "no client load"}`,
       intervalMedian: percentile(si, 50),
       intervalP95: percentile(si, 95),
@@ -428,11 +460,98 @@ async function sizes() {
   return rows.sort((a, b) => a.file.localeCompare(b.file));
 }
 
+/** Where a frame's time goes (`measure.mjs profile [tail5|tail9|load5|load9|idle]`): a Chrome
+ * trace (style, layout, paint, script per category) and a JS sampling profile (self and
+ * inclusive time per function, wasm calls by their JS glue) over CPU_WINDOW_MS of a scenario:
+ * tail5 / tail9: 5 / 9 nodes with 3,000 entries each (snapshots off) at 0.1×; load5 / load9:
+ * 5 / 9 nodes at 1× with 20 requests/s; idle: 5 nodes at 0.1×. Prints text, not a table. */
+async function profileScenario(browser, url, name) {
+  const nodes = name.endsWith("9") ? 9 : 5;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}?nodes=${nodes}&seed=1`);
+    await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
+    if (name.startsWith("tail")) await fillLogs(page, nodes, 3000);
+    if (name.startsWith("load")) {
+      await setSpeed(page, "1×");
+      await page.evaluate(() => {
+        const el = document.querySelector("raft-cluster");
+        let n = 0;
+        window.__load = setInterval(() => {
+          try {
+            el.cluster.request(`load-${n++}`);
+          } catch {
+            // no leader at the moment
+          }
+        }, 50);
+      });
+    }
+    await page.waitForTimeout(1000); // settle (a measurement window follows)
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    const traceEvents = [];
+    cdp.on("Tracing.dataCollected", (d) => traceEvents.push(...d.value));
+    const traced = new Promise((ok) => cdp.once("Tracing.tracingComplete", ok));
+    await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
+    await cdp.send("Profiler.start");
+    const f0 = await page.evaluate(() => document.querySelector("raft-cluster").framesDrawn);
+    await page.waitForTimeout(CPU_WINDOW_MS); // the measurement window
+    const f1 = await page.evaluate(() => document.querySelector("raft-cluster").framesDrawn);
+    const { profile } = await cdp.send("Profiler.stop");
+    await cdp.send("Tracing.end");
+    await traced;
+    const frames = f1 - f0;
+    // Trace: total duration of complete events by name on the renderer's main thread.
+    const main = traceEvents.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+    const byName = new Map();
+    for (const e of traceEvents) {
+      if (!main || e.pid !== main.pid || e.tid !== main.tid || e.ph !== "X" || !e.dur) continue;
+      byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur / 1000);
+    }
+    const out = [`## profile ${name}: ${frames} frames in ${CPU_WINDOW_MS / 1000} s`, "", "trace (ms per frame, nested events counted in each):"];
+    for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 16)) out.push(`  ${(v / frames).toFixed(3)}  ${k}`);
+    // Profile: self and inclusive time per function.
+    const nodesById = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const dt = new Map();
+    profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000));
+    const key = (n) => `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber + 1}`;
+    const self = new Map();
+    const incl = new Map();
+    for (const [id, t] of dt) {
+      const n = nodesById.get(id);
+      self.set(key(n), (self.get(key(n)) ?? 0) + t);
+      const seen = new Set();
+      for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+        const k = key(nodesById.get(cur));
+        if (!seen.has(k)) {
+          seen.add(k);
+          incl.set(k, (incl.get(k) ?? 0) + t);
+        }
+      }
+    }
+    out.push("", "JS self time (ms per frame):");
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) out.push(`  ${(v / frames).toFixed(3)}  ${k}`);
+    out.push("", "JS inclusive time (ms per frame):");
+    for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 90)) out.push(`  ${(v / frames).toFixed(3)}  ${k}`);
+    return out.join("\n");
+  } finally {
+    await context.close();
+  }
+}
+
 // RAFTLAB_DIST: measure another build (say, the one before a change) with the same script.
 const server = await start(process.env.RAFTLAB_DIST ?? DIST);
 const browser = await launch();
 try {
   const only = process.argv[2] ?? "";
+  if (only === "profile") {
+    for (const name of process.argv.slice(3).length ? process.argv.slice(3) : ["tail5", "load9"]) console.log(await profileScenario(browser, server.url, name), "\n");
+    process.exit(0);
+  }
   const cpu = !only || only === "cpu" ? await cpuScenarios(browser, server.url) : [];
   const frames = [];
   if (!only || only === "three") {
@@ -458,14 +577,14 @@ try {
       ];
 
   const out = [];
-  out.push(`## Main-thread CPU (${CPU_WINDOW_MS / 1000} s windows, % of one core)`, "", "| scenario | CPU | frames drawn |", "| --- | ---: | ---: |");
-  for (const c of cpu) out.push(`| ${c.name} | ${c.cpu.toFixed(1)}% | ${c.frames} |`);
+  out.push(`## Main-thread CPU (${CPU_WINDOW_MS / 1000} s windows, % of one core)`, "", "| scenario | busy (TaskDuration) | CPU time (ThreadTime) | frames drawn |", "| --- | ---: | ---: | ---: |");
+  for (const c of cpu) out.push(`| ${c.name} | ${c.cpu.toFixed(1)}% | ${c.thread.toFixed(1)}% | ${c.frames} |`);
   out.push("");
   out.push(`## Frame time (${FRAMES} frames, headless chromium ${browser.version()}; single-instance rows: 20 client requests/s)`, "");
-  out.push("| scenario | frame interval median | interval p95 | page work median (all instances) | work p95 |");
-  out.push("| --- | ---: | ---: | ---: | ---: |");
+  out.push("| scenario | frame interval median | interval p95 | page work median (all instances) | work p95 | frame task CPU median | CPU p95 |");
+  out.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const f of frames) {
-    out.push(`| ${f.scenario} | ${ms(f.intervalMedian)} | ${ms(f.intervalP95)} | ${ms(f.workMedian)} | ${ms(f.workP95)} |`);
+    out.push(`| ${f.scenario} | ${ms(f.intervalMedian)} | ${ms(f.intervalP95)} | ${ms(f.workMedian)} | ${ms(f.workP95)} | ${ms(f.cpuMedian)} | ${ms(f.cpuP95)} |`);
   }
   out.push("", "## Sizes (dist/)", "", "| file | raw | gzip |", "| --- | ---: | ---: |");
   for (const f of files) out.push(`| ${f.file} | ${kb(f.raw)} | ${kb(f.gzip)} |`);

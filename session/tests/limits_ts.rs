@@ -7,6 +7,7 @@ use raftlab_session::codec::file::RUN_FILE_BYTES_MAX;
 use raftlab_session::options::{NODES_MAX, NODES_MIN};
 use raftlab_session::stored::SCENARIO_ID_CHARS_MAX;
 use raftlab_session::time_travel::RECENT_EVENTS_MAX;
+use raftlab_session::view::requests::REQUESTS_SHOWN_MAX;
 
 fn expected() -> String {
     let mut ts = String::from(
@@ -38,6 +39,11 @@ fn expected() -> String {
             "Event-log lines each moment keeps (session/src/run/time_travel.rs).",
             "RECENT_EVENTS_MAX",
             RECENT_EVENTS_MAX,
+        ),
+        (
+            "Client requests listed, each with its sentence (session/src/view/requests.rs).",
+            "REQUESTS_SHOWN_MAX",
+            REQUESTS_SHOWN_MAX,
         ),
     ] {
         ts.push_str(&format!("/** {doc} */\nexport const {name} = {value};\n"));

@@ -160,6 +160,16 @@ impl Cluster {
         to_js("requests()", &self.page.requests())
     }
 
+    /// The sentence of the tracked request at `index` in `term` (those `requests()` leaves
+    /// out: it builds only the shown ones'), or undefined.
+    #[wasm_bindgen(js_name = requestText)]
+    pub fn request_text(&self, index: f64, term: f64) -> Option<String> {
+        if !(index >= 0.0 && term >= 0.0) {
+            return None;
+        }
+        self.page.request_text(index as u64, term as u64)
+    }
+
     /// Every node's state machine: its last applied commands, lastApplied, the snapshot
     /// boundary and an InstallSnapshot on its way to it.
     #[wasm_bindgen(js_name = stateMachines, unchecked_return_type = "StateMachineView[]")]

@@ -315,8 +315,9 @@ export interface TrackedRequestView {
   term: number;
   atMs: number;
   status: "pending" | "committed" | "lost";
-  /** One sentence: the status and why. */
-  text: string;
+  /** One sentence: the status and why; only the newest REQUESTS_SHOWN_MAX (8) carry theirs
+   * (null: `requestText(index, term)` says it). */
+  text: string | null;
 }
 
 export interface RequestsView {
@@ -564,6 +565,8 @@ export interface ClusterApi {
   requestTo(id: number, command: string): RequestResult;
   /** The requests accepted from this page up to the moment shown, pending, committed or lost. */
   requests(): RequestsView;
+  /** The sentence of the tracked request at `index` in `term`, or undefined. */
+  requestText(index: number, term: number): string | undefined;
   stateMachines(): StateMachineView[];
   /** Per node (index id - 1): its latest event that says why, or null. */
   causes(): (NodeCauseView | null)[];

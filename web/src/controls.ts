@@ -366,7 +366,7 @@ export class Controls {
       // The tracked request says whether it can still be committed (a leader in a minority
       // never commits it) rather than promising a commit.
       const tracked = c.requests().requests.filter((t) => t.index === r.index && t.term === r.term).pop();
-      shown = `“${command}” appended by leader ${nodeName(r.leader)} at index ${r.index} (term ${r.term}). ${tracked?.text ?? ""}`.trim();
+      shown = `“${command}” appended by leader ${nodeName(r.leader)} at index ${r.index} (term ${r.term}). ${tracked?.text ?? (tracked ? c.requestText(tracked.index, tracked.term) : "") ?? ""}`.trim();
       return shown;
     });
     if (ok) {

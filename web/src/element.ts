@@ -59,6 +59,13 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   lastFrameMs = 0;
   /** Frames drawn since the element was created; for measurements and tests. */
   framesDrawn = 0;
+  /** What the frames redrew, counted since the element was created (for tests: a frame in
+   * which nothing changed redraws nothing): log rows and entries, logWindow() calls, writes
+   * of the timeline markers' transform. */
+  get drawCounts(): { logRows: number; logEntries: number; logWindows: number; timelineTransforms: number } {
+    const l = this.logs.counts;
+    return { logRows: l.rows, logEntries: l.entries, logWindows: l.windows, timelineTransforms: this.timeline.transformWrites };
+  }
   /** Bytes of the wasm module's memory (shared by every instance, a high-water mark); for
    * measurements. */
   get wasmMemoryBytes(): number {

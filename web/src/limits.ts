@@ -11,3 +11,5 @@ export const SCENARIO_ID_CHARS_MAX = 64;
 export const RUN_FILE_BYTES_MAX = 67108864;
 /** Event-log lines each moment keeps (session/src/run/time_travel.rs). */
 export const RECENT_EVENTS_MAX = 150;
+/** Client requests listed, each with its sentence (session/src/view/requests.rs). */
+export const REQUESTS_SHOWN_MAX = 8;

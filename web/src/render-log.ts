@@ -60,6 +60,10 @@ interface Row {
   jump: HTMLButtonElement;
   jumpTo: number;
   entries: Map<number, HTMLElement>;
+  /** Per entry drawn: the key of what it shows (`entryKey`); unchanged: not touched. */
+  keys: Map<number, string>;
+  /** The key of the row's head, strip and markers as last drawn (`rowKey`). */
+  key: string;
 }
 
 export class LogView {
@@ -81,6 +85,13 @@ export class LogView {
   private last = 0;
   /** The violation shown: its nodes and log indices are highlighted. */
   private violation: { nodes: Set<number>; indices: Set<number> } | null = null;
+  /** The windows last asked for and the key they were asked under (`windowKey`): the same
+   * key, the same entries, not asked for again. */
+  private windows = new Map<number, LogEntryView[]>();
+  private windowKey = "";
+  private cluster: ClusterApi | null = null;
+  /** What was drawn, counted (for tests: a frame in which nothing changed touches nothing). */
+  readonly counts = { rows: 0, entries: 0, windows: 0 };
 
   constructor(private readonly onSelectNode: (id: number) => void) {
     this.inner = h("div", { class: "logs-inner" });
@@ -115,11 +126,17 @@ export class LogView {
   /** Highlight the entries (and rows) a safety violation involves; null: none. */
   setViolation(v: { nodes: number[]; indices: number[] } | null): void {
     this.violation = v ? { nodes: new Set(v.nodes), indices: new Set(v.indices) } : null;
+    for (const row of this.rows) {
+      row.key = "";
+      row.keys.clear();
+    }
   }
 
   reset(): void {
     this.inner.replaceChildren();
     this.rows = [];
+    this.windows.clear();
+    this.windowKey = "";
     this.follow = true;
     this.hideTip();
   }
@@ -171,15 +188,25 @@ export class LogView {
     const widthPx = `${width}px`;
     if (this.inner.style.width !== widthPx) this.inner.style.width = widthPx;
 
-    // Only the entries drawn cross from Rust: one window per row that has any in view.
+    // Only the entries drawn cross from Rust: one window per row that has any in view, asked
+    // for again only when a log can have changed (every change of a log is persisted:
+    // persistVersion; a jump or a fork) or the window moved.
     const ranges: [number, number, number][] = [];
+    let key = `${c.persistVersion}/${c.jumps}/${c.forks}/${c.timelineVersion}`;
     for (const nd of nodes) {
       const from = Math.max(lo, nd.snapshotIndex + 1);
       const to = Math.min(hi, nd.lastLogIndex);
+      key += `/${from}-${to}:${nd.lastLogTerm}`;
       if (from <= to) ranges.push([nd.id, from, to]);
     }
-    const windows = new Map<number, LogEntryView[]>();
-    if (ranges.length > 0) for (const w of c.logWindow(ranges)) windows.set(w.node, w.entries);
+    if (key !== this.windowKey || this.cluster !== c) {
+      this.windowKey = key;
+      this.cluster = c;
+      this.windows.clear();
+      this.counts.windows++;
+      if (ranges.length > 0) for (const w of c.logWindow(ranges)) this.windows.set(w.node, w.entries);
+    }
+    const windows = this.windows;
 
     for (const nd of nodes) {
       const row = this.rows[nd.id - 1];
@@ -251,7 +278,7 @@ export class LogView {
       const next = h("div", { class: "marker next", hidden: true }, "▼");
       const match = h("div", { class: "marker match", hidden: true }, "▲");
       const diverge = h("div", { class: "marker diverge", hidden: true }, "◆");
-      const row: Row = { id, el: h("div"), head, badge, title, stats, strip, track: h("div"), snap, snapLabel, next, match, diverge, jump, jumpTo: 0, entries: new Map() };
+      const row: Row = { id, el: h("div"), head, badge, title, stats, strip, track: h("div"), snap, snapLabel, next, match, diverge, jump, jumpTo: 0, entries: new Map(), keys: new Map(), key: "" };
       jump.addEventListener("click", () => this.jumpTo(row.jumpTo));
       row.track = h("div", { class: "log-track" }, snap, next, match, diverge);
       // The jump button sits in a zero-width column stuck beside the head: at the view's left
@@ -274,6 +301,19 @@ export class LogView {
     selected: boolean,
   ): void {
     const x = (index: number) => (index - first) * COL_W;
+    // The leader's view of this node, and where it parts from the leader's log.
+    const other = leader !== null && leader.id !== nd.id;
+    const nextI = other ? leader.nextIndex?.[nd.id - 1] : undefined;
+    const matchI = other ? leader.matchIndex?.[nd.id - 1] : undefined;
+    this.renderEntries(row, nd, entries, x, leader);
+    // Everything else the row shows, as one key: unchanged, not touched.
+    const key = [
+      nd.commitIndex, nd.lastApplied, nd.snapshotIndex, nd.snapshotTerm, nd.lastLogIndex, nd.divergesAt, nd.alive, nd.connected, nd.shownRole, nd.role, nd.term, nd.votedFor,
+      first, last, inLo, inHi, leader?.id, nextI, matchI, selected, this.violation?.nodes.has(nd.id) ?? false,
+    ].join("/");
+    if (key === row.key) return;
+    row.key = key;
+    this.counts.rows++;
     setAttr(row.el, "data-commit-index", nd.commitIndex);
     setAttr(row.el, "data-last-applied", nd.lastApplied);
     setAttr(row.el, "data-snapshot-index", nd.snapshotIndex);
@@ -308,37 +348,6 @@ export class LogView {
       setHidden(row.snap, true);
     }
 
-    // Entries in view (the window Rust gave for this row).
-    const shown = new Set<number>();
-    for (const entry of entries) {
-      shown.add(entry.index);
-      let el = row.entries.get(entry.index);
-      if (!el) {
-        el = h(
-          "div",
-          { class: "entry", "data-node": nd.id, "data-index": entry.index, tabindex: -1 },
-          h("span", { class: "e-index" }),
-          h("span", { class: "e-term" }),
-          h("span", { class: "e-cmd" }),
-        );
-        row.track.append(el);
-        row.entries.set(entry.index, el);
-      }
-      const left = `${x(entry.index)}px`;
-      if (el.style.left !== left) el.style.left = left;
-      this.updateEntry(el, entry, nd, leader);
-    }
-    for (const [index, el] of row.entries) {
-      if (!shown.has(index)) {
-        el.remove();
-        row.entries.delete(index);
-      }
-    }
-
-    // The leader's view of this node, and where it parts from the leader's log.
-    const other = leader !== null && leader.id !== nd.id;
-    const nextI = other ? leader.nextIndex?.[nd.id - 1] : undefined;
-    const matchI = other ? leader.matchIndex?.[nd.id - 1] : undefined;
     const lname = leader ? nodeName(leader.id) : "";
     this.marker(row.next, nextI, first, "▼ nextIndex", `leader ${lname}: nextIndex[${nodeName(nd.id)}] = ${nextI}`);
     this.marker(row.match, matchI, first, "▲ matchIndex", `leader ${lname}: matchIndex[${nodeName(nd.id)}] = ${matchI}`);
@@ -376,6 +385,41 @@ export class LogView {
       setText(row.jump, `${dir} ${what}`);
       setAttr(row.jump, "title", `Show ${nodeName(nd.id)}'s ${target === nd.divergesAt ? `first entry that differs from the leader's log (index ${target})` : `last entry (index ${target})`}`);
       toggleClass(row.jump, "right", dir === "▶");
+    }
+  }
+
+  /** The entries in view (the window Rust gave for this row): created, moved or redrawn only
+   * when what one shows changed (its key), removed when out of view. */
+  private renderEntries(row: Row, nd: NodeView, entries: LogEntryView[], x: (index: number) => number, leader: NodeView | null): void {
+    const shown = new Set<number>();
+    for (const entry of entries) {
+      shown.add(entry.index);
+      let el = row.entries.get(entry.index);
+      if (!el) {
+        el = h(
+          "div",
+          { class: "entry", "data-node": nd.id, "data-index": entry.index, tabindex: -1 },
+          h("span", { class: "e-index" }),
+          h("span", { class: "e-term" }),
+          h("span", { class: "e-cmd" }),
+        );
+        row.track.append(el);
+        row.entries.set(entry.index, el);
+      }
+      const k = entryKey(entry, nd, leader, this.violation !== null && this.violation.nodes.has(nd.id) && this.violation.indices.has(entry.index), x(entry.index));
+      if (row.keys.get(entry.index) === k) continue;
+      row.keys.set(entry.index, k);
+      this.counts.entries++;
+      const left = `${x(entry.index)}px`;
+      if (el.style.left !== left) el.style.left = left;
+      this.updateEntry(el, entry, nd, leader);
+    }
+    for (const [index, el] of row.entries) {
+      if (!shown.has(index)) {
+        el.remove();
+        row.entries.delete(index);
+        row.keys.delete(index);
+      }
     }
   }
 
@@ -470,6 +514,15 @@ export class LogView {
       this.jumpTo(index);
     }
   }
+}
+
+/** What an entry shows, as one string: the same key, the same DOM (`updateEntry` reads no
+ * more than this). */
+function entryKey(entry: LogEntryView, nd: NodeView, leader: NodeView | null, involved: boolean, left: number): string {
+  const committed = entry.index <= nd.commitIndex;
+  const waits = !committed && leader !== null && entry.term < leader.term;
+  const diverged = nd.divergesAt !== null && entry.index >= nd.divergesAt;
+  return `${left}|${entry.term}|${entry.commandHex}|${committed}|${entry.index <= nd.lastApplied}|${waits ? `${leader!.id}.${leader!.term}` : ""}|${diverged ? `${leader?.id}.${nd.divergesAt}` : ""}|${involved}|${entry.command}`;
 }
 
 function setStyle(el: HTMLElement, prop: "left" | "right" | "width" | "top", value: string): void {

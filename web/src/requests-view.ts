@@ -4,12 +4,16 @@
 // follows the newest request; the list is in the State machines popover. The Cluster is asked
 // only after the run changed (an input, a jump, a new cluster) or, while a request is pending,
 // in a frame with an event that can settle one (a commit, a truncation, a leader change).
+// Only the requests listed carry their sentence (Rust's REQUESTS_SHOWN_MAX); an older one's
+// is asked for when it settles (`requestText`).
 import type { ClusterApi, EventKind, TrackedRequestView } from "./api";
 import { fmtTime, h, nodeName, setAttr, setText } from "./dom";
 import type { Frame } from "./frame";
+import { REQUESTS_SHOWN_MAX } from "./limits";
 
-/** The events after which a pending request may be committed or lost. */
-const SETTLING: ReadonlySet<EventKind> = new Set<EventKind>(["commit", "truncate", "steppedDown", "becameLeader", "crash", "restart", "snapshot", "installSnapshot"]);
+/** The events after which a pending request may be committed or lost (a commit only once a
+ * node's commitIndex reached the oldest pending index: `pendingFrom`). */
+const SETTLING: ReadonlySet<EventKind> = new Set<EventKind>(["truncate", "steppedDown", "becameLeader", "crash", "restart", "snapshot", "installSnapshot"]);
 
 export interface RequestsHost {
   info(message: string): void;
@@ -25,6 +29,8 @@ export class RequestsWatch {
   private version = -1;
   private jumps = -1;
   private pending = false;
+  /** The lowest index of a pending request (Infinity: none). */
+  private pendingFrom = Infinity;
   /** Status per request ("index/term/atMs"), to say each settlement once. */
   private said = new Map<string, string>();
 
@@ -35,24 +41,31 @@ export class RequestsWatch {
 
   reset(): void {
     this.of = null;
+    this.pendingFrom = Infinity;
     this.said.clear();
     this.list.replaceChildren();
   }
 
   /** Once per frame. */
   render(f: Frame): void {
-    this.sync(f.c, f.state.nowMs, f.events);
+    let commitIndex = 0;
+    for (const nd of f.state.nodes) commitIndex = Math.max(commitIndex, nd.commitIndex);
+    this.sync(f.c, f.state.nowMs, f.events, commitIndex);
   }
 
-  sync(c: ClusterApi, nowMs: number, events: readonly { kind: EventKind }[] = []): void {
+  /** `commitIndex`: the highest any node has (a commit below the oldest pending request's
+   * index settles none). */
+  sync(c: ClusterApi, nowMs: number, events: readonly { kind: EventKind }[] = [], commitIndex = Infinity): void {
     const fresh = c !== this.of || c.timelineVersion !== this.version || c.jumps !== this.jumps;
-    if (!fresh && !(this.pending && events.some((e) => SETTLING.has(e.kind)))) return;
+    const settling = this.pending && events.some((e) => SETTLING.has(e.kind) || (e.kind === "commit" && commitIndex >= this.pendingFrom));
+    if (!fresh && !settling) return;
     const jumped = c === this.of && c.jumps !== this.jumps;
     this.of = c;
     this.version = c.timelineVersion;
     this.jumps = c.jumps;
     const v = c.requests();
     this.pending = v.requests.some((r) => r.status === "pending");
+    this.pendingFrom = Math.min(Infinity, ...v.requests.filter((r) => r.status === "pending").map((r) => r.index));
     const newest = v.requests[v.requests.length - 1];
     for (const r of v.requests) {
       const key = `${r.index}/${r.term}/${r.atMs}`;
@@ -60,15 +73,16 @@ export class RequestsWatch {
       if (before !== r.status) {
         this.said.set(key, r.status);
         // Settled while playing on (not by a jump): say it.
-        if (before === "pending" && r.status !== "pending" && !jumped) this.host.info(`At ${fmtTime(nowMs)}: ${r.text}`);
-        if (r === newest && before !== undefined) this.host.reply(r.text);
+        if (before === "pending" && r.status !== "pending" && !jumped) this.host.info(`At ${fmtTime(nowMs)}: ${r.text ?? c.requestText(r.index, r.term) ?? ""}`);
+        if (r === newest && before !== undefined) this.host.reply(r.text ?? "");
       }
     }
     this.draw(v.requests, v.omitted);
   }
 
   private draw(list: TrackedRequestView[], omitted: number): void {
-    const shown = list.slice(-8);
+    // The newest: those with their sentence.
+    const shown = list.slice(-REQUESTS_SHOWN_MAX);
     while (this.list.children.length > shown.length) this.list.lastElementChild?.remove();
     shown.forEach((r, i) => {
       let li = this.list.children[i] as HTMLElement | undefined;
@@ -77,7 +91,7 @@ export class RequestsWatch {
         this.list.append(li);
       }
       setAttr(li, "data-status", r.status);
-      setText(li, `${fmtTime(r.atMs)} ${nodeName(r.leader)}: ${r.text}`);
+      setText(li, `${fmtTime(r.atMs)} ${nodeName(r.leader)}: ${r.text ?? ""}`);
     });
     setAttr(this.list, "title", omitted > 0 ? `${omitted} older requests are no longer tracked (at most 64)` : null);
   }

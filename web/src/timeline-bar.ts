@@ -1,10 +1,11 @@
 // The timeline: a slider over the run's virtual time (its value is the moment shown), buttons
 // to step one event back or forward, and markers for elections, crashes, partitions and
 // actions. Everything it shows comes from the Cluster (`timeline()`, `nowMs`, `endMs`); it
-// keeps no history. Markers are drawn once per change in the run's own milliseconds, inside
-// one group; each frame only that group's transform follows the run's growing end (no
-// per-marker work, no styles; the SVG's own viewBox stays, so a frame lays out the markers'
-// SVG alone, never the page: timeline.css).
+// keeps no history. Markers are drawn once per change in the run's own milliseconds, one
+// path per kind inside one group; only that group's transform follows the run's growing end,
+// written when the newest marker would lag by MARKS_LAG_UNITS_MAX (no per-marker work, no
+// styles; the SVG's own viewBox stays, so it lays out the markers' SVG alone, never the page:
+// timeline.css).
 // The slider keeps its width wherever the moment is: the time beside it has a fixed width and
 // "in the past" is said on its second line, never in the slider's room. Dragging the thumb
 // seeks at every move; a click on the track seeks there (the range input's own behaviour,
@@ -25,6 +26,11 @@ export interface TimelineHost {
 
 /** Width of the markers' viewBox (any: the group's transform scales the run onto it). */
 const MARKS_VIEW_UNITS = 1000;
+/** How far (in viewBox units, about a pixel: the track is at most about as wide) the newest
+ * marker may lag behind where the run's growing end puts it before the markers' transform is
+ * written again. Writing it re-lays out and repaints every marker (up to the markers'
+ * maximum), so it is written when they would move visibly, not every frame. */
+export const MARKS_LAG_UNITS_MAX = 1;
 
 const MARKER_Y: Record<string, [number, number]> = {
   action: [0, 10],
@@ -46,6 +52,13 @@ export class TimelineBar {
   private version = -1;
   private forks = 0;
   private shownMarkers = 0;
+  /** The markers' paths, one per kind. */
+  private readonly markPaths = new Map<string, SVGPathElement>();
+  /** The run's start and end the markers' transform was last written for. */
+  private drawnStart = NaN;
+  private drawnEnd = NaN;
+  /** Times the markers' transform was written (for tests: not every frame). */
+  transformWrites = 0;
 
   constructor(private readonly host: TimelineHost) {
     this.slider = h("input", { type: "range", min: 0, max: 0, step: 1, value: 0, "aria-label": "Timeline" });
@@ -104,8 +117,8 @@ export class TimelineBar {
     this.link.value = "";
     this.version = -1;
     this.forks = -1;
-    this.shownMarkers = 0;
-    this.markGroup.replaceChildren();
+    this.drawnStart = NaN;
+    this.clearMarkers();
   }
 
   /** Once per frame: the thumb at the moment shown, the viewBox over the run. */
@@ -121,21 +134,27 @@ export class TimelineBar {
     setText(this.outPast, past ? "in the past" : "at the end");
     setAttr(this.out, "title", past ? "In the past: acting here forks the run (its later actions are dropped)" : "At the end of the run: playing goes on from here");
     setAttr(this.el, "data-past", String(past));
-    setAttr(this.markGroup, "transform", `scale(${MARKS_VIEW_UNITS / Math.max(1, end - start)},1) translate(${-start},0)`);
+    // A marker at t moves by (t - start) * (end - drawnEnd) / (end - start)² of the width when
+    // the end grows: at most (end - drawnEnd) / (end - start), the newest one's lag.
+    const span = Math.max(1, end - start);
+    if (start !== this.drawnStart || end < this.drawnEnd || ((end - this.drawnEnd) * MARKS_VIEW_UNITS) / span >= MARKS_LAG_UNITS_MAX) {
+      this.drawnStart = start;
+      this.drawnEnd = end;
+      this.transformWrites++;
+      setAttr(this.markGroup, "transform", `scale(${MARKS_VIEW_UNITS / span},1) translate(${-start},0)`);
+    }
     if (c.timelineVersion !== this.version) {
       this.version = c.timelineVersion;
       // Markers only grow at the end unless the run forked: then redraw them all. Only the
       // markers not drawn yet are asked for.
       if (c.forks !== this.forks) {
         this.forks = c.forks;
-        this.markGroup.replaceChildren();
-        this.shownMarkers = 0;
+        this.clearMarkers();
       }
       let t = c.timelineFrom(this.shownMarkers);
       if (t.markersFrom < this.shownMarkers) {
         // Fewer markers than drawn (the future dropped): all of them again.
-        this.markGroup.replaceChildren();
-        this.shownMarkers = 0;
+        this.clearMarkers();
         t = c.timeline();
       }
       this.drawMarkers(t);
@@ -143,19 +162,31 @@ export class TimelineBar {
   }
 
   private drawMarkers(t: TimelineView): void {
+    // One path per kind (a vertical stroke per marker): a frame that rescales them repaints a
+    // handful of paths, not one element per marker (up to the markers' maximum).
+    const added = new Map<string, string>();
     for (const m of t.markers) {
       const [y1, y2] = MARKER_Y[m.kind] ?? [0, 10];
-      this.markGroup.append(
-        s(
-          "line",
-          { class: `mark mark-${m.kind}`, "data-kind": m.kind, "data-time-ms": m.timeMs, x1: m.timeMs, x2: m.timeMs, y1, y2, "vector-effect": "non-scaling-stroke" },
-          s("title", {}, `${fmtTime(m.timeMs)}: ${m.label}`),
-        ),
-      );
+      added.set(m.kind, `${added.get(m.kind) ?? ""}M${m.timeMs} ${y1}V${y2}`);
+    }
+    for (const [kind, d] of added) {
+      let path = this.markPaths.get(kind);
+      if (!path) {
+        path = s("path", { class: `mark mark-${kind}`, "data-kind": kind, "vector-effect": "non-scaling-stroke", d: "" });
+        this.markPaths.set(kind, path);
+        this.markGroup.append(path);
+      }
+      path.setAttribute("d", (path.getAttribute("d") ?? "") + d);
     }
     this.shownMarkers = t.markersFrom + t.markers.length;
     // Reaching the markers' maximum is said, not hidden.
     setAttr(this.el, "title", t.markersOmitted > 0 ? `${this.shownMarkers} markers shown; ${t.markersOmitted} later ones are not (at most ${this.shownMarkers})` : null);
+  }
+
+  private clearMarkers(): void {
+    this.markGroup.replaceChildren();
+    this.markPaths.clear();
+    this.shownMarkers = 0;
   }
 }
 

@@ -11,6 +11,10 @@
 //! request as it stood then; requests made later than the moment shown are not shown.
 
 pub use crate::page::requests::RequestStatus;
+
+/// Requests the page lists (the newest): only they carry their sentence in `requests()`;
+/// any other's is asked for when it settles (`Page::request_text`).
+pub const REQUESTS_SHOWN_MAX: usize = 8;
 use crate::page::requests::REQUESTS_TRACKED_MAX;
 use crate::page::Page;
 use crate::run::time_travel::{entry_fate, Accepted, Settled, TimeTravel};
@@ -123,26 +127,49 @@ pub struct TrackedRequestView {
     pub at_ms: u64,
     /// "pending" | "committed" | "lost".
     pub status: String,
-    /// One sentence: the status and why.
-    pub text: String,
+    /// One sentence: the status and why; built for the newest `REQUESTS_SHOWN_MAX` only (the
+    /// others: None, `Page::request_text` says theirs).
+    pub text: Option<String>,
 }
 
-/// The requests the run's inputs made up to the moment shown (the newest
-/// `REQUESTS_TRACKED_MAX`), with their status there.
-pub fn requests_view(travel: &TimeTravel) -> RequestsView {
-    let sim = travel.sim();
+#[cfg(test)]
+std::thread_local! {
+    /// Sentences built on this thread (for tests: only the shown ones are built).
+    static SENTENCES_BUILT: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+}
+
+fn sentence(sim: &Simulation, t: &Tracked, status: RequestStatus) -> String {
+    #[cfg(test)]
+    SENTENCES_BUILT.with(|n| n.set(n.get() + 1));
+    text(sim, t, status)
+}
+
+/// The tracked requests made up to the moment shown (the newest `REQUESTS_TRACKED_MAX`).
+fn tracked(travel: &TimeTravel) -> &[Accepted] {
     let applied = travel.inputs_applied();
     let made = travel.accepted().partition_point(|a| a.input < applied);
     let skip = made.saturating_sub(REQUESTS_TRACKED_MAX);
+    &travel.accepted()[skip..made]
+}
+
+/// The requests the run's inputs made up to the moment shown (the newest
+/// `REQUESTS_TRACKED_MAX`), with their status there; the newest `REQUESTS_SHOWN_MAX` with
+/// their sentence.
+pub fn requests_view(travel: &TimeTravel) -> RequestsView {
+    let sim = travel.sim();
+    let list = tracked(travel);
+    let skip = travel.accepted().partition_point(|a| a.input < travel.inputs_applied()) - list.len();
+    let said_from = list.len().saturating_sub(REQUESTS_SHOWN_MAX);
     RequestsView {
-        requests: travel.accepted()[skip..made]
+        requests: list
             .iter()
-            .map(|a| {
+            .enumerate()
+            .map(|(k, a)| {
                 let t = Tracked::of(travel, a);
                 let status = status(travel, a);
                 TrackedRequestView {
                     leader: crate::ids::shown(t.leader),
-                    text: text(sim, &t, status),
+                    text: (k >= said_from).then(|| sentence(sim, &t, status)),
                     command: t.command,
                     index: t.index,
                     term: t.term,
@@ -156,10 +183,25 @@ pub fn requests_view(travel: &TimeTravel) -> RequestsView {
     }
 }
 
+/// The sentence of the tracked request at `index` in `term` (the moment shown's status), or
+/// None when no tracked request is there.
+pub fn request_text(travel: &TimeTravel, index: u64, term: u64) -> Option<String> {
+    let a = tracked(travel)
+        .iter()
+        .rev()
+        .find(|a| a.index == index && a.term == term)?;
+    Some(sentence(travel.sim(), &Tracked::of(travel, a), status(travel, a)))
+}
+
 impl Page {
     /// The tracked requests at the moment shown.
     pub fn requests(&self) -> RequestsView {
         requests_view(self.travel())
+    }
+
+    /// One tracked request's sentence (those `requests()` leaves out), or None.
+    pub fn request_text(&self, index: u64, term: u64) -> Option<String> {
+        request_text(self.travel(), index, term)
     }
 }
 
@@ -204,10 +246,11 @@ mod tests {
         let t = only(&p);
         assert_eq!((t.index, t.term, t.leader), (r.index, r.term, r.leader));
         assert_eq!(t.status, "pending");
-        assert!(t.text.contains("once a majority"), "{}", t.text);
+        let said = t.text.clone().unwrap();
+        assert!(said.contains("once a majority"), "{said}");
         p.advance(1_000).unwrap();
         let t = only(&p);
-        assert_eq!(t.status, "committed", "{}", t.text);
+        assert_eq!(t.status, "committed", "{:?}", t.text);
         p.seek(before.saturating_sub(1));
         assert!(
             p.requests().requests.is_empty(),
@@ -235,7 +278,8 @@ mod tests {
         let stale = p.request_to(old, "stale").unwrap();
         let t = only(&p);
         assert_eq!(t.status, "pending");
-        assert!(t.text.contains("can never commit it"), "{}", t.text);
+        let said = t.text.clone().unwrap();
+        assert!(said.contains("can never commit it"), "{said}");
         // The new leader commits its own entry at the same index.
         let new_leader = p.leader().unwrap();
         p.request_to(new_leader, "fresh").unwrap();
@@ -245,9 +289,9 @@ mod tests {
         let v = p.requests();
         let stale_view = v.requests.iter().find(|t| t.command == "stale").unwrap();
         let fresh_view = v.requests.iter().find(|t| t.command == "fresh").unwrap();
-        assert_eq!(fresh_view.status, "committed", "{}", fresh_view.text);
+        assert_eq!(fresh_view.status, "committed", "{:?}", fresh_view.text);
         assert_eq!(stale_view.index, stale.index);
-        assert_eq!(stale_view.status, "lost", "{}", stale_view.text);
+        assert_eq!(stale_view.status, "lost", "{:?}", stale_view.text);
     }
 
     #[test]
@@ -261,6 +305,29 @@ mod tests {
         assert_eq!(v.requests.len(), REQUESTS_TRACKED_MAX);
         assert_eq!(v.omitted, 3);
         assert_eq!(v.requests[0].command, "c3", "the oldest went first");
+    }
+
+    #[test]
+    fn only_the_shown_requests_get_their_sentence_built() {
+        let mut p = elected(1);
+        let leader = p.leader().unwrap();
+        for i in 0..REQUESTS_TRACKED_MAX {
+            p.request_to(leader, &alloc::format!("c{i}")).unwrap();
+        }
+        p.advance(1_000).unwrap();
+        let before = SENTENCES_BUILT.with(|n| n.get());
+        let v = p.requests();
+        let built = SENTENCES_BUILT.with(|n| n.get()) - before;
+        assert_eq!(v.requests.len(), REQUESTS_TRACKED_MAX);
+        assert_eq!(built, REQUESTS_SHOWN_MAX, "sentences built for one requests()");
+        let with_text = v.requests.iter().filter(|r| r.text.is_some()).count();
+        assert_eq!(with_text, REQUESTS_SHOWN_MAX);
+        assert!(v.requests[REQUESTS_TRACKED_MAX - REQUESTS_SHOWN_MAX..].iter().all(|r| r.text.is_some()), "the newest have theirs");
+        let old = &v.requests[0];
+        assert!(old.text.is_none());
+        let said = p.request_text(old.index, old.term).unwrap();
+        assert!(said.contains("is committed"), "{said}");
+        assert_eq!(p.request_text(old.index, old.term + 99), None);
     }
 
     #[test]

@@ -1,0 +1,95 @@
+// End-to-end: a frame costs little and does not grow (issue 14, item 3), checked by what the
+// frames redraw, not by timing: <raft-cluster>.drawCounts counts log rows and entries
+// redrawn, logWindow() calls and writes of the timeline markers' transform.
+//  1. Playing on with nothing new in any log (heartbeats only), a frame redraws no log row and
+//     no entry and asks for no log window; a new request redraws only what it changed.
+//  2. In a long run the timeline's markers are not rescaled every frame (only when the
+//     newest would lag by about a pixel), and they are a few paths, not one element each.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { WAIT, assertNoErrors, openPage, pause, play, sendRequest, serveAndLaunch, waitCommittedOn, waitForLeader } from "./helpers.mjs";
+
+const counts = (page) => page.evaluate(() => ({ ...document.querySelector("raft-cluster").drawCounts, frames: document.querySelector("raft-cluster").framesDrawn }));
+
+/** Waits until the page drew `n` more frames. */
+async function framesDrawn(page, n) {
+  const f0 = await page.evaluate(() => document.querySelector("raft-cluster").framesDrawn);
+  await page.waitForFunction((until) => document.querySelector("raft-cluster").framesDrawn >= until, f0 + n, { timeout: WAIT });
+}
+
+describe("raftlab page: frame cost (issue 14, item 3)", () => {
+  const env = serveAndLaunch();
+
+  it("1. playing on with no log changing redraws no log row or entry and asks for no window", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=1`, { viewport: { width: 1280, height: 720 } });
+    try {
+      await waitForLeader(page);
+      for (const cmd of ["x=1", "y=2", "z=3"]) await sendRequest(page, cmd);
+      await waitCommittedOn(page, "z=3", 5);
+      // Every row has applied everything (followers learn commitIndex with a heartbeat).
+      await page.waitForFunction(() => {
+        const rows = [...window.__raft("[data-log-node]")];
+        const last = Math.max(...rows.map((r) => Number(r.getAttribute("data-last-index"))));
+        return rows.every((r) => Number(r.getAttribute("data-last-applied")) === last);
+      }, null, { timeout: WAIT });
+      await framesDrawn(page, 5);
+      const before = await counts(page);
+      await framesDrawn(page, 30);
+      const after = await counts(page);
+      assert.ok(after.frames - before.frames >= 30, "the page plays on");
+      const shown = await page.evaluate(() => window.__raft(".entry").length);
+      assert.ok(shown >= 15, `entries are drawn (${shown})`);
+      assert.equal(after.logEntries - before.logEntries, 0, "no log entry redrawn while no log changed");
+      assert.equal(after.logRows - before.logRows, 0, "no log row redrawn while no log changed");
+      assert.equal(after.logWindows - before.logWindows, 0, "no logWindow() asked for while no log changed");
+      // A new request: its entry is drawn on every row, the others are left alone.
+      await sendRequest(page, "w=4");
+      await waitCommittedOn(page, "w=4", 5);
+      const later = await counts(page);
+      assert.ok(later.logWindows > after.logWindows, "a changed log is asked for again");
+      assert.ok(later.logRows > after.logRows, "the rows say the new commitIndex");
+      // 5 rows x (appended, committed, applied: a few redraws of the new entry each).
+      assert.ok(later.logEntries - after.logEntries <= 5 * 6, `only the new entry redrawn (${later.logEntries - after.logEntries} entry redraws)`);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("2. in a long run the timeline's markers are rescaled about once a pixel, not every frame", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=2`, { viewport: { width: 1280, height: 720 } });
+    try {
+      await waitForLeader(page);
+      await pause(page);
+      // Two virtual minutes with requests and a crash, run as a page script would.
+      await page.evaluate(() => {
+        const c = document.querySelector("raft-cluster").cluster;
+        for (let t = 0; t < 120_000; t += 50) {
+          c.advance(50);
+          if (t % 400 === 0) {
+            try {
+              c.request(`r${t}`);
+            } catch {
+              // no leader at the moment
+            }
+          }
+          if (t === 30_000) c.crash(2);
+          if (t === 40_000) c.restart(2);
+        }
+      });
+      await play(page);
+      await framesDrawn(page, 5);
+      const before = await counts(page);
+      await framesDrawn(page, 40);
+      const after = await counts(page);
+      // At 0.1x a frame adds about 1.7 virtual ms; a pixel of a 2-minute run is about 120.
+      assert.ok(after.timelineTransforms - before.timelineTransforms <= 2, `markers rescaled ${after.timelineTransforms - before.timelineTransforms} times in ${after.frames - before.frames} frames`);
+      const marks = await page.evaluate(() => ({ elements: window.__raft("svg.timeline-marks .mark").length, kinds: [...window.__raft("svg.timeline-marks .mark")].map((m) => m.getAttribute("data-kind")) }));
+      assert.ok(marks.kinds.includes("crash") && marks.kinds.includes("action") && marks.kinds.includes("election"), `marker kinds: ${marks.kinds}`);
+      assert.ok(marks.elements <= 4, `one path per kind (${marks.elements} elements)`);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+});
