@@ -23,9 +23,11 @@ import { touchDevice } from "./presenter";
 import { Changed, type Frame, type FrameView, cancelSharedFrame, requestSharedFrame } from "./frame";
 import { styles } from "./styles";
 import { Controls, type ControlsHost } from "./controls";
-import { DetailsPanel } from "./details";
 import { errorMessage, fmtTime, h, nodeName, setText } from "./dom";
 import { buildHelp, buildRoot } from "./element-layout";
+import { type Lazy, LazyKvClients, lazyDetails, lazyTable, loadLegend } from "./lazy";
+import type { DetailsPanel } from "./details";
+import type { TableView } from "./table-view";
 import { Narrator } from "./narrator";
 import { NodeMenu } from "./node-menu";
 import { Notices } from "./notices";
@@ -36,14 +38,12 @@ import { RingView } from "./render-ring";
 import type { Selection } from "./selection";
 import { StatusLine } from "./status";
 import { Persistence, derivedStorageKey } from "./storage";
-import { TableView } from "./table-view";
 import { TimelineBar } from "./timeline-bar";
 import { MonitorsPanel } from "./monitors";
 import { RequestsWatch } from "./requests-view";
 import { RulesPanel } from "./rules-panel";
 import { ScenarioBar } from "./scenario-bar";
 import { StateMachinesPanel } from "./state-machine";
-import { KvClientsPanel } from "./views/kv-clients";
 import { clusterFromRunFile, clusterFromScenario, createCluster, loadWasm, scenarioList, wasmMemoryBytes } from "./wasm";
 
 /** The handles given out by `element.cluster`, to the clusters they wrap. */
@@ -79,9 +79,10 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readonly controls: Controls;
   private readonly ring: RingView;
   private readonly logs: LogView;
-  private readonly details: DetailsPanel;
+  /** Details, the table and the Clients panel: their code is fetched on first use (lazy.ts). */
+  private readonly details: Lazy<DetailsPanel>;
   private readonly menu: NodeMenu;
-  private readonly table = new TableView();
+  private readonly table: Lazy<TableView>;
   private readonly timeline: TimelineBar;
   // Teaching (issue 9): scenarios, safety monitors, breakable rules, state machines.
   private readonly scenarios: ScenarioBar;
@@ -90,7 +91,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readonly requests: RequestsWatch;
   private readonly machines: StateMachinesPanel;
   /** Lab 4's key/value clients and their history (views/kv-clients.ts). */
-  private readonly kv: KvClientsPanel;
+  private readonly kv: LazyKvClients;
   private readonly teachRow: HTMLElement;
   /** Node ids of the violation shown (highlighted on the ring). */
   private violationNodes: number[] = [];
@@ -143,7 +144,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.rules = new RulesPanel({ act: (what, fn) => this.act(what, fn), forkSaid: (c) => ((this.forks = c.forks), (this.offerUndo = true)) });
     this.requests = new RequestsWatch({ info: (m) => this.status.info(m), reply: (t) => setText(this.controls.cmdOut, t) });
     this.machines = new StateMachinesPanel(this.requests.el);
-    this.kv = new KvClientsPanel({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), invalidate: () => this.invalidate() });
+    this.kv = new LazyKvClients({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), invalidate: () => this.invalidate(), error: (m) => this.error(m) });
     this.teachRow = h("div", { class: "teach-row" }, this.scenarios.pick, this.rules.el, this.kv.el);
     this.ring = new RingView({
       selectNode: (id) => {
@@ -156,10 +157,12 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.select(id);
       this.openNodeMenu(id, false);
     });
-    this.details = new DetailsPanel(
+    this.details = lazyDetails(
+      this,
       (id) => this.act(`Drop message ${id}`, (c) => (c.dropMessage(id), `Dropped message ${id}.`)),
       () => this.closeDetails(),
     );
+    this.table = lazyTable(this);
     this.menu = new NodeMenu({
       crashOrRestart: (id) => this.controls.crashOrRestart(id),
       toggleConnected: (id) => this.controls.toggleConnected(id),
@@ -167,8 +170,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       sendTo: (id) => this.controls.sendRequest(id),
       details: (id) => {
         this.select(id);
-        this.details.el.hidden = false;
-        this.invalidate();
+        this.showDetails();
       },
       close: () => {
         this.menu.hide();
@@ -189,20 +191,21 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     return [
       {
         render: (f) => {
-          if (this.table.shown) return;
+          if (!this.table.el.hidden) return;
           this.ring.reducedMotion = this.reducedMotion();
           this.ring.render(f.state, f.vt, f.selection, f.events.filter((e) => e.kind === "messageDropped"), f.t, f.playing);
           if (this.violationNodes.length > 0) this.markViolationNodes();
         },
       },
-      { render: (f) => this.table.render(f.state) },
+      { render: (f) => this.table.view?.render(f.state) },
       { render: (f) => this.menu.render(this.menu.id !== null ? f.state.nodes[this.menu.id - 1] : undefined) },
       { render: (f) => this.logs.render(f.c, f.state, f.selection) },
       {
         render: (f) => {
-          if (this.details.el.hidden) return;
-          this.details.causes = f.selection?.kind === "node" ? f.c.causes() : [];
-          this.details.render(f.state, f.selection);
+          const details = this.details.view;
+          if (this.details.el.hidden || !details) return;
+          details.causes = f.selection?.kind === "node" ? f.c.causes() : [];
+          details.render(f.state, f.selection);
         },
       },
       this.eventLog,
@@ -740,8 +743,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   selectMessage(id: number): void {
     this.selection = { kind: "message", id };
-    this.details.el.hidden = false;
-    this.invalidate();
+    this.showDetails();
   }
 
   selectNextMessage(): void {
@@ -765,6 +767,13 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     const c = this._cluster;
     if (c) this.menu.render(c.state().nodes[id - 1]);
     if (focus) this.menu.open(id, true);
+    this.invalidate();
+  }
+
+  /** Shows the details panel ("Loading…" until its code has arrived). */
+  private showDetails(): void {
+    this.details.el.hidden = false;
+    void this.details.load();
     this.invalidate();
   }
 
@@ -800,13 +809,16 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   toggleHelp(): void {
     this.help.hidden = !this.help.hidden;
+    const legend = this.help.querySelector<HTMLElement>(".legend-slot");
+    if (!this.help.hidden && legend) loadLegend(legend, this);
     if (!this.help.hidden) (this.help.querySelector("button") as HTMLButtonElement | null)?.focus();
     this.invalidate();
   }
 
   toggleTable(): void {
-    const show = !this.table.shown;
+    const show = this.table.el.hidden;
     this.table.el.hidden = !show;
+    if (show) void this.table.load();
     this.ring.el.classList.toggle("hidden", show);
     this.controls.setTablePressed(show);
     this.invalidate();
