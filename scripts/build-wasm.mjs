@@ -70,7 +70,9 @@ function findWasmOpt() {
 const MODULES = [
   // The main module: every page loads it before it draws. Must not link a JSON reader nor
   // the linearizability search (the run-file module's `checkKvHistory` runs it).
-  { pkg: 'raftlab-wasm', lib: 'raftlab_wasm', forbidden: ['serde_json', 'raftlab_lincheck'] },
+  // Nor the packed built-in scenarios: the page fetches them on the first scenario
+  // (session's feature `built-in-scenarios`, off here).
+  { pkg: 'raftlab-wasm', lib: 'raftlab_wasm', forbidden: ['serde_json', 'raftlab_lincheck'], forbiddenFiles: ['session/scenarios/built-in.postcard'] },
   // The run-file module: loaded on the first run file opened or exported, or on the first
   // key/value verdict.
   { pkg: 'raftlab-files', lib: 'raftlab_files', forbidden: [] },
@@ -94,7 +96,14 @@ function wasmOpt(opt, bg) {
   renameSync(tmp, bg);
 }
 
-function buildModule({ pkg, lib, forbidden }, opt) {
+/** 64 bytes from the middle of a file: found in a module's data if the file is compiled in. */
+function sample(file) {
+  const bytes = readFileSync(join(ROOT, file));
+  const at = Math.max(0, (bytes.length >> 1) - 32);
+  return bytes.subarray(at, at + 64);
+}
+
+function buildModule({ pkg, lib, forbidden, forbiddenFiles = [] }, opt) {
   console.log(`build-wasm: cargo build --profile ${PROFILE} --target ${WASM_TARGET} -p ${pkg}`);
   run('cargo', ['build', '--profile', PROFILE, '--target', WASM_TARGET, '-p', pkg]);
 
@@ -107,6 +116,11 @@ function buildModule({ pkg, lib, forbidden }, opt) {
   for (const name of forbidden) {
     if (bytes.includes(name)) {
       throw new StepError(`${pkg} links ${name}, which every page would download: keep it in raftlab-files (see README, "Weight")`);
+    }
+  }
+  for (const file of forbiddenFiles) {
+    if (bytes.includes(sample(file))) {
+      throw new StepError(`${pkg} holds ${file}, which every page would download: the page fetches it on first use (see README, "Weight")`);
     }
   }
 

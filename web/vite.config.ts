@@ -48,6 +48,7 @@ export default defineConfig({
           if (name.endsWith("raftlab_files_bg.wasm")) return "assets/raftlab-files.wasm";
           if (name.endsWith(".wasm")) return "assets/raftlab.wasm";
           if (name.endsWith(".css")) return "assets/raftlab.css";
+          if (name.endsWith("built-in.postcard")) return "assets/raftlab-scenarios.postcard";
           return "assets/[name][extname]";
         },
       },

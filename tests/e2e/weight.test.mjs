@@ -5,7 +5,8 @@
 // file opened; a second one reuses it. Before its first frame the main page fetches only
 // scripts/weight.mjs's BEFORE_DRAW_ASSETS, at most FIRST_LOAD_GZIP_BYTES_MAX gzipped; the views
 // loaded on first use (web/src/lazy.ts: details, table, help's legend, Clients) fetch their
-// chunk when a user opens them, and then draw. `node scripts/weight.mjs` prints the figures.
+// chunk when a user opens them, and then draw; the packed built-in scenarios are fetched on
+// the first scenario chosen. `node scripts/weight.mjs` prints the figures.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { WAIT, assertNoErrors, nodeAction, openMenu, openPage, openPanel, serveAndLaunch } from "./helpers.mjs";
@@ -83,6 +84,14 @@ describe("raftlab page weight: what loads, and when", () => {
       await openPanel(page, "Clients");
       await r.getByRole("group", { name: "Key/value clients" }).waitFor({ timeout: WAIT });
       assert.deepEqual(chunks(), ["details.js", "kv-clients.js", "legend.js", "table-view.js"], "each view's chunk, once");
+      // A scenario, from the Scenario list: the packed scenarios are fetched then, once.
+      const scenarios = () => responses.filter((x) => x.path.endsWith("/assets/raftlab-scenarios.postcard")).length;
+      assert.equal(scenarios(), 0, "no scenario fetched before one is chosen");
+      await r.getByRole("combobox", { name: "Scenario", exact: true }).selectOption({ label: "Figure 8: why a leader commits only entries of its own term" });
+      await r.locator(".scenario-caption").filter({ hasText: /^Step 1 of/ }).waitFor({ timeout: WAIT });
+      await r.getByRole("combobox", { name: "Scenario", exact: true }).selectOption({ index: 1 });
+      await page.waitForFunction(() => document.querySelector("raft-cluster").cluster?.scenario()?.current === 1 && document.querySelector("raft-cluster").cluster?.scenario()?.id !== "figure-8", null, { timeout: WAIT });
+      assert.equal(scenarios(), 1, "the packed scenarios, fetched once");
       assert.deepEqual(responses.filter((x) => x.status >= 400), [], "no HTTP errors");
       assertNoErrors(errors);
     } finally {

@@ -17,7 +17,7 @@
 import type { ClusterApi, ClusterOptions } from "./api";
 import { type ElementConfig, OBSERVED_ATTRIBUTES, readConfig } from "./attributes";
 import { Clock } from "./clock";
-import { boot } from "./boot";
+import { boot, bootNeedsScenarios } from "./boot";
 import { type Source, writeAddress } from "./address";
 import { touchDevice } from "./presenter";
 import { Changed, type Frame, type FrameView, cancelSharedFrame, requestSharedFrame } from "./frame";
@@ -44,7 +44,7 @@ import { RequestsWatch } from "./requests-view";
 import { RulesPanel } from "./rules-panel";
 import { ScenarioBar } from "./scenario-bar";
 import { StateMachinesPanel } from "./state-machine";
-import { clusterFromRunFile, clusterFromScenario, createCluster, loadWasm, scenarioList, wasmMemoryBytes } from "./wasm";
+import { clusterFromRunFile, clusterFromScenario, createCluster, loadScenarios, loadWasm, scenarioList, scenariosLoaded, wasmMemoryBytes } from "./wasm";
 
 /** The handles given out by `element.cluster`, to the clusters they wrap. */
 const unwrapped = new WeakMap<object, ClusterApi>();
@@ -336,7 +336,10 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         this.controls.onSpeed();
       }
       if (!this.config.autoplay) this.clock.pause();
-      loadWasm().then(
+      // The built-in scenarios are fetched with the wasm module only when the boot may need
+      // them (else on the first one opened): a failed fetch is said when a scenario is opened.
+      const scenarios = bootNeedsScenarios({ config: this.config, persistence: this.persistence, search: () => this.ownerDocument.location?.search ?? "" }) ? loadScenarios().catch(() => undefined) : null;
+      Promise.all([loadWasm(), scenarios]).then(
         () => {
           this.scenarios.list(scenarioList());
           if (!this._cluster) this.boot();
@@ -467,6 +470,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   /** A built-in scenario (Cluster.fromScenario), paused at its first step; an unknown one
    * is said and the cluster shown stays. */
   private openScenario(id: string): boolean {
+    if (!scenariosLoaded()) {
+      this.status.info("Loading the scenarios…");
+      loadScenarios().then(
+        () => this.openScenario(id),
+        (e: unknown) => this.status.error(`Could not open the scenario: ${errorMessage(e)}`),
+      );
+      return true;
+    }
     let c: ClusterApi;
     try {
       c = clusterFromScenario(id);
