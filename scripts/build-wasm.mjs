@@ -10,7 +10,7 @@
 //      (the root Cargo.toml's profile made for size); the main module must not link
 //      serde_json or raftlab-lincheck (checked here: the build fails if it does)
 //   2. wasm-bindgen --target web --typescript --out-dir web/pkg target/.../<crate>.wasm
-//   3. wasm-opt -Oz --skip-pass=inlining-optimizing on web/pkg/<crate>_bg.wasm, with binaryen
+//   3. wasm-opt -Oz --skip-pass=inlining-optimizing --strip-producers --strip-target-features on web/pkg/<crate>_bg.wasm, with binaryen
 //      from npm (devDependency)
 //
 // Run `node scripts/setup.mjs` first (npm start / npm test / npm run build do).
@@ -25,9 +25,10 @@ const OUT_DIR = join(ROOT, 'web', 'pkg');
 /** The Cargo profile of the browser build (root Cargo.toml: made for size). */
 const PROFILE = 'wasm-release';
 /** wasm-opt's flags, chosen by measurement (README, "Weight"): its inlining makes the module
- * smaller but gzip worse, so it is skipped. RAFTLAB_WASM_OPT_FLAGS (space-separated)
+ * smaller but gzip worse, so it is skipped; the producers and target-features sections are
+ * for tools, not browsers (0.2 kB gzipped). RAFTLAB_WASM_OPT_FLAGS (space-separated)
  * overrides them, for measuring. */
-const WASM_OPT_FLAGS = (process.env.RAFTLAB_WASM_OPT_FLAGS || '-Oz --skip-pass=inlining-optimizing').split(/\s+/).filter(Boolean);
+const WASM_OPT_FLAGS = (process.env.RAFTLAB_WASM_OPT_FLAGS || '-Oz --skip-pass=inlining-optimizing --strip-producers --strip-target-features').split(/\s+/).filter(Boolean);
 
 function targetDir() {
   if (process.env.CARGO_TARGET_DIR) return resolve(ROOT, process.env.CARGO_TARGET_DIR);

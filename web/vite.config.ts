@@ -11,7 +11,7 @@
 import { defineConfig } from "vite";
 
 /** The modules web/src/lazy.ts loads with import(): not in assets/raftlab.js. */
-const LAZY = /\/web\/(src\/(details|table-view|legend|views\/kv-[a-z]+)\.ts|pkg\/raftlab_files\.js)$/;
+const LAZY = /\/web\/(src\/(details|table-view|legend|views\/kv-[a-z]+|chunks\/[a-z]+)\.ts|src\/styles\/(details|kv)\.css\?inline|pkg\/raftlab_files\.js)$/;
 
 const root = decodeURIComponent(new URL(".", import.meta.url).pathname);
 

@@ -65,7 +65,7 @@ describe("raftlab page weight: what loads, and when", () => {
     const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=3`);
     const responses = recordResponses(page);
     try {
-      const chunks = () => responses.filter((r) => /\/assets\/raftlab-(details|table-view|legend|kv-clients)\.js$/.test(r.path)).map((r) => r.path.replace(/.*raftlab-/, "")).sort();
+      const chunks = () => responses.filter((r) => /\/assets\/raftlab-(details|legend|kv)\.js$/.test(r.path)).map((r) => r.path.replace(/.*raftlab-/, "")).sort();
       const r = page.locator("raft-cluster");
       assert.deepEqual(chunks(), [], "nothing fetched before a view is opened");
       // Details, from a node's menu.
@@ -83,7 +83,7 @@ describe("raftlab page weight: what loads, and when", () => {
       // The Clients panel.
       await openPanel(page, "Clients");
       await r.getByRole("group", { name: "Key/value clients" }).waitFor({ timeout: WAIT });
-      assert.deepEqual(chunks(), ["details.js", "kv-clients.js", "legend.js", "table-view.js"], "each view's chunk, once");
+      assert.deepEqual(chunks(), ["details.js", "kv.js", "legend.js"], "each view's chunk, once");
       // A scenario, from the Scenario list: the packed scenarios are fetched then, once.
       const scenarios = () => responses.filter((x) => x.path.endsWith("/assets/raftlab-scenarios.postcard")).length;
       assert.equal(scenarios(), 0, "no scenario fetched before one is chosen");

@@ -13,6 +13,23 @@ import type { Frame, FrameView } from "./frame";
 import type { TableView } from "./table-view";
 import type { KvClientsHost, KvClientsPanel } from "./views/kv-clients";
 
+/** Each chunk's part of the element's stylesheet, constructed once for every instance. */
+const sheets = new Map<string, CSSStyleSheet>();
+
+/** Adds `css` (a chunk's part of the stylesheet, after the shared one: styles.ts) to the
+ * shadow root `el` is in. */
+function adoptStyles(el: HTMLElement, css: string): void {
+  const root = el.getRootNode();
+  if (!(root instanceof ShadowRoot)) return;
+  let sheet = sheets.get(css);
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    sheets.set(css, sheet);
+  }
+  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+}
+
 /** What a lazily loaded view tells its element. */
 export interface LazyHost {
   /** The view's code arrived and it replaced its placeholder: draw a frame. */
@@ -33,7 +50,7 @@ export class Lazy<T extends { readonly el: HTMLElement }> {
   constructor(
     private readonly what: string,
     readonly placeholder: HTMLElement,
-    private readonly make: () => Promise<T>,
+    private readonly make: () => Promise<{ view: T; css?: string }>,
     private readonly host: LazyHost,
   ) {}
 
@@ -45,7 +62,8 @@ export class Lazy<T extends { readonly el: HTMLElement }> {
    * in the placeholder's place. Resolves to the view, or null if it could not be loaded. */
   load(): Promise<T | null> {
     this.loading ??= this.make().then(
-      (v) => {
+      ({ view: v, css }) => {
+        if (css !== undefined) adoptStyles(this.placeholder, css);
         v.el.hidden = this.placeholder.hidden;
         this.placeholder.replaceWith(v.el);
         this.view = v;
@@ -65,13 +83,30 @@ export class Lazy<T extends { readonly el: HTMLElement }> {
 /** The details panel (details.ts), hidden until a node's or a message's details are asked for. */
 export function lazyDetails(host: LazyHost, onDropMessage: (id: number) => void, onClose: () => void): Lazy<DetailsPanel> {
   const placeholder = h("div", { class: "panel details", hidden: true }, h("p", { class: "muted" }, LOADING_TEXT));
-  return new Lazy("the details panel", placeholder, async () => new (await import("./details")).DetailsPanel(onDropMessage, onClose), host);
+  return new Lazy(
+    "the details panel",
+    placeholder,
+    async () => {
+      const m = await import("./chunks/details");
+      return { view: new m.DetailsPanel(onDropMessage, onClose), css: m.css };
+    },
+    host,
+  );
 }
 
-/** The cluster as a table (table-view.ts), hidden until the Table button is pressed. */
+/** The cluster as a table (table-view.ts, in the details panel's chunk), hidden until the
+ * Table button is pressed. */
 export function lazyTable(host: LazyHost): Lazy<TableView> {
   const placeholder = h("div", { class: "table-view", hidden: true }, h("p", { class: "muted" }, LOADING_TEXT));
-  return new Lazy("the table view", placeholder, async () => new (await import("./table-view")).TableView(), host);
+  return new Lazy(
+    "the table view",
+    placeholder,
+    async () => {
+      const m = await import("./chunks/details");
+      return { view: new m.TableView(), css: m.css };
+    },
+    host,
+  );
 }
 
 /** The help panel's legend (legend.ts), fetched when the help is first opened: `slot` (in the
@@ -102,7 +137,15 @@ export class LazyKvClients implements FrameView {
   constructor(host: KvClientsHost & LazyHost) {
     this.btn = h("button", { type: "button", class: "disclose", "aria-expanded": "false" }, "Clients", h("span", { class: "kv-badge", "data-verdict": "none" }), h("span", { class: "caret", "aria-hidden": "true" }, " ▾"));
     const placeholder = h("div", { class: "disclosure kv" }, this.btn);
-    this.lazy = new Lazy("the Clients panel", placeholder, async () => new (await import("./views/kv-clients")).KvClientsPanel(host), host);
+    this.lazy = new Lazy(
+      "the Clients panel",
+      placeholder,
+      async () => {
+        const m = await import("./chunks/kv");
+        return { view: new m.KvClientsPanel(host), css: m.css };
+      },
+      host,
+    );
     this.btn.addEventListener("click", () => {
       const focused = this.btn.matches(":focus");
       this.btn.setAttribute("aria-busy", "true");
