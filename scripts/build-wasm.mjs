@@ -10,7 +10,7 @@
 //      (the root Cargo.toml's profile made for size); the main module must not link
 //      serde_json or raftlab-lincheck (checked here: the build fails if it does)
 //   2. wasm-bindgen --target web --typescript --out-dir web/pkg target/.../<crate>.wasm
-//   3. wasm-opt -Oz --skip-pass=inlining-optimizing on web/pkg/<crate>_bg.wasm, with binaryen
+//   3. wasm-opt -Oz --skip-pass=inlining-optimizing --strip-producers --strip-target-features on web/pkg/<crate>_bg.wasm, with binaryen
 //      from npm (devDependency)
 //
 // Run `node scripts/setup.mjs` first (npm start / npm test / npm run build do).
@@ -25,9 +25,10 @@ const OUT_DIR = join(ROOT, 'web', 'pkg');
 /** The Cargo profile of the browser build (root Cargo.toml: made for size). */
 const PROFILE = 'wasm-release';
 /** wasm-opt's flags, chosen by measurement (README, "Weight"): its inlining makes the module
- * smaller but gzip worse, so it is skipped. RAFTLAB_WASM_OPT_FLAGS (space-separated)
+ * smaller but gzip worse, so it is skipped; the producers and target-features sections are
+ * for tools, not browsers (0.2 kB gzipped). RAFTLAB_WASM_OPT_FLAGS (space-separated)
  * overrides them, for measuring. */
-const WASM_OPT_FLAGS = (process.env.RAFTLAB_WASM_OPT_FLAGS || '-Oz --skip-pass=inlining-optimizing').split(/\s+/).filter(Boolean);
+const WASM_OPT_FLAGS = (process.env.RAFTLAB_WASM_OPT_FLAGS || '-Oz --skip-pass=inlining-optimizing --strip-producers --strip-target-features').split(/\s+/).filter(Boolean);
 
 function targetDir() {
   if (process.env.CARGO_TARGET_DIR) return resolve(ROOT, process.env.CARGO_TARGET_DIR);
@@ -70,7 +71,9 @@ function findWasmOpt() {
 const MODULES = [
   // The main module: every page loads it before it draws. Must not link a JSON reader nor
   // the linearizability search (the run-file module's `checkKvHistory` runs it).
-  { pkg: 'raftlab-wasm', lib: 'raftlab_wasm', forbidden: ['serde_json', 'raftlab_lincheck'] },
+  // Nor the packed built-in scenarios: the page fetches them on the first scenario
+  // (session's feature `built-in-scenarios`, off here).
+  { pkg: 'raftlab-wasm', lib: 'raftlab_wasm', forbidden: ['serde_json', 'raftlab_lincheck'], forbiddenFiles: ['session/scenarios/built-in.postcard'] },
   // The run-file module: loaded on the first run file opened or exported, or on the first
   // key/value verdict.
   { pkg: 'raftlab-files', lib: 'raftlab_files', forbidden: [] },
@@ -94,7 +97,14 @@ function wasmOpt(opt, bg) {
   renameSync(tmp, bg);
 }
 
-function buildModule({ pkg, lib, forbidden }, opt) {
+/** 64 bytes from the middle of a file: found in a module's data if the file is compiled in. */
+function sample(file) {
+  const bytes = readFileSync(join(ROOT, file));
+  const at = Math.max(0, (bytes.length >> 1) - 32);
+  return bytes.subarray(at, at + 64);
+}
+
+function buildModule({ pkg, lib, forbidden, forbiddenFiles = [] }, opt) {
   console.log(`build-wasm: cargo build --profile ${PROFILE} --target ${WASM_TARGET} -p ${pkg}`);
   run('cargo', ['build', '--profile', PROFILE, '--target', WASM_TARGET, '-p', pkg]);
 
@@ -107,6 +117,11 @@ function buildModule({ pkg, lib, forbidden }, opt) {
   for (const name of forbidden) {
     if (bytes.includes(name)) {
       throw new StepError(`${pkg} links ${name}, which every page would download: keep it in raftlab-files (see README, "Weight")`);
+    }
+  }
+  for (const file of forbiddenFiles) {
+    if (bytes.includes(sample(file))) {
+      throw new StepError(`${pkg} holds ${file}, which every page would download: the page fetches it on first use (see README, "Weight")`);
     }
   }
 

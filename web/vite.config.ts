@@ -10,6 +10,9 @@
 // or exported (`node scripts/weight.mjs` prints what loads when).
 import { defineConfig } from "vite";
 
+/** The modules web/src/lazy.ts loads with import(): not in assets/raftlab.js. */
+const LAZY = /\/web\/(src\/(details|table-view|legend|views\/kv-[a-z]+|chunks\/[a-z]+)\.ts|src\/styles\/(details|kv)\.css\?inline|pkg\/raftlab_files\.js)$/;
+
 const root = decodeURIComponent(new URL(".", import.meta.url).pathname);
 
 export default defineConfig({
@@ -29,6 +32,10 @@ export default defineConfig({
       input: { index: root + "index.html", embed: root + "embed.html" },
       output: {
         entryFileNames: "assets/raftlab-[name].js",
+        // What the first draw needs is ONE file, assets/raftlab.js: every module but those
+        // web/src/lazy.ts imports on first use (their own chunks, which import what they share
+        // with it from assets/raftlab.js) and the run-file module.
+        manualChunks: (id) => (/\/web\/(src|pkg)\//.test(id) && !LAZY.test(id) ? "main" : undefined),
         // The run-file module's glue (web/pkg/raftlab_files.js, imported on first use) is its
         // own chunk, assets/raftlab-files.js, with assets/raftlab-files.wasm.
         chunkFileNames: (info) => {
@@ -41,6 +48,7 @@ export default defineConfig({
           if (name.endsWith("raftlab_files_bg.wasm")) return "assets/raftlab-files.wasm";
           if (name.endsWith(".wasm")) return "assets/raftlab.wasm";
           if (name.endsWith(".css")) return "assets/raftlab.css";
+          if (name.endsWith("built-in.postcard")) return "assets/raftlab-scenarios.postcard";
           return "assets/[name][extname]";
         },
       },

@@ -402,6 +402,7 @@ fn property_id(v: &raftlab::sim::checker::Violation) -> &str {
 
 impl Scenario {
     /// The built-in scenario `id`, from the packed form the page ships (`built_in`).
+    #[cfg(feature = "built-in-scenarios")]
     pub fn built_in(id: &str) -> Result<Scenario, ScenarioError> {
         built_in::scenario(id)
     }

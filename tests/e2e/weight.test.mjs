@@ -2,11 +2,15 @@
 // no run files (dist/embed.html, no <meta name="raftlab-runs">) asks for no run list: no
 // request for runs/index.json, no HTTP error, no "Lab 3 test" list. The main page draws
 // without the run-file module (assets/raftlab-files.*) and fetches it once, on the first run
-// file opened; a second one reuses it. The sizes themselves are measured, not asserted:
-// `node scripts/weight.mjs`.
+// file opened; a second one reuses it. Before its first frame the main page fetches only
+// scripts/weight.mjs's BEFORE_DRAW_ASSETS, at most FIRST_LOAD_GZIP_BYTES_MAX gzipped; the views
+// loaded on first use (web/src/lazy.ts: details, table, help's legend, Clients) fetch their
+// chunk when a user opens them, and then draw; the packed built-in scenarios are fetched on
+// the first scenario chosen. `node scripts/weight.mjs` prints the figures.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { WAIT, assertNoErrors, openPage, serveAndLaunch } from "./helpers.mjs";
+import { WAIT, assertNoErrors, nodeAction, openMenu, openPage, openPanel, serveAndLaunch } from "./helpers.mjs";
+import { BEFORE_DRAW_ASSETS, FIRST_LOAD_GZIP_BYTES_MAX, beforeDraw, kind, sizeOf } from "../../scripts/weight.mjs";
 
 /** Records every response's path and status on `page` from now on. */
 function recordResponses(page) {
@@ -37,6 +41,58 @@ describe("raftlab page weight: what loads, and when", () => {
         "no HTTP errors",
       );
       assert.equal(await page.locator("#five").getByRole("combobox", { name: "Lab test" }).count(), 0, "no Lab 3 list");
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("the main page's first frame loads no lazily loaded chunk, within today's weight", async () => {
+    const run = await beforeDraw(env.browser, env.server.url, "index.html");
+    try {
+      const assets = run.paths.filter((p) => p.startsWith("/assets/"));
+      assert.deepEqual(assets.filter((p) => !BEFORE_DRAW_ASSETS.includes(p)), [], `only ${BEFORE_DRAW_ASSETS.join(", ")} before the first frame`);
+      let gzip = 0;
+      for (const p of run.paths) if (["wasm", "JS", "CSS"].includes(kind(p))) gzip += (await sizeOf(p)).gzip;
+      assert.ok(gzip <= FIRST_LOAD_GZIP_BYTES_MAX, `the first load is ${gzip} bytes gzipped, over FIRST_LOAD_GZIP_BYTES_MAX (${FIRST_LOAD_GZIP_BYTES_MAX}): README "Weight"`);
+      assert.deepEqual(run.failed, [], "no HTTP errors");
+    } finally {
+      await run.context.close();
+    }
+  });
+
+  it("a view loaded on first use fetches its chunk when opened, then draws", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=3`);
+    const responses = recordResponses(page);
+    try {
+      const chunks = () => responses.filter((r) => /\/assets\/raftlab-(details|legend|kv)\.js$/.test(r.path)).map((r) => r.path.replace(/.*raftlab-/, "")).sort();
+      const r = page.locator("raft-cluster");
+      assert.deepEqual(chunks(), [], "nothing fetched before a view is opened");
+      // Details, from a node's menu.
+      await nodeAction(page, "Details of", 1);
+      await r.locator(".details").getByRole("rowheader", { name: "currentTerm", exact: true }).waitFor({ timeout: WAIT });
+      await page.keyboard.press("Escape");
+      // The table.
+      await openMenu(page);
+      await r.getByRole("button", { name: "Table" }).click();
+      await r.getByRole("table").getByRole("row").nth(1).waitFor({ timeout: WAIT });
+      // The help's legend.
+      await r.getByRole("button", { name: /^Help/ }).click();
+      await r.getByRole("dialog", { name: "Keyboard and legend" }).locator(".legend-list").first().waitFor({ timeout: WAIT });
+      await r.getByRole("button", { name: "Close help" }).click();
+      // The Clients panel.
+      await openPanel(page, "Clients");
+      await r.getByRole("group", { name: "Key/value clients" }).waitFor({ timeout: WAIT });
+      assert.deepEqual(chunks(), ["details.js", "kv.js", "legend.js"], "each view's chunk, once");
+      // A scenario, from the Scenario list: the packed scenarios are fetched then, once.
+      const scenarios = () => responses.filter((x) => x.path.endsWith("/assets/raftlab-scenarios.postcard")).length;
+      assert.equal(scenarios(), 0, "no scenario fetched before one is chosen");
+      await r.getByRole("combobox", { name: "Scenario", exact: true }).selectOption({ label: "Figure 8: why a leader commits only entries of its own term" });
+      await r.locator(".scenario-caption").filter({ hasText: /^Step 1 of/ }).waitFor({ timeout: WAIT });
+      await r.getByRole("combobox", { name: "Scenario", exact: true }).selectOption({ index: 1 });
+      await page.waitForFunction(() => document.querySelector("raft-cluster").cluster?.scenario()?.current === 1 && document.querySelector("raft-cluster").cluster?.scenario()?.id !== "figure-8", null, { timeout: WAIT });
+      assert.equal(scenarios(), 1, "the packed scenarios, fetched once");
+      assert.deepEqual(responses.filter((x) => x.status >= 400), [], "no HTTP errors");
       assertNoErrors(errors);
     } finally {
       await context.close();

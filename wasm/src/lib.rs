@@ -311,7 +311,8 @@ impl Cluster {
                 describe(&image)
             )));
         };
-        let (page, resumed) = stored::restore(&text).map_err(|e| JsError::new(&e))?;
+        let (page, resumed) =
+            stored::restore_in(&text, teach::packed_scenarios()).map_err(|e| JsError::new(&e))?;
         let mut cluster = Cluster::around(page);
         cluster.resumed = Some(resumed);
         Ok(cluster)

@@ -7,8 +7,22 @@
 use super::{args, describe, error, number, refusal, to_js, Cluster};
 use raftlab_session::monitors::monitors;
 use raftlab_session::scenario_view::scenario_list;
-use raftlab_session::Page;
+use raftlab_session::{built_in, Page};
+use std::sync::OnceLock;
 use wasm_bindgen::prelude::*;
+
+/// The packed built-in scenarios (`session/scenarios/built-in.postcard`): not in this module
+/// (issue 14, "Half the weight"); the page fetches the file when a scenario is first needed
+/// and hands it over with `Cluster.loadScenarios`.
+static SCENARIOS: OnceLock<Vec<u8>> = OnceLock::new();
+
+/// The packed built-in scenarios once loaded (or compiled in, in the tests' build).
+pub(crate) fn packed_scenarios() -> Option<&'static [u8]> {
+    SCENARIOS
+        .get()
+        .map(Vec::as_slice)
+        .or_else(built_in::compiled)
+}
 
 pub(crate) fn string(call: &str, what: &str, v: &JsValue) -> Result<String, JsError> {
     v.as_string().ok_or_else(|| {
@@ -27,15 +41,40 @@ impl Cluster {
         to_js("Cluster.scenarios()", &scenario_list())
     }
 
+    /// `Cluster.loadScenarios(packed)`: the bytes of `session/scenarios/built-in.postcard`
+    /// (the page fetches them on the first scenario it opens or restores), checked, kept for
+    /// `fromScenario` and `restore`. Throws, saying why, for bytes that are not the packed
+    /// scenarios; once loaded, later calls change nothing.
+    #[wasm_bindgen(js_name = loadScenarios)]
+    pub fn load_scenarios(packed: Vec<u8>) -> Result<(), JsError> {
+        const CALL: &str = "Cluster.loadScenarios(packed)";
+        built_in::decode(&packed).map_err(|e| error(CALL, e))?;
+        let _ = SCENARIOS.set(packed);
+        Ok(())
+    }
+
+    /// `Cluster.scenariosLoaded()`: whether `fromScenario` can play a scenario (its bytes
+    /// were given to `loadScenarios`).
+    #[wasm_bindgen(js_name = scenariosLoaded)]
+    pub fn scenarios_loaded() -> bool {
+        packed_scenarios().is_some()
+    }
+
     /// `Cluster.fromScenario(id)`: the built-in scenario `id`, played now and shown paused at
-    /// its first step. Throws, saying why, for an unknown id.
+    /// its first step. Throws, saying why, for an unknown id, or before `loadScenarios`.
     #[wasm_bindgen(js_name = fromScenario)]
     pub fn from_scenario(
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<Cluster, JsError> {
         const CALL: &str = "Cluster.fromScenario(id)";
         let id = string(CALL, "id", &id)?;
-        let page = Page::from_scenario(&id).map_err(|e| error(CALL, e))?;
+        let packed = packed_scenarios().ok_or_else(|| {
+            error(
+                CALL,
+                "the built-in scenarios are not loaded yet (Cluster.loadScenarios)",
+            )
+        })?;
+        let page = Page::from_scenario_in(packed, &id).map_err(|e| error(CALL, e))?;
         Ok(Cluster::around(page))
     }
 

@@ -32,6 +32,13 @@ export interface BootHost {
   nodeCount(): number | undefined;
 }
 
+/** Whether `boot` may need the built-in scenarios (fetched with the wasm module then, not on
+ * every page: `loadScenarios`): a scenario asked for, or a stored run (it may be one). */
+export function bootNeedsScenarios(host: Pick<BootHost, "config" | "persistence" | "search">): boolean {
+  if (host.config.scenario !== null || host.persistence.read() !== null) return true;
+  return host.config.urlParams && new URLSearchParams(host.search()).has("scenario");
+}
+
 export function boot(host: BootHost): void {
   const cfg = host.config;
   const errors = [...cfg.errors];

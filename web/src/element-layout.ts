@@ -5,7 +5,6 @@
 import { watchRingFont } from "./presenter";
 import { SHORTCUTS } from "./controls";
 import { h, uid } from "./dom";
-import { buildLegend } from "./legend";
 import { RING_VIEW_UNITS } from "./render-ring";
 
 export interface LayoutParts {
@@ -94,6 +93,7 @@ export function buildHelp(onClose: () => void): HTMLElement {
     h("div", { class: "menu-head" }, h("h2", { id: title }, "Keyboard and legend"), close),
     h("p", {}, "Click a node (or Tab to it and press Enter) for its actions: crash, restart, disconnect, reconnect, time out, send a request, details. Click a message in flight for its fields."),
     h("dl", { class: "shortcuts" }, ...SHORTCUTS.flatMap(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)])),
-    buildLegend(),
+    // The legend (legend.ts) is fetched when the help is first opened (lazy.ts, loadLegend).
+    h("div", { class: "legend-slot" }, "Loading…"),
   );
 }

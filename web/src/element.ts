@@ -17,15 +17,17 @@
 import type { ClusterApi, ClusterOptions } from "./api";
 import { type ElementConfig, OBSERVED_ATTRIBUTES, readConfig } from "./attributes";
 import { Clock } from "./clock";
-import { boot } from "./boot";
+import { boot, bootNeedsScenarios } from "./boot";
 import { type Source, writeAddress } from "./address";
 import { touchDevice } from "./presenter";
 import { Changed, type Frame, type FrameView, cancelSharedFrame, requestSharedFrame } from "./frame";
 import { styles } from "./styles";
 import { Controls, type ControlsHost } from "./controls";
-import { DetailsPanel } from "./details";
 import { errorMessage, fmtTime, h, nodeName, setText } from "./dom";
 import { buildHelp, buildRoot } from "./element-layout";
+import { type Lazy, LazyKvClients, lazyDetails, lazyTable, loadLegend } from "./lazy";
+import type { DetailsPanel } from "./details";
+import type { TableView } from "./table-view";
 import { Narrator } from "./narrator";
 import { NodeMenu } from "./node-menu";
 import { Notices } from "./notices";
@@ -36,15 +38,13 @@ import { RingView } from "./render-ring";
 import type { Selection } from "./selection";
 import { StatusLine } from "./status";
 import { Persistence, derivedStorageKey } from "./storage";
-import { TableView } from "./table-view";
 import { TimelineBar } from "./timeline-bar";
 import { MonitorsPanel } from "./monitors";
 import { RequestsWatch } from "./requests-view";
 import { RulesPanel } from "./rules-panel";
 import { ScenarioBar } from "./scenario-bar";
 import { StateMachinesPanel } from "./state-machine";
-import { KvClientsPanel } from "./views/kv-clients";
-import { clusterFromRunFile, clusterFromScenario, createCluster, loadWasm, scenarioList, wasmMemoryBytes } from "./wasm";
+import { clusterFromRunFile, clusterFromScenario, createCluster, loadScenarios, loadWasm, scenarioList, scenariosLoaded, wasmMemoryBytes } from "./wasm";
 
 /** The handles given out by `element.cluster`, to the clusters they wrap. */
 const unwrapped = new WeakMap<object, ClusterApi>();
@@ -86,9 +86,10 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readonly controls: Controls;
   private readonly ring: RingView;
   private readonly logs: LogView;
-  private readonly details: DetailsPanel;
+  /** Details, the table and the Clients panel: their code is fetched on first use (lazy.ts). */
+  private readonly details: Lazy<DetailsPanel>;
   private readonly menu: NodeMenu;
-  private readonly table = new TableView();
+  private readonly table: Lazy<TableView>;
   private readonly timeline: TimelineBar;
   // Teaching (issue 9): scenarios, safety monitors, breakable rules, state machines.
   private readonly scenarios: ScenarioBar;
@@ -97,7 +98,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readonly requests: RequestsWatch;
   private readonly machines: StateMachinesPanel;
   /** Lab 4's key/value clients and their history (views/kv-clients.ts). */
-  private readonly kv: KvClientsPanel;
+  private readonly kv: LazyKvClients;
   private readonly teachRow: HTMLElement;
   /** Node ids of the violation shown (highlighted on the ring). */
   private violationNodes: number[] = [];
@@ -150,7 +151,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.rules = new RulesPanel({ act: (what, fn) => this.act(what, fn), forkSaid: (c) => ((this.forks = c.forks), (this.offerUndo = true)) });
     this.requests = new RequestsWatch({ info: (m) => this.status.info(m), reply: (t) => setText(this.controls.cmdOut, t) });
     this.machines = new StateMachinesPanel(this.requests.el);
-    this.kv = new KvClientsPanel({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), invalidate: () => this.invalidate() });
+    this.kv = new LazyKvClients({ act: (what, fn) => this.act(what, fn), pause: () => this.clock.pause(), invalidate: () => this.invalidate(), error: (m) => this.error(m) });
     this.teachRow = h("div", { class: "teach-row" }, this.scenarios.pick, this.rules.el, this.kv.el);
     this.ring = new RingView({
       selectNode: (id) => {
@@ -163,10 +164,12 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.select(id);
       this.openNodeMenu(id, false);
     });
-    this.details = new DetailsPanel(
+    this.details = lazyDetails(
+      this,
       (id) => this.act(`Drop message ${id}`, (c) => (c.dropMessage(id), `Dropped message ${id}.`)),
       () => this.closeDetails(),
     );
+    this.table = lazyTable(this);
     this.menu = new NodeMenu({
       crashOrRestart: (id) => this.controls.crashOrRestart(id),
       toggleConnected: (id) => this.controls.toggleConnected(id),
@@ -174,8 +177,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       sendTo: (id) => this.controls.sendRequest(id),
       details: (id) => {
         this.select(id);
-        this.details.el.hidden = false;
-        this.invalidate();
+        this.showDetails();
       },
       close: () => {
         this.menu.hide();
@@ -196,20 +198,21 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     return [
       {
         render: (f) => {
-          if (this.table.shown) return;
+          if (!this.table.el.hidden) return;
           this.ring.reducedMotion = this.reducedMotion();
           this.ring.render(f.state, f.vt, f.selection, f.events.filter((e) => e.kind === "messageDropped"), f.t, f.playing);
           if (this.violationNodes.length > 0) this.markViolationNodes();
         },
       },
-      { render: (f) => this.table.render(f.state) },
+      { render: (f) => this.table.view?.render(f.state) },
       { render: (f) => this.menu.render(this.menu.id !== null ? f.state.nodes[this.menu.id - 1] : undefined) },
       { render: (f) => this.logs.render(f.c, f.state, f.selection) },
       {
         render: (f) => {
-          if (this.details.el.hidden) return;
-          this.details.causes = f.selection?.kind === "node" ? f.c.causes() : [];
-          this.details.render(f.state, f.selection);
+          const details = this.details.view;
+          if (this.details.el.hidden || !details) return;
+          details.causes = f.selection?.kind === "node" ? f.c.causes() : [];
+          details.render(f.state, f.selection);
         },
       },
       this.eventLog,
@@ -340,7 +343,10 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         this.controls.onSpeed();
       }
       if (!this.config.autoplay) this.clock.pause();
-      loadWasm().then(
+      // The built-in scenarios are fetched with the wasm module only when the boot may need
+      // them (else on the first one opened): a failed fetch is said when a scenario is opened.
+      const scenarios = bootNeedsScenarios({ config: this.config, persistence: this.persistence, search: () => this.ownerDocument.location?.search ?? "" }) ? loadScenarios().catch(() => undefined) : null;
+      Promise.all([loadWasm(), scenarios]).then(
         () => {
           this.scenarios.list(scenarioList());
           if (!this._cluster) this.boot();
@@ -471,6 +477,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   /** A built-in scenario (Cluster.fromScenario), paused at its first step; an unknown one
    * is said and the cluster shown stays. */
   private openScenario(id: string): boolean {
+    if (!scenariosLoaded()) {
+      this.status.info("Loading the scenarios…");
+      loadScenarios().then(
+        () => this.openScenario(id),
+        (e: unknown) => this.status.error(`Could not open the scenario: ${errorMessage(e)}`),
+      );
+      return true;
+    }
     let c: ClusterApi;
     try {
       c = clusterFromScenario(id);
@@ -747,8 +761,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   selectMessage(id: number): void {
     this.selection = { kind: "message", id };
-    this.details.el.hidden = false;
-    this.invalidate();
+    this.showDetails();
   }
 
   selectNextMessage(): void {
@@ -772,6 +785,13 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     const c = this._cluster;
     if (c) this.menu.render(c.state().nodes[id - 1]);
     if (focus) this.menu.open(id, true);
+    this.invalidate();
+  }
+
+  /** Shows the details panel ("Loading…" until its code has arrived). */
+  private showDetails(): void {
+    this.details.el.hidden = false;
+    void this.details.load();
     this.invalidate();
   }
 
@@ -807,13 +827,16 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   toggleHelp(): void {
     this.help.hidden = !this.help.hidden;
+    const legend = this.help.querySelector<HTMLElement>(".legend-slot");
+    if (!this.help.hidden && legend) loadLegend(legend, this);
     if (!this.help.hidden) (this.help.querySelector("button") as HTMLButtonElement | null)?.focus();
     this.invalidate();
   }
 
   toggleTable(): void {
-    const show = !this.table.shown;
+    const show = this.table.el.hidden;
     this.table.el.hidden = !show;
+    if (show) void this.table.load();
     this.ring.el.classList.toggle("hidden", show);
     this.controls.setTablePressed(show);
     this.invalidate();

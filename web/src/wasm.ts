@@ -112,7 +112,34 @@ export function scenarioList(): ScenarioListItem[] {
   return WasmCluster.scenarios() as ScenarioListItem[];
 }
 
-/** `Cluster.fromScenario(id)`: a built-in scenario, played and paused at its first step. */
+/** `Cluster.fromScenario(id)`: a built-in scenario, played and paused at its first step.
+ * Call `loadScenarios()` first. */
 export function clusterFromScenario(id: string): ClusterApi {
   return WasmCluster.fromScenario(id);
+}
+
+/** The packed built-in scenarios (session/scenarios/built-in.postcard): not in the main
+ * module, a file of their own that Vite emits next to it (assets/raftlab-scenarios.postcard,
+ * fetched relative to this module), fetched on the first scenario opened or restored. */
+const SCENARIOS_URL = new URL("../../session/scenarios/built-in.postcard", import.meta.url);
+let scenariosLoading: Promise<void> | null = null;
+
+/** Whether `clusterFromScenario` can play a scenario now (the wasm module is loaded and so are
+ * the scenarios). */
+export function scenariosLoaded(): boolean {
+  return memory !== null && WasmCluster.scenariosLoaded();
+}
+
+/** Loads the wasm module and fetches the built-in scenarios (once; a failed fetch is tried
+ * again next time); `Cluster.restore` resumes a stored scenario's run only after it. */
+export function loadScenarios(): Promise<void> {
+  scenariosLoading ??= Promise.all([loadWasm(), fetch(SCENARIOS_URL)]).then(
+    async ([, r]) => {
+      if (WasmCluster.scenariosLoaded()) return;
+      if (!r.ok) throw new Error(`the built-in scenarios did not load (HTTP ${r.status})`);
+      WasmCluster.loadScenarios(new Uint8Array(await r.arrayBuffer()));
+    },
+  );
+  scenariosLoading.catch(() => (scenariosLoading = null));
+  return scenariosLoading;
 }

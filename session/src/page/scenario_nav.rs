@@ -10,7 +10,7 @@
 
 use crate::narrate::NarrationKind;
 use crate::page::{Page, Refusal, ScenarioNav, SCENARIO_CHANGES_MAX};
-use crate::scenario::{Goal, Scenario, Step};
+use crate::scenario::{Goal, Step};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -53,22 +53,20 @@ pub struct ScenarioListItem {
     pub teaches: String,
 }
 
-/// The built-in scenarios, in teaching order (read, not played).
+/// The built-in scenarios, in teaching order (the packed list `built_in::LIST`: none is
+/// decoded).
 pub fn scenario_list() -> Vec<ScenarioListItem> {
-    crate::scenario::built_in::all()
+    crate::scenario::built_in::list()
         .unwrap_or_default()
         .into_iter()
-        .map(|(id, s)| ScenarioListItem {
-            id,
-            title: s.title,
-            teaches: s.teaches,
-        })
+        .map(|(id, title, teaches)| ScenarioListItem { id, title, teaches })
         .collect()
 }
 
-/// The built-in scenario `id` played: its run file and its steps as moments of that run.
-fn played(id: &str) -> Result<(crate::codec::file::RunFile, ScenarioNav), String> {
-    let scenario = Scenario::built_in(id).map_err(|e| e.to_string())?;
+/// The built-in scenario `id` of `packed` (`built_in::decode`) played: its run file and its
+/// steps as moments of that run.
+fn played(packed: &[u8], id: &str) -> Result<(crate::codec::file::RunFile, ScenarioNav), String> {
+    let scenario = crate::scenario::built_in::scenario_in(packed, id).map_err(|e| e.to_string())?;
     let played = scenario
         .play()
         .map_err(|e| format!("the scenario {id:?} did not play: {e}"))?;
@@ -161,8 +159,15 @@ enum Replayed {
 
 impl Page {
     /// The built-in scenario `id`, played now and opened paused at its first step.
+    #[cfg(feature = "built-in-scenarios")]
     pub fn from_scenario(id: &str) -> Result<Page, String> {
-        let (file, nav) = played(id)?;
+        Page::from_scenario_in(crate::scenario::built_in::PACKED, id)
+    }
+
+    /// `from_scenario`, the scenario from `packed` (the packed built-in scenarios,
+    /// `built_in::decode`).
+    pub fn from_scenario_in(packed: &[u8], id: &str) -> Result<Page, String> {
+        let (file, nav) = played(packed, id)?;
         let mut page = Page::from_run_file(file)?;
         page.scenario = Some(nav);
         page.go_to_step(1).map_err(|e| e.to_string())?;
@@ -171,8 +176,8 @@ impl Page {
 
     /// The built-in scenario `id` shown again over this page's run (a stored page restored,
     /// `stored::restore`): its run must be the scenario's, played on or not past its end.
-    pub(crate) fn resume_scenario(&mut self, id: &str) -> Result<(), String> {
-        let (file, nav) = played(id)?;
+    pub(crate) fn resume_scenario(&mut self, packed: &[u8], id: &str) -> Result<(), String> {
+        let (file, nav) = played(packed, id)?;
         let run = self.travel.run();
         if run.config != file.run.config {
             return Err(format!(

@@ -150,10 +150,14 @@ impl Guide {
         Ok(guide)
     }
 
-    /// Shows this guide on `page` (its run already restored).
-    fn apply(self, page: &mut Page) -> Result<(), String> {
+    /// Shows this guide on `page` (its run already restored); a scenario's from `scenarios`
+    /// (the packed built-in scenarios, `built_in::decode`), which must then be given.
+    fn apply(self, page: &mut Page, scenarios: Option<&[u8]>) -> Result<(), String> {
         match self {
-            Guide::Scenario { id } => page.resume_scenario(&id),
+            Guide::Scenario { id } => match scenarios {
+                Some(packed) => page.resume_scenario(packed, &id),
+                None => Err(String::from("the built-in scenarios are not loaded")),
+            },
             Guide::File { title, captions } => {
                 let captions = captions
                     .into_iter()
@@ -244,7 +248,15 @@ fn save_within(page: &Page, run_chars_max: usize) -> Saved {
 /// The cluster of a stored text: its run at its moment when that checks out, else every node
 /// restarted from its persisted state, with the reason. Err: the image itself is bad
 /// (foreign, another version, truncated, corrupt, inconsistent).
+#[cfg(feature = "built-in-scenarios")]
 pub fn restore(text: &str) -> Result<(Page, Resumed), String> {
+    restore_in(text, Some(crate::scenario::built_in::PACKED))
+}
+
+/// `restore`, with a stored scenario's steps from `scenarios` (the packed built-in scenarios,
+/// `built_in::decode`); without them a stored scenario's run is not resumed (every node
+/// restarts from its persisted state, and `Resumed::NodesInstead` says why).
+pub fn restore_in(text: &str, scenarios: Option<&[u8]>) -> Result<(Page, Resumed), String> {
     let mut lines = text.splitn(4, '\n');
     let image_text = lines.next().unwrap_or("");
     let image = image::decode(image_text).map_err(|e| e.to_string())?;
@@ -252,7 +264,7 @@ pub fn restore(text: &str) -> Result<(Page, Resumed), String> {
         return Ok((Page::restore(&image)?, Resumed::Nodes));
     };
     let moment = lines.next();
-    match resume(&image, run_text, moment, lines.next()) {
+    match resume(&image, run_text, moment, lines.next(), scenarios) {
         Ok(page) => Ok((page, Resumed::Run)),
         Err(why) => Ok((Page::restore(&image)?, Resumed::NodesInstead(why))),
     }
@@ -264,6 +276,7 @@ fn resume(
     run_text: &str,
     moment: Option<&str>,
     guide: Option<&str>,
+    scenarios: Option<&[u8]>,
 ) -> Result<Page, String> {
     let link = link::decode(run_text).map_err(|e| format!("the stored run is damaged: {e}"))?;
     let numbers: Option<(u64, u64)> = moment.and_then(|m| {
@@ -283,7 +296,7 @@ fn resume(
     if let Some(guide) = guide {
         let name = guide.name();
         guide
-            .apply(&mut page)
+            .apply(&mut page, scenarios)
             .map_err(|e| format!("the stored run cannot be shown as {name}: {e}"))?;
     }
     if page.ticks() != ticks && !page.seek_ticks(ticks) {
@@ -495,6 +508,27 @@ mod tests {
         let line = text.lines().nth(3).expect("a guide line");
         assert!(line.starts_with("raftlab-guide/1:"), "{line}");
         line
+    }
+
+    #[test]
+    fn a_scenarios_run_restored_without_the_scenarios_restarts_its_nodes_and_says_why() {
+        // The page's main module restores before the scenarios' file has arrived only if its
+        // fetch failed (boot.ts fetches it first when a run is stored).
+        let mut p = Page::from_scenario("figure-8").unwrap();
+        p.next_step().unwrap();
+        let saved = save(&p);
+        let (q, how) = restore_in(&saved.text, None).unwrap();
+        match how {
+            Resumed::NodesInstead(why) => assert!(
+                why.contains("the built-in scenarios are not loaded"),
+                "{why}"
+            ),
+            other => panic!("expected the nodes restarted, got {other:?}"),
+        }
+        assert_eq!(q.scenario(), None);
+        let (q, how) = restore_in(&saved.text, Some(crate::scenario::built_in::PACKED)).unwrap();
+        assert_eq!(how, Resumed::Run);
+        assert_eq!(q.scenario(), p.scenario());
     }
 
     #[test]
