@@ -41,7 +41,10 @@ export function buildRoot(p: LayoutParts): HTMLElement {
   const logsPanel = h(
     "div",
     { class: "panel logs-panel", role: "group", "aria-labelledby": logsTitle },
-    h("div", { class: "panel-head" }, h("h2", { id: logsTitle }, "Logs"), p.machines, h("span", { class: "hint" }, "solid committed · dashed not yet · ✓ applied · ▼ nextIndex ▲ matchIndex")),
+    h("div", { class: "panel-head" }, h("h2", { id: logsTitle }, "Logs"), p.machines, h("span", { class: "hint" }, "solid committed · dashed not yet · ✓ applied · ▼ nextIndex ▲ matchIndex"),
+      // Lecture mode draws nextIndex and matchIndex as bars in their colours: its legend.
+      h("span", { class: "hint-bars" }, h("span", { class: "bar-next" }, "nextIndex"), h("span", { class: "bar-match" }, "matchIndex")),
+    ),
     p.logs,
   );
   p.details.hidden = true;
