@@ -117,10 +117,17 @@ export function logCovers(page, scope = "raft-cluster") {
     const out = [];
     for (const row of root.querySelectorAll("[data-log-node]")) {
       const id = row.dataset.logNode;
-      const entries = [...row.querySelectorAll(".entry")].map((e) => ({ i: e.dataset.index, b: e.getBoundingClientRect() })).filter((e) => inView(e.b));
-      const labels = [...row.querySelectorAll(".marker:not([hidden])")].map((m) => ({ what: m.textContent, b: m.getBoundingClientRect() })).filter((m) => inView(m.b));
-      const jump = row.querySelector(".log-jump:not([hidden])");
       const head = row.querySelector(".log-head");
+      // What the sticky head hides (it is drawn over the track) is not covered by a button.
+      const hb = head.getBoundingClientRect();
+      const shown = (b) => {
+        const beside = b.top < hb.bottom - 1 && b.bottom > hb.top + 1;
+        const left = beside ? Math.max(b.left, hb.right) : b.left;
+        return { left, right: b.right, top: b.top, bottom: b.bottom, width: Math.max(0, b.right - left) };
+      };
+      const entries = [...row.querySelectorAll(".entry")].map((e) => ({ i: e.dataset.index, b: shown(e.getBoundingClientRect()) })).filter((e) => inView(e.b));
+      const labels = [...row.querySelectorAll(".marker:not([hidden])")].map((m) => ({ what: m.textContent, b: shown(m.getBoundingClientRect()) })).filter((m) => inView(m.b));
+      const jump = row.querySelector(".log-jump:not([hidden])");
       if (jump) {
         const j = jump.getBoundingClientRect();
         for (const e of entries) if (meet(j, e.b)) out.push(`S${id}: "${jump.textContent}" covers entry ${e.i}`);

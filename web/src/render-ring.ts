@@ -257,7 +257,7 @@ export class RingView {
           s("line", { x1: r * 0.6, y1: -r * 0.6, x2: -r * 0.6, y2: r * 0.6 }),
         ),
         sub: s("text", { class: "sub", x: lx.toFixed(1), y: r + 9, dy: "1em" }),
-        cut: s("text", { class: "cut-label", x: lx.toFixed(1), y: r + 9, dy: "2.2em" }, "cut off"),
+        cut: s("text", { class: "cut-label", x: lx.toFixed(1), y: r + 9, dy: "2.15em" }, "cut off"),
         title: s("title"),
       };
       els.badge.append(s("circle", { r: 12 }), els.badgeText);
