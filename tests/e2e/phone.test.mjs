@@ -95,6 +95,34 @@ describe("raftlab page: on a phone", () => {
     }
   });
 
+  it("every panel of the menu opens on screen, under its button, within the width", async () => {
+    const { context, page, errors } = await openPhone(env.browser, `${env.server.url}?scenario=figure-8`);
+    try {
+      const r = page.locator("raft-cluster");
+      await r.getByRole("button", { name: "Menu", exact: true }).tap();
+      for (const name of ["Network", "Partition", "New cluster", "Lecture", "Break a rule", "Clients"]) {
+        const b = r.getByRole("button", { name: new RegExp(`^${name}`) }).and(r.locator("[aria-expanded]")).first();
+        await b.tap();
+        assert.equal(await b.getAttribute("aria-expanded"), "true", `${name} opens`);
+        const pop = r.locator(`#${await b.getAttribute("aria-controls")}`);
+        const bb = await b.boundingBox();
+        const pb = await pop.boundingBox();
+        assert.ok(pb && pb.y >= bb.y + bb.height - 1 && pb.y < VIEWPORT.height, `${name}'s panel opens on screen under its button: button ${JSON.stringify(bb)}, panel ${JSON.stringify(pb)}`);
+        assert.ok(pb.x >= 0 && pb.x + pb.width <= VIEWPORT.width + 0.5, `${name}'s panel is within the width: ${JSON.stringify(pb)}`);
+        // Its first control can be used.
+        const first = pop.locator("input, select, button").first();
+        await first.scrollIntoViewIfNeeded();
+        assert.equal(await first.isVisible(), true, `${name}'s first control is visible`);
+        await b.scrollIntoViewIfNeeded();
+        await b.tap();
+        assert.equal(await b.getAttribute("aria-expanded"), "false", `${name} closes`);
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("in a scenario with a rule broken and its violation shown, the ring and a node's actions still come first; the step's caption follows the ring", async () => {
     const { context, page, errors } = await openPhone(env.browser, `${env.server.url}?scenario=figure-8-broken`);
     try {
