@@ -2,6 +2,19 @@
 // labels that overlap each other or a node's circle, texts cut off inside the logs, the status
 // line cut to "…", the jump buttons and the nextIndex / matchIndex labels over log entries.
 // Each function runs in the page and returns a list of findings (empty: all is well).
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+
+const AXE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's violations on the page as it is (its default rules, into the shadow roots). */
+export async function axeViolations(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(" >> ")).join("; ")})`);
+  });
+}
 
 /** Ring texts that overlap: two labels over each other, a label half over a node's circle
  * (a node's name and term sit inside its own circle or clear of it, every other text clear of

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { WAIT, serveAndLaunch } from "./helpers.mjs";
-import { clippedLogTexts, columnsInView, logCovers, ringCollisions } from "./overlap.mjs";
+import { axeViolations, clippedLogTexts, columnsInView, logCovers, ringCollisions } from "./overlap.mjs";
 
 const VIEWPORT = { width: 390, height: 844 };
 
@@ -113,6 +113,7 @@ describe("raftlab page: on a phone", () => {
         const first = pop.locator("input, select, button").first();
         await first.scrollIntoViewIfNeeded();
         assert.equal(await first.isVisible(), true, `${name}'s first control is visible`);
+        if (name === "Break a rule") assert.deepEqual(await axeViolations(page), [], "no axe violation on the phone, a panel open");
         await b.scrollIntoViewIfNeeded();
         await b.tap();
         assert.equal(await b.getAttribute("aria-expanded"), "false", `${name} closes`);
@@ -169,6 +170,7 @@ describe("raftlab page: on a phone", () => {
       assert.deepEqual(await logCovers(page), [], "no jump button or label covers an entry");
       assert.deepEqual(await clippedLogTexts(page), [], "no text in the logs is cut off");
       assert.deepEqual(await ringCollisions(page), [], "no ring label overlaps another or a node's circle");
+      assert.deepEqual(await axeViolations(page), [], "no axe violation in the phone's log rows");
       // A row's jump button shows its last entry.
       const jump = r.locator(".log-jump:not([hidden])").first();
       if (await jump.count()) {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { WAIT, assertNoErrors, fastest, openPage, pause, play, sendRequest, serveAndLaunch, statusLine, waitCommittedOn, waitForLeader } from "./helpers.mjs";
-import { clippedLogTexts, ringCollisions, statusCut } from "./overlap.mjs";
+import { axeViolations, clippedLogTexts, ringCollisions, statusCut } from "./overlap.mjs";
 
 /** Visible text nodes of the element whose computed font size is below `px`: "text (size)". */
 function smallTexts(page, px) {
@@ -70,6 +70,7 @@ describe("raftlab page: lecture mode and RaftScope's keys", () => {
       assert.deepEqual(await ringCollisions(page), [], "no ring label overlaps another or a node's circle");
       assert.deepEqual(await clippedLogTexts(page), [], "no text in the logs is cut off");
       assert.deepEqual(await statusCut(page), [], "the status line wraps, it is not cut to …");
+      assert.deepEqual(await axeViolations(page), [], "no axe violation in lecture mode");
       // Playing on keeps it so (new texts: messages, events, log entries).
       await fastest(page);
       await r.getByRole("button", { name: "Next step", exact: true }).click();
