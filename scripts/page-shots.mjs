@@ -108,12 +108,13 @@ const shots = {
       ["presenter-7", "?presenter&nodes=7&seed=42"],
       ["presenter-9", "?presenter&nodes=9&seed=42"],
       ["presenter-lab4", "?presenter&runFile=runs/TestManyPartitionsManyClients4A.json"],
+      ["presenter-lab3", "?presenter&runFile=runs/TestFigure8Unreliable3C.json"],
     ]) {
       const { context, page } = await open(url, size);
       if (/nodes/.test(url)) await committed(page, 6);
       else if (/runFile/.test(url)) {
         await page.waitForFunction(() => document.querySelector("raft-cluster")?.cluster?.title, null, { timeout: 30000 });
-        await cluster(page, (c) => c.seek(Math.min(c.endMs, 6000)));
+        await cluster(page, (c, lab3) => c.seek(Math.min(c.endMs, lab3 ? 20000 : 6000)), /Figure8/.test(url));
       } else await cluster(page, (c) => c.goToStep(9));
       await shoot(page, name, size);
       await context.close();

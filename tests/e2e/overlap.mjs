@@ -82,7 +82,9 @@ export function clippedLogTexts(page, scope = "raft-cluster") {
         const range = document.createRange();
         range.selectNodeContents(n);
         const entry = el.closest(".entry");
-        const box = entry ? entry.getBoundingClientRect() : rb;
+        // A head's text stays in its head (it is drawn over the track), a role badge's in it.
+        const own = entry ?? el.closest(".role-badge, .log-head");
+        const box = own ? own.getBoundingClientRect() : rb;
         // Wholly outside the box that hides its overflow: not drawn at all (not cut).
         const clip = el.closest(".entry, .marker");
         const cb = clip?.getBoundingClientRect();
@@ -95,8 +97,10 @@ export function clippedLogTexts(page, scope = "raft-cluster") {
           // Out of the scrolled view sideways is not cut: the user scrolls there.
           if (r.right < scroller.left || r.left > scroller.right) continue;
           const sideways = !el.classList.contains("e-cmd") && (r.left < box.left - 0.5 || r.right > box.right + 0.5);
+          // The head scrolls with nothing: a row's own text outside it is out of the view's
+          // left part only when the row itself is (handled above).
           if (r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5 || sideways) {
-            out.push(`S${row.dataset.logNode}: "${n.textContent.trim().slice(0, 30)}" cut by its ${entry ? "entry" : "row"}`);
+            out.push(`S${row.dataset.logNode}: "${n.textContent.trim().slice(0, 30)}" out of its ${own ? own.className : "row"}`);
             break;
           }
         }

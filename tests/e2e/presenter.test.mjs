@@ -113,16 +113,19 @@ describe("raftlab page: lecture mode and RaftScope's keys", () => {
       }
     });
 
-  it("Presenter mode in a Lab 4 run (clients, partitions, 290 entries): the same holds", async () => {
+  // (TestFigure8Unreliable3C at 20 s is not here yet: a cut-off bottom node's "cut off" runs
+  // 5 units out of the ring's drawing in lecture mode.)
+  for (const [test, at] of [["TestManyPartitionsManyClients4A", 0.27]])
+  it(`Presenter mode in ${test} (clients or cut-off nodes, stale leaders, 200+ entries): the same holds`, async () => {
     const { context, page, errors } = await openPage(env.browser, env.server.url);
     try {
       const r = page.locator("raft-cluster");
-      await r.getByRole("combobox", { name: "Lab test", exact: true }).selectOption("TestManyPartitionsManyClients4A");
-      await page.waitForFunction(() => /TestManyPartitionsManyClients4A/.test(window.__raft("p.status")[0]?.textContent ?? ""), null, { timeout: WAIT });
-      // Into the run: a click on the Timeline's track, a quarter of the way.
+      await r.getByRole("combobox", { name: "Lab test", exact: true }).selectOption(test);
+      await page.waitForFunction((test) => window.__raft("p.status")[0]?.textContent.includes(test), test, { timeout: WAIT });
+      // Into the run: a click on the Timeline's track.
       const slider = r.getByRole("slider", { name: "Timeline", exact: true });
       const box = await slider.boundingBox();
-      await page.mouse.click(box.x + box.width * 0.27, box.y + box.height / 2);
+      await page.mouse.click(box.x + box.width * at, box.y + box.height / 2);
       await page.waitForFunction(() => document.querySelector("raft-cluster").cluster.nowMs > 3000, null, { timeout: WAIT });
       await presenterOn(page);
       assert.deepEqual(await smallTexts(page, 20), [], "every visible text is at least 20 px");
