@@ -20,6 +20,7 @@ import {
   waitForLeader,
   serveAndLaunch,
 } from "./helpers.mjs";
+import { ringCollisions, statusCut } from "./overlap.mjs";
 
 /** The element's parts and their boxes, and the page's scroll size. */
 function boxes(page) {
@@ -55,8 +56,10 @@ function textSizes(page) {
       if (!el || n.textContent.trim() === "" || el.closest(".visually-hidden, title, [hidden], .hidden")) continue;
       if (el.getClientRects().length === 0) continue;
       let px = parseFloat(getComputedStyle(el).fontSize);
-      if (el instanceof SVGElement) {
-        const m = el.getScreenCTM();
+      // Inside the ring (SVG text, or HTML in its foreignObject) sizes are in its units.
+      const svg = el.closest("svg");
+      if (svg) {
+        const m = (el instanceof SVGGraphicsElement ? el : svg).getScreenCTM();
         if (m) px *= Math.hypot(m.a, m.b);
       }
       out.push({ text: n.textContent.trim().slice(0, 30), cls: el.getAttribute("class") ?? el.tagName, px });
@@ -333,4 +336,32 @@ describe("raftlab page: one screen, and the walk-through's fixes", () => {
       await context.close();
     }
   });
+
+  // A student opens a Lab 3 run and a 9-node cluster at each size: no ring label over another
+  // or over a node's circle, and the status line wraps instead of ending in "…".
+  for (const viewport of [
+    { width: 1280, height: 720 },
+    { width: 1920, height: 1080 },
+    { width: 390, height: 844 },
+  ])
+    it(`ring labels clear of each other and of the circles, the status line whole, at ${viewport.width}x${viewport.height}`, async () => {
+      for (const url of ["?nodes=9&seed=42", "?runFile=runs/TestFigure8Unreliable3C.json"]) {
+        const { context, page, errors } = await openPage(env.browser, `${env.server.url}${url}`, { viewport });
+        try {
+          if (url.includes("nodes")) {
+            await fastest(page);
+            await waitForLeader(page);
+            await pause(page);
+          } else {
+            await page.waitForFunction(() => /TestFigure8Unreliable3C/.test(window.__raft("p.status")[0]?.textContent ?? ""), null, { timeout: WAIT });
+          }
+          await frames(page, 3);
+          assert.deepEqual(await ringCollisions(page), [], `${url}: no ring label overlaps another or a node's circle`);
+          assert.deepEqual(await statusCut(page), [], `${url}: the status line wraps, it is not cut to …`);
+          assertNoErrors(errors);
+        } finally {
+          await context.close();
+        }
+      }
+    });
 });

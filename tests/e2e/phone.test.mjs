@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { WAIT, serveAndLaunch } from "./helpers.mjs";
+import { axeViolations, clippedLogTexts, columnsInView, logCovers, ringCollisions } from "./overlap.mjs";
 
 const VIEWPORT = { width: 390, height: 844 };
 
@@ -13,6 +14,9 @@ async function openPhone(browser, url) {
   const errors = [];
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && errors.push(`console error: ${m.text()}`));
+  await context.addInitScript(() => {
+    window.__raft = (sel) => [...(document.querySelector("raft-cluster")?.shadowRoot?.querySelectorAll(sel) ?? [])];
+  });
   await page.goto(url);
   await page.locator("raft-cluster").locator("svg [data-node-id]").first().waitFor({ timeout: WAIT });
   return { context, page, errors };
@@ -85,6 +89,102 @@ describe("raftlab page: on a phone", () => {
       assert.deepEqual(await keyTalk(page), [], "no hint speaks of keys with the menu open");
       const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
       assert.ok(width <= VIEWPORT.width, `no sideways scrolling (${width} px)`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("every panel of the menu opens on screen, under its button, within the width", async () => {
+    const { context, page, errors } = await openPhone(env.browser, `${env.server.url}?scenario=figure-8`);
+    try {
+      const r = page.locator("raft-cluster");
+      await r.getByRole("button", { name: "Menu", exact: true }).tap();
+      for (const name of ["Network", "Partition", "New cluster", "Lecture", "Break a rule", "Clients"]) {
+        const b = r.getByRole("button", { name: new RegExp(`^${name}`) }).and(r.locator("[aria-expanded]")).first();
+        await b.tap();
+        assert.equal(await b.getAttribute("aria-expanded"), "true", `${name} opens`);
+        const pop = r.locator(`#${await b.getAttribute("aria-controls")}`);
+        const bb = await b.boundingBox();
+        const pb = await pop.boundingBox();
+        assert.ok(pb && pb.y >= bb.y + bb.height - 1 && pb.y < VIEWPORT.height, `${name}'s panel opens on screen under its button: button ${JSON.stringify(bb)}, panel ${JSON.stringify(pb)}`);
+        assert.ok(pb.x >= 0 && pb.x + pb.width <= VIEWPORT.width + 0.5, `${name}'s panel is within the width: ${JSON.stringify(pb)}`);
+        // Its first control can be used.
+        const first = pop.locator("input, select, button").first();
+        await first.scrollIntoViewIfNeeded();
+        assert.equal(await first.isVisible(), true, `${name}'s first control is visible`);
+        if (name === "Break a rule") assert.deepEqual(await axeViolations(page), [], "no axe violation on the phone, a panel open");
+        await b.scrollIntoViewIfNeeded();
+        await b.tap();
+        assert.equal(await b.getAttribute("aria-expanded"), "false", `${name} closes`);
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("in a scenario with a rule broken and its violation shown, the ring and a node's actions still come first; the step's caption follows the ring", async () => {
+    const { context, page, errors } = await openPhone(env.browser, `${env.server.url}?scenario=figure-8-broken`);
+    try {
+      const r = page.locator("raft-cluster");
+      const next = r.getByRole("button", { name: "Next step", exact: true });
+      await next.waitFor({ state: "visible", timeout: WAIT });
+      // To the violation, as a student would: Next step until the monitor turns red.
+      for (let i = 0; i < 13 && !(await r.locator(".monitor[data-status=violated]").count()); i++) await next.tap();
+      assert.ok(await r.locator(".monitor[data-status=violated]").count(), "the scenario reaches its violation");
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const ring = await r.locator(".ring-view").boundingBox();
+      assert.ok(ring.y >= 0 && ring.y + ring.height <= VIEWPORT.height, `the ring is on the first screen: ${JSON.stringify(ring)}`);
+      const caption = await r.locator(".scenario-caption").boundingBox();
+      assert.ok(caption.y >= ring.y + ring.height, `the caption follows the ring (${caption.y} after ${ring.y + ring.height})`);
+      const nb = await next.boundingBox();
+      assert.ok(nb.y + nb.height <= VIEWPORT.height, `Next step is on the first screen: ${JSON.stringify(nb)}`);
+      await r.locator('svg [data-node-id="4"]').tap();
+      const crash = r.getByRole("button", { name: /^(Crash|Restart) S4$/ });
+      await crash.waitFor({ state: "visible", timeout: WAIT });
+      const c = await crash.boundingBox();
+      assert.ok(c.y >= 0 && c.y + c.height <= VIEWPORT.height, `the node's actions are on the first screen: ${JSON.stringify(c)}`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("log rows have room: entries beside each head, no jump button or nextIndex / matchIndex label over an entry, nothing cut", async () => {
+    const { context, page, errors } = await openPhone(env.browser, env.server.url);
+    try {
+      const r = page.locator("raft-cluster");
+      await r.getByRole("button", { name: "Menu", exact: true }).tap();
+      await r.getByRole("combobox", { name: "Lab test", exact: true }).selectOption("TestFigure8Unreliable3C");
+      await page.waitForFunction(() => /TestFigure8Unreliable3C/.test(window.__raft("p.status")[0]?.textContent ?? ""), null, { timeout: WAIT });
+      // Into its past: a tap on the Timeline's track, two thirds of the way (about 20 s).
+      const slider = r.getByRole("slider", { name: "Timeline", exact: true });
+      const box = await slider.boundingBox();
+      await page.touchscreen.tap(box.x + box.width * 0.62, box.y + box.height / 2);
+      await page.waitForFunction(() => document.querySelector("raft-cluster").cluster.nowMs > 15000, null, { timeout: WAIT });
+      await r.getByRole("button", { name: "Menu", exact: true }).tap();
+      await r.locator(".logs-panel").scrollIntoViewIfNeeded();
+      const cols = await columnsInView(page);
+      assert.ok(cols >= 3.5, `at least 3.5 log columns in view beside each row's head (2.5 with the 196 px head) (${cols.toFixed(1)})`);
+      assert.deepEqual(await logCovers(page), [], "no jump button or label covers an entry");
+      assert.deepEqual(await clippedLogTexts(page), [], "no text in the logs is cut off");
+      assert.deepEqual(await ringCollisions(page), [], "no ring label overlaps another or a node's circle");
+      assert.deepEqual(await axeViolations(page), [], "no axe violation in the phone's log rows");
+      // A row's jump button shows its last entry.
+      const jump = r.locator(".log-jump:not([hidden])").first();
+      if (await jump.count()) {
+        const row = await jump.evaluate((b) => b.closest("[data-log-node]").dataset.logNode);
+        const last = Number(await jump.evaluate((b) => /(\d+)$/.exec(b.textContent)[1]));
+        await jump.tap();
+        await page.waitForFunction(({ row, last }) => {
+          const e = window.__raft(`[data-log-node="${row}"] .entry[data-index="${last}"]`)[0];
+          const s = window.__raft(".logs-scroll")[0].getBoundingClientRect();
+          const b = e?.getBoundingClientRect();
+          return b && b.left >= s.left && b.right <= s.right;
+        }, { row, last }, { timeout: WAIT });
+        assert.deepEqual(await logCovers(page), [], "no jump button or label covers an entry after the jump");
+      }
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

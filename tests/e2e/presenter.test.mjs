@@ -7,7 +7,8 @@
 // Needs dist/ (npm run build).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { WAIT, assertNoErrors, fastest, openPage, pause, play, serveAndLaunch, statusLine, waitForLeader } from "./helpers.mjs";
+import { WAIT, assertNoErrors, fastest, openPage, pause, play, sendRequest, serveAndLaunch, statusLine, waitCommittedOn, waitForLeader } from "./helpers.mjs";
+import { axeViolations, clippedLogTexts, ringCollisions, statusCut } from "./overlap.mjs";
 
 /** Visible text nodes of the element whose computed font size is below `px`: "text (size)". */
 function smallTexts(page, px) {
@@ -39,8 +40,13 @@ function outside(page) {
       if (r.width === 0 || r.top < -0.5 || r.left < -0.5 || r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5) out.push(`${what}: ${JSON.stringify(r)}`);
     };
     check("ring", q(".ring-view")[0]);
-    q(".log-row").forEach((row, i) => check(`log row ${i + 1}`, row));
-    check("caption", q(".scenario-caption")[0]);
+    // A row is as wide as the longest log (it scrolls sideways): its sticky head says where it is.
+    q(".log-row").forEach((row, i) => {
+      const r = row.getBoundingClientRect();
+      if (r.top < -0.5 || r.bottom > innerHeight + 0.5) out.push(`log row ${i + 1}: ${JSON.stringify(r)}`);
+      check(`log row ${i + 1}'s head`, row.querySelector(".log-head"));
+    });
+    if (q(".scenario-caption")[0]?.getClientRects().length) check("caption", q(".scenario-caption")[0]);
     if (document.scrollingElement.scrollHeight > innerHeight) out.push(`the page scrolls (${document.scrollingElement.scrollHeight} px)`);
     return out;
   });
@@ -61,12 +67,72 @@ describe("raftlab page: lecture mode and RaftScope's keys", () => {
       await r.getByRole("checkbox", { name: "Presenter mode", exact: true }).waitFor({ state: "hidden", timeout: WAIT });
       assert.deepEqual(await smallTexts(page, 20), [], "every visible text is at least 20 px");
       assert.deepEqual(await outside(page), [], "the ring, every log row and the caption are in the viewport");
+      assert.deepEqual(await ringCollisions(page), [], "no ring label overlaps another or a node's circle");
+      assert.deepEqual(await clippedLogTexts(page), [], "no text in the logs is cut off");
+      assert.deepEqual(await statusCut(page), [], "the status line wraps, it is not cut to …");
+      assert.deepEqual(await axeViolations(page), [], "no axe violation in lecture mode");
       // Playing on keeps it so (new texts: messages, events, log entries).
       await fastest(page);
       await r.getByRole("button", { name: "Next step", exact: true }).click();
       await r.getByRole("button", { name: "Next step", exact: true }).click();
       assert.deepEqual(await smallTexts(page, 20), []);
       assert.deepEqual(await outside(page), []);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  /** Turns lecture mode on as a lecturer would: Lecture, Presenter mode, Esc. */
+  async function presenterOn(page) {
+    const r = page.locator("raft-cluster");
+    await r.getByRole("button", { name: /^Lecture/ }).click();
+    await r.getByRole("checkbox", { name: "Presenter mode", exact: true }).check();
+    await page.keyboard.press("Escape");
+    await r.getByRole("checkbox", { name: "Presenter mode", exact: true }).waitFor({ state: "hidden", timeout: WAIT });
+  }
+
+  for (const nodes of [7, 9])
+    it(`Presenter mode with ${nodes} nodes: texts of 20 px, every log row on screen, no label over another or over a circle, nothing cut`, async () => {
+      const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=${nodes}&seed=42`);
+      try {
+        await fastest(page);
+        await waitForLeader(page);
+        for (const c of ["a=1", "b=2", "c=3", "d=4"]) await sendRequest(page, c);
+        await waitCommittedOn(page, "d=4", nodes);
+        await pause(page);
+        await presenterOn(page);
+        assert.deepEqual(await smallTexts(page, 20), [], "every visible text is at least 20 px");
+        assert.deepEqual(await outside(page), [], "the ring and every log row are in the viewport");
+        assert.deepEqual(await ringCollisions(page), [], "no ring label overlaps another or a node's circle");
+        assert.deepEqual(await clippedLogTexts(page), [], "no text in the logs is cut off");
+        assert.deepEqual(await statusCut(page), [], "the status line wraps, it is not cut to …");
+        assertNoErrors(errors);
+      } finally {
+        await context.close();
+      }
+    });
+
+  // (TestFigure8Unreliable3C at 20 s is not here yet: a cut-off bottom node's "cut off" runs
+  // 5 units out of the ring's drawing in lecture mode.)
+  for (const [test, at] of [["TestManyPartitionsManyClients4A", 0.27]])
+  it(`Presenter mode in ${test} (clients or cut-off nodes, stale leaders, 200+ entries): the same holds`, async () => {
+    const { context, page, errors } = await openPage(env.browser, env.server.url);
+    try {
+      const r = page.locator("raft-cluster");
+      await r.getByRole("combobox", { name: "Lab test", exact: true }).selectOption(test);
+      await page.waitForFunction((test) => window.__raft("p.status")[0]?.textContent.includes(test), test, { timeout: WAIT });
+      // Into the run: a click on the Timeline's track.
+      const slider = r.getByRole("slider", { name: "Timeline", exact: true });
+      const box = await slider.boundingBox();
+      await page.mouse.click(box.x + box.width * at, box.y + box.height / 2);
+      await page.waitForFunction(() => document.querySelector("raft-cluster").cluster.nowMs > 3000, null, { timeout: WAIT });
+      await presenterOn(page);
+      assert.deepEqual(await smallTexts(page, 20), [], "every visible text is at least 20 px");
+      assert.deepEqual(await outside(page), [], "the ring and every log row are in the viewport");
+      assert.deepEqual(await ringCollisions(page), [], "no ring label overlaps another or a node's circle");
+      assert.deepEqual(await clippedLogTexts(page), [], "no text in the logs is cut off");
+      assert.deepEqual(await statusCut(page), [], "the status line wraps, it is not cut to …");
       assertNoErrors(errors);
     } finally {
       await context.close();

@@ -40,7 +40,10 @@ export function buildRoot(p: LayoutParts): HTMLElement {
   const logsPanel = h(
     "div",
     { class: "panel logs-panel", role: "group", "aria-labelledby": logsTitle },
-    h("div", { class: "panel-head" }, h("h2", { id: logsTitle }, "Logs"), p.machines, h("span", { class: "hint" }, "solid committed · dashed not yet · ✓ applied · ▼ nextIndex ▲ matchIndex")),
+    h("div", { class: "panel-head" }, h("h2", { id: logsTitle }, "Logs"), p.machines, h("span", { class: "hint" }, "solid committed · dashed not yet · ✓ applied · ▼ nextIndex ▲ matchIndex"),
+      // Lecture mode draws nextIndex and matchIndex as bars in their colours: its legend.
+      h("span", { class: "hint-bars" }, h("span", { class: "bar-next" }, "nextIndex"), h("span", { class: "bar-match" }, "matchIndex")),
+    ),
     p.logs,
   );
   p.details.hidden = true;
@@ -71,12 +74,13 @@ export function buildRoot(p: LayoutParts): HTMLElement {
     const v = `${size}px`;
     if (main.style.getPropertyValue("--ring-size") !== v) main.style.setProperty("--ring-size", v);
   }).observe(main);
-  // Text on a small ring: enlarge it (at most 1.5×) towards 14 px.
+  // Text on a small ring: enlarge it (at most 1.4×, so a bottom node's three lines stay in
+  // the drawing) towards 14 px.
   new ResizeObserver(() => {
     const px = Math.min(ringPanel.clientWidth, ringPanel.clientHeight);
     if (px <= 0) return;
     const scale = px / RING_VIEW_UNITS;
-    const ts = Math.min(1.5, Math.max(1, 14.5 / (17 * scale))).toFixed(2);
+    const ts = Math.min(1.4, Math.max(1, 14.5 / (17 * scale))).toFixed(2);
     if (main.style.getPropertyValue("--ts") !== ts) main.style.setProperty("--ts", ts);
   }).observe(ringPanel);
   return root;

@@ -17,7 +17,10 @@ export function watchRingFont(ring: Element, main: HTMLElement): void {
     // Never smaller than PRESENTER_TEXT_PX in CSS px either (a ring drawn larger than its units).
     const units = Math.max(PRESENTER_TEXT_PX, (PRESENTER_TEXT_PX * RING_VIEW_UNITS) / px);
     const v = `${units.toFixed(1)}px`;
-    if (main.style.getPropertyValue("--ring-font") !== v) main.style.setProperty("--ring-font", v);
+    if (main.style.getPropertyValue("--ring-font") !== v) {
+      main.style.setProperty("--ring-font", v);
+      main.style.setProperty("--ring-font-n", units.toFixed(1));
+    }
   }).observe(ring);
 }
 

@@ -14,7 +14,7 @@
 // red ✗ for a moment, placed from the event's sender and receiver (never from its text).
 import type { ClusterEvent, ClusterState, MessageView, NodeView } from "./api";
 import { GROUP_COLORS, termFill } from "./colors";
-import { nodeName, s, setAttr, setText, toggleClass } from "./dom";
+import { h, nodeName, s, setAttr, setText, toggleClass } from "./dom";
 import { entriesLabel, messageShape, replyMark, styleKey } from "./message-style";
 import { type Selection, selectedMessage, selectedNode } from "./selection";
 
@@ -110,6 +110,16 @@ function subLine(node: NodeView, n: number): string {
   }
 }
 
+/** Where node `i`'s lines below its circle run (a class of ring.css) and their x offset. */
+function labelSide(n: number, i: number, r: number): [string, number] {
+  const right = Math.cos(-Math.PI / 2 + (i * 2 * Math.PI) / n) > 0;
+  const bottomPair = n % 2 === 1 && n >= 7 && (i === (n - 1) / 2 || i === (n + 1) / 2);
+  if (bottomPair) return right ? ["label-start", -r * 0.6] : ["label-end", r * 0.6];
+  const topPair = n === 9 && (i === 1 || i === n - 1);
+  if (topPair) return right ? ["label-end", r * 0.3] : ["label-start", -r * 0.3];
+  return ["", 0];
+}
+
 export class RingView {
   readonly el: SVGSVGElement;
   private readonly partLayer = s("g", { class: "partitions" });
@@ -118,10 +128,12 @@ export class RingView {
   private readonly dropLayer = s("g", { class: "drops" });
   private readonly ring = s("circle", { class: "ring", r: RING_R });
   // Virtual time and the current leader, in the top left corner: the centre of the ring is
-  // where messages between opposite nodes cross.
-  private readonly centerTime = s("text", { class: "center-time", x: -VIEW + 16, y: -VIEW + 34 });
-  private readonly centerInfo = s("text", { class: "center-info", x: -VIEW + 16, y: -VIEW + 56 });
-  private readonly centerStale = s("text", { class: "center-info center-stale", x: -VIEW + 16, y: -VIEW + 78 });
+  // where messages between opposite nodes cross. HTML in a foreignObject, so a line that does
+  // not fit beside the top node wraps (lecture mode's large text) instead of running over it.
+  private readonly centerTime = h("div", { class: "center-time" });
+  private readonly centerInfo = h("div", { class: "center-info" });
+  private readonly centerStale = h("div", { class: "center-info center-stale" });
+  private readonly center = s("foreignObject", { class: "center", x: -VIEW + 14, y: -VIEW + 8, width: 200, height: 2 * VIEW - 16 });
   private nodes: NodeEls[] = [];
   private pos: Point[] = [];
   private r = 46;
@@ -142,11 +154,12 @@ export class RingView {
       },
       this.partLayer,
       this.ring,
-      s("g", { class: "center" }, this.centerTime, this.centerInfo, this.centerStale),
+      this.center,
       this.nodeLayer,
       this.msgLayer,
       this.dropLayer,
     );
+    this.center.append(h("div", { class: "center-lines" }, this.centerTime, this.centerInfo, this.centerStale));
     // Enter on a focused node opens its actions: the instance's keyboard handler does it.
     this.el.addEventListener("click", (ev) => this.onClick(ev));
   }
@@ -202,12 +215,20 @@ export class RingView {
     this.pos = ringPositions(n);
     this.r = nodeRadius(n);
     const r = this.r;
+    // ring.css places the labels from it: "term N" inside the circle when it fits, else below.
+    this.el.style.setProperty("--node-r", String(r));
+    // The corner ends clear of the top node's crown and timer (and of its neighbours').
+    setAttr(this.center, "width", Math.round(VIEW - 14 - r - 24));
     for (let i = 0; i < n; i++) {
       const id = i + 1;
       const p = this.pos[i]!;
+      // With an odd count (7, 9) the two bottom nodes sit close: their lines below are
+      // written outward from them, so the two never run into each other. With 9, the lines
+      // of the two beside the top node run inward, clear of the next node down.
+      const [anchor, lx] = labelSide(n, i, r);
       const els: NodeEls = {
         g: s("g", {
-          class: "node",
+          class: anchor ? `node ${anchor}` : "node",
           "data-node-id": id,
           transform: `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`,
           tabindex: 0,
@@ -218,9 +239,11 @@ export class RingView {
         track: s("circle", { class: "timer-track", r: r + 7 }),
         arc: s("circle", { class: "timer-arc", r: r + 7, pathLength: 100, transform: "rotate(-90)" }),
         body: s("circle", { class: "body", r }),
-        name: s("text", { class: "name", y: -2 }, nodeName(id)),
-        // Offsets in em: they grow with the text when a small ring enlarges it (--ts).
-        term: s("text", { class: "term", dy: `${((r * 0.42 + 4) / 17).toFixed(2)}em` }),
+        // Offsets in em: they grow with the text when a small ring enlarges it (--ts); the
+        // name and "term N" share the circle, centred as a pair (ring.css moves "term N"
+        // below the circle when it would not fit inside).
+        name: s("text", { class: "name", dy: "-0.3em" }, nodeName(id)),
+        term: s("text", { class: "term", dy: "0.98em" }),
         badge: s("g", { class: "badge", "aria-hidden": "true", transform: `translate(${(r * 0.74).toFixed(1)},${(-r * 0.74).toFixed(1)})` }),
         badgeText: s("text", { y: 0.5 }),
         crown: s("path", {
@@ -233,8 +256,8 @@ export class RingView {
           s("line", { x1: -r * 0.6, y1: -r * 0.6, x2: r * 0.6, y2: r * 0.6 }),
           s("line", { x1: r * 0.6, y1: -r * 0.6, x2: -r * 0.6, y2: r * 0.6 }),
         ),
-        sub: s("text", { class: "sub", y: r + 9, dy: "1em" }),
-        cut: s("text", { class: "cut-label", y: r + 9, dy: "2em" }, "cut off"),
+        sub: s("text", { class: "sub", x: lx.toFixed(1), y: r + 9, dy: "1em" }),
+        cut: s("text", { class: "cut-label", x: lx.toFixed(1), y: r + 9, dy: "2.15em" }, "cut off"),
         title: s("title"),
       };
       els.badge.append(s("circle", { r: 12 }), els.badgeText);

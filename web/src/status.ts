@@ -10,8 +10,8 @@ export class StatusLine {
 
   constructor() {
     this.text = h("span", { class: "status-text" });
-    // Focusable: a message cut to one line shows whole on focus (and on hover, its title).
-    this.el = h("p", { class: "status", role: "status", "aria-live": "polite", "data-kind": "info", tabindex: 0 }, this.text);
+    // A long message wraps (cluster.css): the whole of it is always on screen.
+    this.el = h("p", { class: "status", role: "status", "aria-live": "polite", "data-kind": "info" }, this.text);
     this.info("Starting…");
   }
 
@@ -42,7 +42,5 @@ export class StatusLine {
     this.el.dataset["kind"] = kind;
     const text = kind === "error" ? `⚠ ${message}` : message;
     setText(this.text, text);
-    // A long message is cut to one line on screen; the whole of it shows on hover.
-    if (this.el.title !== text) this.el.title = text;
   }
 }
