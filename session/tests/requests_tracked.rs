@@ -41,7 +41,7 @@ fn a_pending_request_names_its_leader_and_the_majority_of_five_then_says_it_is_c
     let what = format!("“hello” (index {}, term {})", r.index, r.term);
     assert_eq!(t.status, "pending");
     assert_eq!(
-        t.text,
+        t.text.as_deref().unwrap_or_default(),
         format!(
             "{what} waits: S{} commits it once a majority (3 of 5) stores it.",
             leader + 1
@@ -51,7 +51,7 @@ fn a_pending_request_names_its_leader_and_the_majority_of_five_then_says_it_is_c
     let t = only(&p);
     assert_eq!(t.status, "committed");
     assert_eq!(
-        t.text,
+        t.text.as_deref().unwrap_or_default(),
         format!("{what} is committed: a majority stores it and no leader will ever overwrite it.")
     );
 }
@@ -70,12 +70,12 @@ fn a_stale_leader_in_a_minority_says_it_reaches_two_of_five() {
     p.request_to(old, "stale").unwrap();
     let t = only(&p);
     assert!(
-        t.text.contains(&format!(
+        t.text.as_deref().unwrap_or_default().contains(&format!(
             "S{} can never commit it: it reaches only 2 of 5 nodes, not a majority (3).",
             old + 1
         )),
         "{}",
-        t.text
+        t.text.as_deref().unwrap_or_default()
     );
 }
 
@@ -88,7 +88,7 @@ fn a_request_whose_leader_crashed_waits_for_a_later_leader() {
     let t = only(&p);
     assert_eq!(t.status, "pending");
     assert_eq!(
-        t.text,
+        t.text.as_deref().unwrap_or_default(),
         format!(
             "“orphan” (index {}, term {}) waits: S{} no longer leads term {}. It is committed only if a later leader has it and commits an entry of its own term after it (Figure 8, §5.4.2); otherwise it is overwritten and lost.",
             r.index,
@@ -121,15 +121,15 @@ fn a_request_of_an_older_term_waits_even_when_its_leader_leads_again_in_a_later_
     p.advance(300).unwrap();
     assert_eq!(p.leader(), Some(leader));
     let t = only(&p);
-    assert_eq!(t.status, "pending", "{}", t.text);
+    assert_eq!(t.status, "pending", "{}", t.text.as_deref().unwrap_or_default());
     assert!(
-        t.text.contains(&format!(
+        t.text.as_deref().unwrap_or_default().contains(&format!(
             "waits: S{} no longer leads term {}. It is committed only if a later leader has it",
             leader + 1,
             r.term
         )),
         "{}",
-        t.text
+        t.text.as_deref().unwrap_or_default()
     );
 }
 
@@ -257,7 +257,7 @@ fn a_requests_status_is_the_same_whichever_moments_were_shown_before_and_links_a
         .iter()
         .find(|t| t.command == "first")
         .expect("the first request is tracked");
-    assert_eq!(shown.status, "committed", "{}", shown.text);
+    assert_eq!(shown.status, "committed", "{}", shown.text.as_deref().unwrap_or_default());
 
     let (reloaded, resumed) = stored::restore(&stored_text).unwrap();
     assert_eq!(resumed, Resumed::Run);
@@ -276,7 +276,7 @@ fn a_leader_whose_followers_crashed_waits_for_them_to_restart_rather_than_never_
     let t = only(&p);
     assert_eq!(t.status, "pending");
     assert_eq!(
-        t.text,
+        t.text.as_deref().unwrap_or_default(),
         format!(
             "“later” (index {}, term {}) waits: S{} reaches only 2 live nodes of 5, not a majority (3); it commits it once enough of the crashed ones restart and store it.",
             r.index,
@@ -286,5 +286,5 @@ fn a_leader_whose_followers_crashed_waits_for_them_to_restart_rather_than_never_
     );
     p.restart(followers[0]).unwrap();
     p.advance(1_000).unwrap();
-    assert_eq!(only(&p).status, "committed", "{}", only(&p).text);
+    assert_eq!(only(&p).status, "committed", "{}", only(&p).text.as_deref().unwrap_or_default());
 }
