@@ -37,8 +37,12 @@ pub fn measure_once_with(
     now: Clock,
     cap: Option<u32>,
 ) -> Result<(f64, f64), String> {
-    let ours = per_s(&mut RaftlabCluster::with_in_flight_max(nodes, work.size, cap), work, now)
-        .map_err(|e| format!("raftlab: {e}"))?;
+    let ours = per_s(
+        &mut RaftlabCluster::with_in_flight_max(nodes, work.size, cap),
+        work,
+        now,
+    )
+    .map_err(|e| format!("raftlab: {e}"))?;
     let theirs = per_s(&mut RaftRsCluster::new(nodes, work.size), work, now)
         .map_err(|e| format!("raft-rs: {e}"))?;
     Ok((ours, theirs))

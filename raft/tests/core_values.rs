@@ -74,14 +74,20 @@ fn a_timing_that_cannot_elect_a_leader_is_refused() {
             ..Timing::LAB
         },
         Timing {
-            append_entries_in_flight_max: Some(raftlab::core::APPEND_ENTRIES_IN_FLIGHT_MAX_LIMIT + 1),
+            append_entries_in_flight_max: Some(
+                raftlab::core::APPEND_ENTRIES_IN_FLIGHT_MAX_LIMIT + 1,
+            ),
             ..Timing::LAB
         },
     ];
     for timing in bad {
         assert!(timing.validate().is_err(), "{timing:?}");
     }
-    for cap in [None, Some(1), Some(raftlab::core::APPEND_ENTRIES_IN_FLIGHT_MAX_LIMIT)] {
+    for cap in [
+        None,
+        Some(1),
+        Some(raftlab::core::APPEND_ENTRIES_IN_FLIGHT_MAX_LIMIT),
+    ] {
         let timing = Timing {
             append_entries_in_flight_max: cap,
             ..Timing::LAB

@@ -37,9 +37,7 @@ impl Cluster {
     fn new(seed: u64) -> Cluster {
         let persisters: Vec<Persister> = (0..NODES).map(|_| Persister::new()).collect();
         let nodes = (0..NODES)
-            .map(|me| {
-                Raft::new(me, NODES, &persisters[me], Timing::LAB, me as u64 + 1, 0).unwrap()
-            })
+            .map(|me| Raft::new(me, NODES, &persisters[me], Timing::LAB, me as u64 + 1, 0).unwrap())
             .collect();
         let mut cluster = Cluster {
             nodes,
@@ -214,7 +212,11 @@ fn a_lost_message_in_a_full_window_is_recovered_within_a_few_heartbeats() {
             _ => false,
         });
         assert_eq!(lost, cap);
-        assert_eq!(cluster.nodes[2].log().last_index(), 0, "seed {seed}: S2 got nothing");
+        assert_eq!(
+            cluster.nodes[2].log().last_index(),
+            0,
+            "seed {seed}: S2 got nothing"
+        );
         let mut heartbeats = 0;
         while !cluster.caught_up() {
             heartbeats += 1;

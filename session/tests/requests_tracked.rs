@@ -121,7 +121,12 @@ fn a_request_of_an_older_term_waits_even_when_its_leader_leads_again_in_a_later_
     p.advance(300).unwrap();
     assert_eq!(p.leader(), Some(leader));
     let t = only(&p);
-    assert_eq!(t.status, "pending", "{}", t.text.as_deref().unwrap_or_default());
+    assert_eq!(
+        t.status,
+        "pending",
+        "{}",
+        t.text.as_deref().unwrap_or_default()
+    );
     assert!(
         t.text.as_deref().unwrap_or_default().contains(&format!(
             "waits: S{} no longer leads term {}. It is committed only if a later leader has it",
@@ -257,7 +262,12 @@ fn a_requests_status_is_the_same_whichever_moments_were_shown_before_and_links_a
         .iter()
         .find(|t| t.command == "first")
         .expect("the first request is tracked");
-    assert_eq!(shown.status, "committed", "{}", shown.text.as_deref().unwrap_or_default());
+    assert_eq!(
+        shown.status,
+        "committed",
+        "{}",
+        shown.text.as_deref().unwrap_or_default()
+    );
 
     let (reloaded, resumed) = stored::restore(&stored_text).unwrap();
     assert_eq!(resumed, Resumed::Run);
@@ -286,5 +296,10 @@ fn a_leader_whose_followers_crashed_waits_for_them_to_restart_rather_than_never_
     );
     p.restart(followers[0]).unwrap();
     p.advance(1_000).unwrap();
-    assert_eq!(only(&p).status, "committed", "{}", only(&p).text.as_deref().unwrap_or_default());
+    assert_eq!(
+        only(&p).status,
+        "committed",
+        "{}",
+        only(&p).text.as_deref().unwrap_or_default()
+    );
 }

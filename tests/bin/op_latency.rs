@@ -18,7 +18,12 @@ fn main() {
             eprintln!("op-latency: {path}: {e}");
             std::process::exit(1)
         });
-        let end = file.end.unwrap_or_else(|| file.run.inputs.last().map_or_else(Default::default, |(at, _)| *at));
+        let end = file.end.unwrap_or_else(|| {
+            file.run
+                .inputs
+                .last()
+                .map_or_else(Default::default, |(at, _)| *at)
+        });
         let sim = file.run.replay_to(end).unwrap_or_else(|e| {
             eprintln!("op-latency: {path}: {e}");
             std::process::exit(1)
@@ -47,23 +52,39 @@ fn main() {
             .windows(2)
             .map(|w| {
                 let n = ms.iter().filter(|&&m| m >= w[0] && m < w[1]).count();
-                format!("[{}, {}): {n}", w[0], if w[1] == u64::MAX { "inf".into() } else { w[1].to_string() })
+                format!(
+                    "[{}, {}): {n}",
+                    w[0],
+                    if w[1] == u64::MAX {
+                        "inf".into()
+                    } else {
+                        w[1].to_string()
+                    }
+                )
             })
             .collect();
         println!("  by latency (ms): {}", counts.join(", "));
         if let Ok(slow_ms) = std::env::var("OP_LATENCY_TRACE_MS") {
             // Diagnostics: the events during the first operation at least this slow.
             let slow_ms: u64 = slow_ms.parse().expect("OP_LATENCY_TRACE_MS: a number");
-            let Some(op) = sim
-                .kv_history()
-                .iter()
-                .find(|op| op.op_id > 20 && op.return_ms.is_some_and(|r| r - op.call_ms >= slow_ms))
-            else {
+            let Some(op) = sim.kv_history().iter().find(|op| {
+                op.op_id > 20 && op.return_ms.is_some_and(|r| r - op.call_ms >= slow_ms)
+            }) else {
                 continue;
             };
-            println!("  op {} of C{}: {:?}, {}..{} ms", op.op_id, op.client, op.op, op.call_ms, op.return_ms.unwrap());
+            println!(
+                "  op {} of C{}: {:?}, {}..{} ms",
+                op.op_id,
+                op.client,
+                op.op,
+                op.call_ms,
+                op.return_ms.unwrap()
+            );
             let (from, to) = (op.call_ms, op.return_ms.unwrap());
-            let mut sim = file.run.replay_until(from.saturating_sub(1)).expect("valid run");
+            let mut sim = file
+                .run
+                .replay_until(from.saturating_sub(1))
+                .expect("valid run");
             sim.drain_events();
             sim.run_until(to);
             for e in sim.drain_events() {

@@ -170,7 +170,9 @@ impl Raft {
         self.match_index.iter_mut().for_each(|m| *m = 0);
         self.match_index[self.me] = self.log.last_index();
         self.backup.iter_mut().for_each(|b| *b = None);
-        self.windows.iter_mut().for_each(|w| *w = window::Window::new());
+        self.windows
+            .iter_mut()
+            .for_each(|w| *w = window::Window::new());
         self.emit(NodeEvent::BecameLeader {
             term: self.current_term,
         });

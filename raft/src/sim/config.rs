@@ -72,19 +72,21 @@ impl SimConfigV1 {
     /// cannot hold).
     pub fn of(config: &SimConfig) -> Option<SimConfigV1> {
         let t = config.timing;
-        t.append_entries_in_flight_max.is_none().then(|| SimConfigV1 {
-            nodes: config.nodes,
-            seed: config.seed,
-            timing: TimingV1 {
-                election_timeout_ms_min: t.election_timeout_ms_min,
-                election_timeout_ms_max: t.election_timeout_ms_max,
-                heartbeat_ms: t.heartbeat_ms,
-            },
-            net: config.net,
-            snapshot_every: config.snapshot_every,
-            collect_applies: config.collect_applies,
-            start_connected: config.start_connected,
-        })
+        t.append_entries_in_flight_max
+            .is_none()
+            .then(|| SimConfigV1 {
+                nodes: config.nodes,
+                seed: config.seed,
+                timing: TimingV1 {
+                    election_timeout_ms_min: t.election_timeout_ms_min,
+                    election_timeout_ms_max: t.election_timeout_ms_max,
+                    heartbeat_ms: t.heartbeat_ms,
+                },
+                net: config.net,
+                snapshot_every: config.snapshot_every,
+                collect_applies: config.collect_applies,
+                start_connected: config.start_connected,
+            })
     }
 }
 

@@ -899,7 +899,10 @@ mod tests {
         let text = file.write();
         let field = alloc::format!("\"appendEntriesInFlightMax\":{}", cap.unwrap());
         assert!(text.contains(&field), "{text}");
-        assert_eq!(RunFile::read(&text).expect("valid").run.config, file.run.config);
+        assert_eq!(
+            RunFile::read(&text).expect("valid").run.config,
+            file.run.config
+        );
         // A file written before the cap has no such field: it reads as a run without one,
         // and a run without one is written as before.
         let old = text.replacen(&alloc::format!(",{field}"), "", 1);
@@ -912,7 +915,10 @@ mod tests {
         assert_eq!(read.run.config.timing.append_entries_in_flight_max, None);
         let zero = text.replacen(&field, "\"appendEntriesInFlightMax\":0", 1);
         let error = RunFile::read(&zero).expect_err("a cap of 0").to_string();
-        assert!(error.contains("appendEntriesInFlightMax must be 1..1024"), "{error}");
+        assert!(
+            error.contains("appendEntriesInFlightMax must be 1..1024"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -279,7 +279,10 @@ mod tests {
         let link = decode(&text).expect("a version 1 link");
         assert_eq!(link.run.config.timing.append_entries_in_flight_max, None);
         assert_eq!(&link.run, uncapped.run());
-        let replayed = link.run.replay_to(uncapped.sim().stamp()).expect("valid run");
+        let replayed = link
+            .run
+            .replay_to(uncapped.sim().stamp())
+            .expect("valid run");
         assert_eq!(replayed.trace_digest(), uncapped.sim().trace_digest());
         assert_ne!(
             uncapped.sim().trace_digest(),

@@ -115,7 +115,8 @@ pub fn decode(text: &str) -> Result<RunFile, FileError> {
         ));
     }
     let field = |what: String| FileError::field(format!("{what} (in its packed form)"));
-    let frame = |format| codec::decode(format, text).map_err(|e| field(format!("a frame that {e}")));
+    let frame =
+        |format| codec::decode(format, text).map_err(|e| field(format!("a frame that {e}")));
     fn exactly<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
         match postcard::take_from_bytes(bytes) {
             Ok((payload, [])) => Ok(payload),

@@ -158,7 +158,10 @@ fn tracked(travel: &TimeTravel) -> &[Accepted] {
 pub fn requests_view(travel: &TimeTravel) -> RequestsView {
     let sim = travel.sim();
     let list = tracked(travel);
-    let skip = travel.accepted().partition_point(|a| a.input < travel.inputs_applied()) - list.len();
+    let skip = travel
+        .accepted()
+        .partition_point(|a| a.input < travel.inputs_applied())
+        - list.len();
     let said_from = list.len().saturating_sub(REQUESTS_SHOWN_MAX);
     RequestsView {
         requests: list
@@ -190,7 +193,11 @@ pub fn request_text(travel: &TimeTravel, index: u64, term: u64) -> Option<String
         .iter()
         .rev()
         .find(|a| a.index == index && a.term == term)?;
-    Some(sentence(travel.sim(), &Tracked::of(travel, a), status(travel, a)))
+    Some(sentence(
+        travel.sim(),
+        &Tracked::of(travel, a),
+        status(travel, a),
+    ))
 }
 
 impl Page {
@@ -319,10 +326,18 @@ mod tests {
         let v = p.requests();
         let built = SENTENCES_BUILT.with(|n| n.get()) - before;
         assert_eq!(v.requests.len(), REQUESTS_TRACKED_MAX);
-        assert_eq!(built, REQUESTS_SHOWN_MAX, "sentences built for one requests()");
+        assert_eq!(
+            built, REQUESTS_SHOWN_MAX,
+            "sentences built for one requests()"
+        );
         let with_text = v.requests.iter().filter(|r| r.text.is_some()).count();
         assert_eq!(with_text, REQUESTS_SHOWN_MAX);
-        assert!(v.requests[REQUESTS_TRACKED_MAX - REQUESTS_SHOWN_MAX..].iter().all(|r| r.text.is_some()), "the newest have theirs");
+        assert!(
+            v.requests[REQUESTS_TRACKED_MAX - REQUESTS_SHOWN_MAX..]
+                .iter()
+                .all(|r| r.text.is_some()),
+            "the newest have theirs"
+        );
         let old = &v.requests[0];
         assert!(old.text.is_none());
         let said = p.request_text(old.index, old.term).unwrap();
