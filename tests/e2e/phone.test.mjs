@@ -103,6 +103,8 @@ describe("raftlab page: on a phone", () => {
       for (const name of ["Network", "Partition", "New cluster", "Lecture", "Break a rule", "Clients"]) {
         const b = r.getByRole("button", { name: new RegExp(`^${name}`) }).and(r.locator("[aria-expanded]")).first();
         await b.tap();
+        // Clients' code is fetched on its first tap (lazy.ts): its panel opens when it arrives.
+        await r.getByRole("button", { name: new RegExp(`^${name}`) }).and(r.locator('[aria-expanded="true"]')).first().waitFor({ timeout: WAIT });
         assert.equal(await b.getAttribute("aria-expanded"), "true", `${name} opens`);
         const pop = r.locator(`#${await b.getAttribute("aria-controls")}`);
         const bb = await b.boundingBox();
