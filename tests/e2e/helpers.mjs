@@ -199,10 +199,26 @@ export async function openPanel(page, name, scope) {
 export async function nodeAction(page, action, id, scope) {
   const r = root(page, scope);
   const btn = r.getByRole("button", { name: `${action} S${id}`, exact: true });
-  if (!(await btn.isVisible())) {
-    await r.locator(`svg [data-node-id="${id}"]`).focus();
+  // A user whose Enter did not open the menu presses it again: up to three tries, each
+  // saying where the focus was, and the test fails with what each try saw.
+  const tries = [];
+  for (let i = 0; i < 3 && !(await btn.isVisible()); i++) {
+    const node = r.locator(`svg [data-node-id="${id}"]`);
+    await node.focus();
+    const seen = await node.evaluate((el) => {
+      const active = el.getRootNode().activeElement;
+      const menu = el.getRootNode().querySelector(".node-menu");
+      return { focused: active === el, active: active ? `${active.tagName}.${active.getAttribute("class") ?? ""}` : null, menuHidden: menu?.hidden ?? null, menu: menu?.textContent ?? null };
+    });
     await page.keyboard.press("Enter");
+    try {
+      await btn.waitFor({ state: "visible", timeout: 2000 });
+    } catch {
+      tries.push(seen);
+    }
   }
+  if (!(await btn.isVisible())) throw new Error(`nodeAction: ${action} S${id} is not shown after Enter on S${id}, three times: ${JSON.stringify(tries)}`);
+  if (tries.length) console.error(`nodeAction: ${action} S${id} took ${tries.length + 1} presses of Enter: ${JSON.stringify(tries)}`);
   await btn.click();
 }
 
