@@ -11,6 +11,7 @@
 //    drawing + saving; <raft-cluster>.lastFrameMs, wall clock), and the animation-frame
 //    task's thread CPU time from a Chrome trace (what a busy machine does not stretch);
 //  - `profile [tail5|tail9|load5|load9|idle]`: where a frame's time goes (trace + JS profile);
+//  - `parts`: the main page at 0.1x with one part of the element undrawn at a time (CPU);
 //  - the sizes of the wasm and JS files in web/dist, raw and gzipped;
 //  - the localStorage bytes used after 10,000 client commands.
 //  - time travel in a 10-minute virtual run: seek and step-back times, checkpoints, wasm memory.
@@ -543,11 +544,51 @@ async function profileScenario(browser, url, name) {
   }
 }
 
+/** `measure.mjs parts`: the main page at 0.1× (5 nodes), its renderer's CPU with one part of
+ * the element undrawn at a time (a stylesheet added to its shadow root), to see which part
+ * costs what; "the whole element" leaves only its script (advance, state(), DOM writes). */
+const PARTS = [
+  ["as it is", ""],
+  ["without the ring", ".ring-panel { display: none !important; }"],
+  ["without the logs", ".logs-panel { display: none !important; }"],
+  ["without the timeline", ".timeline { display: none !important; }"],
+  ["without the events", ".events { display: none !important; }"],
+  ["without the whole element", ".root { display: none !important; }"],
+];
+async function partsScenarios(browser, url) {
+  const out = ["## Main page, 5 nodes, 0.1×: CPU with one part undrawn (5 s windows, % of one core)", "", "| element | busy (TaskDuration) | CPU time (ThreadTime) |", "| --- | ---: | ---: |"];
+  for (const [name, css] of PARTS) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(url + "?nodes=5&seed=1");
+      await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
+      if (css) {
+        await page.evaluate((text) => {
+          const sheet = new CSSStyleSheet();
+          sheet.replaceSync(text);
+          const root = document.querySelector("raft-cluster").shadowRoot;
+          root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+        }, css);
+      }
+      const { task, thread } = await cpuPercent(page);
+      out.push(`| ${name} | ${task.toFixed(1)}% | ${thread.toFixed(1)}% |`);
+    } finally {
+      await context.close();
+    }
+  }
+  return out.join("\n");
+}
+
 // RAFTLAB_DIST: measure another build (say, the one before a change) with the same script.
 const server = await start(process.env.RAFTLAB_DIST ?? DIST);
 const browser = await launch();
 try {
   const only = process.argv[2] ?? "";
+  if (only === "parts") {
+    console.log(await partsScenarios(browser, server.url));
+    process.exit(0);
+  }
   if (only === "profile") {
     for (const name of process.argv.slice(3).length ? process.argv.slice(3) : ["tail5", "load9"]) console.log(await profileScenario(browser, server.url, name), "\n");
     process.exit(0);
