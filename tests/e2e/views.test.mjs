@@ -257,6 +257,52 @@ describe("raftlab page: views (issue 14)", () => {
     }
   });
 
+  it("4. in Lab 3's unreliable Figure 8 no message mark drawn in full covers a node's text: marks passing under a node's lines fade", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?runFile=runs/TestFigure8Unreliable3C.json`);
+    try {
+      await page.waitForFunction(() => document.querySelector("raft-cluster")?.cluster?.title, null, { timeout: WAIT });
+      const box = await sliderBox(page);
+      // Three moments of the run, each with dozens of messages in flight.
+      for (const at of [0.45, 0.6, 0.75]) {
+        await page.mouse.click(box.x + 8 + (box.width - 16) * at, box.y + box.height / 2);
+        await page.waitForFunction(() => window.__raft("svg .msg").length > 20, null, { timeout: WAIT });
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const r = await page.evaluate(() => {
+          const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+          const texts = [];
+          for (const g of window.__raft("svg .node")) {
+            for (const t of g.querySelectorAll(":scope > text")) {
+              const b = t.getBoundingClientRect();
+              if (t.textContent.trim() && b.width > 0 && getComputedStyle(t).display !== "none") texts.push({ what: `S${g.getAttribute("data-node-id")} "${t.textContent}"`, b });
+            }
+          }
+          const covered = [];
+          let faded = 0;
+          let full = 0;
+          for (const g of window.__raft("svg .msg")) {
+            if (getComputedStyle(g).display === "none") continue;
+            if (Number(getComputedStyle(g).opacity) < 0.5) {
+              faded++;
+              continue;
+            }
+            full++;
+            for (const part of g.querySelectorAll(".msg-shape, .msg-count, .msg-label, .msg-mark")) {
+              const b = part.getBoundingClientRect();
+              if (b.width === 0 || (part.tagName === "text" && !part.textContent.trim()) || getComputedStyle(part).display === "none") continue;
+              for (const t of texts) if (meet(b, t.b)) covered.push(`${g.getAttribute("aria-label")} (${part.getAttribute("class")}) over ${t.what}`);
+            }
+          }
+          return { covered, faded, full };
+        });
+        assert.deepEqual(r.covered, [], `at ${at} of the run: marks drawn in full over a node's text (${r.full} in full, ${r.faded} faded)`);
+        assert.ok(r.full > 0, `at ${at}: some marks are drawn in full (${r.full}, ${r.faded} faded)`);
+      }
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("5. a crown only for the live leader of the newest term: a cut-off leader is stale-leader, a crashed one crashed, no crown covers text", async () => {
     const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=11`);
     try {

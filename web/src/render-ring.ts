@@ -10,7 +10,9 @@
 // Messages sit at progress (now - sentMs) / (deliverMs - sentMs) on the way from sender to
 // receiver; requests and replies travel on either side of the line so they never overlap.
 // Messages on one link that overlap are drawn as one mark with a count (×3), and a link
-// shows at most LINK_MARKS_MAX marks (the last one counts the rest). Dropped messages flash a
+// shows at most LINK_MARKS_MAX marks (the last one counts the rest). A mark passing over a
+// node's text (its name, "term N", the lines below it) fades (class under-text), so a busy
+// run never hides what a node says. Dropped messages flash a
 // red ✗ for a moment, placed from the event's sender and receiver (never from its text).
 import type { ClusterEvent, ClusterState, MessageView, NodeView } from "./api";
 import { GROUP_COLORS, termFill } from "./colors";
@@ -29,6 +31,19 @@ const MAX_DROP_MARKS = 40;
 export const LINK_MARKS_MAX = 4;
 /** Messages closer than this (viewBox units along the link) are one mark. */
 const OVERLAP_UNITS = 22;
+/** How far around a node's text (viewBox units) a mark's centre fades: what a mark covers
+ * from its centre, its shape (at most 12), a count such as ×33 (about 22 either side) and a
+ * reply's ✓ / ✗ (up to 24 to the right and 21 above, ring.css .msg-mark). */
+const TEXT_CLEAR_X = 26;
+const TEXT_CLEAR_Y = 22;
+
+/** A box in the ring's units. */
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
 
 interface Point {
   x: number;
@@ -139,6 +154,11 @@ export class RingView {
   private r = 46;
   private partKey = "";
   private readonly msgs = new Map<number, MsgEls>();
+  /** The boxes of the nodes' texts, in the ring's units (for marks to fade over), measured
+   * for `textKey` (the texts drawn) and again after the drawing was resized. */
+  private textBoxes: Box[] = [];
+  private textKey = "";
+  private textResized = true;
   private drops: DropMark[] = [];
   /** The user asked for reduced motion: messages do not glide and drop marks do not fade. */
   reducedMotion = false;
@@ -162,6 +182,8 @@ export class RingView {
     this.center.append(h("div", { class: "center-lines" }, this.centerTime, this.centerInfo, this.centerStale));
     // Enter on a focused node opens its actions: the instance's keyboard handler does it.
     this.el.addEventListener("click", (ev) => this.onClick(ev));
+    // A resize can change the text's size in the ring's units (--ts, lecture mode).
+    new ResizeObserver(() => (this.textResized = true)).observe(this.el);
   }
 
   private onClick(ev: MouseEvent): void {
@@ -182,6 +204,8 @@ export class RingView {
     this.dropLayer.replaceChildren();
     this.partLayer.replaceChildren();
     this.nodes = [];
+    this.textKey = "";
+    this.textBoxes = [];
     this.msgs.clear();
     this.drops = [];
     this.partKey = "";
@@ -205,6 +229,7 @@ export class RingView {
       const els = this.nodes[node.id - 1];
       if (els) this.renderNode(els, node, n, selNode === node.id);
     }
+    this.measureTexts();
     this.renderMessages(state, t, selectedMessage(sel), dropped, realNow);
     this.renderDrops(realNow);
     this.renderCenter(state, t, playing);
@@ -327,6 +352,35 @@ export class RingView {
     });
   }
 
+  /** Measures the nodes' texts when what they say changed or the drawing was resized (a
+   * layout read then, never on a frame where nothing of it changed). */
+  private measureTexts(): void {
+    const key = this.nodes.map((e) => `${e.name.textContent}|${e.term.textContent}|${e.sub.textContent}|${e.g.getAttribute("class")}|${e.g.getAttribute("data-connected")}`).join("/");
+    if (key === this.textKey && !this.textResized) return;
+    this.textKey = key;
+    this.textResized = false;
+    this.textBoxes = [];
+    // As drawn (ring.css moves the lines below by a CSS transform, which getBBox leaves out):
+    // the texts' boxes on screen, brought back into the ring's units.
+    const toRing = this.el.getScreenCTM()?.inverse();
+    if (!toRing) return;
+    for (const e of this.nodes) {
+      for (const t of [e.name, e.term, e.sub, e.cut]) {
+        if (!t.textContent) continue;
+        const b = t.getBoundingClientRect();
+        if (b.width === 0) continue;
+        const a = new DOMPoint(b.left, b.top).matrixTransform(toRing);
+        const z = new DOMPoint(b.right, b.bottom).matrixTransform(toRing);
+        this.textBoxes.push({ left: a.x, top: a.y, right: z.x, bottom: z.y });
+      }
+    }
+  }
+
+  /** True when a mark centred at `at` would cover a node's text. */
+  private overText(at: Point): boolean {
+    return this.textBoxes.some((b) => at.x > b.left - TEXT_CLEAR_X && at.x < b.right + TEXT_CLEAR_X && at.y > b.top - TEXT_CLEAR_Y && at.y < b.bottom + TEXT_CLEAR_Y);
+  }
+
   /** The point at `p` (0..1) of the way from node `from` to node `to`, on the sender's lane. */
   private along(from: number, to: number, p: number): { at: Point; dir: Point; d: number } {
     const a = this.pos[from - 1];
@@ -366,6 +420,7 @@ export class RingView {
       e.at = at;
       e.along = d;
       setAttr(e.g, "transform", `translate(${at.x.toFixed(1)},${at.y.toFixed(1)})`);
+      toggleClass(e.g, "under-text", this.overText(at));
       setAttr(e.tail, "x2", (-dir.x * 16).toFixed(1));
       setAttr(e.tail, "y2", (-dir.y * 16).toFixed(1));
       toggleClass(e.g, "selected", selMsg === m.id);
