@@ -52,6 +52,17 @@ function outside(page) {
   });
 }
 
+/** What lecture mode promises, checked at the moment shown: every visible text at least 20
+ * px, `what` (the ring, the log rows, the caption) in the viewport, no ring label over another
+ * or over a circle, no log text cut off, the status line whole. */
+async function assertLectureFits(page, what) {
+  assert.deepEqual(await smallTexts(page, 20), [], "every visible text is at least 20 px");
+  assert.deepEqual(await outside(page), [], `${what} are in the viewport`);
+  assert.deepEqual(await ringCollisions(page), [], "no ring label overlaps another or a node's circle");
+  assert.deepEqual(await clippedLogTexts(page), [], "no text in the logs is cut off");
+  assert.deepEqual(await statusCut(page), [], "the status line wraps, it is not cut to …");
+}
+
 describe("raftlab page: lecture mode and RaftScope's keys", () => {
   const env = serveAndLaunch();
 
@@ -65,11 +76,7 @@ describe("raftlab page: lecture mode and RaftScope's keys", () => {
       await page.waitForFunction(() => document.querySelector("raft-cluster").hasAttribute("presenter"), null, { timeout: WAIT });
       await page.keyboard.press("Escape");
       await r.getByRole("checkbox", { name: "Presenter mode", exact: true }).waitFor({ state: "hidden", timeout: WAIT });
-      assert.deepEqual(await smallTexts(page, 20), [], "every visible text is at least 20 px");
-      assert.deepEqual(await outside(page), [], "the ring, every log row and the caption are in the viewport");
-      assert.deepEqual(await ringCollisions(page), [], "no ring label overlaps another or a node's circle");
-      assert.deepEqual(await clippedLogTexts(page), [], "no text in the logs is cut off");
-      assert.deepEqual(await statusCut(page), [], "the status line wraps, it is not cut to …");
+      await assertLectureFits(page, "the ring, every log row and the caption");
       assert.deepEqual(await axeViolations(page), [], "no axe violation in lecture mode");
       // Playing on keeps it so (new texts: messages, events, log entries).
       await fastest(page);
@@ -102,11 +109,7 @@ describe("raftlab page: lecture mode and RaftScope's keys", () => {
         await waitCommittedOn(page, "d=4", nodes);
         await pause(page);
         await presenterOn(page);
-        assert.deepEqual(await smallTexts(page, 20), [], "every visible text is at least 20 px");
-        assert.deepEqual(await outside(page), [], "the ring and every log row are in the viewport");
-        assert.deepEqual(await ringCollisions(page), [], "no ring label overlaps another or a node's circle");
-        assert.deepEqual(await clippedLogTexts(page), [], "no text in the logs is cut off");
-        assert.deepEqual(await statusCut(page), [], "the status line wraps, it is not cut to …");
+        await assertLectureFits(page, "the ring and every log row");
         assertNoErrors(errors);
       } finally {
         await context.close();
@@ -128,11 +131,7 @@ describe("raftlab page: lecture mode and RaftScope's keys", () => {
       await page.mouse.click(box.x + box.width * at, box.y + box.height / 2);
       await page.waitForFunction(() => document.querySelector("raft-cluster").cluster.nowMs > 3000, null, { timeout: WAIT });
       await presenterOn(page);
-      assert.deepEqual(await smallTexts(page, 20), [], "every visible text is at least 20 px");
-      assert.deepEqual(await outside(page), [], "the ring and every log row are in the viewport");
-      assert.deepEqual(await ringCollisions(page), [], "no ring label overlaps another or a node's circle");
-      assert.deepEqual(await clippedLogTexts(page), [], "no text in the logs is cut off");
-      assert.deepEqual(await statusCut(page), [], "the status line wraps, it is not cut to …");
+      await assertLectureFits(page, "the ring and every log row");
       assertNoErrors(errors);
     } finally {
       await context.close();
