@@ -10,7 +10,8 @@
 //    the interval between frames, and the work of the page's own frame (advance + state() +
 //    drawing + saving; <raft-cluster>.lastFrameMs, wall clock), and the animation-frame
 //    task's thread CPU time from a Chrome trace (what a busy machine does not stretch);
-//  - `profile [tail5|tail9|load5|load9|idle]`: where a frame's time goes (trace + JS profile);
+//  - `profile [tail5|tail9|load5|load9|idle]`: where a frame's time goes (trace + JS profile,
+//    layouts per frame; with RAFTLAB_PROFILE_WHY=1 what made each layout necessary);
 //  - `parts`: the main page at 0.1x with one part of the element undrawn at a time (CPU);
 //  - the sizes of the wasm and JS files in web/dist, raw and gzipped;
 //  - the localStorage bytes used after 10,000 client commands.
@@ -474,6 +475,7 @@ async function profileScenario(browser, url, name) {
     await page.goto(`${url}?nodes=${nodes}&seed=1`);
     await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
     if (name.startsWith("tail")) await fillLogs(page, nodes, 3000);
+    if (process.env.HIDE) await page.evaluate((text) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(text); const root = document.querySelector("raft-cluster").shadowRoot; root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]; }, process.env.HIDE);
     if (name.startsWith("load")) {
       await setSpeed(page, "1×");
       await page.evaluate(() => {
@@ -495,7 +497,10 @@ async function profileScenario(browser, url, name) {
     const traceEvents = [];
     cdp.on("Tracing.dataCollected", (d) => traceEvents.push(...d.value));
     const traced = new Promise((ok) => cdp.once("Tracing.tracingComplete", ok));
-    await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
+    // RAFTLAB_PROFILE_WHY=1: also why each layout was needed (Chrome's invalidation tracking,
+    // which slows the page: read the times of such a run as relative only).
+    const why = /^(1|true|yes)$/i.test(process.env.RAFTLAB_PROFILE_WHY ?? "") ? ",disabled-by-default-devtools.timeline.invalidationTracking" : "";
+    await cdp.send("Tracing.start", { categories: `devtools.timeline,disabled-by-default-devtools.timeline${why}`, transferMode: "ReportEvents" });
     await cdp.send("Profiler.start");
     const f0 = await page.evaluate(() => document.querySelector("raft-cluster").framesDrawn);
     await page.waitForTimeout(CPU_WINDOW_MS); // the measurement window
@@ -513,6 +518,23 @@ async function profileScenario(browser, url, name) {
     }
     const out = [`## profile ${name}: ${frames} frames in ${CPU_WINDOW_MS / 1000} s`, "", "trace (ms per frame, nested events counted in each):"];
     for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 16)) out.push(`  ${(v / frames).toFixed(3)}  ${k}`);
+    // Layouts: how many objects each laid out, and from which roots (a whole-document layout
+    // has one root at depth 1; contained parts are their own roots).
+    const layouts = traceEvents.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.name === "Layout" && e.ph === "X");
+    if (layouts.length) {
+      const sum = (f) => layouts.reduce((a, e) => a + (f(e) ?? 0), 0);
+      const depths = new Map();
+      for (const e of layouts) for (const r of e.args?.endData?.layoutRoots ?? []) depths.set(r.depth, (depths.get(r.depth) ?? 0) + 1);
+      const reasons = new Map();
+      for (const e of traceEvents) {
+        if (e.name !== "LayoutInvalidationTracking") continue;
+        const d = e.args?.data ?? {};
+        const k = `${d.reason ?? "?"}: ${d.nodeName ?? "?"}`;
+        reasons.set(k, (reasons.get(k) ?? 0) + 1);
+      }
+      if (reasons.size) out.push("layout invalidations per frame (reason: node):", ...[...reasons].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, n]) => `  ${(n / frames).toFixed(2)}  ${k}`));
+      out.push(`layouts: ${(layouts.length / frames).toFixed(2)} per frame, ${(sum((e) => e.args?.beginData?.dirtyObjects) / layouts.length).toFixed(0)} dirty of ${(sum((e) => e.args?.beginData?.totalObjects) / layouts.length).toFixed(0)} objects each; layout roots by depth: ${[...depths].sort((a, b) => a[0] - b[0]).map(([d, n]) => `${d}: ${n}`).join(", ")}`);
+    }
     // Profile: self and inclusive time per function.
     const nodesById = new Map(profile.nodes.map((n) => [n.id, n]));
     const parent = new Map();

@@ -58,7 +58,10 @@ export class EventLog implements FrameView {
         h("h2", { id: title }, "Events"),
         h("label", { class: "inline" }, this.showDrops, " Show dropped messages"),
       ),
-      this.list,
+      // The list fills a box of its own, out of the panel's flex flow: a flex item cannot
+      // be laid out apart from its container, the list placed in its box can (events.css),
+      // so the lines it gains every frame under load lay out the list, not the page.
+      h("div", { class: "event-list-box" }, this.list),
     );
   }
 

@@ -65,6 +65,8 @@ interface NodeEls {
   sub: SVGTextElement;
   cut: SVGTextElement;
   title: SVGTitleElement;
+  /** The body's fill as last set (termFill), "" for none. */
+  fill: string;
 }
 
 interface MsgEls {
@@ -284,6 +286,7 @@ export class RingView {
         sub: s("text", { class: "sub", x: lx.toFixed(1), y: r + 9, dy: "1em" }),
         cut: s("text", { class: "cut-label", x: lx.toFixed(1), y: r + 9, dy: "2.15em" }, "cut off"),
         title: s("title"),
+        fill: "",
       };
       els.badge.append(s("circle", { r: 12 }), els.badgeText);
       els.g.append(els.title, els.halo, els.track, els.arc, els.body, els.crown, els.name, els.term, els.badge, els.cross, els.sub, els.cut);
@@ -308,8 +311,13 @@ export class RingView {
     toggleClass(g, "selected", selected);
     const state = !node.alive ? `crashed (was ${node.role})` : shown === "stale-leader" ? "a leader in a lower term than others know, or cut off from a majority" : node.role;
     // The name starts with what the node shows (S3, term 4, its sub-line), then says more.
+    // Compared with the value last set: the CSSOM reads a colour back as rgb(), never as
+    // the hsl() written, so comparing with style.fill would set it (and lay out) every frame.
     const fill = node.alive ? termFill(node.term) : "";
-    if (els.body.style.fill !== fill) els.body.style.fill = fill; // CSSOM: no style attribute
+    if (els.fill !== fill) {
+      els.fill = fill;
+      els.body.style.fill = fill; // CSSOM: no style attribute
+    }
     const sub = subLine(node, n);
     // The accessible name is the visible text (name, term, sub-line, "cut off"; the role
     // badge repeats the sub-line and is hidden); the title adds the state in words.
