@@ -475,7 +475,6 @@ async function profileScenario(browser, url, name) {
     await page.goto(`${url}?nodes=${nodes}&seed=1`);
     await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
     if (name.startsWith("tail")) await fillLogs(page, nodes, 3000);
-    if (process.env.HIDE) await page.evaluate((text) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(text); const root = document.querySelector("raft-cluster").shadowRoot; root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]; }, process.env.HIDE);
     if (name.startsWith("load")) {
       await setSpeed(page, "1×");
       await page.evaluate(() => {
