@@ -98,6 +98,11 @@ export class LogView {
     this.scroller = h("div", { class: "logs-scroll", tabindex: 0, "aria-label": "Logs of all nodes, aligned by index: scroll sideways; arrow keys move between entries" }, this.inner);
     this.tip = h("div", { class: "entry-tip", role: "tooltip", hidden: true });
     this.el = h("div", { class: "logs" }, this.scroller, this.tip);
+    // The geometry's one definition, handed to the stylesheet (logs.css). CSSOM, not a
+    // style attribute (strict CSP).
+    this.el.style.setProperty("--log-col-w", `${COL_W}px`);
+    this.el.style.setProperty("--log-track-x", `${HEAD_W + TRACK_MARGIN}px`);
+    this.el.style.setProperty("--log-head-geom", `${HEAD_W}px`);
     this.scroller.addEventListener("scroll", () => {
       const s = this.scroller;
       this.scrollX = s.scrollLeft;
