@@ -7,14 +7,19 @@
 // No wasm-pack: it would download tools. For each module:
 //
 //   1. cargo build --profile wasm-release --target wasm32-unknown-unknown -p <crate>
-//      (the root Cargo.toml's profile made for size); the main module must not link
-//      serde_json or raftlab-lincheck (checked here: the build fails if it does)
+//      -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size, with
+//      RUSTC_BOOTSTRAP=1 and RUSTFLAGS -Zunstable-options -Cpanic=immediate-abort
+//      -Zlocation-detail=none
+//      (the root Cargo.toml's profile made for size, the standard library rebuilt with it:
+//      see BUILD_STD below); the main module must not link serde_json or raftlab-lincheck
+//      (checked here: the build fails if it does)
 //   2. wasm-bindgen --target web --typescript --out-dir web/pkg target/.../<crate>.wasm
 //   3. wasm-opt -Oz --skip-pass=inlining-optimizing --strip-producers --strip-target-features on web/pkg/<crate>_bg.wasm, with binaryen
 //      from npm (devDependency)
 //
 // Run `node scripts/setup.mjs` first (npm start / npm test / npm run build do).
-// RAFTLAB_NO_WASM_OPT=1 skips step 3; RAFTLAB_WASM_OPT_FLAGS replaces its flags.
+// RAFTLAB_NO_WASM_OPT=1 skips step 3; RAFTLAB_WASM_OPT_FLAGS replaces its flags;
+// RAFTLAB_NO_BUILD_STD=1 builds with the prebuilt standard library (plain stable Cargo).
 
 import { existsSync, readFileSync, renameSync, statSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -29,6 +34,26 @@ const PROFILE = 'wasm-release';
  * for tools, not browsers (0.2 kB gzipped). RAFTLAB_WASM_OPT_FLAGS (space-separated)
  * overrides them, for measuring. */
 const WASM_OPT_FLAGS = (process.env.RAFTLAB_WASM_OPT_FLAGS || '-Oz --skip-pass=inlining-optimizing --strip-producers --strip-target-features').split(/\s+/).filter(Boolean);
+
+/** The standard library rebuilt for the browser build (README, "Weight": 11 kB gzipped of the
+ * main module). The prebuilt one is compiled at opt-level 3 with unwinding and panic
+ * messages; rebuilt with the profile it is made for size, and `panic = immediate-abort`
+ * drops the panic machinery (message formatting, locations), which on
+ * wasm32-unknown-unknown printed nothing anyway: a panic was, and stays, a trap
+ * ("RuntimeError: unreachable"); `-Zlocation-detail=none` drops the source paths that only
+ * panics printed. These are unstable Cargo and rustc flags on the stable
+ * toolchain (RUSTC_BOOTSTRAP=1), for the browser build only: native builds and every test
+ * use stable Rust as it is. They need the `rust-src` component (scripts/setup.mjs adds it).
+ * RAFTLAB_NO_BUILD_STD=1 turns this off. */
+const BUILD_STD = process.env.RAFTLAB_NO_BUILD_STD === '1'
+  ? { args: [], env: {} }
+  : {
+      args: ['-Zbuild-std=std,panic_abort', '-Zbuild-std-features=optimize_for_size'],
+      env: {
+        RUSTC_BOOTSTRAP: '1',
+        RUSTFLAGS: [process.env.RUSTFLAGS, '-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none'].filter(Boolean).join(' '),
+      },
+    };
 
 function targetDir() {
   if (process.env.CARGO_TARGET_DIR) return resolve(ROOT, process.env.CARGO_TARGET_DIR);
@@ -97,6 +122,18 @@ function wasmOpt(opt, bg) {
   renameSync(tmp, bg);
 }
 
+/** Whether a module's symbol names hold a function defined in `crate` (its path starts
+ * there), in the legacy (`_ZN10serde_json3ser...`) or the v0 mangling
+ * (`_RNvNtCs..._10serde_json3ser...`, which rustc uses with RUSTC_BOOTSTRAP=1). A generic of
+ * `alloc` or `core` that only happens to be instantiated in `crate` (v0 names say so at
+ * their end) or to take one of its types does not count: it is not the crate's code. */
+export function definesFrom(names, crate) {
+  const n = `${crate.length}${crate}`;
+  const legacy = new RegExp(`_ZN${n}`);
+  const v0 = new RegExp(`_R(?:I|N[A-Za-z]|[XMY](?:s[0-9A-Za-z]*_)?)*C(?:s[0-9A-Za-z]*_)?${n}`);
+  return legacy.test(names) || v0.test(names);
+}
+
 /** 64 bytes from the middle of a file: found in a module's data if the file is compiled in. */
 function sample(file) {
   const bytes = readFileSync(join(ROOT, file));
@@ -105,8 +142,9 @@ function sample(file) {
 }
 
 function buildModule({ pkg, lib, forbidden, forbiddenFiles = [] }, opt) {
-  console.log(`build-wasm: cargo build --profile ${PROFILE} --target ${WASM_TARGET} -p ${pkg}`);
-  run('cargo', ['build', '--profile', PROFILE, '--target', WASM_TARGET, '-p', pkg]);
+  const args = ['build', '--profile', PROFILE, '--target', WASM_TARGET, '-p', pkg, ...BUILD_STD.args];
+  console.log(`build-wasm: cargo ${args.join(' ')}${BUILD_STD.args.length ? ' (RUSTC_BOOTSTRAP=1, -Cpanic=immediate-abort)' : ''}`);
+  run('cargo', args, { env: { ...process.env, ...BUILD_STD.env } });
 
   const wasm = join(targetDir(), WASM_TARGET, PROFILE, `${lib}.wasm`);
   if (!existsSync(wasm)) {
@@ -114,8 +152,9 @@ function buildModule({ pkg, lib, forbidden, forbiddenFiles = [] }, opt) {
   }
   // The linked module still has its name section here: a crate it must not contain shows.
   const bytes = readFileSync(wasm);
+  const names = bytes.toString('latin1');
   for (const name of forbidden) {
-    if (bytes.includes(name)) {
+    if (definesFrom(names, name)) {
       throw new StepError(`${pkg} links ${name}, which every page would download: keep it in raftlab-files (see README, "Weight")`);
     }
   }

@@ -112,6 +112,22 @@ function ensureTarget(target) {
   timed(`rustup target add ${target}`, () => run('rustup', ['target', 'add', target]));
 }
 
+// The standard library's sources: the browser build rebuilds std for size
+// (scripts/build-wasm.mjs, BUILD_STD). RAFTLAB_NO_BUILD_STD=1 does without.
+function ensureRustSrc() {
+  if (process.env.RAFTLAB_NO_BUILD_STD === '1') return;
+  const sysroot = (probe('rustc', ['--print', 'sysroot']) || '').trim();
+  if (sysroot && existsSync(join(sysroot, 'lib', 'rustlib', 'src', 'rust', 'library', 'std', 'Cargo.toml'))) return;
+  if (probe('rustup', ['--version']) === null) {
+    throw new StepError(
+      'the browser build rebuilds the standard library and needs its sources (the rust-src component), ' +
+        'and rustup is not there to add them: install them, or set RAFTLAB_NO_BUILD_STD=1',
+    );
+  }
+  note('installing the Rust component rust-src (rustup component add), for the browser build');
+  timed('rustup component add rust-src', () => run('rustup', ['component', 'add', 'rust-src']));
+}
+
 function ensureWasmBindgenCli() {
   const want = pinnedWasmBindgenVersion();
   const have = cliVersion('wasm-bindgen');
@@ -210,6 +226,7 @@ export function setup({ browser = false } = {}) {
   checkRust();
   ensureTarget(WASM_TARGET);
   ensureTarget(NO_STD_TARGET);
+  ensureRustSrc();
   ensureWasmBindgenCli();
   ensureNpmPackages();
   if (browser) ensureBrowser();

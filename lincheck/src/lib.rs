@@ -11,7 +11,8 @@
 //!
 //! - [`model`]: the [`Model`] trait; [`kv`] (Get/Put/Append, a key never written reads `""`)
 //!   and [`register`] (read/write/compare-and-set on one integer register) implement it.
-//! - [`history`]: an [`Operation`]; [`jsonl`] reads the JSON-lines history format.
+//! - [`history`]: an [`Operation`]; `jsonl` (feature `jsonl`, on with `std`) reads the
+//!   JSON-lines history format.
 //! - [`check`]: [`check()`], its [`Budget`] (an explicit deadline: the search asks it as it
 //!   goes, so "unknown" is a result, not a hang) and its [`Report`].
 //! - [`report`]: the report as text.
@@ -26,6 +27,7 @@ extern crate alloc;
 mod bitset;
 pub mod check;
 pub mod history;
+#[cfg(feature = "jsonl")]
 pub mod jsonl;
 pub mod kv;
 mod memo;

@@ -360,15 +360,16 @@ pub fn command_text(bytes: &[u8]) -> String {
     }
 }
 
-/// Text every font draws: printable ASCII, or letters and digits of the Latin blocks (up to
-/// U+024F). Anything else (control bytes, a lone combining mark, scripts a font may lack) is
-/// shown as hex, so a command never shows as a missing glyph.
+/// Text every font draws: printable ASCII, or letters of the Latin blocks (U+00C0 to U+024F,
+/// all letters but × and ÷). Anything else (control bytes, a lone combining mark, scripts a
+/// font may lack) is shown as hex, so a command never shows as a missing glyph. (Written out
+/// rather than with `char::is_alphanumeric`, whose Unicode tables the page would download.)
 pub fn command_is_printable(s: &str) -> bool {
     !s.is_empty()
         && s.chars().all(|c| {
             c == ' '
                 || c.is_ascii_graphic()
-                || (('\u{c0}'..='\u{24f}').contains(&c) && c.is_alphanumeric())
+                || (('\u{c0}'..='\u{24f}').contains(&c) && c != '\u{d7}' && c != '\u{f7}')
         })
 }
 
@@ -392,6 +393,21 @@ mod tests {
     use super::{NarrationKind, Narrator};
     use raftlab::core::Rule;
     use raftlab::sim::{Input, NetConfig, SimConfig, Simulation};
+
+    #[test]
+    fn a_latin_letter_is_printable_exactly_when_unicode_calls_it_alphanumeric() {
+        for c in '\u{c0}'..='\u{24f}' {
+            let mut buf = [0u8; 4];
+            assert_eq!(
+                super::command_is_printable(c.encode_utf8(&mut buf)),
+                c.is_alphanumeric(),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        assert!(!super::command_is_printable("\u{300}"), "a lone combining mark");
+        assert!(super::command_is_printable("put x Ünïcödé"));
+    }
 
     #[test]
     fn a_broken_rule_and_a_refused_vote_are_narrated_with_their_reason() {
