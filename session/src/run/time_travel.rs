@@ -163,6 +163,12 @@ pub fn entry_fate(sim: &Simulation, index: u64, term: u64) -> Result<Option<Sett
     }
 }
 
+#[cfg(test)]
+std::thread_local! {
+    /// `first_from` replays on this thread (for tests: what is noted is not replayed).
+    pub(crate) static REPLAYS: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+}
+
 #[derive(Clone, Debug)]
 pub struct TimeTravel {
     current: Position,
@@ -272,6 +278,23 @@ impl TimeTravel {
         Some(found)
     }
 
+    /// Notes what became of accepted request `a` as the moment shown says (`entry_fate`
+    /// found it there), so that `settle` need not replay once every node has compacted it.
+    /// Only while the checker has found no violation up to the moment shown: it checked after
+    /// every event that a committed entry never changes, so the fate seen now is the fate at
+    /// its first commit, which `settle` would replay to (a function of the run, not of what
+    /// was shown). After a violation (a broken rule can overwrite a committed entry) `settle`
+    /// replays as before.
+    pub fn note_settled(&self, a: &Accepted, fate: Settled) {
+        if self.current.sim.violation().is_some() {
+            return;
+        }
+        let mut settled = self.tape.settled.borrow_mut();
+        if settled.get(&a.input).is_none() {
+            settled.insert(a.input, fate);
+        }
+    }
+
     /// How many of the run's inputs the moment shown has applied.
     pub fn inputs_applied(&self) -> usize {
         self.current.inputs_applied
@@ -285,6 +308,8 @@ impl TimeTravel {
         from_ticks: u64,
         mut found: impl FnMut(&Simulation) -> Option<R>,
     ) -> Option<R> {
+        #[cfg(test)]
+        REPLAYS.with(|n| n.set(n.get() + 1));
         let to = self.current.ticks();
         let cps = &self.tape.checkpoints;
         let i = cps.partition_point(|c| c.ticks() <= from_ticks).max(1);

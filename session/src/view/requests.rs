@@ -53,8 +53,17 @@ impl Tracked {
 /// The status at the moment shown, from the run alone: the nodes that committed its index
 /// say; when every one has compacted it, what it was when first committed (`settle`, replayed
 /// from the request on), so the answer does not depend on which moments were shown before.
+/// A fate seen while some node still holds the entry is noted (`note_settled`): the replay
+/// of `settle` is for requests first looked at after every node compacted them.
 fn status(travel: &TimeTravel, a: &Accepted) -> RequestStatus {
-    let fate = entry_fate(travel.sim(), a.index, a.term).unwrap_or_else(|()| travel.settle(a));
+    let fate = match entry_fate(travel.sim(), a.index, a.term) {
+        Ok(Some(seen)) => {
+            travel.note_settled(a, seen);
+            Some(seen)
+        }
+        Ok(None) => None,
+        Err(()) => travel.settle(a),
+    };
     match fate {
         None => RequestStatus::Pending,
         Some(Settled::Committed) => RequestStatus::Committed,
@@ -263,6 +272,56 @@ mod tests {
             p.requests().requests.is_empty(),
             "not made yet at that moment"
         );
+    }
+
+    /// A page whose request "first" and 40 more are committed, then compacted by every node:
+    /// `look` says whether its requests were asked for as they went. Returns
+    /// the page and the replays all that took.
+    fn compacted_after(look: bool) -> (Page, usize) {
+        let before = crate::run::time_travel::REPLAYS.with(|n| n.get());
+        let mut o = crate::run::options::Options::with_seed(3);
+        o.snapshot_every = 5;
+        let mut p = Page::new(o).unwrap();
+        while p.leader().is_none() {
+            p.advance(50).unwrap();
+        }
+        let first = p.request_to(p.leader().unwrap(), "first").unwrap();
+        p.advance(500).unwrap();
+        if look {
+            assert_eq!(only(&p).status, "committed");
+        }
+        for k in 0..40 {
+            if let Some(l) = p.leader() {
+                let _ = p.request_to(l, &alloc::format!("more {k}"));
+            }
+            // As the page asks, a frame at a time while a request can have changed.
+            for _ in 0..10 {
+                p.advance(10).unwrap();
+                if look {
+                    p.requests();
+                }
+            }
+        }
+        let sim = p.travel().sim();
+        assert!(
+            entry_fate(sim, first.index, first.term).is_err(),
+            "every node compacted index {}",
+            first.index
+        );
+        let v = p.requests();
+        let replays = crate::run::time_travel::REPLAYS.with(|n| n.get()) - before;
+        assert_eq!(v.requests[0].command, "first");
+        assert_eq!(v.requests[0].status, "committed");
+        (p, replays)
+    }
+
+    #[test]
+    fn a_request_seen_committed_is_not_replayed_once_every_node_compacted_it() {
+        let (_, replays) = compacted_after(true);
+        assert_eq!(replays, 0, "each fate was noted while a log still held it");
+        // Asked for first after the compaction, the same answer comes from a replay.
+        let (_, replays) = compacted_after(false);
+        assert!(replays > 0, "nothing noted, so settle replays");
     }
 
     #[test]
