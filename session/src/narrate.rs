@@ -405,7 +405,10 @@ mod tests {
                 c as u32
             );
         }
-        assert!(!super::command_is_printable("\u{300}"), "a lone combining mark");
+        assert!(
+            !super::command_is_printable("\u{300}"),
+            "a lone combining mark"
+        );
         assert!(super::command_is_printable("put x Ünïcödé"));
     }
 
