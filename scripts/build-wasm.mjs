@@ -16,12 +16,17 @@
 //   2. wasm-bindgen --target web --typescript --out-dir web/pkg target/.../<crate>.wasm
 //   3. wasm-opt -Oz --skip-pass=inlining-optimizing --strip-producers --strip-target-features on web/pkg/<crate>_bg.wasm, with binaryen
 //      from npm (devDependency)
+//   4. the main module only: split in two along the first draw (scripts/split-wasm.mjs): what
+//      a fresh page calls before it draws stays in raftlab_wasm_bg.wasm, the rest goes to
+//      raftlab_wasm_rest.wasm (fetched after the first frame, web/src/wasm.ts)
 //
 // Run `node scripts/setup.mjs` first (npm start / npm test / npm run build do).
 // RAFTLAB_NO_WASM_OPT=1 skips step 3; RAFTLAB_WASM_OPT_FLAGS replaces its flags;
-// RAFTLAB_NO_BUILD_STD=1 builds with the prebuilt standard library (plain stable Cargo).
+// RAFTLAB_NO_BUILD_STD=1 builds with the prebuilt standard library (plain stable Cargo);
+// RAFTLAB_NO_SPLIT=1 skips step 4 (the rest is then an empty module).
 
-import { existsSync, readFileSync, renameSync, statSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, rmSync, writeFileSync } from 'node:fs';
+import { splitWasm } from './split-wasm.mjs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, WASM_TARGET, StepError, ensureCargoPath, pinnedWasmBindgenVersion, probe, run } from './setup.mjs';
@@ -98,29 +103,33 @@ const MODULES = [
   // the linearizability search (the run-file module's `checkKvHistory` runs it).
   // Nor the packed built-in scenarios: the page fetches them on the first scenario
   // (session's feature `built-in-scenarios`, off here).
-  { pkg: 'raftlab-wasm', lib: 'raftlab_wasm', forbidden: ['serde_json', 'raftlab_lincheck'], forbiddenFiles: ['session/scenarios/built-in.postcard'] },
+  // Split in two along the first draw (scripts/split-wasm.mjs): the rest is
+  // web/pkg/raftlab_wasm_rest.wasm.
+  { pkg: 'raftlab-wasm', lib: 'raftlab_wasm', forbidden: ['serde_json', 'raftlab_lincheck'], forbiddenFiles: ['session/scenarios/built-in.postcard'], split: true },
   // The run-file module: loaded on the first run file opened or exported, or on the first
   // key/value verdict.
   { pkg: 'raftlab-files', lib: 'raftlab_files', forbidden: [] },
 ];
 
+/** The features rustc enables by default for wasm32-unknown-unknown, for binaryen's tools. */
+const FEATURES = [
+  '--enable-bulk-memory',
+  '--enable-mutable-globals',
+  '--enable-nontrapping-float-to-int',
+  '--enable-sign-ext',
+  '--enable-reference-types',
+  '--enable-multivalue',
+];
+
 function wasmOpt(opt, bg) {
   const tmp = `${bg}.opt`;
-  // The features rustc enables by default for wasm32-unknown-unknown.
-  run(opt.bin, [
-    ...WASM_OPT_FLAGS,
-    '--enable-bulk-memory',
-    '--enable-mutable-globals',
-    '--enable-nontrapping-float-to-int',
-    '--enable-sign-ext',
-    '--enable-reference-types',
-    '--enable-multivalue',
-    bg,
-    '-o',
-    tmp,
-  ]);
+  run(opt.bin, [...WASM_OPT_FLAGS, ...FEATURES, bg, '-o', tmp]);
   renameSync(tmp, bg);
 }
+
+/** An empty module: the rest of a module that was not split (web/src/wasm.ts instantiates it
+ * all the same). */
+const EMPTY_WASM = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
 /** Whether a module's symbol names hold a function defined in `crate` (its path starts
  * there), in the legacy (`_ZN10serde_json3ser...`) or the v0 mangling
@@ -141,7 +150,7 @@ function sample(file) {
   return bytes.subarray(at, at + 64);
 }
 
-function buildModule({ pkg, lib, forbidden, forbiddenFiles = [] }, opt) {
+function buildModule({ pkg, lib, forbidden, forbiddenFiles = [], split = false }, opt) {
   const args = ['build', '--profile', PROFILE, '--target', WASM_TARGET, '-p', pkg, ...BUILD_STD.args];
   console.log(`build-wasm: cargo ${args.join(' ')}${BUILD_STD.args.length ? ' (RUSTC_BOOTSTRAP=1, -Cpanic=immediate-abort)' : ''}`);
   run('cargo', args, { env: { ...process.env, ...BUILD_STD.env } });
@@ -175,6 +184,16 @@ function buildModule({ pkg, lib, forbidden, forbiddenFiles = [] }, opt) {
     const before = kib(bg);
     wasmOpt(opt, bg);
     console.log(`build-wasm: wasm-opt ${WASM_OPT_FLAGS.join(' ')} (binaryen ${opt.version}): ${before} -> ${kib(bg)}`);
+  }
+  if (split) {
+    const rest = join(OUT_DIR, `${lib}_rest.wasm`);
+    if (opt.bin && process.env.RAFTLAB_NO_SPLIT !== '1') {
+      const r = splitWasm({ bg, rest, features: FEATURES, optimize: (path) => wasmOpt(opt, path) });
+      console.log(`build-wasm: split along the first draw (web/src/first-draw.json): ${r.kept} functions kept (${kib(bg)}), ${r.moved} moved to ${lib}_rest.wasm (${kib(rest)}), ${r.placeholders} placeholders`);
+    } else {
+      writeFileSync(rest, EMPTY_WASM);
+      console.log(`build-wasm: note: not split (${opt.bin ? 'RAFTLAB_NO_SPLIT=1' : 'no wasm-opt'}): ${lib}_rest.wasm is empty`);
+    }
   }
   console.log(`build-wasm: ok: ${relative(ROOT, OUT_DIR)}/${lib}.js + ${lib}_bg.wasm (${kib(bg)})`);
 }

@@ -13,7 +13,7 @@
 // Also exports small helpers used by build-wasm.mjs and test.mjs.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -221,6 +221,46 @@ function ensureBrowser() {
   }
 }
 
+/** Debian's binaryen 108, unpacked under target/tools (not installed: its wasm-opt is too old
+ * for wasm-bindgen's output, build-wasm.mjs uses npm's): only for its wasm-split, which npm's
+ * binaryen does not ship (scripts/split-wasm.mjs). */
+const BINARYEN_DEB_DIR = join(ROOT, 'target', 'tools', 'binaryen-deb');
+
+/** wasm-split as { bin, env }, or null when it is not unpacked. */
+export function wasmSplitTool() {
+  const bin = join(BINARYEN_DEB_DIR, 'usr', 'bin', 'wasm-split');
+  if (!existsSync(bin)) return null;
+  return { bin, env: { LD_LIBRARY_PATH: [join(BINARYEN_DEB_DIR, 'usr', 'lib', 'x86_64-linux-gnu'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(delimiter) } };
+}
+
+function ensureWasmSplit() {
+  const tool = wasmSplitTool();
+  if (tool && probe(tool.bin, ['--version'], { env: { ...process.env, ...tool.env } }) !== null) return;
+  if (probe('sh', ['-c', 'command -v apt-get && command -v dpkg']) === null) {
+    throw new StepError("wasm-split is needed (Debian's package binaryen, unpacked, not installed) and this machine has no apt-get/dpkg");
+  }
+  note("fetching Debian's binaryen for its wasm-split (apt-get download, unpacked into target/tools; not installed)");
+  timed('apt-get download binaryen', () => {
+    const dir = join(ROOT, 'target', 'tools');
+    mkdirSync(dir, { recursive: true });
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    if (probe('apt-get', ['download', 'binaryen'], { cwd: dir, env }) === null) {
+      // A fresh machine may have no package lists yet.
+      const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+      if (!isRoot) throw new StepError('apt-get download binaryen failed (run `sudo apt-get update` first)');
+      run('apt-get', ['update'], { env });
+      run('apt-get', ['download', 'binaryen'], { cwd: dir, env });
+    }
+    const deb = readdirSync(dir).filter((f) => /^binaryen_.*\.deb$/.test(f)).sort().pop();
+    if (!deb) throw new StepError('apt-get download binaryen wrote no .deb');
+    rmSync(BINARYEN_DEB_DIR, { recursive: true, force: true });
+    run('dpkg', ['-x', join(dir, deb), BINARYEN_DEB_DIR]);
+    rmSync(join(dir, deb));
+  });
+  const got = wasmSplitTool();
+  if (!got || probe(got.bin, ['--version'], { env: { ...process.env, ...got.env } }) === null) throw new StepError(`wasm-split did not run from ${BINARYEN_DEB_DIR}`);
+}
+
 export function setup({ browser = false } = {}) {
   ensureCargoPath();
   checkRust();
@@ -229,6 +269,7 @@ export function setup({ browser = false } = {}) {
   ensureRustSrc();
   ensureWasmBindgenCli();
   ensureNpmPackages();
+  ensureWasmSplit();
   if (browser) ensureBrowser();
 }
 

@@ -3,8 +3,9 @@
 // later. It builds the page (scripts/build-wasm.mjs, then Vite into dist/) unless given
 // --no-build, serves dist/ (tests/e2e/server.mjs), opens each page in headless Chromium
 // (tests/e2e/browser.mjs) and records every resource the page fetched before its first
-// <raft-cluster> had drawn (the "cluster-ready" event, then two animation frames), from the
-// page's own Resource Timing entries. Each file's size is its bytes in dist/, raw and
+// <raft-cluster> had drawn (its ring's nodes in the DOM), from the page's own Resource Timing
+// entries, and what it fetched after that until the cluster was ready ("cluster-ready": the
+// rest of the main wasm module, scripts/split-wasm.mjs). Each file's size is its bytes in dist/, raw and
 // gzipped (zlib level 9, as `vite build` reports it; servers usually use 6: a few % more).
 // Then, on the main page, it opens a Lab 3 test from the list and records what that loaded
 // (the run-file reader, loaded on first use, and the run file itself). Any HTTP error (a 404)
@@ -13,13 +14,6 @@
 //   node scripts/weight.mjs               build, then measure index.html and embed.html
 //   node scripts/weight.mjs --no-build    measure dist/ as it is
 //   node scripts/weight.mjs --json        the figures as JSON as well (last line)
-//   node scripts/weight.mjs --no-build --first-draw-code
-//                                         also: which of the main module's exports the pages
-//                                         call before they draw, and how much of the module
-//                                         that code is (binaryen's wasm-metadce with those
-//                                         exports as roots, then wasm-opt as build-wasm runs
-//                                         it): what a module split along that line (binaryen's
-//                                         wasm-split, say) would leave before the first draw
 //
 // README's "Weight" section quotes its table. CHROMIUM_PATH overrides the browser binary.
 import { readFile, readdir } from "node:fs/promises";
@@ -35,10 +29,13 @@ export const BEFORE_DRAW_GZIP_BYTES_MAX = 150_000;
 /** What the main page loads before it draws today (wasm + JS + CSS, gzipped; README, "Weight")
  * plus 1 kB: a change that makes the first load heavier fails here and in
  * tests/e2e/weight.test.mjs until this figure is raised on purpose, in README too. */
-export const FIRST_LOAD_GZIP_BYTES_MAX = 189_600;
+export const FIRST_LOAD_GZIP_BYTES_MAX = 145_200;
 /** The only files of dist/assets a page may fetch before it draws. Anything else (a lazily
  * loaded view's chunk, web/src/lazy.ts; the run-file module) fetched then is a mistake. */
 export const BEFORE_DRAW_ASSETS = ["/assets/raftlab.js", "/assets/raftlab.css", "/assets/raftlab.wasm", "/assets/favicon.svg"];
+/** What the main page fetches after its first frame, before its cluster is ready: the rest of
+ * the main wasm module (scripts/split-wasm.mjs). */
+export const AFTER_DRAW_ASSETS = ["/assets/raftlab-rest.wasm"];
 /** How long a page may take to draw (a loaded machine builds the wasm module slowly). */
 const WAIT_MS = 60_000;
 /** The Lab 3 test opened to see what opening a run file loads. */
@@ -81,23 +78,40 @@ export async function beforeDraw(browser, base, file) {
     if (r.status() >= 400) failed.push(`${r.status()} ${new URL(r.url()).pathname}`);
   });
   page.on("requestfailed", (r) => failed.push(`failed ${new URL(r.url()).pathname}: ${r.failure()?.errorText}`));
+  const warnings = [];
+  page.on("console", (m) => {
+    if (m.type() === "warning" || m.type() === "error") warnings.push(m.text());
+  });
   await page.addInitScript(() => {
-    document.addEventListener(
-      "cluster-ready",
-      () => requestAnimationFrame(() => requestAnimationFrame(() => (window.__weightDrawnAt = performance.now()))),
-      { once: true, capture: true },
-    );
+    // Drawn: the moment the first <raft-cluster>'s ring has its nodes in the DOM (a mutation
+    // observer's callback runs right after the frame that put them there, before anything
+    // that frame scheduled). Ready: its "cluster-ready" (the whole wasm module is in).
+    const watch = () => {
+      const root = document.querySelector("raft-cluster")?.shadowRoot;
+      if (!root) return void setTimeout(watch, 1);
+      const seen = () => {
+        if (window.__weightDrawnAt === undefined && root.querySelector("[data-node-id]")) window.__weightDrawnAt = performance.now();
+      };
+      new MutationObserver(seen).observe(root, { childList: true, subtree: true });
+      seen();
+    };
+    watch();
+    document.addEventListener("cluster-ready", () => (window.__weightReadyAt = performance.now()), { once: true, capture: true });
   });
   await page.goto(base + file);
-  await page.waitForFunction(() => window.__weightDrawnAt !== undefined, null, { timeout: WAIT_MS });
-  const { drawnAt, loaded } = await page.evaluate(() => ({
-    drawnAt: window.__weightDrawnAt,
-    loaded: performance
-      .getEntriesByType("resource")
-      .filter((e) => e.startTime < window.__weightDrawnAt)
-      .map((e) => new URL(e.name).pathname),
-  }));
-  return { context, page, failed, drawnAt, paths: [`/${file}`, ...new Set(loaded)] };
+  await page.waitForFunction(() => window.__weightDrawnAt !== undefined && window.__weightReadyAt !== undefined, null, { timeout: WAIT_MS });
+  const { drawnAt, readyAt, before, after } = await page.evaluate(() => {
+    const entries = performance.getEntriesByType("resource");
+    const path = (e) => new URL(e.name).pathname;
+    return {
+      drawnAt: window.__weightDrawnAt,
+      readyAt: window.__weightReadyAt,
+      before: entries.filter((e) => e.startTime < window.__weightDrawnAt).map(path),
+      after: entries.filter((e) => e.startTime >= window.__weightDrawnAt && e.startTime <= window.__weightReadyAt).map(path),
+    };
+  });
+  const paths = [`/${file}`, ...new Set(before)];
+  return { context, page, failed, drawnAt, readyAt, paths, afterDraw: [...new Set(after)].filter((p) => !paths.includes(p)), warnings };
 }
 
 /** Opens LAB_TEST from the "Lab test" list; returns the paths that fetched. */
@@ -132,66 +146,6 @@ async function allAssets() {
   return (await readdir(dir)).map((f) => `/${relative(DIST, join(dir, f)).split("\\").join("/")}`).sort();
 }
 
-/** The main module's exports `file` calls before its first cluster drew: its instance's
- * exports are wrapped (an init script around WebAssembly.instantiateStreaming) and each
- * call is noted until two frames after "cluster-ready". */
-async function exportsBeforeDraw(browser, base, file) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  try {
-    const page = await context.newPage();
-    await page.addInitScript(() => {
-      window.__weightCalls = new Set();
-      let drawn = false;
-      const wrap = (instance) => {
-        const exports = {};
-        for (const [k, v] of Object.entries(instance.exports)) {
-          exports[k] = typeof v !== "function" ? v : function (...a) {
-            if (!drawn) window.__weightCalls.add(k);
-            return v.apply(this, a);
-          };
-        }
-        return { exports };
-      };
-      const streaming = WebAssembly.instantiateStreaming;
-      WebAssembly.instantiateStreaming = async (...a) => {
-        const r = await streaming(...a);
-        return { module: r.module, instance: wrap(r.instance) };
-      };
-      document.addEventListener(
-        "cluster-ready",
-        () => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => (drawn = true, window.__weightDrawn = true)))),
-        { once: true, capture: true },
-      );
-    });
-    await page.goto(base + file);
-    await page.waitForFunction(() => window.__weightDrawn === true, null, { timeout: WAIT_MS });
-    return await page.evaluate(() => [...window.__weightCalls].sort());
-  } finally {
-    await context.close();
-  }
-}
-
-/** dist/assets/raftlab.wasm with only what `roots` (export names) reach: raw and gzipped. */
-async function firstDrawCode(roots) {
-  const { execFileSync } = await import("node:child_process");
-  const { mkdtempSync, writeFileSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const wasm = join(DIST, "assets", "raftlab.wasm");
-  const exports = WebAssembly.Module.exports(new WebAssembly.Module(await readFile(wasm)));
-  // What JavaScript reaches besides the Cluster's methods (memory, table, wasm-bindgen's
-  // allocator) stays a root.
-  const keep = (e) => roots.has(e.name) || e.kind !== "function" || !e.name.startsWith("cluster_");
-  const graph = [{ name: "root", root: true, reaches: exports.filter(keep).map((e) => `export:${e.name}`) }, ...exports.map((e) => ({ name: `export:${e.name}`, export: e.name }))];
-  const dir = mkdtempSync(join(tmpdir(), "raftlab-weight-"));
-  writeFileSync(join(dir, "graph.json"), JSON.stringify(graph));
-  const features = ["--enable-bulk-memory", "--enable-mutable-globals", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-reference-types", "--enable-multivalue"];
-  const bin = (tool) => join(ROOT, "node_modules", ".bin", tool);
-  execFileSync(bin("wasm-metadce"), [...features, "-f", join(dir, "graph.json"), wasm, "-o", join(dir, "dce.wasm")], { stdio: ["ignore", "ignore", "inherit"] });
-  execFileSync(bin("wasm-opt"), [...features, "-Oz", "--skip-pass=inlining-optimizing", "--strip-producers", "--strip-target-features", join(dir, "dce.wasm"), "-o", join(dir, "out.wasm")], { stdio: "inherit" });
-  const bytes = await readFile(join(dir, "out.wasm"));
-  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, kept: exports.filter(keep).length, of: exports.length };
-}
-
 async function main() {
   const argv = process.argv.slice(2);
   if (!argv.includes("--no-build")) await build();
@@ -208,7 +162,16 @@ async function main() {
         const all = total(list);
         console.log(table(`## ${file}: loaded before the first cluster drew (at ${run.drawnAt.toFixed(0)} ms)`, list));
         console.log(`\nwasm + JS + CSS: ${kb(code.gzip)} gzipped (${kb(code.raw)} raw); with the HTML and the icon: ${kb(all.gzip)} gzipped.`);
-        const entry = { beforeDraw: list, code, failed: run.failed };
+        const afterDraw = await rows(run.afterDraw);
+        console.log(`\n${table(`## ${file}: loaded after the first frame, before the cluster was ready (at ${run.readyAt.toFixed(0)} ms)`, afterDraw)}`);
+        const rest = total(afterDraw);
+        console.log(`\nThe rest of the main module: ${kb(rest.gzip)} gzipped (${kb(rest.raw)} raw).`);
+        const asked = run.warnings.filter((w) => w.includes("first-draw.json"));
+        if (asked.length) {
+          console.log(`FAILED: a frame asked for the rest of the module before it was in: ${asked.join("; ")}`);
+          failed = true;
+        }
+        const entry = { beforeDraw: list, code, afterDraw: await rows(run.afterDraw), failed: run.failed };
         const early = list.filter((r) => r.path.startsWith("/assets/") && !BEFORE_DRAW_ASSETS.includes(r.path));
         if (early.length) {
           console.log(`FAILED: fetched before the first draw, but loaded on first use: ${early.map((r) => r.path).join(", ")}`);
@@ -226,7 +189,7 @@ async function main() {
           const lazy = total(opened, (r) => r.kind !== "data");
           console.log(`\nThe run-file module: ${kb(lazy.gzip)} gzipped (${kb(lazy.raw)} raw), fetched once, on the first run file.`);
           entry.onFirstRunFile = opened;
-          const loaded = new Set([...run.paths, ...opened.map((r) => r.path)]);
+          const loaded = new Set([...run.paths, ...run.afterDraw, ...opened.map((r) => r.path)]);
           const others = (await allAssets()).filter((p) => !loaded.has(p));
           if (others.length) console.log(`\n${table("## dist/assets files neither page loaded above", await rows(others))}`);
         }
@@ -240,22 +203,6 @@ async function main() {
   } finally {
     await browser.close();
     await server.close();
-  }
-  if (argv.includes("--first-draw-code")) {
-    const browser = await launch();
-    const server = await start();
-    try {
-      const calls = new Set();
-      for (const file of ["index.html", "embed.html"]) for (const name of await exportsBeforeDraw(browser, server.url, file)) calls.add(name);
-      const code = await firstDrawCode(calls);
-      const methods = [...calls].filter((n) => n.startsWith("cluster_")).map((n) => n.slice("cluster_".length));
-      console.log(`## The main module's code the first draw reaches\n\nCalled before the first frame (index.html, embed.html): ${methods.length} of the Cluster's methods (${methods.join(", ")}).`);
-      console.log(`What they reach (wasm-metadce, ${code.kept} of ${code.of} exports kept, then wasm-opt): ${kb(code.gzip)} gzipped (${kb(code.raw)} raw); the whole module: ${kb(report.pages["index.html"].beforeDraw.find((r) => r.kind === "wasm")?.gzip ?? 0)} gzipped.`);
-      report.firstDrawCode = { methods, ...code };
-    } finally {
-      await browser.close();
-      await server.close();
-    }
   }
   if (argv.includes("--json")) console.log(JSON.stringify(report));
   if (failed) process.exitCode = 1;

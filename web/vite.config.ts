@@ -46,6 +46,8 @@ export default defineConfig({
         assetFileNames: (info) => {
           const name = info.names?.[0] ?? info.name ?? "";
           if (name.endsWith("raftlab_files_bg.wasm")) return "assets/raftlab-files.wasm";
+          // The rest of the main module (scripts/split-wasm.mjs), fetched after the first frame.
+          if (name.endsWith("raftlab_wasm_rest.wasm")) return "assets/raftlab-rest.wasm";
           if (name.endsWith(".wasm")) return "assets/raftlab.wasm";
           if (name.endsWith(".css")) return "assets/raftlab.css";
           if (name.endsWith("built-in.postcard")) return "assets/raftlab-scenarios.postcard";

@@ -55,9 +55,26 @@ export async function openPage(browser, url, { initScript, viewport, waitFor = "
     if (m.type() === "error") errors.push(`console error: ${m.text()}`);
   });
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  // A frame drawn before the rest of the wasm module was in asked for what only the rest holds.
+  page.on("console", (m) => {
+    if (m.type() === "warning" && m.text().includes("first-draw.json")) errors.push(`console warning: ${m.text()}`);
+  });
   await page.goto(url);
-  if (waitFor) await page.waitForSelector(waitFor, { timeout: WAIT });
+  if (waitFor) {
+    await page.waitForSelector(waitFor, { timeout: WAIT });
+    await clustersReady(page);
+  }
   return { context, page, errors };
+}
+
+/** Waits until every <raft-cluster> that draws a cluster gives its handle (`element.cluster`:
+ * null until the whole wasm module is in, a moment after the first frame). */
+export async function clustersReady(page) {
+  await page.waitForFunction(
+    () => [...document.querySelectorAll("raft-cluster")].every((e) => e.cluster !== null || !e.shadowRoot?.querySelector("[data-node-id]")),
+    null,
+    { timeout: WAIT },
+  );
 }
 
 export function assertNoErrors(errors) {

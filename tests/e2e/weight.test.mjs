@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { WAIT, assertNoErrors, nodeAction, openMenu, openPage, openPanel, serveAndLaunch } from "./helpers.mjs";
-import { BEFORE_DRAW_ASSETS, FIRST_LOAD_GZIP_BYTES_MAX, beforeDraw, kind, sizeOf } from "../../scripts/weight.mjs";
+import { AFTER_DRAW_ASSETS, BEFORE_DRAW_ASSETS, FIRST_LOAD_GZIP_BYTES_MAX, beforeDraw, kind, sizeOf } from "../../scripts/weight.mjs";
 
 /** Records every response's path and status on `page` from now on. */
 function recordResponses(page) {
@@ -55,6 +55,10 @@ describe("raftlab page weight: what loads, and when", () => {
       let gzip = 0;
       for (const p of run.paths) if (["wasm", "JS", "CSS"].includes(kind(p))) gzip += (await sizeOf(p)).gzip;
       assert.ok(gzip <= FIRST_LOAD_GZIP_BYTES_MAX, `the first load is ${gzip} bytes gzipped, over FIRST_LOAD_GZIP_BYTES_MAX (${FIRST_LOAD_GZIP_BYTES_MAX}): README "Weight"`);
+      // The rest of the main module comes after the first frame, and no frame drawn before it
+      // was in asked for what only it holds (web/src/first-draw.json).
+      assert.deepEqual(run.afterDraw.filter((p) => p.startsWith("/assets/")), AFTER_DRAW_ASSETS, "the rest of the wasm module after the first frame");
+      assert.deepEqual(run.warnings.filter((w) => w.includes("first-draw.json")), [], "no frame asked for the rest of the module");
       assert.deepEqual(run.failed, [], "no HTTP errors");
     } finally {
       await run.context.close();

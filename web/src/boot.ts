@@ -39,6 +39,15 @@ export function bootNeedsScenarios(host: Pick<BootHost, "config" | "persistence"
   return host.config.urlParams && new URLSearchParams(host.search()).has("scenario");
 }
 
+/** Whether `boot` may open anything but a fresh cluster (a scenario, a link, a run file, the
+ * stored run): those need the whole wasm module (`loadRest`) before it draws; a fresh cluster
+ * draws with its first part alone. */
+export function bootNeedsRest(host: Pick<BootHost, "config" | "persistence" | "search">): boolean {
+  if (bootNeedsScenarios(host)) return true;
+  const q = new URLSearchParams(host.search());
+  return host.config.urlParams && (q.has("run") || q.has("runFile"));
+}
+
 export function boot(host: BootHost): void {
   const cfg = host.config;
   const errors = [...cfg.errors];

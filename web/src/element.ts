@@ -17,7 +17,7 @@
 import type { ClusterApi, ClusterOptions } from "./api";
 import { type ElementConfig, OBSERVED_ATTRIBUTES, readConfig } from "./attributes";
 import { Clock } from "./clock";
-import { boot, bootNeedsScenarios } from "./boot";
+import { boot, bootNeedsRest, bootNeedsScenarios } from "./boot";
 import { type Source, writeAddress } from "./address";
 import { touchDevice } from "./presenter";
 import { Changed, type Frame, type FrameView, cancelSharedFrame, requestSharedFrame } from "./frame";
@@ -44,7 +44,7 @@ import { RequestsWatch } from "./requests-view";
 import { RulesPanel } from "./rules-panel";
 import { ScenarioBar } from "./scenario-bar";
 import { StateMachinesPanel } from "./state-machine";
-import { clusterFromRunFile, clusterFromScenario, createCluster, loadScenarios, loadWasm, scenarioList, scenariosLoaded, wasmMemoryBytes } from "./wasm";
+import { RestLoading, clusterFromRunFile, clusterFromScenario, createCluster, loadRest, loadScenarios, loadWasm, restLoaded, scenarioList, scenariosLoaded, wasmMemoryBytes } from "./wasm";
 
 /** The handles given out by `element.cluster`, to the clusters they wrap. */
 const unwrapped = new WeakMap<object, ClusterApi>();
@@ -118,6 +118,12 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   /** Saves the moment shown when the page goes away (a reload, a tab closed). */
   private readonly onPageHide = (): void => this.saveNow();
   private frameFailed = false;
+  /** The rest of the wasm module is being fetched (requestRest). */
+  private restWaiting = false;
+  /** "cluster-ready" is said once the rest of the module is in. */
+  private readyPending: { restored: boolean } | null = null;
+  /** A frame asked for the rest of the module before it was in (said once). */
+  private restWarned = false;
   /** A fork was just made: the status line offers to undo it (next frame, after its sentence). */
   private offerUndo = false;
   /** Where the next cluster attached comes from, for the address (address.ts). */
@@ -268,7 +274,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
    * is a thin wrapper whose methods schedule one frame after they ran. */
   get cluster(): ClusterApi | null {
     const c = this._cluster;
-    if (!c) return null;
+    if (!c || !restLoaded()) return null;
     if (this.handle?.target !== c) this.handle = { target: c, proxy: this.wrap(c) };
     return this.handle.proxy;
   }
@@ -345,8 +351,10 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       if (!this.config.autoplay) this.clock.pause();
       // The built-in scenarios are fetched with the wasm module only when the boot may need
       // them (else on the first one opened): a failed fetch is said when a scenario is opened.
-      const scenarios = bootNeedsScenarios({ config: this.config, persistence: this.persistence, search: () => this.ownerDocument.location?.search ?? "" }) ? loadScenarios().catch(() => undefined) : null;
-      Promise.all([loadWasm(), scenarios]).then(
+      const plan = { config: this.config, persistence: this.persistence, search: () => this.ownerDocument.location?.search ?? "" };
+      const scenarios = bootNeedsScenarios(plan) ? loadScenarios().catch(() => undefined) : null;
+      // A fresh cluster draws with the wasm module's first part; anything else needs it all.
+      Promise.all([loadWasm(), scenarios, bootNeedsRest(plan) ? loadRest() : null]).then(
         () => {
           this.scenarios.list(scenarioList());
           if (!this._cluster) this.boot();
@@ -596,8 +604,32 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     else this.persistence.forget();
     this.frameFailed = false;
     this.syncUrl(c);
-    this.narrator.ready(c.nodeCount, c.seed, restored);
+    // "cluster-ready" once every method of the handle can be called (the rest of the module).
+    if (restLoaded()) this.narrator.ready(c.nodeCount, c.seed, restored);
+    else this.readyPending = { restored };
     this.invalidate();
+  }
+
+  /** After the first frame: the rest of the wasm module, then "cluster-ready" and play. */
+  private requestRest(): void {
+    if (this.restWaiting || restLoaded()) return;
+    this.restWaiting = true;
+    setTimeout(() =>
+      loadRest().then(
+        () => {
+          this.restWaiting = false;
+          const c = this._cluster;
+          const pending = this.readyPending;
+          this.readyPending = null;
+          if (c && pending) this.narrator.ready(c.nodeCount, c.seed, pending.restored);
+          this.invalidate();
+        },
+        (e: unknown) => {
+          this.restWaiting = false;
+          this.status.error(`Could not load the rest of the Raft simulator (WebAssembly): ${errorMessage(e)}. Reload the page.`);
+        },
+      ),
+    );
   }
 
   /** The absolute URL of this page that opens link text `text` (?run=). */
@@ -651,11 +683,21 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       this.update(t);
       this.frameFailed = false;
     } catch (e) {
+      // A view asked for what the rest of the module holds: drawn again once it is in.
+      if (e instanceof RestLoading) {
+        if (!this.restWarned) {
+          this.restWarned = true;
+          console.warn(`raftlab: a frame was drawn before the rest of the wasm module was in: ${e.message}; it is drawn again once it is in (web/src/first-draw.json lists what a first frame may ask for)`);
+        }
+        this.requestRest();
+      } else {
       this.clock.pause();
       if (!this.frameFailed) this.status.error(`The simulation stopped: ${errorMessage(e)}. Paused: press Play to go on, or Reset.`);
       this.frameFailed = true;
+      }
     }
     this.framesDrawn++;
+    if (this._cluster) this.requestRest();
     this.lastFrameMs = performance.now() - t0;
     // A scroll the logs wait to apply (at the next frame's clean layout) gets that frame.
     if (this.running || this.logs.scrollPending) this.invalidate();
@@ -666,7 +708,9 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     const c = this._cluster;
     if (!c) return;
     const dt = this.inView ? this.clock.tick(t, this.ownerDocument.hidden) : 0;
-    if (dt > 0) c.advance(dt);
+    // Virtual time waits for the rest of the module: until then the cluster stays as it
+    // started, and so does what the views ask of it (first-draw.json).
+    if (dt > 0 && restLoaded()) c.advance(dt);
     const state = c.state();
     const jumped = c.jumps !== this.jumps;
     if (jumped) {
@@ -734,6 +778,16 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     if (!c) {
       this.status.error(`${what}: there is no cluster yet`);
       return false;
+    }
+    if (!restLoaded()) {
+      // Done as soon as the rest of the module is in (a moment after the first frame).
+      this.status.info(`${what ? `${what}: ` : ""}loading the rest of the simulator…`);
+      this.requestRest();
+      loadRest().then(
+        () => void (this._cluster === c && this.act(what, fn)),
+        () => undefined,
+      );
+      return true;
     }
     try {
       const message = fn(c);
