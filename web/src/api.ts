@@ -616,7 +616,8 @@ export interface RaftClusterEventMap {
   violation: CustomEvent<{ message: string; timeMs: number }>;
   /** Every event of the cluster, as the event log shows it. */
   "raft-event": CustomEvent<ClusterEvent>;
-  /** A cluster is shown: at start (new or restored), after Reset, or when one is assigned. */
+  /** A cluster is shown and its handle is ready (`element.cluster`): at start (new or
+   * restored, once the rest of the wasm module is in), after Reset, or when one is assigned. */
   "cluster-ready": CustomEvent<{ nodes: number; seed: string; restored: boolean }>;
 }
 
@@ -624,8 +625,9 @@ export interface RaftClusterEventMap {
  * autoplay, controls ("full" | "compact" | "none"), storage-key, persist ("none"), height,
  * url-params (opt in to reading and writing ?nodes=&seed= in the page's address). */
 export interface RaftClusterElementApi extends HTMLElement {
-  /** The Cluster handle shown and driven by this element (null until the wasm module has
-   * loaded; listen for "cluster-ready"). Assigning one shows it instead. */
+  /** The Cluster handle shown and driven by this element (null until the whole wasm module,
+   * both its parts, has loaded: a moment after the first frame; listen for "cluster-ready").
+   * Assigning one shows it instead. */
   cluster: ClusterApi | null;
   /** True while virtual time runs. */
   readonly playing: boolean;
