@@ -5,6 +5,9 @@
 //     no entry and asks for no log window; a new request redraws only what it changed.
 //  2. In a long run the timeline's markers are not rescaled every frame (only when the
 //     newest would lag by about a pixel), and they are a few paths, not one element each.
+//  3. In slow motion (0.3× and below: the default 0.1×) frames drawn only for time passing come
+//     every other display frame; at 1× every display frame; anything else asked for (a node
+//     selected) is drawn at the next display frame.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { WAIT, assertNoErrors, openPage, pause, play, sendRequest, serveAndLaunch, waitCommittedOn, waitForLeader } from "./helpers.mjs";
@@ -87,6 +90,44 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
       const marks = await page.evaluate(() => ({ elements: window.__raft("svg.timeline-marks .mark").length, kinds: [...window.__raft("svg.timeline-marks .mark")].map((m) => m.getAttribute("data-kind")) }));
       assert.ok(marks.kinds.includes("crash") && marks.kinds.includes("action") && marks.kinds.includes("election"), `marker kinds: ${marks.kinds}`);
       assert.ok(marks.elements <= 4, `one path per kind (${marks.elements} elements)`);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("3. in slow motion the page draws every other display frame, at 1x every one, and what is asked for at once", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=4`, { viewport: { width: 1280, height: 720 } });
+    try {
+      await waitForLeader(page);
+      /** Frames the element drew during the next `n` display frames. */
+      const drawnIn = (n) =>
+        page.evaluate(async (n) => {
+          const el = document.querySelector("raft-cluster");
+          await new Promise((r) => requestAnimationFrame(r));
+          const f0 = el.framesDrawn;
+          for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
+          return el.framesDrawn - f0;
+        }, n);
+      const slow = await drawnIn(60);
+      assert.ok(slow >= 20 && slow <= 40, `at 0.1x about every other display frame is drawn (${slow} of 60)`);
+      // Selecting a node (a click on it) is drawn at the next display frame, paced or not.
+      const selectedIn = await page.evaluate(async () => {
+        const el = document.querySelector("raft-cluster");
+        const node = el.shadowRoot.querySelector('svg [data-node-id="2"]');
+        await new Promise((r) => requestAnimationFrame(r));
+        const f0 = el.framesDrawn;
+        node.dispatchEvent(new MouseEvent("click", { bubbles: true, composed: true }));
+        await new Promise((r) => requestAnimationFrame(r));
+        await new Promise((r) => setTimeout(r));
+        return el.framesDrawn - f0;
+      });
+      assert.ok(selectedIn >= 1, "a click is drawn at the next display frame");
+      await page.evaluate(() => document.querySelector("raft-cluster").setAttribute("speed", "1"));
+      const full = await drawnIn(60);
+      assert.ok(full >= 50, `at 1x every display frame is drawn (${full} of 60)`);
+      await pause(page);
+      await play(page);
       assertNoErrors(errors);
     } finally {
       await context.close();

@@ -13,6 +13,16 @@ export const SPEEDS: readonly number[] = [0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3,
 /** Watchable: the default network takes 20..60 virtual ms per message, so a message crosses
  * in 0.2..0.6 s of real time and a heartbeat (every 100 ms) leaves once a second. */
 export const DEFAULT_SPEED = 0.1;
+/** Slow motion: at this speed and below, frames drawn only because time passes come at most
+ * every SLOW_MOTION_FRAME_MS_MIN real ms (30 a second on a 60 Hz display): a message crossing
+ * at 0.1× still takes 6 to 18 of them, and the page's CPU halves (README, "Frame cost"). */
+export const SLOW_MOTION_SPEED_MAX = 0.3;
+/** Real ms between two frames drawn for time passing in slow motion, at least (a little under
+ * two 60 Hz frames, so that every other one is drawn despite timestamp jitter). */
+export const SLOW_MOTION_FRAME_MS_MIN = 30;
+/** How much before SLOW_MOTION_FRAME_MS_MIN the next slow-motion frame is asked for: after the
+ * display frame in between has begun, before the one wanted. */
+export const SLOW_MOTION_EARLY_MS = 12;
 /** Virtual ms the Step button advances by. */
 export const STEP_MS = 10;
 /** Real ms of one frame counted at most (a background tab or a long frame counts as this). */

@@ -16,7 +16,7 @@
 // change while idle (a click, a key, a new cluster) draws one frame.
 import type { ClusterApi, ClusterOptions } from "./api";
 import { type ElementConfig, OBSERVED_ATTRIBUTES, readConfig } from "./attributes";
-import { Clock } from "./clock";
+import { Clock, SLOW_MOTION_EARLY_MS, SLOW_MOTION_FRAME_MS_MIN, SLOW_MOTION_SPEED_MAX } from "./clock";
 import { boot, bootNeedsRest, bootNeedsScenarios } from "./boot";
 import { type Source, writeAddress } from "./address";
 import { touchDevice } from "./presenter";
@@ -124,6 +124,12 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private readyPending: { restored: boolean } | null = null;
   /** A frame asked for the rest of the module before it was in (said once). */
   private restWarned = false;
+  /** The frame scheduled is only the loop's next (time passing): slow motion may skip it. */
+  private paced = false;
+  /** The timer that asks for the next slow-motion frame (0: none). */
+  private pacing: ReturnType<typeof setTimeout> | 0 = 0;
+  /** The timestamp of the last frame drawn. */
+  private lastDrawnT = -Infinity;
   /** A fork was just made: the status line offers to undo it (next frame, after its sentence). */
   private offerUndo = false;
   /** Where the next cluster attached comes from, for the address (address.ts). */
@@ -369,6 +375,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   disconnectedCallback(): void {
     cancelSharedFrame(this);
     this.scheduled = false;
+    if (this.pacing !== 0) clearTimeout(this.pacing);
+    this.pacing = 0;
     this.detachKeys?.();
     this.detachKeys = null;
     this.ownerDocument.defaultView?.removeEventListener("pagehide", this.onPageHide);
@@ -660,6 +668,15 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   /** Something changed that must be drawn: schedule one frame (the loop may be idle). */
   invalidate(): void {
+    this.paced = false;
+    if (this.pacing !== 0) {
+      clearTimeout(this.pacing);
+      this.pacing = 0;
+    }
+    this.scheduleFrame();
+  }
+
+  private scheduleFrame(): void {
     if (!this.scheduled && this.isConnected) {
       this.scheduled = true;
       requestSharedFrame(this);
@@ -678,6 +695,13 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   /** One frame (called by the shared requestAnimationFrame callback). */
   frame(t: number): void {
     this.scheduled = false;
+    // In slow motion a frame only for time passing waits SLOW_MOTION_FRAME_MS_MIN after the
+    // last one drawn (anything else asks for a frame with invalidate() and gets the next).
+    if (this.paced && this.running && this.clock.speed <= SLOW_MOTION_SPEED_MAX && t - this.lastDrawnT < SLOW_MOTION_FRAME_MS_MIN) {
+      this.scheduleFrame();
+      return;
+    }
+    this.lastDrawnT = t;
     const t0 = performance.now();
     try {
       this.update(t);
@@ -691,17 +715,29 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         }
         this.requestRest();
       } else {
-      this.clock.pause();
-      if (!this.frameFailed) this.status.error(`The simulation stopped: ${errorMessage(e)}. Paused: press Play to go on, or Reset.`);
-      this.frameFailed = true;
+        this.clock.pause();
+        if (!this.frameFailed) this.status.error(`The simulation stopped: ${errorMessage(e)}. Paused: press Play to go on, or Reset.`);
+        this.frameFailed = true;
       }
     }
     this.framesDrawn++;
     if (this._cluster) this.requestRest();
     this.lastFrameMs = performance.now() - t0;
     // A scroll the logs wait to apply (at the next frame's clean layout) gets that frame.
-    if (this.running || this.logs.scrollPending) this.invalidate();
-    else this.clock.rest();
+    if (this.logs.scrollPending) this.invalidate();
+    else if (this.running && this.clock.speed <= SLOW_MOTION_SPEED_MAX) {
+      // The next frame is asked for after the display's next one (a timer, not an animation
+      // frame: one that is skipped still costs the browser a frame).
+      this.paced = true;
+      const wait = Math.max(0, this.lastDrawnT + SLOW_MOTION_FRAME_MS_MIN - SLOW_MOTION_EARLY_MS - performance.now());
+      this.pacing = setTimeout(() => {
+        this.pacing = 0;
+        this.scheduleFrame();
+      }, wait);
+    } else if (this.running) {
+      this.paced = true;
+      this.scheduleFrame();
+    } else this.clock.rest();
   }
 
   private update(t: number): void {
