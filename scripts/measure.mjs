@@ -26,6 +26,7 @@ import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { launch } from "../tests/e2e/browser.mjs";
 import { DIST, start } from "../tests/e2e/server.mjs";
+import { clustersReady } from "../tests/e2e/helpers.mjs";
 
 const FRAMES = 300;
 const CPU_WINDOW_MS = 5000;
@@ -114,6 +115,7 @@ async function frameTimes(browser, url, nodes, speedLabel, entries = 0) {
   try {
     await page.goto(`${url}?nodes=${nodes}&seed=1`);
     await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+    await clustersReady(page);
     const stateBytes = entries > 0 ? await fillLogs(page, nodes, entries) : null;
     const shown = await setSpeed(page, speedLabel);
     // Warm up until a leader exists, then keep a light client load (20 requests per real s).
@@ -173,6 +175,7 @@ async function storageAfterCommands(browser, url, snapshotEvery) {
   try {
     await page.goto(`${url}?nodes=5&seed=7`);
     await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+    await clustersReady(page);
     await page.getByRole("button", { name: "Pause", exact: true }).click();
     if (snapshotEvery !== null) {
       await page.evaluate((snapshotEvery) => {
@@ -259,6 +262,7 @@ async function cpuScenarios(browser, url) {
     try {
       await page.goto(url + path);
       await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+      await clustersReady(page);
       await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
       await prepare(page);
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -364,6 +368,7 @@ async function timeTravel(browser, url) {
   try {
     await page.goto(`${url}?nodes=5&seed=7`);
     await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+    await clustersReady(page);
     return await page.evaluate(() => {
       const el = document.querySelector("raft-cluster");
       el.pause();
@@ -422,6 +427,7 @@ async function linkSize(browser, url) {
   try {
     await page.goto(`${url}?nodes=5&seed=11`);
     await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+    await clustersReady(page);
     return await page.evaluate(() => {
       const el = document.querySelector("raft-cluster");
       el.pause();

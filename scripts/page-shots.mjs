@@ -39,7 +39,7 @@ async function openMenu(r) {
 
 /** A 5-node cluster, seed 42, with `n` requests committed, paused. */
 async function committed(page, n) {
-  await page.waitForFunction(() => document.querySelector("raft-cluster").cluster.state().leader !== null, null, { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector("raft-cluster").cluster?.state().leader != null, null, { timeout: 30000 });
   await cluster(page, (c, n) => {
     for (let i = 1; i <= n; i++) {
       c.request(`x=${i}`);

@@ -128,4 +128,40 @@ describe("raftlab page weight: what loads, and when", () => {
       await context.close();
     }
   });
+  it("a cluster made before the rest of the module was in is freed once: Reset unregisters it from wasm-bindgen's finalizer", async () => {
+    // The page's first cluster is made before the rest is in, behind a view that throws
+    // RestLoading (web/src/wasm.ts). Freeing it must take it out of wasm-bindgen's
+    // FinalizationRegistry, or the collector frees its memory a second time (dlmalloc's heap
+    // corrupt: "memory access out of bounds" some frames later). The init script records every
+    // unregister whose token was never registered.
+    const initScript = () => {
+      const registered = new WeakSet();
+      const { register, unregister } = FinalizationRegistry.prototype;
+      window.__unregisters = { matched: 0, missed: 0 };
+      FinalizationRegistry.prototype.register = function (target, held, token) {
+        if (token !== undefined) registered.add(token);
+        return register.call(this, target, held, token);
+      };
+      FinalizationRegistry.prototype.unregister = function (token) {
+        window.__unregisters[registered.has(token) ? "matched" : "missed"]++;
+        return unregister.call(this, token);
+      };
+    };
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=3`, { initScript });
+    try {
+      const r = page.locator("raft-cluster");
+      const seed0 = await page.evaluate(() => document.querySelector("raft-cluster").cluster.seed);
+      await openPanel(page, "New cluster");
+      await r.getByRole("button", { name: "Reset", exact: true }).click();
+      const discard = r.getByRole("button", { name: "Discard and reset", exact: true });
+      if (await discard.count()) await discard.click();
+      await page.waitForFunction((s) => document.querySelector("raft-cluster").cluster.seed !== s, seed0, { timeout: WAIT });
+      const unregisters = await page.evaluate(() => window.__unregisters);
+      assert.ok(unregisters.matched >= 1, `the first cluster was unregistered when Reset freed it: ${JSON.stringify(unregisters)}`);
+      assert.equal(unregisters.missed, 0, `every free unregistered a registered Cluster: ${JSON.stringify(unregisters)}`);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
 });

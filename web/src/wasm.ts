@@ -66,10 +66,22 @@ function guarded(c: WasmCluster): ClusterApi {
   if (restIn) return c;
   members ??= new Set(Object.getOwnPropertyNames(WasmCluster.prototype));
   const known = members;
+  // Methods run on the Cluster itself, never on the view: wasm-bindgen's free() unregisters
+  // `this` from its FinalizationRegistry, and a view freed so stays registered, so the
+  // collector would free its memory a second time (dlmalloc's heap corrupt: "memory access
+  // out of bounds" some frames later).
+  const bound = new Map<string | symbol, unknown>();
   return new Proxy(c, {
     get(target, key) {
       if (!restIn && typeof key === "string" && known.has(key) && !FIRST_DRAW.has(key)) throw new RestLoading(`Cluster.${key}`);
-      return Reflect.get(target, key, target) as unknown;
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== "function" || key === "constructor") return value;
+      let method = bound.get(key);
+      if (method === undefined) {
+        method = (value as (...args: unknown[]) => unknown).bind(target);
+        bound.set(key, method);
+      }
+      return method;
     },
   });
 }
