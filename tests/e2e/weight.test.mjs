@@ -128,6 +128,7 @@ describe("raftlab page weight: what loads, and when", () => {
       await context.close();
     }
   });
+
   it("a cluster made before the rest of the module was in is freed once: Reset unregisters it from wasm-bindgen's finalizer", async () => {
     // The page's first cluster is made before the rest is in, behind a view that throws
     // RestLoading (web/src/wasm.ts). Freeing it must take it out of wasm-bindgen's
