@@ -103,6 +103,13 @@ export function clippedLogTexts(page, scope = "raft-cluster") {
             out.push(`S${row.dataset.logNode}: "${n.textContent.trim().slice(0, 30)}" out of its ${own ? own.className : "row"}`);
             break;
           }
+          // Nor under the head's overview strip (a glyph box reaches about 2 px past its line
+          // box: deeper than 2 px, the strip covers ink).
+          const strip = !entry && el.closest(".log-head")?.querySelector(".log-strip")?.getBoundingClientRect();
+          if (strip && strip.height > 0 && r.bottom > strip.top + 2 && r.top < strip.bottom) {
+            out.push(`S${row.dataset.logNode}: "${n.textContent.trim().slice(0, 30)}" under its overview strip`);
+            break;
+          }
         }
       }
     }
