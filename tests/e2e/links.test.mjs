@@ -45,8 +45,11 @@ describe("raftlab page: links that stay links", () => {
       await opened.page.waitForFunction(() => /^Opened the link/.test(window.__raft("p.status")[0]?.textContent ?? ""), null, { timeout: WAIT });
       assert.match(await search(opened.page), /[?&]run=raftlab-run-/, "the address still holds the link");
       assert.doesNotMatch(await search(opened.page), /[?&](nodes|seed)=/);
-      const events = await opened.page.evaluate(() => window.__raft(".event-list li").length);
-      assert.ok(events > 0, "the Events panel shows the events up to the moment shown");
+      // (the status is set when the link is opened; the Events panel is drawn at the next frame)
+      const shown = await opened.page
+        .waitForFunction(() => window.__raft(".event-list li").length > 0, null, { timeout: WAIT })
+        .then(() => true, () => false);
+      assert.ok(shown, "the Events panel shows the events up to the moment shown");
       // A reload brings the stored cluster back where it was, and the address still holds it.
       await opened.page.reload();
       await opened.page.waitForFunction(() => /^Restored the stored cluster/.test(window.__raft("p.status")[0]?.textContent ?? ""), null, { timeout: WAIT });
