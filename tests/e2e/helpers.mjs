@@ -270,3 +270,8 @@ export async function virtualTimePasses(page, ms, scope = SCOPE) {
     { timeout: WAIT },
   );
 }
+
+/** Wait until the scenario's step row shows step `step` (1-based; its data-step). */
+export function stepShown(page, step) {
+  return page.waitForFunction((step) => window.__raft(".scenario-nav")[0]?.getAttribute("data-step") === String(step), step, { timeout: WAIT });
+}

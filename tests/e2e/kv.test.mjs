@@ -8,11 +8,7 @@
 // Needs dist/ (npm run build).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { WAIT, assertNoErrors, fastest, openPage, pause, play, serveAndLaunch, statusLine, waitForLeader } from "./helpers.mjs";
-
-function stepShown(page, step) {
-  return page.waitForFunction((step) => window.__raft(".scenario-nav")[0]?.getAttribute("data-step") === String(step), step, { timeout: WAIT });
-}
+import { WAIT, assertNoErrors, fastest, openPage, pause, play, serveAndLaunch, statusLine, waitForLeader, stepShown } from "./helpers.mjs";
 
 const verdict = (page) => page.evaluate(() => window.__raft(".kv-verdict")[0]?.getAttribute("data-verdict"));
 

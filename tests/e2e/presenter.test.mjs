@@ -7,7 +7,7 @@
 // Needs dist/ (npm run build).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { WAIT, assertNoErrors, fastest, openPage, pause, play, sendRequest, serveAndLaunch, statusLine, waitCommittedOn, waitForLeader } from "./helpers.mjs";
+import { WAIT, assertNoErrors, fastest, openPage, pause, play, sendRequest, serveAndLaunch, statusLine, stepShown, waitCommittedOn, waitForLeader } from "./helpers.mjs";
 import { axeViolations, clippedLogTexts, ringCollisions, statusCut } from "./overlap.mjs";
 
 /** Visible text nodes of the element whose computed font size is below `px`: "text (size)". */
@@ -71,6 +71,7 @@ describe("raftlab page: lecture mode and RaftScope's keys", () => {
     try {
       const r = page.locator("raft-cluster");
       await r.getByRole("button", { name: "Next step", exact: true }).click();
+      await stepShown(page, 2);
       await r.getByRole("button", { name: /^Lecture/ }).click();
       await r.getByRole("checkbox", { name: "Presenter mode", exact: true }).check();
       await page.waitForFunction(() => document.querySelector("raft-cluster").hasAttribute("presenter"), null, { timeout: WAIT });
@@ -80,14 +81,18 @@ describe("raftlab page: lecture mode and RaftScope's keys", () => {
       assert.deepEqual(await axeViolations(page), [], "no axe violation in lecture mode");
       // Playing on keeps it so (new texts: messages, events, log entries).
       await fastest(page);
-      await r.getByRole("button", { name: "Next step", exact: true }).click();
-      await r.getByRole("button", { name: "Next step", exact: true }).click();
+      // (each click waits for its step to be drawn, or a later one while playing)
+      for (const k of [3, 4]) {
+        await r.getByRole("button", { name: "Next step", exact: true }).click();
+        await page.waitForFunction((k) => Number(window.__raft(".scenario-nav")[0]?.getAttribute("data-step")) >= k, k, { timeout: WAIT });
+      }
       assert.deepEqual(await smallTexts(page, 20), []);
       assert.deepEqual(await outside(page), []);
       // Step 9's caption takes two lines: the rows are at their lowest, and still whole.
-      for (let i = 0; i < 13 && !(await r.locator(".scenario-caption").textContent()).startsWith("Step 9 of"); i++) {
-        await r.getByRole("button", { name: "Next step", exact: true }).click();
-      }
+      // Paused there from the Step list (playing at the top speed runs on through the steps).
+      await pause(page);
+      await r.getByRole("combobox", { name: "Step", exact: true }).selectOption("9");
+      await stepShown(page, 9);
       assert.match(await r.locator(".scenario-caption").textContent(), /^Step 9 of/);
       await assertLectureFits(page, "the ring, every log row and the caption at step 9");
       assertNoErrors(errors);

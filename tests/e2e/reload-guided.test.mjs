@@ -5,7 +5,7 @@
 // the banner, and the stored text is kept until the user decides.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { STORAGE_KEY, WAIT, assertNoErrors, frames, openPage, statusLine, serveAndLaunch } from "./helpers.mjs";
+import { STORAGE_KEY, WAIT, assertNoErrors, frames, openPage, statusLine, serveAndLaunch, stepShown } from "./helpers.mjs";
 
 const stored = (page) => page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY);
 
@@ -20,10 +20,6 @@ const storedIsCurrent = (page) =>
     STORAGE_KEY,
     { timeout: WAIT },
   );
-
-function stepShown(page, step) {
-  return page.waitForFunction((step) => window.__raft(".scenario-nav")[0]?.getAttribute("data-step") === String(step), step, { timeout: WAIT });
-}
 
 const shown = (page) =>
   page.evaluate(() => {

@@ -6,11 +6,7 @@
 // dropped future (and the scenario) back. Needs dist/ (npm run build).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { WAIT, assertNoErrors, nodeAction, openPage, serveAndLaunch, statusLine } from "./helpers.mjs";
-
-function stepShown(page, step) {
-  return page.waitForFunction((step) => window.__raft(".scenario-nav")[0]?.getAttribute("data-step") === String(step), step, { timeout: WAIT });
-}
+import { WAIT, assertNoErrors, nodeAction, openPage, serveAndLaunch, statusLine, stepShown } from "./helpers.mjs";
 
 describe("raftlab page: rules inside a scenario, and undoing a fork", () => {
   const env = serveAndLaunch();

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { describe, it } from "node:test";
-import { WAIT, assertNoErrors, cspViolations, fastest, logEntries, nodeAction, openPage, pause, play, statusLine, waitForLeader, serveAndLaunch } from "./helpers.mjs";
+import { WAIT, assertNoErrors, cspViolations, fastest, logEntries, nodeAction, openPage, pause, play, statusLine, waitForLeader, serveAndLaunch, stepShown } from "./helpers.mjs";
 
 const AXE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -37,10 +37,6 @@ const ALL_OK = {
 };
 
 /** Waits until the scenario shows step `step` (the nav's data-step). */
-function stepShown(page, step) {
-  return page.waitForFunction((step) => window.__raft(".scenario-nav")[0]?.getAttribute("data-step") === String(step), step, { timeout: WAIT });
-}
-
 describe("raftlab page: scenarios, safety monitors and rules to break", () => {
   const env = serveAndLaunch();
 
