@@ -8,6 +8,9 @@
 //  3. In slow motion (0.3× and below: the default 0.1×) frames drawn only for time passing come
 //     every other display frame; at 1× every display frame; anything else asked for (a node
 //     selected) is drawn at the next display frame.
+//  4. The ring's SVG is sized in px, its panel's size, and follows the panel when the window
+//     is resized (sized in percent, Chrome lays every shape and text of the ring out again at
+//     every layout).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { WAIT, assertNoErrors, openPage, pause, play, sendRequest, serveAndLaunch, waitCommittedOn, waitForLeader } from "./helpers.mjs";
@@ -128,6 +131,28 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
       assert.ok(full >= 50, `at 1x every display frame is drawn (${full} of 60)`);
       await pause(page);
       await play(page);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("4. the ring's drawing is sized in px, as large as its panel, and follows a resize", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=1`, { viewport: { width: 1280, height: 720 } });
+    try {
+      const sizes = () =>
+        page.evaluate(() => {
+          const svg = window.__raft("svg.ring-view")[0];
+          const panel = svg.parentElement;
+          return { style: [svg.style.width, svg.style.height], svg: [svg.clientWidth, svg.clientHeight], panel: [panel.clientWidth, panel.clientHeight] };
+        });
+      for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }, { width: 1000, height: 700 }]) {
+        await page.setViewportSize(viewport);
+        await framesDrawn(page, 3);
+        const s = await sizes();
+        assert.match(s.style.join(" "), /^[\d.]+px [\d.]+px$/, `sized in px at ${viewport.width}x${viewport.height}: ${JSON.stringify(s)}`);
+        for (const i of [0, 1]) assert.ok(Math.abs(s.svg[i] - s.panel[i]) <= 1, `the drawing fills its panel at ${viewport.width}x${viewport.height}: ${JSON.stringify(s)}`);
+      }
       assertNoErrors(errors);
     } finally {
       await context.close();
