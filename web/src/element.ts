@@ -212,6 +212,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         render: (f) => {
           if (!this.table.el.hidden) return;
           this.ring.reducedMotion = this.reducedMotion();
+          this.ring.presenter = this.hasAttribute("presenter");
           this.ring.render(f.state, f.vt, f.selection, f.events.filter((e) => e.kind === "messageDropped"), f.t, f.playing);
           if (this.violationNodes.length > 0) this.markViolationNodes();
         },

@@ -24,6 +24,10 @@ const VIEW = 330; // the viewBox is -VIEW..VIEW in both directions
 /** Width (and height) of the ring's viewBox, in its own units. */
 export const RING_VIEW_UNITS = 2 * VIEW;
 const RING_R = 232;
+/** The ring's radius in lecture mode with up to 5 nodes: its large text needs more room below
+ * the bottom nodes (their lines below, "cut off" the third) than the ring leaves at 232. (With
+ * 7 or 9 the nodes are too close for a smaller ring: their neighbours' lines would meet.) */
+const RING_R_LECTURE = 216;
 const LANE = 6; // messages keep this far to the right of the line between two nodes
 const DROP_SHOW_MS = 1400; // real ms a drop marker stays
 const MAX_DROP_MARKS = 40;
@@ -98,11 +102,11 @@ function nodeRadius(n: number): number {
   return n <= 3 ? 56 : n <= 5 ? 46 : n <= 7 ? 40 : 34;
 }
 
-function ringPositions(n: number): Point[] {
+function ringPositions(n: number, radius: number): Point[] {
   const out: Point[] = [];
   for (let i = 0; i < n; i++) {
     const a = -Math.PI / 2 + (i * 2 * Math.PI) / n;
-    out.push({ x: RING_R * Math.cos(a), y: RING_R * Math.sin(a) });
+    out.push({ x: radius * Math.cos(a), y: radius * Math.sin(a) });
   }
   return out;
 }
@@ -167,6 +171,10 @@ export class RingView {
   private drops: DropMark[] = [];
   /** The user asked for reduced motion: messages do not glide and drop marks do not fade. */
   reducedMotion = false;
+  /** Lecture mode (the presenter attribute): a ring of up to 5 nodes is drawn smaller. */
+  presenter = false;
+  /** The ring's radius drawn (RING_R, or RING_R_LECTURE in lecture mode). */
+  private radius = RING_R;
 
   constructor(private readonly cb: RingCallbacks) {
     this.el = s(
@@ -232,7 +240,11 @@ export class RingView {
       if (this.panel) this.panelSize.observe(this.panel);
     }
     const n = state.nodes.length;
-    if (n !== this.nodes.length) this.layout(n);
+    const radius = this.presenter && n <= 5 ? RING_R_LECTURE : RING_R;
+    if (n !== this.nodes.length || radius !== this.radius) {
+      this.radius = radius;
+      this.layout(n);
+    }
     this.renderPartition(state.partition, n);
     const selNode = selectedNode(sel);
     for (const node of state.nodes) {
@@ -261,7 +273,8 @@ export class RingView {
 
   private layout(n: number): void {
     this.reset();
-    this.pos = ringPositions(n);
+    this.pos = ringPositions(n, this.radius);
+    setAttr(this.ring, "r", this.radius);
     this.r = nodeRadius(n);
     const r = this.r;
     // ring.css places the labels from it: "term N" inside the circle when it fits, else below.
@@ -391,8 +404,9 @@ export class RingView {
     this.textResized = false;
     this.textBoxes = [];
     // As drawn (ring.css moves the lines below by a CSS transform, which getBBox leaves out):
-    // the texts' boxes on screen, brought back into the ring's units.
-    const toRing = this.el.getScreenCTM()?.inverse();
+    // the texts' boxes on screen, brought back into the units the marks are placed in (the
+    // messages' layer: lecture mode moves the drawing up, presenter.css).
+    const toRing = this.msgLayer.getScreenCTM()?.inverse();
     if (!toRing) return;
     for (const e of this.nodes) {
       for (const t of [e.name, e.term, e.sub, e.cut]) {
