@@ -7,7 +7,7 @@
 // Needs dist/ (npm run build).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { WAIT, assertNoErrors, fastest, openPage, pause, play, sendRequest, serveAndLaunch, statusLine, stepShown, waitCommittedOn, waitForLeader } from "./helpers.mjs";
+import { WAIT, assertNoErrors, fastest, openPage, pause, play, nodeAction, sendRequest, serveAndLaunch, statusLine, stepShown, waitCommittedOn, waitForLeader } from "./helpers.mjs";
 import { axeViolations, clippedLogTexts, ringCollisions, statusCut } from "./overlap.mjs";
 
 /** Visible text nodes of the element whose computed font size is below `px`: "text (size)". */
@@ -111,7 +111,7 @@ describe("raftlab page: lecture mode and RaftScope's keys", () => {
   }
 
   for (const nodes of [7, 9])
-    it(`Presenter mode with ${nodes} nodes: texts of 20 px, every log row on screen, no label over another or over a circle, nothing cut`, async () => {
+    it(`Presenter mode with ${nodes} nodes: texts of 20 px, every log row on screen, no label over another or over a circle, nothing cut, the two bottom nodes cut off`, async () => {
       const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=${nodes}&seed=42`);
       try {
         await fastest(page);
@@ -119,6 +119,12 @@ describe("raftlab page: lecture mode and RaftScope's keys", () => {
         for (const c of ["a=1", "b=2", "c=3", "d=4"]) await sendRequest(page, c);
         await waitCommittedOn(page, "d=4", nodes);
         await pause(page);
+        // The two bottom nodes cut off: each says so, above its circle in lecture mode.
+        const bottom = [Math.ceil(nodes / 2), Math.ceil(nodes / 2) + 1];
+        for (const id of bottom) await nodeAction(page, "Disconnect", id);
+        await page.waitForFunction((ids) => ids.every((id) => window.__raft(`svg [data-node-id="${id}"]`)[0]?.getAttribute("data-connected") === "false"), bottom, { timeout: WAIT });
+        await page.keyboard.press("Escape"); // the node's menu closes
+        await page.waitForFunction(() => window.__raft(".node-menu")[0]?.hidden !== false, null, { timeout: WAIT });
         await presenterOn(page);
         await assertLectureFits(page, "the ring and every log row");
         assertNoErrors(errors);
@@ -127,8 +133,9 @@ describe("raftlab page: lecture mode and RaftScope's keys", () => {
       }
     });
 
-  // TestFigure8Unreliable3C at several moments: cut-off nodes at the bottom of a 5-node ring,
-  // whose third line ("cut off") ran out of the drawing before lecture mode's smaller ring.
+  // TestFigure8Unreliable3C at several moments: cut-off nodes at the bottom of a 5-node ring
+  // (lecture mode writes their "cut off" above the circle: a third line below ran out of the
+  // drawing).
   for (const [test, at] of [["TestManyPartitionsManyClients4A", 0.27], ["TestFigure8Unreliable3C", 0.2], ["TestFigure8Unreliable3C", 0.7], ["TestFigure8Unreliable3C", 0.9]])
   it(`Presenter mode in ${test} at ${at} (clients or cut-off nodes, stale leaders, 200+ entries): the same holds`, async () => {
     const { context, page, errors } = await openPage(env.browser, env.server.url);

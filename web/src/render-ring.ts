@@ -24,10 +24,12 @@ const VIEW = 330; // the viewBox is -VIEW..VIEW in both directions
 /** Width (and height) of the ring's viewBox, in its own units. */
 export const RING_VIEW_UNITS = 2 * VIEW;
 const RING_R = 232;
-/** The ring's radius in lecture mode with up to 5 nodes: its large text needs more room below
- * the bottom nodes (their lines below, "cut off" the third) than the ring leaves at 232. (With
- * 7 or 9 the nodes are too close for a smaller ring: their neighbours' lines would meet.) */
-const RING_R_LECTURE = 216;
+/** In lecture mode a cut-off node this far down the ring (its y over RING_R) says "cut off"
+ * above its circle: its large text leaves no room for a third line below it. */
+const CUT_ABOVE_Y_MIN = 0.6 * RING_R;
+/** ...written towards the ring's vertical middle when the node is this many of its radii
+ * from it (room for the text before the middle), else centred. */
+const CUT_INWARD_X_MIN_R = 2.4;
 const LANE = 6; // messages keep this far to the right of the line between two nodes
 const DROP_SHOW_MS = 1400; // real ms a drop marker stays
 const MAX_DROP_MARKS = 40;
@@ -102,11 +104,11 @@ function nodeRadius(n: number): number {
   return n <= 3 ? 56 : n <= 5 ? 46 : n <= 7 ? 40 : 34;
 }
 
-function ringPositions(n: number, radius: number): Point[] {
+function ringPositions(n: number): Point[] {
   const out: Point[] = [];
   for (let i = 0; i < n; i++) {
     const a = -Math.PI / 2 + (i * 2 * Math.PI) / n;
-    out.push({ x: radius * Math.cos(a), y: radius * Math.sin(a) });
+    out.push({ x: RING_R * Math.cos(a), y: RING_R * Math.sin(a) });
   }
   return out;
 }
@@ -141,6 +143,13 @@ function labelSide(n: number, i: number, r: number): [string, number] {
   return ["", 0];
 }
 
+/** A bottom node's "cut off" in lecture mode: above its circle (ring.css .above). */
+function cutAbove(p: Point, r: number): SVGTextElement {
+  const inward = Math.abs(p.x) > CUT_INWARD_X_MIN_R * r ? Math.sign(p.x) : 0;
+  const cls = inward > 0 ? "cut-label above to-end" : inward < 0 ? "cut-label above to-start" : "cut-label above";
+  return s("text", { class: cls, x: (inward * r * 0.3).toFixed(1), y: -r - 30 }, "cut off");
+}
+
 export class RingView {
   readonly el: SVGSVGElement;
   private readonly partLayer = s("g", { class: "partitions" });
@@ -171,10 +180,10 @@ export class RingView {
   private drops: DropMark[] = [];
   /** The user asked for reduced motion: messages do not glide and drop marks do not fade. */
   reducedMotion = false;
-  /** Lecture mode (the presenter attribute): a ring of up to 5 nodes is drawn smaller. */
+  /** Lecture mode (the presenter attribute): the bottom nodes say "cut off" above them. */
   presenter = false;
-  /** The ring's radius drawn (RING_R, or RING_R_LECTURE in lecture mode). */
-  private radius = RING_R;
+  /** What the nodes were laid out for: their count and lecture mode. */
+  private layoutKey = "";
 
   constructor(private readonly cb: RingCallbacks) {
     this.el = s(
@@ -240,10 +249,10 @@ export class RingView {
       if (this.panel) this.panelSize.observe(this.panel);
     }
     const n = state.nodes.length;
-    const radius = this.presenter && n <= 5 ? RING_R_LECTURE : RING_R;
-    if (n !== this.nodes.length || radius !== this.radius) {
-      this.radius = radius;
+    const layoutKey = `${n}/${this.presenter}`;
+    if (n !== this.nodes.length || layoutKey !== this.layoutKey) {
       this.layout(n);
+      this.layoutKey = layoutKey;
     }
     this.renderPartition(state.partition, n);
     const selNode = selectedNode(sel);
@@ -273,8 +282,7 @@ export class RingView {
 
   private layout(n: number): void {
     this.reset();
-    this.pos = ringPositions(n, this.radius);
-    setAttr(this.ring, "r", this.radius);
+    this.pos = ringPositions(n);
     this.r = nodeRadius(n);
     const r = this.r;
     // ring.css places the labels from it: "term N" inside the circle when it fits, else below.
@@ -319,7 +327,13 @@ export class RingView {
           s("line", { x1: r * 0.6, y1: -r * 0.6, x2: -r * 0.6, y2: r * 0.6 }),
         ),
         sub: s("text", { class: "sub", x: lx.toFixed(1), y: r + 9, dy: "1em" }),
-        cut: s("text", { class: "cut-label", x: lx.toFixed(1), y: r + 9, dy: "2.15em" }, "cut off"),
+        // Below the lines under the circle; for a bottom node in lecture mode above the
+        // circle (over a stale leader's crown), written towards the ring's middle (away from
+        // the lines of the node next up) when there is room for it before the middle (7 and
+        // fewer nodes), else centred (9: the two bottom nodes' would meet).
+        cut: this.presenter && p.y > CUT_ABOVE_Y_MIN
+          ? cutAbove(p, r)
+          : s("text", { class: "cut-label", x: lx.toFixed(1), y: r + 9, dy: "2.15em" }, "cut off"),
         title: s("title"),
         fill: "",
       };
@@ -404,9 +418,8 @@ export class RingView {
     this.textResized = false;
     this.textBoxes = [];
     // As drawn (ring.css moves the lines below by a CSS transform, which getBBox leaves out):
-    // the texts' boxes on screen, brought back into the units the marks are placed in (the
-    // messages' layer: lecture mode moves the drawing up, presenter.css).
-    const toRing = this.msgLayer.getScreenCTM()?.inverse();
+    // the texts' boxes on screen, brought back into the ring's units.
+    const toRing = this.el.getScreenCTM()?.inverse();
     if (!toRing) return;
     for (const e of this.nodes) {
       for (const t of [e.name, e.term, e.sub, e.cut]) {
