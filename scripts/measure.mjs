@@ -13,6 +13,8 @@
 //  - `profile [tail5|tail9|load5|load9|idle]`: where a frame's time goes (trace + JS profile,
 //    layouts per frame; with RAFTLAB_PROFILE_WHY=1 what made each layout necessary);
 //  - `parts`: the main page at 0.1x with one part of the element undrawn at a time (CPU);
+//  - `parts-load`: 9 nodes at 1x under load, one part undrawn at a time: the browser's
+//    rendering steps per frame (style, layout, pre-paint, paint, layerize) from a trace;
 //  - the sizes of the wasm and JS files in web/dist, raw and gzipped;
 //  - the localStorage bytes used after 10,000 client commands.
 //  - time travel in a 10-minute virtual run: seek and step-back times, checkpoints, wasm memory.
@@ -607,11 +609,88 @@ async function partsScenarios(browser, url) {
   return out.join("\n");
 }
 
+/** `measure.mjs parts-load`: 9 nodes at 1× with 20 requests/s (1440x1000), one part of the
+ * element undrawn at a time: frames drawn in CPU_WINDOW_MS and the renderer's main-thread
+ * time per frame in each of the browser's rendering steps (a Chrome trace's thread time), so
+ * what each part costs the browser, not the script, shows. */
+const LOAD_PARTS = [
+  ["as it is", ""],
+  ["without the logs", ".logs-panel { display: none !important; }"],
+  ["without the log entries", ".entry { display: none !important; }"],
+  ["without the ring", ".ring-panel { display: none !important; }"],
+  ["without the messages", ".messages { display: none !important; }"],
+  ["without the events", ".events { display: none !important; }"],
+];
+const STEPS = ["FireAnimationFrame", "UpdateLayoutTree", "Layout", "PrePaint", "Paint", "Layerize"];
+async function partsLoadScenarios(browser, url) {
+  const out = [
+    "## Main page, 9 nodes, 1×, 20 requests/s: the browser's steps per frame with one part undrawn (ms of main-thread time, traced)",
+    "",
+    `| element | frames in ${CPU_WINDOW_MS / 1000} s | ${STEPS.join(" | ")} |`,
+    `| --- | ---: | ${STEPS.map(() => "---:").join(" | ")} |`,
+  ];
+  for (const [name, css] of LOAD_PARTS) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(url + "?nodes=9&seed=1");
+      await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+      await clustersReady(page);
+      await setSpeed(page, "1×");
+      await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
+      if (css) {
+        await page.evaluate((text) => {
+          const sheet = new CSSStyleSheet();
+          sheet.replaceSync(text);
+          const root = document.querySelector("raft-cluster").shadowRoot;
+          root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+        }, css);
+      }
+      await page.evaluate(() => {
+        const el = document.querySelector("raft-cluster");
+        let n = 0;
+        setInterval(() => {
+          try {
+            el.cluster.request(`load-${n++}`);
+          } catch {
+            // no leader at the moment
+          }
+        }, 50);
+      });
+      await page.waitForTimeout(800); // settle (a measurement window follows)
+      const cdp = await context.newCDPSession(page);
+      const events = [];
+      cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
+      const done = new Promise((ok) => cdp.once("Tracing.tracingComplete", ok));
+      const f0 = await page.evaluate(() => document.querySelector("raft-cluster").framesDrawn);
+      await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
+      await page.waitForTimeout(CPU_WINDOW_MS); // the measurement window
+      await cdp.send("Tracing.end");
+      await done;
+      const frames = (await page.evaluate(() => document.querySelector("raft-cluster").framesDrawn)) - f0;
+      const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+      const sum = new Map();
+      for (const e of events) {
+        if (!main || e.pid !== main.pid || e.tid !== main.tid || e.ph !== "X" || !STEPS.includes(e.name)) continue;
+        sum.set(e.name, (sum.get(e.name) ?? 0) + (e.tdur ?? e.dur) / 1000);
+      }
+      out.push(`| ${name} | ${frames} | ${STEPS.map((k) => ((sum.get(k) ?? 0) / Math.max(1, frames)).toFixed(2)).join(" | ")} |`);
+    } finally {
+      await context.close();
+    }
+  }
+  return out.join("\n");
+}
+
 // RAFTLAB_DIST: measure another build (say, the one before a change) with the same script.
 const server = await start(process.env.RAFTLAB_DIST ?? DIST);
 const browser = await launch();
 try {
   const only = process.argv[2] ?? "";
+  if (only === "parts-load") {
+    console.log(await partsLoadScenarios(browser, server.url));
+    process.exit(0);
+  }
   if (only === "parts") {
     console.log(await partsScenarios(browser, server.url));
     process.exit(0);
