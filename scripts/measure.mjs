@@ -13,6 +13,8 @@
 //  - `profile [tail5|tail9|load5|load9|idle]`: where a frame's time goes (trace + JS profile,
 //    layouts per frame; with RAFTLAB_PROFILE_WHY=1 what made each layout necessary);
 //  - `parts`: the main page at 0.1x with one part of the element undrawn at a time (CPU);
+//  - `split [entries]`: the page's own frame at 5 and 9 nodes, 1×, 20 requests/s, split into its
+//    parts (advance, state(), each view; `<raft-cluster>.frameParts`);
 //  - `parts-load`: 9 nodes at 1x under load, one part undrawn at a time: the browser's
 //    rendering steps per frame (style, layout, pre-paint, paint, layerize) from a trace;
 //  - the sizes of the wasm and JS files in web/dist, raw and gzipped;
@@ -609,6 +611,63 @@ async function partsScenarios(browser, url) {
   return out.join("\n");
 }
 
+/** The parts of a frame's work, in the order element.ts's update() times them
+ * (`frameParts`): advance, state(), what comes between (events, violation, saving), then each
+ * view in its drawing order (frameViews()). */
+const FRAME_PARTS = ["advance", "state()", "events + save", "ring", "table", "node menu", "logs", "details", "event log", "controls", "timeline", "run files", "teaching", "monitors", "machines", "kv", "requests", "narrator"];
+
+/** `measure.mjs split [entries]`: the page's own frame split into its parts (wall clock, ms),
+ * `nodes` nodes at 1× with 20 requests/s (1440x1000), 300 frames: median, p95 and mean of
+ * each part, and of the whole. */
+async function splitScenario(browser, url, nodes, entries) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}?nodes=${nodes}&seed=1`);
+    await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+    await clustersReady(page);
+    if (entries > 0) await fillLogs(page, nodes, entries);
+    await setSpeed(page, "1×");
+    await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
+    const parts = await page.evaluate(async (frames) => {
+      const el = document.querySelector("raft-cluster");
+      let n = 0;
+      const load = setInterval(() => {
+        try {
+          el.cluster.request(`load-${n++}`);
+        } catch {
+          // no leader at the moment
+        }
+      }, 50);
+      await new Promise((ok) => setTimeout(ok, 1000));
+      el.frameParts = [];
+      while (el.frameParts.length < frames) await new Promise((ok) => requestAnimationFrame(ok));
+      clearInterval(load);
+      const out = el.frameParts;
+      el.frameParts = null;
+      return out;
+    }, FRAMES);
+    // The slowest 5% of frames (the p95's tail): what each part took in them, on average.
+    const whole = parts.map((p) => p.reduce((a, b) => a + b, 0));
+    const cut = percentile([...whole].sort((a, b) => a - b), 95);
+    const tail = parts.filter((_, i) => whole[i] >= cut);
+    const row = (name, xs, ts) => {
+      const s = [...xs].sort((a, b) => a - b);
+      const mean = (v) => (v.reduce((a, b) => a + b, 0) / Math.max(1, v.length)).toFixed(2);
+      return `| ${name} | ${percentile(s, 50).toFixed(2)} | ${percentile(s, 95).toFixed(2)} | ${mean(xs)} | ${mean(ts)} |`;
+    };
+    const out = [`## ${nodes} nodes, 1×, 20 requests/s${entries ? `, ${entries} entries per node` : ""}: the frame's work by part (ms, ${parts.length} frames)`, "", "| part | median | p95 | mean | mean in the slowest 5% |", "| --- | ---: | ---: | ---: | ---: |"];
+    for (let i = 0; i < FRAME_PARTS.length; i++) {
+      const xs = parts.map((p) => p[i] ?? 0);
+      if (xs.some((x) => x >= 0.05)) out.push(row(FRAME_PARTS[i], xs, tail.map((p) => p[i] ?? 0)));
+    }
+    out.push(row("**the whole**", whole, tail.map((p) => p.reduce((a, b) => a + b, 0))));
+    return out.join("\n");
+  } finally {
+    await context.close();
+  }
+}
+
 /** `measure.mjs parts-load`: 9 nodes at 1× with 20 requests/s (1440x1000), one part of the
  * element undrawn at a time: frames drawn in CPU_WINDOW_MS and the renderer's main-thread
  * time per frame in each of the browser's rendering steps (a Chrome trace's thread time), so
@@ -687,6 +746,10 @@ const server = await start(process.env.RAFTLAB_DIST ?? DIST);
 const browser = await launch();
 try {
   const only = process.argv[2] ?? "";
+  if (only === "split") {
+    for (const n of [5, 9]) console.log(await splitScenario(browser, server.url, n, Number(process.argv[3] ?? 0)), "\n");
+    process.exit(0);
+  }
   if (only === "parts-load") {
     console.log(await partsLoadScenarios(browser, server.url));
     process.exit(0);

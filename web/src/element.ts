@@ -47,6 +47,9 @@ import { StateMachinesPanel } from "./state-machine";
 import { RestLoading, clusterFromRunFile, clusterFromScenario, createCluster, loadRest, loadScenarios, loadWasm, restLoaded, scenarioList, scenariosLoaded, wasmMemoryBytes } from "./wasm";
 
 /** The handles given out by `element.cluster`, to the clusters they wrap. */
+/** Frames `frameParts` keeps (a measurement's window). */
+const FRAME_PARTS_MAX = 2000;
+
 const unwrapped = new WeakMap<object, ClusterApi>();
 
 export class RaftClusterElement extends HTMLElement implements ControlsHost {
@@ -59,6 +62,10 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   lastFrameMs = 0;
   /** Frames drawn since the element was created; for measurements and tests. */
   framesDrawn = 0;
+  /** Set to an empty array to have each frame's work split into its parts pushed to it
+   * (ms of advance, state(), each view by its place in the drawing order, save); for
+   * measurements (`scripts/measure.mjs split`). At most FRAME_PARTS_MAX frames are kept. */
+  frameParts: number[][] | null = null;
   /** What the frames redrew, counted since the element was created (for tests: a frame in
    * which nothing changed redraws nothing): log rows and entries, logWindow() calls, writes
    * of the timeline markers' transform. */
@@ -747,8 +754,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     const dt = this.inView ? this.clock.tick(t, this.ownerDocument.hidden) : 0;
     // Virtual time waits for the rest of the module: until then the cluster stays as it
     // started, and so does what the views ask of it (first-draw.json).
+    const parts = this.frameParts;
+    let tp = parts ? performance.now() : 0;
+    const lap = parts ? (into: number[]) => into.push(-tp + (tp = performance.now())) : null;
+    const split: number[] = [];
     if (dt > 0 && restLoaded()) c.advance(dt);
+    lap?.(split);
     const state = c.state();
+    lap?.(split);
     const jumped = c.jumps !== this.jumps;
     if (jumped) {
       // The moment shown jumped (a seek, a step back): everything is drawn afresh from what
@@ -782,6 +795,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     const runChanged = c.timelineVersion !== this.runVersion;
     this.runVersion = c.timelineVersion;
     this.persistence.maybeSave(c, { playing: this.clock.playing });
+    lap?.(split);
     if (this.selection?.kind === "node" && this.selection.id > state.nodes.length) this.selection = null;
     const frame: Frame = {
       c,
@@ -794,7 +808,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       playing: this.clock.playing,
       selection: this.selection,
     };
-    for (const v of this.views) v.render(frame);
+    for (const v of this.views) {
+      v.render(frame);
+      lap?.(split);
+    }
+    if (parts && parts.length < FRAME_PARTS_MAX) parts.push(split);
   }
 
   /** prefers-reduced-motion, read per frame from the instance's own query (no listener). */

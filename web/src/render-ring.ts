@@ -33,6 +33,8 @@ const CUT_INWARD_X_MIN_R = 2.4;
 const LANE = 6; // messages keep this far to the right of the line between two nodes
 const DROP_SHOW_MS = 1400; // real ms a drop marker stays
 const MAX_DROP_MARKS = 40;
+/** Hidden message marks kept for reuse (RingView.spares), over all styles. */
+const SPARE_MARKS_MAX = 64;
 /** Marks one link (sender → receiver) shows at most; the last one counts the rest. */
 export const LINK_MARKS_MAX = 4;
 /** Messages closer than this (viewBox units along the link) are one mark. */
@@ -87,6 +89,8 @@ interface MsgEls {
   along: number;
   /** The aria-label of the message alone. */
   name: string;
+  /** Its style (styleKey): which shape it holds, so which spares it can be taken from. */
+  key: string;
 }
 
 interface DropMark {
@@ -169,6 +173,12 @@ export class RingView {
   private r = 46;
   private partKey = "";
   private readonly msgs = new Map<number, MsgEls>();
+  /** Marks of messages that left the network, hidden (class msg-spare) and kept for the next
+   * message of their style: a mark is made of seven SVG elements, and under load messages
+   * come and go every frame (creating and removing them was a quarter of the ring's work).
+   * At most SPARE_MARKS_MAX in all; the rest are removed. */
+  private readonly spares = new Map<string, MsgEls[]>();
+  private sparesCount = 0;
   /** The boxes of the nodes' texts, in the ring's units (for marks to fade over), measured
    * for `textKey` (the texts drawn) and again after the drawing was resized. */
   private textBoxes: Box[] = [];
@@ -229,6 +239,8 @@ export class RingView {
     this.textKey = "";
     this.textBoxes = [];
     this.msgs.clear();
+    this.spares.clear();
+    this.sparesCount = 0;
     this.drops = [];
     this.partKey = "";
   }
@@ -490,7 +502,7 @@ export class RingView {
     for (const [id, e] of this.msgs) {
       if (live.has(id)) continue;
       this.msgs.delete(id);
-      e.g.remove();
+      this.release(e);
       vanished.push(e);
     }
     const early = vanished.filter((e) => state.nowMs < e.last.deliverMs);
@@ -512,16 +524,35 @@ export class RingView {
     for (const e of early) if (!marked.has(e)) this.addDrop(e.at, realNow);
   }
 
+  /** A mark for message `m`: a spare of its style made to show `m`, else a new one. */
   private createMessage(m: MessageView): MsgEls {
     const key = styleKey(m.kind, m.heartbeat);
+    // The visible text (entry count, ✓ / ✗) is part of the name (axe: label-content-name-mismatch).
+    const name = `${m.kind}${m.heartbeat ? " (heartbeat)" : ""} from ${nodeName(m.from)} to ${nodeName(m.to)}, term ${m.term}${entriesLabel(m) ? `, ${entriesLabel(m)} entries` : ""}${replyMark(m) ? `, ${replyMark(m)}` : ""}`;
+    const spare = this.spares.get(key)?.pop();
+    if (spare) {
+      this.sparesCount--;
+      const { g, label, mark, count } = spare;
+      g.setAttribute("class", `msg msg-${key}-g`);
+      g.setAttribute("data-message-id", String(m.id));
+      setAttr(g, "data-kind", m.kind);
+      setAttr(g, "data-heartbeat", String(m.heartbeat));
+      g.setAttribute("aria-label", name);
+      setAttr(g, "data-count", null);
+      setText(label, entriesLabel(m));
+      setText(mark, replyMark(m));
+      toggleClass(mark, "no", replyMark(m) === "✗");
+      setText(count, "");
+      Object.assign(spare, { last: m, name, along: 0 });
+      return spare;
+    }
     const g = s("g", {
       class: `msg msg-${key}-g`,
       "data-message-id": m.id,
       "data-kind": m.kind,
       "data-heartbeat": String(m.heartbeat),
       role: "button",
-      // The visible text (entry count, ✓ / ✗) is part of the name (axe: label-content-name-mismatch).
-      "aria-label": `${m.kind}${m.heartbeat ? " (heartbeat)" : ""} from ${nodeName(m.from)} to ${nodeName(m.to)}, term ${m.term}${entriesLabel(m) ? `, ${entriesLabel(m)} entries` : ""}${replyMark(m) ? `, ${replyMark(m)}` : ""}`,
+      "aria-label": name,
     });
     const tail = s("line", { class: `msg-tail msg-${key}-tail`, x1: 0, y1: 0, x2: 0, y2: 0 });
     const label = s("text", { class: "msg-label", y: 0.5 }, entriesLabel(m));
@@ -532,7 +563,22 @@ export class RingView {
     const count = s("text", { class: "msg-count", y: 0.5 });
     g.append(s("circle", { class: "msg-hit", r: 14 }), tail, messageShape(key), label, mark, count);
     this.msgLayer.append(g);
-    return { g, tail, mark, label, count, last: m, at: { x: 0, y: 0 }, along: 0, name: g.getAttribute("aria-label") ?? "" };
+    return { g, tail, mark, label, count, last: m, at: { x: 0, y: 0 }, along: 0, name, key };
+  }
+
+  /** A message left the network: its mark becomes a hidden spare (neither `.msg` nor a
+   * `data-message-id`, so nothing takes it for a message), or goes when there are enough. */
+  private release(e: MsgEls): void {
+    if (this.sparesCount >= SPARE_MARKS_MAX) {
+      e.g.remove();
+      return;
+    }
+    e.g.setAttribute("class", "msg-spare");
+    e.g.removeAttribute("data-message-id");
+    const list = this.spares.get(e.key);
+    if (list) list.push(e);
+    else this.spares.set(e.key, [e]);
+    this.sparesCount++;
   }
 
   /** Messages on one link that overlap become one mark with a count; a link shows at most
