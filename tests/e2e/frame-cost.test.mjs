@@ -11,9 +11,11 @@
 //  4. The ring's SVG is sized in px, its panel's size, and follows the panel when the window
 //     is resized (sized in percent, Chrome lays every shape and text of the ring out again at
 //     every layout).
+//  5. Under load a delivered message's mark is reused for the next message of its style, not
+//     made again, and a mark kept for reuse is never taken for a message.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { WAIT, assertNoErrors, openPage, pause, play, sendRequest, serveAndLaunch, waitCommittedOn, waitForLeader } from "./helpers.mjs";
+import { WAIT, assertNoErrors, fastest, openPage, pause, play, sendRequest, serveAndLaunch, waitCommittedOn, waitForLeader } from "./helpers.mjs";
 
 const counts = (page) => page.evaluate(() => ({ ...document.querySelector("raft-cluster").drawCounts, frames: document.querySelector("raft-cluster").framesDrawn }));
 
@@ -153,6 +155,58 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
         assert.match(s.style.join(" "), /^[\d.]+px [\d.]+px$/, `sized in px at ${viewport.width}x${viewport.height}: ${JSON.stringify(s)}`);
         for (const i of [0, 1]) assert.ok(Math.abs(s.svg[i] - s.panel[i]) <= 1, `the drawing fills its panel at ${viewport.width}x${viewport.height}: ${JSON.stringify(s)}`);
       }
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("5. under load message marks are reused, and every mark in the drawing is a message in flight", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=9&seed=1`, { viewport: { width: 1280, height: 720 } });
+    try {
+      await waitForLeader(page);
+      await fastest(page);
+      await play(page);
+      // 20 requests a second for 150 frames: hundreds of messages come and go.
+      const r = await page.evaluate(async () => {
+        const el = document.querySelector("raft-cluster");
+        let n = 0;
+        const load = setInterval(() => {
+          try {
+            el.cluster.request(`load-${n++}`);
+          } catch {
+            // no leader at the moment
+          }
+        }, 50);
+        const made0 = el.drawCounts.messageMarks;
+        const seen = new Set();
+        const f0 = el.framesDrawn;
+        while (el.framesDrawn < f0 + 150) {
+          await new Promise((ok) => requestAnimationFrame(ok));
+          for (const m of el.cluster.state().messages) seen.add(m.id);
+        }
+        clearInterval(load);
+        return { made: el.drawCounts.messageMarks - made0, seen: seen.size };
+      });
+      assert.ok(r.seen >= 200, `messages came and went (${r.seen})`);
+      assert.ok(r.made <= r.seen / 4, `marks are reused, not made for each message: ${r.made} made for ${r.seen} messages`);
+      await pause(page);
+      // Paused, the drawing settles on the messages in flight (a last frame is drawn).
+      await page.evaluate(() => {
+        window.__marks = () => ({
+          drawn: window.__raft("svg [data-message-id]").map((g) => Number(g.getAttribute("data-message-id"))).sort((a, b) => a - b),
+          marks: window.__raft("svg .msg").length,
+          live: document.querySelector("raft-cluster").cluster.state().messages.map((m) => m.id).sort((a, b) => a - b),
+        });
+      });
+      const same = await page
+        .waitForFunction(() => {
+          const m = window.__marks();
+          return m.live.length > 0 && m.drawn.join() === m.live.join() && m.marks === m.live.length;
+        }, null, { timeout: 5000 })
+        .then(() => true, () => false);
+      const ids = await page.evaluate(() => window.__marks());
+      assert.ok(same, `the marks drawn are the messages in flight, no more, and a kept mark is not a .msg: ${JSON.stringify(ids)}`);
       assertNoErrors(errors);
     } finally {
       await context.close();

@@ -90,13 +90,13 @@ function root(page, scope) {
   return page.locator(scope ?? SCOPE);
 }
 
-/** Moves the speed slider to its fastest setting. */
 /** On a phone or a short screen the toolbar folds into "Menu": opens it, as a user would. */
 export async function openMenu(page, scope) {
   const menu = root(page, scope).getByRole("button", { name: "Menu", exact: true });
   if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
 }
 
+/** Moves the speed slider to its fastest setting. */
 export async function fastest(page, scope) {
   await openMenu(page, scope);
   const speed = root(page, scope).getByLabel("Speed");

@@ -179,6 +179,8 @@ export class RingView {
    * At most SPARE_MARKS_MAX in all; the rest are removed. */
   private readonly spares = new Map<string, MsgEls[]>();
   private sparesCount = 0;
+  /** Message marks made (not taken from the spares) since the view was created; for tests. */
+  marksMade = 0;
   /** The boxes of the nodes' texts, in the ring's units (for marks to fade over), measured
    * for `textKey` (the texts drawn) and again after the drawing was resized. */
   private textBoxes: Box[] = [];
@@ -546,6 +548,7 @@ export class RingView {
       Object.assign(spare, { last: m, name, along: 0 });
       return spare;
     }
+    this.marksMade++;
     const g = s("g", {
       class: `msg msg-${key}-g`,
       "data-message-id": m.id,
