@@ -13,8 +13,8 @@
 //  - `profile [tail5|tail9|load5|load9|idle]`: where a frame's time goes (trace + JS profile,
 //    layouts per frame; with RAFTLAB_PROFILE_WHY=1 what made each layout necessary);
 //  - `parts`: the main page at 0.1x with one part of the element undrawn at a time (CPU);
-//  - `split [entries]`: the page's own frame at 5 and 9 nodes, 1×, 20 requests/s, split into its
-//    parts (advance, state(), each view; `<raft-cluster>.frameParts`);
+//  - `split [entries] [speed] [requests/s]`: the page's own frame at 5 and 9 nodes (default 1×,
+//    20 requests/s), split into its parts (advance, state(), each view; `frameParts`);
 //  - `parts-load`: 9 nodes at 1x under load, one part undrawn at a time: the browser's
 //    rendering steps per frame (style, layout, pre-paint, paint, layerize) from a trace;
 //  - the sizes of the wasm and JS files in web/dist, raw and gzipped;
@@ -616,10 +616,11 @@ async function partsScenarios(browser, url) {
  * view in its drawing order (frameViews()). */
 const FRAME_PARTS = ["advance", "state()", "events + save", "ring", "table", "node menu", "logs", "details", "event log", "controls", "timeline", "run files", "teaching", "monitors", "machines", "kv", "requests", "narrator"];
 
-/** `measure.mjs split [entries]`: the page's own frame split into its parts (wall clock, ms),
- * `nodes` nodes at 1× with 20 requests/s (1440x1000), 300 frames: median, p95 and mean of
- * each part, and of the whole. */
-async function splitScenario(browser, url, nodes, entries) {
+/** `measure.mjs split [entries] [speed] [requests/s]`: the page's own frame split into its
+ * parts (wall clock, ms), `nodes` nodes at `speed` with `rate` requests/s (1440x1000), 300
+ * frames: median, p95 and mean of each part and of the whole, and each part's mean in the
+ * slowest 5% of frames. */
+async function splitScenario(browser, url, nodes, entries, speed = "1×", rate = 20) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
   try {
@@ -627,18 +628,18 @@ async function splitScenario(browser, url, nodes, entries) {
     await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
     await clustersReady(page);
     if (entries > 0) await fillLogs(page, nodes, entries);
-    await setSpeed(page, "1×");
+    await setSpeed(page, speed);
     await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
-    const parts = await page.evaluate(async (frames) => {
+    const parts = await page.evaluate(async ({ frames, rate }) => {
       const el = document.querySelector("raft-cluster");
       let n = 0;
-      const load = setInterval(() => {
+      const load = rate > 0 ? setInterval(() => {
         try {
           el.cluster.request(`load-${n++}`);
         } catch {
           // no leader at the moment
         }
-      }, 50);
+      }, 1000 / rate) : 0;
       await new Promise((ok) => setTimeout(ok, 1000));
       el.frameParts = [];
       while (el.frameParts.length < frames) await new Promise((ok) => requestAnimationFrame(ok));
@@ -646,7 +647,7 @@ async function splitScenario(browser, url, nodes, entries) {
       const out = el.frameParts;
       el.frameParts = null;
       return out;
-    }, FRAMES);
+    }, { frames: FRAMES, rate });
     // The slowest 5% of frames (the p95's tail): what each part took in them, on average.
     const whole = parts.map((p) => p.reduce((a, b) => a + b, 0));
     const cut = percentile([...whole].sort((a, b) => a - b), 95);
@@ -656,7 +657,7 @@ async function splitScenario(browser, url, nodes, entries) {
       const mean = (v) => (v.reduce((a, b) => a + b, 0) / Math.max(1, v.length)).toFixed(2);
       return `| ${name} | ${percentile(s, 50).toFixed(2)} | ${percentile(s, 95).toFixed(2)} | ${mean(xs)} | ${mean(ts)} |`;
     };
-    const out = [`## ${nodes} nodes, 1×, 20 requests/s${entries ? `, ${entries} entries per node` : ""}: the frame's work by part (ms, ${parts.length} frames)`, "", "| part | median | p95 | mean | mean in the slowest 5% |", "| --- | ---: | ---: | ---: | ---: |"];
+    const out = [`## ${nodes} nodes, ${speed}, ${rate} requests/s${entries ? `, ${entries} entries per node` : ""}: the frame's work by part (ms, ${parts.length} frames)`, "", "| part | median | p95 | mean | mean in the slowest 5% |", "| --- | ---: | ---: | ---: | ---: |"];
     for (let i = 0; i < FRAME_PARTS.length; i++) {
       const xs = parts.map((p) => p[i] ?? 0);
       if (xs.some((x) => x >= 0.05)) out.push(row(FRAME_PARTS[i], xs, tail.map((p) => p[i] ?? 0)));
@@ -747,7 +748,9 @@ const browser = await launch();
 try {
   const only = process.argv[2] ?? "";
   if (only === "split") {
-    for (const n of [5, 9]) console.log(await splitScenario(browser, server.url, n, Number(process.argv[3] ?? 0)), "\n");
+    // split [entries] [speed label] [requests per s]: defaults 0, 1×, 20.
+    const [entries, speed, rate] = [Number(process.argv[3] ?? 0), process.argv[4] ?? "1×", Number(process.argv[5] ?? 20)];
+    for (const n of [5, 9]) console.log(await splitScenario(browser, server.url, n, entries, speed, rate), "\n");
     process.exit(0);
   }
   if (only === "parts-load") {
