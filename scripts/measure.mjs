@@ -23,6 +23,7 @@
 //  - the same frame times and CPU with 3,000 entries per node (snapshots off), and state()'s
 //    size as JSON there.
 // Usage: npm run build && node scripts/measure.mjs [cpu|three|frames|storage|travel]   (one part only)
+//   `frames N [runs]`: only N nodes at 1× under load, `runs` times (for A/B runs of two builds)
 //   The same time-travel scenarios natively, with heap bytes: cargo run --release -p raftlab-session --example measure
 // CHROMIUM_PATH overrides the browser binary (default /usr/bin/chromium).
 import { readFile, readdir } from "node:fs/promises";
@@ -773,7 +774,10 @@ try {
     frames.push(await threeInstances(browser, server.url, 8, 20));
     frames.push(await threeInstances(browser, server.url, -1, 20)); // the top speed
   }
-  if (!only || only === "frames") {
+  if (only === "frames" && process.argv[3]) {
+    // frames N [runs]: only N nodes at 1× with 20 requests/s, `runs` times (A/B comparisons).
+    for (let i = 0; i < Number(process.argv[4] ?? 1); i++) frames.push(await frameTimes(browser, server.url, Number(process.argv[3]), "1×"));
+  } else if (!only || only === "frames") {
     for (const nodes of [5, 9]) {
       for (const speed of ["1×", "top"]) frames.push(await frameTimes(browser, server.url, nodes, speed));
     }

@@ -61,7 +61,7 @@ describe("raftlab embed page: three independent instances", () => {
       await page.locator("#three p.status").getByText(/Restored the stored cluster: 3 nodes, seed 3/).waitFor({ timeout: WAIT });
       await page.locator("#five p.status").getByText(/Restored the stored cluster: 5 nodes, seed 5/).waitFor({ timeout: WAIT });
       await page.locator("#seven p.status").getByText(/New cluster: 7 nodes, seed 7/).waitFor({ timeout: WAIT });
-      const cmds = async (id) => (await page.locator(`${id} [data-log-node] .e-cmd`).allTextContents()).join(" ");
+      const cmds = async (id) => (await page.locator(`${id} [data-log-node] .entry`).evaluateAll((els) => els.map((e) => e.getAttribute("data-cmd")))).join(" ");
       await page.locator("#five").scrollIntoViewIfNeeded();
       await fastest(page, "#five");
       await waitForLeader(page, { scope: "#five" });

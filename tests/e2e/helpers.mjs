@@ -167,7 +167,8 @@ export function logEntries(page, id, scope) {
         .map((e) => ({
           index: Number(e.getAttribute("data-index")),
           term: Number(e.getAttribute("data-term")),
-          command: e.querySelector(".e-cmd")?.textContent ?? "",
+          // The whole command (the entry draws what fits of it).
+          command: e.getAttribute("data-cmd") ?? "",
           committed: e.getAttribute("data-committed") === "true",
         }))
         .sort((a, b) => a.index - b.index),
@@ -182,7 +183,7 @@ export async function waitCommittedOn(page, command, count, scope = SCOPE) {
       let n = 0;
       for (const row of window.__raft("[data-log-node]", scope)) {
         for (const e of row.querySelectorAll('.entry[data-committed="true"]')) {
-          if (e.querySelector(".e-cmd")?.textContent === command) {
+          if (e.getAttribute("data-cmd") === command) {
             n++;
             break;
           }

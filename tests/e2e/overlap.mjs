@@ -66,8 +66,9 @@ export function ringCollisions(page, scope = "raft-cluster") {
   }, scope);
 }
 
-/** Texts in the logs cut off by their row or their entry (a command's horizontal ellipsis
- * is allowed: hover and focus show it whole), and row heads whose text overflows them. */
+/** Texts in the logs cut off by their row or their entry, or drawn out of it (an entry is not
+ * clipped: its command is cut to what fits, "…", and left out when the term takes the second
+ * line), and row heads whose text overflows them. */
 export function clippedLogTexts(page, scope = "raft-cluster") {
   return page.evaluate((scope) => {
     const root = document.querySelector(scope).shadowRoot;
@@ -96,7 +97,7 @@ export function clippedLogTexts(page, scope = "raft-cluster") {
           if (r.width === 0 || hidden(r)) continue;
           // Out of the scrolled view sideways is not cut: the user scrolls there.
           if (r.right < scroller.left || r.left > scroller.right) continue;
-          const sideways = !el.classList.contains("e-cmd") && (r.left < box.left - 0.5 || r.right > box.right + 0.5);
+          const sideways = r.left < box.left - 0.5 || r.right > box.right + 0.5;
           // The head scrolls with nothing: a row's own text outside it is out of the view's
           // left part only when the row itself is (handled above).
           if (r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5 || sideways) {

@@ -5,7 +5,8 @@
 //     track seeks there; Step back / Step forward name the event they land on.
 //  2. The logs are one table aligned by index (data-node, data-index; one x per index), with
 //     a jump to any row's last entry, the full command on hover and focus, hex for bytes that
-//     are not printable text.
+//     are not printable text; an entry draws its command inside its box (cut with "…", or left
+//     out when the term takes the second line), unclipped.
 //  3. state() carries no whole logs: under 40 KB for 5 nodes with 3,000 entries each.
 //  4. Messages that overlap on one link are one mark with a count; at most LINK_MARKS_MAX
 //     marks per link in Lab 3's unreliable Figure 8.
@@ -14,6 +15,7 @@
 //  6. What a scenario teaches wraps (nothing cut off); a violation is said once.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { clippedLogTexts } from "./overlap.mjs";
 import { WAIT, assertNoErrors, fastest, nodeAction, nodes, openPage, pause, play, serveAndLaunch, statusLine, waitForLeader } from "./helpers.mjs";
 
 /** LINK_MARKS_MAX of render-ring.ts. */
@@ -146,8 +148,11 @@ describe("raftlab page: views (issue 14)", () => {
       await entry.hover();
       const tip = r.locator(".entry-tip");
       await tip.waitFor({ state: "visible", timeout: WAIT });
-      const shown = await entry.locator(".e-cmd").textContent();
+      const shown = await entry.getAttribute("data-cmd");
       assert.match(shown ?? "", /^[0-9a-f]+$/, "a Lab 3 command is hex");
+      const drawn = (await entry.locator(".e-cmd").textContent()) ?? "";
+      // (Or nothing, when the entry's term takes its second line.)
+      assert.ok(drawn === shown || drawn === "" || (drawn.endsWith("…") && shown.startsWith(drawn.slice(0, -1))), `the entry draws the command or its start: ${drawn} of ${shown}`);
       assert.ok((await tip.textContent())?.includes(`bytes ${shown}`), "the tooltip has the full value");
       // Focus (keyboard): the same.
       await page.mouse.move(0, 0);
@@ -173,10 +178,77 @@ describe("raftlab page: views (issue 14)", () => {
         c.request("plain");
         c.advance(300);
       });
-      await page.waitForFunction(() => window.__raft(".entry .e-cmd").some((e) => e.textContent === "0701"), null, { timeout: WAIT });
-      const cmds = await page.evaluate(() => window.__raft(".entry .e-cmd").map((e) => e.textContent));
+      await page.waitForFunction(() => window.__raft(".entry").some((e) => e.getAttribute("data-cmd") === "0701"), null, { timeout: WAIT });
+      const cmds = await page.evaluate(() => window.__raft(".entry").map((e) => e.getAttribute("data-cmd")));
       assert.ok(cmds.includes("plain"));
-      assert.ok(cmds.every((t) => /^[\x20-\x7e]*$/.test(t)), `every command drawn is printable: ${JSON.stringify(cmds)}`);
+      // As drawn: the command or its start and "…" (what fits in the column).
+      const drawn = await page.evaluate(() => window.__raft(".entry .e-cmd").map((e) => e.textContent));
+      assert.ok(drawn.every((t) => /^[\x20-\x7e]*…?$/.test(t)), `every command drawn is printable: ${JSON.stringify(drawn)}`);
+      assert.ok(drawn.includes("0701") && drawn.some((t) => t === "plain" || t === "pla…" || t === "plai…"), `drawn: ${JSON.stringify(drawn)}`);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("2. an entry draws its command inside its box, unclipped: cut with … when long, left out when the term takes the second line", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=3&seed=1`, { viewport: { width: 1280, height: 720 } });
+    try {
+      await waitForLeader(page);
+      await pause(page);
+      // Long commands in an early term, then terms past 10 (elections forced by timing a node
+      // out) and indices past 100: index and term then need more than an entry's first line.
+      await page.evaluate(() => {
+        const el = document.querySelector("raft-cluster");
+        el.cluster = new el.cluster.constructor({ nodes: 3, seed: 1, snapshotEvery: 0 });
+        const c = el.cluster;
+        for (let i = 0; i < 400 && c.state().leader === null; i++) c.advance(25);
+        const requests = (from, to) => {
+          for (let i = from; i < to; i++) {
+            try {
+              c.request(`a-long-command-${i}`);
+            } catch {
+              // between leaders
+            }
+            c.advance(20);
+          }
+          c.advance(1000);
+        };
+        requests(0, 60);
+        for (let t = 0; t < 12; t++) {
+          const leader = c.state().leader ?? 1;
+          c.timeout((leader % 3) + 1);
+          c.advance(600);
+        }
+        requests(60, 120);
+      });
+      await play(page);
+      await pause(page);
+      const entries = () =>
+        page.evaluate(() =>
+          window.__raft(".entry").map((e) => ({
+            index: Number(e.getAttribute("data-index")),
+            term: Number(e.getAttribute("data-term")),
+            cmd: e.getAttribute("data-cmd"),
+            drawn: e.querySelector(".e-cmd").textContent,
+            clipped: [e, e.querySelector(".e-cmd")].some((x) => getComputedStyle(x).overflow !== "visible"),
+          })),
+        );
+      // The newest entries (the view follows them): index 100 and up, terms above 10.
+      const late = await entries();
+      assert.ok(late.some((e) => e.index >= 100 && e.term >= 10), `late entries in view: ${JSON.stringify(late.slice(0, 3))}`);
+      // (At 14 px an index of two digits or more with a term of two does not fit in one line
+      // with this machine's fonts: the term wraps.)
+      for (const e of late.filter((e) => e.index >= 100 && e.term >= 10)) assert.equal(e.drawn, "", `entry ${e.index} (term ${e.term}) leaves its command out`);
+      assert.deepEqual(await clippedLogTexts(page), [], "no text drawn out of its entry (the newest)");
+      // The oldest (the user scrolls there): index below 100, long commands cut with "…".
+      await page.locator("raft-cluster").evaluate((el) => el.shadowRoot.querySelector(".logs-scroll").scrollTo({ left: 0 }));
+      await page.waitForFunction(() => window.__raft(".entry").some((e) => Number(e.getAttribute("data-index")) < 20), null, { timeout: WAIT });
+      const early = (await entries()).filter((e) => e.cmd.startsWith("a-long-command") && e.term < 10);
+      assert.ok(early.length > 0, "long commands in view");
+      for (const e of early) assert.ok(e.drawn.endsWith("…") && e.cmd.startsWith(e.drawn.slice(0, -1)) && e.drawn.length >= 3, `entry ${e.index} draws the start of "${e.cmd}": "${e.drawn}"`);
+      assert.deepEqual(await clippedLogTexts(page), [], "no text drawn out of its entry (the oldest)");
+      assert.ok([...late, ...early].every((e) => !e.clipped), "entries are not clipped");
       assertNoErrors(errors);
     } finally {
       await context.close();

@@ -45,9 +45,15 @@ export function s<K extends keyof SVGElementTagNameMap>(
   return el;
 }
 
-/** Sets textContent when it differs. */
+/** Sets an element's text when it differs. */
 export function setText(el: Node, text: string): void {
-  if (el.textContent !== text) el.textContent = text;
+  const t = el.firstChild;
+  // One text node: changed in place. Replacing it (textContent) makes the browser drop its
+  // layout object and build a new one, for every changing text of every frame. Empty: no
+  // node at all (so CSS :empty holds).
+  if (text !== "" && t !== null && t === el.lastChild && t.nodeType === 3) {
+    if ((t as Text).data !== text) (t as Text).data = text;
+  } else if (el.textContent !== text) el.textContent = text;
 }
 
 /** Sets (or with null removes) an attribute when it differs. */

@@ -179,10 +179,13 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       },
       selectMessage: (id) => this.selectMessage(id),
     });
-    this.logs = new LogView((id) => {
-      this.select(id);
-      this.openNodeMenu(id, false);
-    });
+    this.logs = new LogView(
+      (id) => {
+        this.select(id);
+        this.openNodeMenu(id, false);
+      },
+      () => this.invalidate(),
+    );
     this.details = lazyDetails(
       this,
       (id) => this.act(`Drop message ${id}`, (c) => (c.dropMessage(id), `Dropped message ${id}.`)),
@@ -226,7 +229,12 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       },
       { render: (f) => this.table.view?.render(f.state) },
       { render: (f) => this.menu.render(this.menu.id !== null ? f.state.nodes[this.menu.id - 1] : undefined) },
-      { render: (f) => this.logs.render(f.c, f.state, f.selection) },
+      {
+        render: (f) => {
+          this.logs.presenter = this.hasAttribute("presenter");
+          this.logs.render(f.c, f.state, f.selection);
+        },
+      },
       {
         render: (f) => {
           const details = this.details.view;
@@ -697,6 +705,9 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
 
   /** Before any instance draws in this frame: the layout is still clean. */
   beforeFrame(): void {
+    // What fits in a log entry, read from the last frame's layout while it is clean (this
+    // frame draws the entries again with it).
+    this.logs.learn();
     this.logs.applyScroll();
   }
 
@@ -732,7 +743,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     if (this._cluster) this.requestRest();
     this.lastFrameMs = performance.now() - t0;
     // A scroll the logs wait to apply (at the next frame's clean layout) gets that frame.
-    if (this.logs.scrollPending) this.invalidate();
+    if (this.logs.scrollPending || this.logs.learnPending) this.invalidate();
     else if (this.running && this.clock.speed <= SLOW_MOTION_SPEED_MAX) {
       // The next frame is asked for after the display's next one (a timer, not an animation
       // frame: one that is skipped still costs the browser a frame).

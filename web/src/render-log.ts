@@ -27,6 +27,49 @@ const TRACK_MARGIN = 6; // px between the header and index `first`'s column
 // the newest entries never scrolls a marker half away.
 const NEXT_ROOM = COL_W + 64;
 const OVERSCAN = 4;
+/** px an applied entry's command leaves for its ✓ (logs.css's --entry-mark-w; none in lecture
+ * mode, where the ✓ is not drawn). */
+const APPLIED_MARK_W = 11;
+/** Cases of index and term digits whose wrapping LogView keeps (7 by 4 digits in each mode
+ * is far less). */
+const WRAP_KEYS_MAX = 64;
+/** An entry is drawn unclipped (a clip per entry was half of the browser's layerizing work per
+ * frame with 9 logs in view: measure.mjs): its command is cut to what fits (`fitCommand`), and
+ * an entry whose index and term do not fit on its first line (the term wraps to the second)
+ * leaves its command out, which would fall on a third line below the entry. Both are learnt
+ * from the layout: how many characters of a command fit (once per mode), and whether the term
+ * wraps for each count of index and term digits (the digits are tabular: they decide it).
+ * Until learnt an entry is drawn `tight`: clipped, the command cut by CSS. Hover and focus show
+ * the whole command. */
+interface EntryFit {
+  presenter: boolean;
+  /** Characters of a command an entry shows, without and with its ✓. */
+  chars: number;
+  charsApplied: number;
+}
+
+/** `command` cut to `chars` characters, the last of them "…" (as CSS's text-overflow would). */
+export function fitCommand(command: string, chars: number): string {
+  const all = [...command];
+  if (all.length <= chars) return command;
+  return `${all.slice(0, Math.max(0, chars - 1)).join("")}…`;
+}
+
+/** An entry's case for wrapping: the mode and how many digits its index and term have. */
+function digitsKey(presenter: boolean, index: number, term: number): string {
+  return `${presenter ? "p" : ""}${String(index).length}/${String(term).length}`;
+}
+
+/** px of one character of `el`'s (monospaced) font, from a canvas: the font's longhands (the
+ * `font` shorthand reads "" when a font-variant is set). */
+function monoCharWidth(el: Element, doc: Document): number {
+  const ctx = doc.createElement("canvas").getContext("2d");
+  if (!ctx) return 0;
+  const st = getComputedStyle(el);
+  ctx.font = `${st.fontStyle} ${st.fontWeight} ${st.fontSize} ${st.fontFamily}`;
+  return ctx.measureText("0000000000").width / 10 + (parseFloat(st.letterSpacing) || 0);
+}
+
 /** The full value, as hover and focus say it. */
 export function fullCommand(e: LogEntryView): string {
   if (e.command === "") return "(empty command)";
@@ -92,8 +135,26 @@ export class LogView {
   private cluster: ClusterApi | null = null;
   /** What was drawn, counted (for tests: a frame in which nothing changed touches nothing). */
   readonly counts = { rows: 0, entries: 0, windows: 0 };
+  /** Lecture mode (the presenter attribute): larger text, so fewer characters in an entry. */
+  presenter = false;
+  /** What fits in an entry, measured from a drawn entry in the mode it was measured in; null:
+   * not yet. */
+  private fit: EntryFit | null = null;
+  /** Per mode and count of index and term digits (`digitsKey`): whether the term wraps to the
+   * second line. At most WRAP_KEYS_MAX (then learnt again). */
+  private readonly wraps = new Map<string, boolean>();
+  /** Entries drawn `tight` whose digits' case is not learnt yet, measured at the next frame's
+   * clean layout (`learn`): at most one per case. */
+  private readonly probes = new Map<string, HTMLElement>();
+  /** The mode the entries were drawn in: a change draws every entry again. */
+  private drawnPresenter = false;
 
-  constructor(private readonly onSelectNode: (id: number) => void) {
+  /** `onScrolled`: the user scrolled the table; the columns now in view need a frame (paused,
+   * none would come). */
+  constructor(
+    private readonly onSelectNode: (id: number) => void,
+    private readonly onScrolled: () => void,
+  ) {
     this.inner = h("div", { class: "logs-inner" });
     this.scroller = h("div", { class: "logs-scroll", tabindex: 0, "aria-label": "Logs of all nodes, aligned by index: scroll sideways; arrow keys move between entries" }, this.inner);
     this.tip = h("div", { class: "entry-tip", role: "tooltip", hidden: true });
@@ -103,6 +164,7 @@ export class LogView {
     this.el.style.setProperty("--log-col-w", `${COL_W}px`);
     this.el.style.setProperty("--log-track-x", `${HEAD_W + TRACK_MARGIN}px`);
     this.el.style.setProperty("--log-head-geom", `${HEAD_W}px`);
+    this.el.style.setProperty("--entry-mark-w", `${APPLIED_MARK_W}px`);
     this.scroller.addEventListener("scroll", () => {
       const s = this.scroller;
       this.scrollX = s.scrollLeft;
@@ -112,6 +174,7 @@ export class LogView {
       }
       // Scrolled to the right end: follow again; anywhere else: the user looks there.
       this.follow = s.scrollLeft + s.clientWidth >= s.scrollWidth - COL_W;
+      this.onScrolled();
     });
     new ResizeObserver(() => {
       this.viewW = this.scroller.clientWidth || this.viewW;
@@ -158,6 +221,10 @@ export class LogView {
   render(c: ClusterApi, state: ClusterState, sel: Selection): void {
     const nodes = state.nodes;
     if (nodes.length !== this.rows.length) this.build(nodes.length);
+    if (this.presenter !== this.drawnPresenter) {
+      this.drawnPresenter = this.presenter;
+      for (const row of this.rows) row.keys.clear();
+    }
 
     // Column 0 is index `first`: the lowest snapshot boundary (its block) or index 1.
     let base = Infinity;
@@ -394,21 +461,37 @@ export class LogView {
   }
 
   /** The entries in view (the window Rust gave for this row): created, moved or redrawn only
-   * when what one shows changed (its key), removed when out of view. */
+   * when what one shows changed (its key). An entry that left the view is given to one that
+   * came into it (as the view follows the log, one leaves on the left as one comes on the
+   * right): making and dropping them was most of the log table's layout work under load. */
   private renderEntries(row: Row, nd: NodeView, entries: LogEntryView[], x: (index: number) => number, leader: NodeView | null): void {
     const shown = new Set<number>();
+    for (const entry of entries) shown.add(entry.index);
+    const free: HTMLElement[] = [];
+    const active = (this.el.getRootNode() as Document | ShadowRoot).activeElement;
+    for (const [index, el] of row.entries) {
+      if (shown.has(index)) continue;
+      row.entries.delete(index);
+      row.keys.delete(index);
+      // The focused entry is not taken for another index: it goes, as focus would expect.
+      if (el === active) el.remove();
+      else free.push(el);
+    }
     for (const entry of entries) {
-      shown.add(entry.index);
       let el = row.entries.get(entry.index);
       if (!el) {
-        el = h(
-          "div",
-          { class: "entry", "data-node": nd.id, "data-index": entry.index, tabindex: -1 },
-          h("span", { class: "e-index" }),
-          h("span", { class: "e-term" }),
-          h("span", { class: "e-cmd" }),
-        );
-        row.track.append(el);
+        el = free.pop();
+        if (el) el.setAttribute("data-index", String(entry.index));
+        else {
+          el = h(
+            "div",
+            { class: "entry", "data-node": nd.id, "data-index": entry.index, tabindex: -1 },
+            h("span", { class: "e-index" }),
+            h("span", { class: "e-term" }),
+            h("span", { class: "e-cmd" }),
+          );
+          row.track.append(el);
+        }
         row.entries.set(entry.index, el);
       }
       const k = entryKey(entry, nd, leader, this.violation !== null && this.violation.nodes.has(nd.id) && this.violation.indices.has(entry.index), x(entry.index));
@@ -419,13 +502,57 @@ export class LogView {
       if (el.style.left !== left) el.style.left = left;
       this.updateEntry(el, entry, nd, leader);
     }
-    for (const [index, el] of row.entries) {
-      if (!shown.has(index)) {
-        el.remove();
-        row.entries.delete(index);
-        row.keys.delete(index);
+    for (const el of free) el.remove();
+  }
+
+  /** Learns what fits in an entry from the entries drawn `tight` in the last frame (see
+   * EntryFit). Called at the start of a frame, when the layout is clean (reading it then costs
+   * nothing); true when something was learnt, and every entry is drawn again. */
+  learn(): boolean {
+    if (this.probes.size === 0) return false;
+    let learnt = false;
+    for (const el of this.probes.values()) {
+      const [index, term, cmd] = [...el.children] as HTMLElement[];
+      if (!el.isConnected || !index || !term || !cmd || el.clientWidth === 0) continue;
+      // The case it shows now (an entry leaving the view is given to one coming into it).
+      const key = digitsKey(this.presenter, Number(el.getAttribute("data-index")), Number(el.getAttribute("data-term")));
+      if (this.wraps.size >= WRAP_KEYS_MAX) this.wraps.clear();
+      this.wraps.set(key, term.offsetTop > index.offsetTop);
+      learnt = true;
+      if (this.fit?.presenter !== this.presenter) {
+        const box = getComputedStyle(el);
+        const width = el.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight);
+        const ch = monoCharWidth(cmd, this.el.ownerDocument);
+        if (width > 0 && ch > 0) {
+          const mark = this.presenter ? 0 : APPLIED_MARK_W;
+          this.fit = { presenter: this.presenter, chars: Math.max(1, Math.floor(width / ch)), charsApplied: Math.max(1, Math.floor((width - mark) / ch)) };
+        }
       }
     }
+    this.probes.clear();
+    if (learnt) for (const row of this.rows) row.keys.clear();
+    return learnt;
+  }
+
+  /** Learning waits for the next frame: the element draws one more. */
+  get learnPending(): boolean {
+    return this.probes.size > 0;
+  }
+
+  /** Draws entry `el`'s command: cut to what fits, left out when the term wraps, or, while
+   * either is not learnt yet, whole in a `tight` (clipped) entry that is measured next frame. */
+  private drawCommand(el: HTMLElement, entry: LogEntryView, applied: boolean): void {
+    const key = digitsKey(this.presenter, entry.index, entry.term);
+    const wraps = this.wraps.get(key);
+    const fit = this.fit?.presenter === this.presenter ? this.fit : null;
+    const known = wraps !== undefined && fit !== null;
+    toggleClass(el, "tight", !known);
+    if (!known) {
+      setText(el.children[2]!, entry.command);
+      if (!this.probes.has(key)) this.probes.set(key, el);
+      return;
+    }
+    setText(el.children[2]!, wraps ? "" : fitCommand(entry.command, applied ? fit.charsApplied : fit.chars));
   }
 
   private marker(el: HTMLElement, index: number | undefined, first: number, name: string, title: string): void {
@@ -450,15 +577,15 @@ export class LogView {
     setAttr(el, "data-violation", String(involved));
     setAttr(el, "data-diverged", String(diverged));
     const applied = entry.index <= nd.lastApplied;
+    setText(el.children[0]!, String(entry.index));
+    this.drawCommand(el, entry, applied);
     if (el.getAttribute("data-term") !== String(entry.term) || el.dataset["cmd"] !== entry.command) {
       setAttr(el, "data-term", entry.term);
       el.dataset["cmd"] = entry.command;
       el.style.setProperty("--fill", termFill(entry.term));
       el.style.setProperty("--ink", termInk(entry.term));
-      setText(el.children[0]!, String(entry.index));
       setText(el.children[1]!, `T${entry.term}`);
-      // The whole command: CSS cuts what does not fit (…); hover and focus show all of it.
-      setText(el.children[2]!, entry.command);
+      // The whole command is on hover and focus (title, tooltip) and in data-cmd.
       toggleClass(el.children[2]!, "hex", entry.commandHex);
     }
     setAttr(el, "data-committed", String(committed));
