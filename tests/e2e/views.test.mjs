@@ -405,8 +405,9 @@ describe("raftlab page: views (issue 14)", () => {
       const overlap = await page.evaluate((id) => {
         const c = window.__raft(`svg [data-node-id="${id}"] .crown`)[0].getBoundingClientRect();
         return window.__raft("svg text").filter((t) => {
-          // Messages move across everything; the ring's fixed text must stay clear.
-          if (t.closest(`[data-node-id="${id}"]`) || t.closest(".msg") || !t.textContent) return false;
+          // Messages move across everything; the ring's fixed text must stay clear (a message
+          // mark kept hidden for reuse draws nothing).
+          if (t.closest(`[data-node-id="${id}"]`) || t.closest(".msg") || !t.textContent || getComputedStyle(t).visibility !== "visible") return false;
           const b = t.getBoundingClientRect();
           return b.width > 0 && b.left < c.right && b.right > c.left && b.top < c.bottom && b.bottom > c.top;
         }).map((t) => t.textContent);
