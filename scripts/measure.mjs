@@ -31,7 +31,7 @@ import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { launch } from "../tests/e2e/browser.mjs";
 import { DIST, start } from "../tests/e2e/server.mjs";
-import { clustersReady } from "../tests/e2e/helpers.mjs";
+import { clustersReady, installClientLoad } from "../tests/e2e/helpers.mjs";
 
 const FRAMES = 300;
 const CPU_WINDOW_MS = 5000;
@@ -125,16 +125,10 @@ async function frameTimes(browser, url, nodes, speedLabel, entries = 0) {
     const shown = await setSpeed(page, speedLabel);
     // Warm up until a leader exists, then keep a light client load (20 requests per real s).
     await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
+    await installClientLoad(page);
     const { value: r, cpu } = await withFrameCpu(page, () => page.evaluate(async (frames) => {
       const el = document.querySelector("raft-cluster");
-      let n = 0;
-      const load = setInterval(() => {
-        try {
-          el.cluster.request(`load-${n++}`);
-        } catch {
-          // no leader at the moment
-        }
-      }, 50);
+      const stopLoad = window.__clientLoad([el], 20);
       const interval = [];
       const work = [];
       let last = null;
@@ -150,7 +144,7 @@ async function frameTimes(browser, url, nodes, speedLabel, entries = 0) {
         };
         requestAnimationFrame(f);
       });
-      clearInterval(load);
+      stopLoad();
       return { interval, work, messages: el.cluster.state().messages.length };
     }, FRAMES));
     if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
@@ -309,6 +303,7 @@ async function threeInstances(browser, url, speedIndex, load) {
     for (const id of ["#three", "#five", "#seven"]) {
       await page.waitForSelector(`${id} svg [data-role="leader"][data-alive="true"]`, { timeout: 20_000 });
     }
+    await installClientLoad(page);
     const { value: r, cpu } = await withFrameCpu(page, () => page.evaluate(async ({ frames, speedIndex, load }) => {
       const els = [...document.querySelectorAll("raft-cluster")];
       for (const el of els) {
@@ -317,18 +312,7 @@ async function threeInstances(browser, url, speedIndex, load) {
         speed.dispatchEvent(new Event("input", { bubbles: true }));
       }
       const label = els[0].shadowRoot.querySelector(".speed-out").textContent;
-      let n = 0;
-      const timer = load > 0
-        ? setInterval(() => {
-            for (const el of els) {
-              try {
-                el.cluster.request(`load-${n++}`);
-              } catch {
-                // no leader at the moment
-              }
-            }
-          }, 1000 / load)
-        : 0;
+      const stopLoad = load > 0 ? window.__clientLoad(els, load) : () => undefined;
       const interval = [];
       const work = [];
       let last = null;
@@ -344,7 +328,7 @@ async function threeInstances(browser, url, speedIndex, load) {
         };
         requestAnimationFrame(f);
       });
-      clearInterval(timer);
+      stopLoad();
       return { interval, work, label };
     }, { frames: FRAMES, speedIndex, load }));
     const si = [...r.interval].sort((a, b) => a - b);
@@ -488,17 +472,8 @@ async function profileScenario(browser, url, name) {
     if (name.startsWith("tail")) await fillLogs(page, nodes, 3000);
     if (name.startsWith("load")) {
       await setSpeed(page, "1×");
-      await page.evaluate(() => {
-        const el = document.querySelector("raft-cluster");
-        let n = 0;
-        window.__load = setInterval(() => {
-          try {
-            el.cluster.request(`load-${n++}`);
-          } catch {
-            // no leader at the moment
-          }
-        }, 50);
-      });
+      await installClientLoad(page);
+      await page.evaluate(() => window.__clientLoad([document.querySelector("raft-cluster")], 20));
     }
     await page.waitForTimeout(1000); // settle (a measurement window follows)
     const cdp = await context.newCDPSession(page);
@@ -631,20 +606,14 @@ async function splitScenario(browser, url, nodes, entries, speed = "1×", rate =
     if (entries > 0) await fillLogs(page, nodes, entries);
     await setSpeed(page, speed);
     await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
+    await installClientLoad(page);
     const parts = await page.evaluate(async ({ frames, rate }) => {
       const el = document.querySelector("raft-cluster");
-      let n = 0;
-      const load = rate > 0 ? setInterval(() => {
-        try {
-          el.cluster.request(`load-${n++}`);
-        } catch {
-          // no leader at the moment
-        }
-      }, 1000 / rate) : 0;
+      const stopLoad = rate > 0 ? window.__clientLoad([el], rate) : () => undefined;
       await new Promise((ok) => setTimeout(ok, 1000));
       el.frameParts = [];
       while (el.frameParts.length < frames) await new Promise((ok) => requestAnimationFrame(ok));
-      clearInterval(load);
+      stopLoad();
       const out = el.frameParts;
       el.frameParts = null;
       return out;
@@ -707,17 +676,8 @@ async function partsLoadScenarios(browser, url) {
           root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
         }, css);
       }
-      await page.evaluate(() => {
-        const el = document.querySelector("raft-cluster");
-        let n = 0;
-        setInterval(() => {
-          try {
-            el.cluster.request(`load-${n++}`);
-          } catch {
-            // no leader at the moment
-          }
-        }, 50);
-      });
+      await installClientLoad(page);
+      await page.evaluate(() => window.__clientLoad([document.querySelector("raft-cluster")], 20));
       await page.waitForTimeout(800); // settle (a measurement window follows)
       const cdp = await context.newCDPSession(page);
       const events = [];

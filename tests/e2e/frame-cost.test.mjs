@@ -15,7 +15,7 @@
 //     made again, and a mark kept for reuse is never taken for a message.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { WAIT, assertNoErrors, fastest, openPage, pause, play, sendRequest, serveAndLaunch, waitCommittedOn, waitForLeader } from "./helpers.mjs";
+import { WAIT, assertNoErrors, fastest, installClientLoad, openPage, pause, play, sendRequest, serveAndLaunch, waitCommittedOn, waitForLeader } from "./helpers.mjs";
 
 const counts = (page) => page.evaluate(() => ({ ...document.querySelector("raft-cluster").drawCounts, frames: document.querySelector("raft-cluster").framesDrawn }));
 
@@ -167,17 +167,11 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
       await waitForLeader(page);
       await fastest(page);
       await play(page);
+      await installClientLoad(page);
       // 20 requests a second for 150 frames: hundreds of messages come and go.
       const r = await page.evaluate(async () => {
         const el = document.querySelector("raft-cluster");
-        let n = 0;
-        const load = setInterval(() => {
-          try {
-            el.cluster.request(`load-${n++}`);
-          } catch {
-            // no leader at the moment
-          }
-        }, 50);
+        const stopLoad = window.__clientLoad([el], 20);
         const made0 = el.drawCounts.messageMarks;
         const seen = new Set();
         const f0 = el.framesDrawn;
@@ -185,7 +179,7 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
           await new Promise((ok) => requestAnimationFrame(ok));
           for (const m of el.cluster.state().messages) seen.add(m.id);
         }
-        clearInterval(load);
+        stopLoad();
         return { made: el.drawCounts.messageMarks - made0, seen: seen.size };
       });
       assert.ok(r.seen >= 200, `messages came and went (${r.seen})`);

@@ -90,6 +90,27 @@ function root(page, scope) {
   return page.locator(scope ?? SCOPE);
 }
 
+/** Gives the page `window.__clientLoad(els, rate)`: `rate` requests a real second to each of
+ * the elements `els`' clusters ("load-0", "load-1", …; skipped while a cluster has no
+ * leader) until the function it returns is called. Client load for measurements and tests. */
+export async function installClientLoad(page) {
+  await page.evaluate(() => {
+    window.__clientLoad = (els, rate) => {
+      let n = 0;
+      const id = setInterval(() => {
+        for (const el of els) {
+          try {
+            el.cluster.request(`load-${n++}`);
+          } catch {
+            // no leader at the moment
+          }
+        }
+      }, 1000 / rate);
+      return () => clearInterval(id);
+    };
+  });
+}
+
 /** On a phone or a short screen the toolbar folds into "Menu": opens it, as a user would. */
 export async function openMenu(page, scope) {
   const menu = root(page, scope).getByRole("button", { name: "Menu", exact: true });
