@@ -554,13 +554,25 @@ async function profileScenario(browser, url, name) {
 /** `measure.mjs parts`: the main page at 0.1× (5 nodes), its renderer's CPU with one part of
  * the element undrawn at a time (a stylesheet added to its shadow root), to see which part
  * costs what; "the whole element" leaves only its script (advance, state(), DOM writes). */
+/** Adds stylesheet `css` to the page's (first) element's shadow root. */
+function addStyle(page, css) {
+  return page.evaluate((text) => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(text);
+    const root = document.querySelector("raft-cluster").shadowRoot;
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  }, css);
+}
+
+/** A part of the element undrawn: [what, the stylesheet that hides it] (`parts`, `parts-load`). */
+const without = (what, selector) => [`without ${what}`, `${selector} { display: none !important; }`];
 const PARTS = [
   ["as it is", ""],
-  ["without the ring", ".ring-panel { display: none !important; }"],
-  ["without the logs", ".logs-panel { display: none !important; }"],
-  ["without the timeline", ".timeline { display: none !important; }"],
-  ["without the events", ".events { display: none !important; }"],
-  ["without the whole element", ".root { display: none !important; }"],
+  without("the ring", ".ring-panel"),
+  without("the logs", ".logs-panel"),
+  without("the timeline", ".timeline"),
+  without("the events", ".events"),
+  without("the whole element", ".root"),
 ];
 async function partsScenarios(browser, url) {
   const out = ["## Main page, 5 nodes, 0.1×: CPU with one part undrawn (5 s windows, % of one core)", "", "| element | busy (TaskDuration) | CPU time (ThreadTime) |", "| --- | ---: | ---: |"];
@@ -570,14 +582,7 @@ async function partsScenarios(browser, url) {
     try {
       await page.goto(url + "?nodes=5&seed=1");
       await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
-      if (css) {
-        await page.evaluate((text) => {
-          const sheet = new CSSStyleSheet();
-          sheet.replaceSync(text);
-          const root = document.querySelector("raft-cluster").shadowRoot;
-          root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-        }, css);
-      }
+      if (css) await addStyle(page, css);
       const { task, thread } = await cpuPercent(page);
       out.push(`| ${name} | ${task.toFixed(1)}% | ${thread.toFixed(1)}% |`);
     } finally {
@@ -645,11 +650,11 @@ async function splitScenario(browser, url, nodes, entries, speed = "1×", rate =
  * what each part costs the browser, not the script, shows. */
 const LOAD_PARTS = [
   ["as it is", ""],
-  ["without the logs", ".logs-panel { display: none !important; }"],
-  ["without the log entries", ".entry { display: none !important; }"],
-  ["without the ring", ".ring-panel { display: none !important; }"],
-  ["without the messages", ".messages { display: none !important; }"],
-  ["without the events", ".events { display: none !important; }"],
+  without("the logs", ".logs-panel"),
+  without("the log entries", ".entry"),
+  without("the ring", ".ring-panel"),
+  without("the messages", ".messages"),
+  without("the events", ".events"),
 ];
 const STEPS = ["FireAnimationFrame", "UpdateLayoutTree", "Layout", "PrePaint", "Paint", "Layerize"];
 async function partsLoadScenarios(browser, url) {
@@ -668,14 +673,7 @@ async function partsLoadScenarios(browser, url) {
       await clustersReady(page);
       await setSpeed(page, "1×");
       await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
-      if (css) {
-        await page.evaluate((text) => {
-          const sheet = new CSSStyleSheet();
-          sheet.replaceSync(text);
-          const root = document.querySelector("raft-cluster").shadowRoot;
-          root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-        }, css);
-      }
+      if (css) await addStyle(page, css);
       await installClientLoad(page);
       await page.evaluate(() => window.__clientLoad([document.querySelector("raft-cluster")], 20));
       await page.waitForTimeout(800); // settle (a measurement window follows)
