@@ -52,7 +52,8 @@ interface EntryFit {
 export function fitCommand(command: string, chars: number): string {
   const all = [...command];
   if (all.length <= chars) return command;
-  return `${all.slice(0, Math.max(0, chars - 1)).join("")}…`;
+  // Never "set …": a space before the ellipsis says nothing.
+  return `${all.slice(0, Math.max(0, chars - 1)).join("").trimEnd()}…`;
 }
 
 /** An entry's case for wrapping: the mode and how many digits its index and term have. */
