@@ -242,7 +242,9 @@ describe("raftlab page: views (issue 14)", () => {
       for (const e of late.filter((e) => e.index >= 100 && e.term >= 10)) assert.equal(e.drawn, "", `entry ${e.index} (term ${e.term}) leaves its command out`);
       assert.deepEqual(await clippedLogTexts(page), [], "no text drawn out of its entry (the newest)");
       // The oldest (the user scrolls there): index below 100, long commands cut with "…".
-      await page.locator("raft-cluster").evaluate((el) => el.shadowRoot.querySelector(".logs-scroll").scrollTo({ left: 0 }));
+      const logs = await page.locator("raft-cluster .logs-scroll").boundingBox();
+      await page.mouse.move(logs.x + logs.width / 2, logs.y + logs.height / 2);
+      await page.mouse.wheel(-100_000, 0);
       await page.waitForFunction(() => window.__raft(".entry").some((e) => Number(e.getAttribute("data-index")) < 20), null, { timeout: WAIT });
       const early = (await entries()).filter((e) => e.cmd.startsWith("a-long-command") && e.term < 10);
       assert.ok(early.length > 0, "long commands in view");

@@ -46,10 +46,10 @@ import { ScenarioBar } from "./scenario-bar";
 import { StateMachinesPanel } from "./state-machine";
 import { RestLoading, clusterFromRunFile, clusterFromScenario, createCluster, loadRest, loadScenarios, loadWasm, restLoaded, scenarioList, scenariosLoaded, wasmMemoryBytes } from "./wasm";
 
-/** The handles given out by `element.cluster`, to the clusters they wrap. */
 /** Frames `frameParts` keeps (a measurement's window). */
 const FRAME_PARTS_MAX = 2000;
 
+/** The handles given out by `element.cluster`, to the clusters they wrap. */
 const unwrapped = new WeakMap<object, ClusterApi>();
 
 export class RaftClusterElement extends HTMLElement implements ControlsHost {
@@ -763,16 +763,16 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     const c = this._cluster;
     if (!c) return;
     const dt = this.inView ? this.clock.tick(t, this.ownerDocument.hidden) : 0;
+    // Measuring (frameParts): the ms since the last lap, one entry of this frame's split each.
+    const split: number[] | null = this.frameParts ? [] : null;
+    let tp = split ? performance.now() : 0;
+    const lap = split ? () => split.push(-tp + (tp = performance.now())) : null;
     // Virtual time waits for the rest of the module: until then the cluster stays as it
     // started, and so does what the views ask of it (first-draw.json).
-    const parts = this.frameParts;
-    let tp = parts ? performance.now() : 0;
-    const lap = parts ? (into: number[]) => into.push(-tp + (tp = performance.now())) : null;
-    const split: number[] = [];
     if (dt > 0 && restLoaded()) c.advance(dt);
-    lap?.(split);
+    lap?.();
     const state = c.state();
-    lap?.(split);
+    lap?.();
     const jumped = c.jumps !== this.jumps;
     if (jumped) {
       // The moment shown jumped (a seek, a step back): everything is drawn afresh from what
@@ -806,7 +806,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     const runChanged = c.timelineVersion !== this.runVersion;
     this.runVersion = c.timelineVersion;
     this.persistence.maybeSave(c, { playing: this.clock.playing });
-    lap?.(split);
+    lap?.();
     if (this.selection?.kind === "node" && this.selection.id > state.nodes.length) this.selection = null;
     const frame: Frame = {
       c,
@@ -821,9 +821,9 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     };
     for (const v of this.views) {
       v.render(frame);
-      lap?.(split);
+      lap?.();
     }
-    if (parts && parts.length < FRAME_PARTS_MAX) parts.push(split);
+    if (split && this.frameParts && this.frameParts.length < FRAME_PARTS_MAX) this.frameParts.push(split);
   }
 
   /** prefers-reduced-motion, read per frame from the instance's own query (no listener). */

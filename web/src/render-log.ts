@@ -49,7 +49,7 @@ interface EntryFit {
 }
 
 /** `command` cut to `chars` characters, the last of them "…" (as CSS's text-overflow would). */
-export function fitCommand(command: string, chars: number): string {
+function fitCommand(command: string, chars: number): string {
   const all = [...command];
   if (all.length <= chars) return command;
   // Never "set …": a space before the ellipsis says nothing.
@@ -508,9 +508,9 @@ export class LogView {
 
   /** Learns what fits in an entry from the entries drawn `tight` in the last frame (see
    * EntryFit). Called at the start of a frame, when the layout is clean (reading it then costs
-   * nothing); true when something was learnt, and every entry is drawn again. */
-  learn(): boolean {
-    if (this.probes.size === 0) return false;
+   * nothing); when something was learnt, every entry is drawn again in that frame. */
+  learn(): void {
+    if (this.probes.size === 0) return;
     let learnt = false;
     for (const el of this.probes.values()) {
       const [index, term, cmd] = [...el.children] as HTMLElement[];
@@ -532,7 +532,6 @@ export class LogView {
     }
     this.probes.clear();
     if (learnt) for (const row of this.rows) row.keys.clear();
-    return learnt;
   }
 
   /** Learning waits for the next frame: the element draws one more. */

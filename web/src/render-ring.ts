@@ -529,8 +529,10 @@ export class RingView {
   /** A mark for message `m`: a spare of its style made to show `m`, else a new one. */
   private createMessage(m: MessageView): MsgEls {
     const key = styleKey(m.kind, m.heartbeat);
+    const entries = entriesLabel(m);
+    const reply = replyMark(m);
     // The visible text (entry count, ✓ / ✗) is part of the name (axe: label-content-name-mismatch).
-    const name = `${m.kind}${m.heartbeat ? " (heartbeat)" : ""} from ${nodeName(m.from)} to ${nodeName(m.to)}, term ${m.term}${entriesLabel(m) ? `, ${entriesLabel(m)} entries` : ""}${replyMark(m) ? `, ${replyMark(m)}` : ""}`;
+    const name = `${m.kind}${m.heartbeat ? " (heartbeat)" : ""} from ${nodeName(m.from)} to ${nodeName(m.to)}, term ${m.term}${entries ? `, ${entries} entries` : ""}${reply ? `, ${reply}` : ""}`;
     const spare = this.spares.get(key)?.pop();
     if (spare) {
       this.sparesCount--;
@@ -541,9 +543,9 @@ export class RingView {
       setAttr(g, "data-heartbeat", String(m.heartbeat));
       g.setAttribute("aria-label", name);
       setAttr(g, "data-count", null);
-      setText(label, entriesLabel(m));
-      setText(mark, replyMark(m));
-      toggleClass(mark, "no", replyMark(m) === "✗");
+      setText(label, entries);
+      setText(mark, reply);
+      toggleClass(mark, "no", reply === "✗");
       setText(count, "");
       Object.assign(spare, { last: m, name, along: 0 });
       return spare;
@@ -558,9 +560,9 @@ export class RingView {
       "aria-label": name,
     });
     const tail = s("line", { class: `msg-tail msg-${key}-tail`, x1: 0, y1: 0, x2: 0, y2: 0 });
-    const label = s("text", { class: "msg-label", y: 0.5 }, entriesLabel(m));
-    const mark = s("text", { class: "msg-mark", x: 11, y: -9 }, replyMark(m));
-    toggleClass(mark, "no", replyMark(m) === "✗");
+    const label = s("text", { class: "msg-label", y: 0.5 }, entries);
+    const mark = s("text", { class: "msg-mark", x: 11, y: -9 }, reply);
+    toggleClass(mark, "no", reply === "✗");
     // A group's count sits on the mark itself (in place of its entry count): never beside
     // it, where it could cover a node's text.
     const count = s("text", { class: "msg-count", y: 0.5 });
