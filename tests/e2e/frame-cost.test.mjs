@@ -4,7 +4,8 @@
 //  1. Playing on with nothing new in any log (heartbeats only), a frame redraws no log row and
 //     no entry and asks for no log window; a new request redraws only what it changed.
 //  2. In a long run the timeline's markers are not rescaled every frame (only when the
-//     newest would lag by about a pixel), and they are a few paths, not one element each.
+//     newest would lag by about a pixel), and they are a few paths, not one element each, nor
+//     one path a kind that grows with the run (a new marker re-parses its path).
 //  3. In slow motion (0.3× and below: the default 0.1×) frames drawn only for time passing come
 //     every other display frame; at 1× every display frame; anything else asked for (a node
 //     selected) is drawn at the next display frame.
@@ -13,6 +14,11 @@
 //     every layout).
 //  5. Under load a delivered message's mark is reused for the next message of its style, not
 //     made again, and a mark kept for reuse is never taken for a message.
+//  6. Under load (snapshots taking ten entries out of the view at once) a log entry that left
+//     the view is reused for one that comes into it, not made again, and an entry kept for
+//     reuse is never taken for an entry: every `.entry` is one of its row's log, once. Following
+//     the newest entries the table scrolls by pages, not once per entry (each scroll repaints
+//     every entry in view), and the newest stay in view.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { WAIT, assertNoErrors, fastest, installClientLoad, openPage, pause, play, sendRequest, serveAndLaunch, waitCommittedOn, waitForLeader } from "./helpers.mjs";
@@ -92,9 +98,20 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
       const after = await counts(page);
       // At 0.1x a frame adds about 1.7 virtual ms; a pixel of a 2-minute run is about 120.
       assert.ok(after.timelineTransforms - before.timelineTransforms <= 2, `markers rescaled ${after.timelineTransforms - before.timelineTransforms} times in ${after.frames - before.frames} frames`);
-      const marks = await page.evaluate(() => ({ elements: window.__raft("svg.timeline-marks .mark").length, kinds: [...window.__raft("svg.timeline-marks .mark")].map((m) => m.getAttribute("data-kind")) }));
+      const marks = await page.evaluate(() => {
+        const paths = window.__raft("svg.timeline-marks .mark");
+        return {
+          elements: paths.length,
+          kinds: paths.map((m) => m.getAttribute("data-kind")),
+          perPath: paths.map((m) => (m.getAttribute("d")?.match(/M/g) ?? []).length),
+          total: document.querySelector("raft-cluster").cluster.timeline().markers.length,
+        };
+      });
       assert.ok(marks.kinds.includes("crash") && marks.kinds.includes("action") && marks.kinds.includes("election"), `marker kinds: ${marks.kinds}`);
-      assert.ok(marks.elements <= 4, `one path per kind (${marks.elements} elements)`);
+      // A path holds at most MARKS_PER_PATH_MAX (200) markers: adding one re-parses its path.
+      assert.ok(marks.total > 200, `markers: ${marks.total}`);
+      assert.ok(Math.max(...marks.perPath) <= 200, `at most 200 markers a path (${marks.perPath})`);
+      assert.ok(marks.elements <= 4 + Math.floor(marks.total / 200), `a few paths per kind (${marks.elements} elements for ${marks.total} markers)`);
       assertNoErrors(errors);
     } finally {
       await context.close();
@@ -201,6 +218,64 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
         .then(() => true, () => false);
       const ids = await page.evaluate(() => window.__marks());
       assert.ok(same, `the marks drawn are the messages in flight, no more, and a kept mark is not a .msg: ${JSON.stringify(ids)}`);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("6. under load log entries that leave the view are reused, and every entry drawn is one of its row's log, once", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=1`, { viewport: { width: 1280, height: 720 } });
+    try {
+      await waitForLeader(page);
+      await fastest(page);
+      await play(page);
+      await installClientLoad(page);
+      // 20 requests a second for 200 frames: the default snapshots (every 10 entries) take
+      // entries out of the view in tens while new ones come one by one.
+      const r = await page.evaluate(async () => {
+        const el = document.querySelector("raft-cluster");
+        const stopLoad = window.__clientLoad([el], 20);
+        const last = () => el.cluster.state().nodes.reduce((a, n) => a + n.lastLogIndex, 0);
+        const longest = () => Math.max(...el.cluster.state().nodes.map((n) => n.lastLogIndex));
+        const c0 = el.drawCounts;
+        const last0 = last();
+        const longest0 = longest();
+        const f0 = el.framesDrawn;
+        while (el.framesDrawn < f0 + 200) await new Promise((ok) => requestAnimationFrame(ok));
+        stopLoad();
+        const c = el.drawCounts;
+        return { made: c.logEntriesMade - c0.logEntriesMade, scrolls: c.logScrolls - c0.logScrolls, appended: last() - last0, columns: longest() - longest0 };
+      });
+      assert.ok(r.appended >= 100, `the logs grew (${r.appended} entries in all rows)`);
+      assert.ok(r.made <= r.appended / 4, `entries are reused, not made for each new one: ${r.made} made for ${r.appended} appended`);
+      assert.ok(r.scrolls <= r.columns / 3, `the table scrolls by pages: ${r.scrolls} scrolls for ${r.columns} new columns`);
+      await pause(page);
+      // The newest entry of the longest log is in view.
+      const newest = await page.evaluate(() => {
+        const rows = window.__raft("[data-log-node]");
+        const hi = Math.max(...rows.map((row) => Number(row.getAttribute("data-last-index"))));
+        const e = window.__raft(`.entry[data-index="${hi}"]`)[0];
+        const view = window.__raft(".logs-scroll")[0].getBoundingClientRect();
+        const b = e?.getBoundingClientRect();
+        return { hi, inView: !!b && b.left >= view.left - 1 && b.right <= view.right + 1, b: b && [b.left, b.right], view: [view.left, view.right] };
+      });
+      assert.ok(newest.inView, `the newest entry (${newest.hi}) is in view: ${JSON.stringify(newest)}`);
+      // Every .entry is an entry of its row's log (snapshotIndex < index <= lastLogIndex), once.
+      const wrong = await page.evaluate(() =>
+        window.__raft("[data-log-node]").flatMap((row) => {
+          const lo = Number(row.getAttribute("data-snapshot-index"));
+          const hi = Number(row.getAttribute("data-last-index"));
+          const seen = new Set();
+          return [...row.querySelectorAll(".entry")].flatMap((e) => {
+            const i = Number(e.getAttribute("data-index"));
+            const bad = !(i > lo && i <= hi) || seen.has(i) || e.getAttribute("data-node") !== row.getAttribute("data-log-node");
+            seen.add(i);
+            return bad ? [`row ${row.getAttribute("data-log-node")} (${lo}..${hi}): entry ${e.getAttribute("data-node")}/${i}`] : [];
+          });
+        }),
+      );
+      assert.deepEqual(wrong, [], "entries drawn that are not their row's, or twice");
       assertNoErrors(errors);
     } finally {
       await context.close();

@@ -68,10 +68,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   frameParts: number[][] | null = null;
   /** What the frames redrew, counted since the element was created (for tests: a frame in
    * which nothing changed redraws nothing): log rows and entries, logWindow() calls, writes
-   * of the timeline markers' transform, message marks made (not reused). */
-  get drawCounts(): { logRows: number; logEntries: number; logWindows: number; timelineTransforms: number; messageMarks: number } {
+   * of the timeline markers' transform, message marks and log entries made (not reused), the
+   * log table's scrolls to follow what matters. */
+  get drawCounts(): { logRows: number; logEntries: number; logEntriesMade: number; logScrolls: number; logWindows: number; timelineTransforms: number; messageMarks: number } {
     const l = this.logs.counts;
-    return { logRows: l.rows, logEntries: l.entries, logWindows: l.windows, timelineTransforms: this.timeline.transformWrites, messageMarks: this.ring.marksMade };
+    return { logRows: l.rows, logEntries: l.entries, logEntriesMade: l.made, logScrolls: l.scrolls, logWindows: l.windows, timelineTransforms: this.timeline.transformWrites, messageMarks: this.ring.marksMade };
   }
   /** Bytes of the wasm module's memory (shared by every instance, a high-water mark); for
    * measurements. */

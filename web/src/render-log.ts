@@ -27,6 +27,14 @@ const TRACK_MARGIN = 6; // px between the header and index `first`'s column
 // the newest entries never scrolls a marker half away.
 const NEXT_ROOM = COL_W + 64;
 const OVERSCAN = 4;
+/** Following the newest entries, the view moves by a page (this fraction of the columns in
+ * view, whole columns) when the newest would leave it, not a column per entry: each scroll
+ * repaints every entry in view (measure.mjs: under a client load that was every third frame). */
+const FOLLOW_PAGE_FRACTION = 0.5;
+/** Entries a row keeps hidden for reuse (a snapshot takes ten out of the view at once, while
+ * new ones come one by one: removing and making them again was the slowest frames' largest
+ * part of the log table, measure.mjs). */
+const ENTRY_SPARES_MAX = 16;
 /** px an applied entry's command leaves for its ✓ (logs.css's --entry-mark-w; none in lecture
  * mode, where the ✓ is not drawn). */
 const APPLIED_MARK_W = 11;
@@ -104,10 +112,19 @@ interface Row {
   jump: HTMLButtonElement;
   jumpTo: number;
   entries: Map<number, HTMLElement>;
+  /** Entries that left the view, kept hidden (class entry-spare, not `.entry`) for the next
+   * that come into it: at most ENTRY_SPARES_MAX. */
+  spares: HTMLElement[];
   /** Per entry drawn: the key of what it shows (`entryKey`); unchanged: not touched. */
   keys: Map<number, string>;
-  /** The key of the row's head, strip and markers as last drawn (`rowKey`). */
+  /** The key of the row's head as last drawn. */
+  headKey: string;
+  /** The key of everything the row draws as last drawn (the head's and the table's extent). */
   key: string;
+  /** What the row last showed (for its titles, `titleRow`). */
+  shown: { nd: NodeView; inLo: number; inHi: number; nextI: number | undefined } | null;
+  /** The pointer or focus is on the row's head: its titles follow every frame. */
+  hovered: boolean;
 }
 
 export class LogView {
@@ -127,6 +144,8 @@ export class LogView {
   /** Index of column 0 and the number of columns, as last drawn. */
   private first = 1;
   private last = 0;
+  /** `first` as the scroll position was last set for (a change of it shifts every column). */
+  private drawnFirst = 1;
   /** The violation shown: its nodes and log indices are highlighted. */
   private violation: { nodes: Set<number>; indices: Set<number> } | null = null;
   /** The windows last asked for and the key they were asked under (`windowKey`): the same
@@ -135,7 +154,7 @@ export class LogView {
   private windowKey = "";
   private cluster: ClusterApi | null = null;
   /** What was drawn, counted (for tests: a frame in which nothing changed touches nothing). */
-  readonly counts = { rows: 0, entries: 0, windows: 0 };
+  readonly counts = { rows: 0, entries: 0, windows: 0, made: 0, scrolls: 0 };
   /** Lecture mode (the presenter attribute): larger text, so fewer characters in an entry. */
   presenter = false;
   /** What fits in an entry, measured from a drawn entry in the mode it was measured in; null:
@@ -197,6 +216,7 @@ export class LogView {
     this.violation = v ? { nodes: new Set(v.nodes), indices: new Set(v.indices) } : null;
     for (const row of this.rows) {
       row.key = "";
+      row.headKey = "";
       row.keys.clear();
     }
   }
@@ -207,6 +227,7 @@ export class LogView {
     this.windows.clear();
     this.windowKey = "";
     this.follow = true;
+    this.drawnFirst = 1;
     this.hideTip();
   }
 
@@ -242,13 +263,13 @@ export class LogView {
     const leader = state.leader !== null ? (nodes[state.leader - 1] ?? null) : null;
     const selNode = selectedNode(sel);
 
+    // Column 0 moved (a snapshot on the shortest log): what was in view stays in view.
+    const shifted = this.scrollX - (first - this.drawnFirst) * COL_W;
+    this.drawnFirst = first;
     let scrollLeft = this.scrollX;
     if (this.follow) {
       const focus = this.focusIndex(nodes, leader, selNode);
-      scrollLeft =
-        focus === null
-          ? Math.max(0, width - viewW)
-          : Math.max(0, Math.min(width - viewW, (focus - first) * COL_W - (viewW - HEAD_W) / 3));
+      scrollLeft = focus === null ? followNewest(shifted, width, viewW) : Math.max(0, Math.min(width - viewW, (focus - first) * COL_W - (viewW - HEAD_W) / 3));
     }
     const firstVisible = Math.max(0, Math.floor(scrollLeft / COL_W) - OVERSCAN);
     const lastVisible = Math.ceil((scrollLeft + viewW - HEAD_W) / COL_W) + OVERSCAN;
@@ -258,7 +279,8 @@ export class LogView {
     const inLo = first + Math.ceil(scrollLeft / COL_W);
     const inHi = first + Math.floor((scrollLeft + viewW - HEAD_W - TRACK_MARGIN) / COL_W) - 1;
 
-    const widthPx = `${width}px`;
+    // A page ahead of the newest entry is room to scroll into.
+    const widthPx = `${Math.max(width, Math.ceil(scrollLeft + viewW))}px`;
     if (this.inner.style.width !== widthPx) this.inner.style.width = widthPx;
 
     // Only the entries drawn cross from Rust: one window per row that has any in view, asked
@@ -311,6 +333,7 @@ export class LogView {
   applyScroll(): void {
     if (this.pendingScroll === null) return;
     this.programmaticScroll = true;
+    this.counts.scrolls++;
     this.scroller.scrollLeft = this.pendingScroll;
     this.scrollX = this.pendingScroll;
     this.pendingScroll = null;
@@ -351,8 +374,16 @@ export class LogView {
       const next = h("div", { class: "marker next", hidden: true }, "▼");
       const match = h("div", { class: "marker match", hidden: true }, "▲");
       const diverge = h("div", { class: "marker diverge", hidden: true }, "◆");
-      const row: Row = { id, el: h("div"), head, badge, title, stats, strip, track: h("div"), snap, snapLabel, next, match, diverge, jump, jumpTo: 0, entries: new Map(), keys: new Map(), key: "" };
+      const row: Row = { id, el: h("div"), head, badge, title, stats, strip, track: h("div"), snap, snapLabel, next, match, diverge, jump, jumpTo: 0, entries: new Map(), spares: [], keys: new Map(), headKey: "", key: "", shown: null, hovered: false };
       jump.addEventListener("click", () => this.jumpTo(row.jumpTo));
+      const hover = (on: boolean) => () => {
+        row.hovered = on;
+        if (on) this.titleRow(row);
+      };
+      head.addEventListener("pointerenter", hover(true));
+      head.addEventListener("pointerleave", hover(false));
+      head.addEventListener("focusin", hover(true));
+      head.addEventListener("focusout", hover(false));
       row.track = h("div", { class: "log-track" }, snap, next, match, diverge);
       // The jump button sits in a zero-width column stuck beside the head: at the view's left
       // edge wherever the table is scrolled, taking no room.
@@ -379,32 +410,33 @@ export class LogView {
     const nextI = other ? leader.nextIndex?.[nd.id - 1] : undefined;
     const matchI = other ? leader.matchIndex?.[nd.id - 1] : undefined;
     this.renderEntries(row, nd, entries, x, leader);
-    // Everything else the row shows, as one key: unchanged, not touched.
-    const key = [
-      nd.commitIndex, nd.lastApplied, nd.snapshotIndex, nd.snapshotTerm, nd.lastLogIndex, nd.divergesAt, nd.alive, nd.connected, nd.shownRole, nd.role, nd.term, nd.votedFor,
-      first, last, inLo, inHi, leader?.id, nextI, matchI, selected, this.violation?.nodes.has(nd.id) ?? false,
-    ].join("/");
+    const violated = this.violation?.nodes.has(nd.id) ?? false;
+    // The head: what the node is, under its own key (unchanged, not touched).
+    const headKey = [nd.commitIndex, nd.lastApplied, nd.snapshotIndex, nd.snapshotTerm, nd.lastLogIndex, nd.divergesAt, nd.alive, nd.connected, nd.shownRole, nd.role, nd.term, nd.votedFor, selected, violated].join("/");
+    row.shown = { nd, inLo, inHi, nextI };
+    if (row.hovered) this.titleRow(row);
+    if (headKey !== row.headKey) {
+      row.headKey = headKey;
+      this.counts.rows++;
+      setAttr(row.el, "data-commit-index", nd.commitIndex);
+      setAttr(row.el, "data-last-applied", nd.lastApplied);
+      setAttr(row.el, "data-snapshot-index", nd.snapshotIndex);
+      setAttr(row.el, "data-snapshot-term", nd.snapshotTerm);
+      setAttr(row.el, "data-last-index", nd.lastLogIndex);
+      setAttr(row.el, "data-diverges-at", nd.divergesAt);
+      toggleClass(row.el, "crashed", !nd.alive);
+      toggleClass(row.el, "selected", selected);
+      setAttr(row.el, "data-violation", String(violated));
+      setAttr(row.badge, "data-role", nd.shownRole);
+      setText(row.badge, roleLetter(nd));
+      setText(row.title, `term ${nd.term}${nd.connected ? "" : " · cut off"}`);
+      setText(row.stats, `commitIndex ${nd.commitIndex}\nlastApplied ${nd.lastApplied}`);
+    }
+    // The rest (the snapshot block, the markers, the strip, the jump button) moves with the
+    // table's extent and the view as well.
+    const key = [headKey, first, last, inLo, inHi, leader?.id, nextI, matchI].join("/");
     if (key === row.key) return;
     row.key = key;
-    this.counts.rows++;
-    setAttr(row.el, "data-commit-index", nd.commitIndex);
-    setAttr(row.el, "data-last-applied", nd.lastApplied);
-    setAttr(row.el, "data-snapshot-index", nd.snapshotIndex);
-    setAttr(row.el, "data-snapshot-term", nd.snapshotTerm);
-    setAttr(row.el, "data-last-index", nd.lastLogIndex);
-    setAttr(row.el, "data-diverges-at", nd.divergesAt);
-    toggleClass(row.el, "crashed", !nd.alive);
-    toggleClass(row.el, "selected", selected);
-    setAttr(row.el, "data-violation", String(this.violation?.nodes.has(nd.id) ?? false));
-    setAttr(row.badge, "data-role", nd.shownRole);
-    setText(row.badge, roleLetter(nd));
-    setText(row.title, `term ${nd.term}${nd.connected ? "" : " · cut off"}`);
-    setText(row.stats, `commitIndex ${nd.commitIndex}\nlastApplied ${nd.lastApplied}`);
-    setAttr(
-      row.head,
-      "title",
-      `${nodeName(nd.id)}: ${roleWords(nd)}, term ${nd.term}, votedFor ${nd.votedFor === null ? "—" : nodeName(nd.votedFor)}, log ${nd.snapshotIndex + 1}..${nd.lastLogIndex}${nd.snapshotIndex > 0 ? ` after a snapshot to ${nd.snapshotIndex}` : ""}, commitIndex ${nd.commitIndex}, lastApplied ${nd.lastApplied}${nd.divergesAt !== null ? `, parts from the leader's log at ${nd.divergesAt}` : ""}`,
-    );
 
     // Snapshot block: indices first..snapshotIndex.
     if (nd.snapshotIndex > 0) {
@@ -442,11 +474,6 @@ export class LogView {
     if (nextI !== undefined) setStyle(row.strip.next, "left", pct(nextI - 1));
     setStyle(row.strip.view, "left", pct(inLo - 1));
     setStyle(row.strip.view, "right", fromRight(inHi));
-    setAttr(
-      row.strip.el,
-      "title",
-      `${nodeName(nd.id)}'s log: ${nd.snapshotIndex > 0 ? `snapshot to ${nd.snapshotIndex}, ` : ""}entries to ${nd.lastLogIndex}, commitIndex ${nd.commitIndex}${nd.divergesAt !== null ? `, parts from the leader's log at ${nd.divergesAt}` : ""}${nextI !== undefined ? `, leader's nextIndex ${nextI}` : ""}; in view ${inLo}..${inHi}. Click to show that part.`,
-    );
 
     // Out of view: a button that shows it (the divergence first, else the last entry).
     const target = nd.divergesAt !== null && (nd.divergesAt < inLo || nd.divergesAt > inHi) ? nd.divergesAt : nd.lastLogIndex > nd.snapshotIndex && (nd.lastLogIndex < inLo || nd.lastLogIndex > inHi) ? nd.lastLogIndex : null;
@@ -459,6 +486,25 @@ export class LogView {
       setAttr(row.jump, "title", `Show ${nodeName(nd.id)}'s ${target === nd.divergesAt ? `first entry that differs from the leader's log (index ${target})` : `last entry (index ${target})`}`);
       toggleClass(row.jump, "right", dir === "▶");
     }
+  }
+
+  /** The row's head and strip titles (what hovering them shows): long sentences written only
+   * while the pointer or focus is on the row's head, not whenever the table grows. */
+  private titleRow(row: Row): void {
+    const shown = row.shown;
+    if (!shown) return;
+    const { nd, inLo, inHi, nextI } = shown;
+    setAttr(
+      row.head,
+      "title",
+      `${nodeName(nd.id)}: ${roleWords(nd)}, term ${nd.term}, votedFor ${nd.votedFor === null ? "—" : nodeName(nd.votedFor)}, log ${nd.snapshotIndex + 1}..${nd.lastLogIndex}${nd.snapshotIndex > 0 ? ` after a snapshot to ${nd.snapshotIndex}` : ""}, commitIndex ${nd.commitIndex}, lastApplied ${nd.lastApplied}${nd.divergesAt !== null ? `, parts from the leader's log at ${nd.divergesAt}` : ""}`,
+    );
+
+    setAttr(
+      row.strip.el,
+      "title",
+      `${nodeName(nd.id)}'s log: ${nd.snapshotIndex > 0 ? `snapshot to ${nd.snapshotIndex}, ` : ""}entries to ${nd.lastLogIndex}, commitIndex ${nd.commitIndex}${nd.divergesAt !== null ? `, parts from the leader's log at ${nd.divergesAt}` : ""}${nextI !== undefined ? `, leader's nextIndex ${nextI}` : ""}; in view ${inLo}..${inHi}. Click to show that part.`,
+    );
   }
 
   /** The entries in view (the window Rust gave for this row): created, moved or redrawn only
@@ -482,8 +528,13 @@ export class LogView {
       let el = row.entries.get(entry.index);
       if (!el) {
         el = free.pop();
+        if (!el) {
+          el = row.spares.pop();
+          if (el) el.className = "entry";
+        }
         if (el) el.setAttribute("data-index", String(entry.index));
         else {
+          this.counts.made++;
           el = h(
             "div",
             { class: "entry", "data-node": nd.id, "data-index": entry.index, tabindex: -1 },
@@ -495,15 +546,26 @@ export class LogView {
         }
         row.entries.set(entry.index, el);
       }
-      const k = entryKey(entry, nd, leader, this.violation !== null && this.violation.nodes.has(nd.id) && this.violation.indices.has(entry.index), x(entry.index));
+      // Placed apart from what it shows: column 0 moving (a snapshot) moves every entry but
+      // redraws none.
+      const left = `${x(entry.index)}px`;
+      if (el.style.left !== left) el.style.left = left;
+      const k = entryKey(entry, nd, leader, this.violation !== null && this.violation.nodes.has(nd.id) && this.violation.indices.has(entry.index));
       if (row.keys.get(entry.index) === k) continue;
       row.keys.set(entry.index, k);
       this.counts.entries++;
-      const left = `${x(entry.index)}px`;
-      if (el.style.left !== left) el.style.left = left;
       this.updateEntry(el, entry, nd, leader);
     }
-    for (const el of free) el.remove();
+    for (const el of free) {
+      if (row.spares.length >= ENTRY_SPARES_MAX) {
+        el.remove();
+        continue;
+      }
+      // Hidden where it is (logs.css: laid out as an entry, not drawn): nothing is laid out
+      // again when it is taken.
+      el.className = "entry-spare";
+      row.spares.push(el);
+    }
   }
 
   /** Learns what fits in an entry from the entries drawn `tight` in the last frame (see
@@ -650,11 +712,21 @@ export class LogView {
 
 /** What an entry shows, as one string: the same key, the same DOM (`updateEntry` reads no
  * more than this). */
-function entryKey(entry: LogEntryView, nd: NodeView, leader: NodeView | null, involved: boolean, left: number): string {
+function entryKey(entry: LogEntryView, nd: NodeView, leader: NodeView | null, involved: boolean): string {
   const committed = entry.index <= nd.commitIndex;
   const waits = !committed && leader !== null && entry.term < leader.term;
   const diverged = nd.divergesAt !== null && entry.index >= nd.divergesAt;
-  return `${left}|${entry.term}|${entry.commandHex}|${committed}|${entry.index <= nd.lastApplied}|${waits ? `${leader!.id}.${leader!.term}` : ""}|${diverged ? `${leader?.id}.${nd.divergesAt}` : ""}|${involved}|${entry.command}`;
+  return `${entry.term}|${entry.commandHex}|${committed}|${entry.index <= nd.lastApplied}|${waits ? `${leader!.id}.${leader!.term}` : ""}|${diverged ? `${leader?.id}.${nd.divergesAt}` : ""}|${involved}|${entry.command}`;
+}
+
+/** The scroll that follows the newest entries from scroll `x`: `x` while the newest (at the
+ * right end of a table `width` wide) is in a view `viewW` wide and no more than a page of
+ * room is left after it, else the newest at a page from the view's right edge. */
+export function followNewest(x: number, width: number, viewW: number): number {
+  const end = width - viewW;
+  if (end <= 0) return 0;
+  const page = Math.floor(((viewW - HEAD_W) * FOLLOW_PAGE_FRACTION) / COL_W) * COL_W;
+  return x >= end && x <= end + page ? x : end + page;
 }
 
 function setStyle(el: HTMLElement, prop: "left" | "right" | "width" | "top", value: string): void {

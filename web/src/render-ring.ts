@@ -475,9 +475,18 @@ export class RingView {
     dropped: ClusterEvent[],
     realNow: number,
   ): void {
+    // Messages that left the network (delivered, or dropped) first: their marks are spares
+    // for the messages that came into it in this frame.
     const live = new Set<number>();
+    for (const m of state.messages) live.add(m.id);
+    const vanished: { at: Point; last: MessageView }[] = [];
+    for (const [id, e] of this.msgs) {
+      if (live.has(id)) continue;
+      this.msgs.delete(id);
+      vanished.push({ at: e.at, last: e.last });
+      this.release(e);
+    }
     for (const m of state.messages) {
-      live.add(m.id);
       let e = this.msgs.get(m.id);
       if (!e) {
         e = this.createMessage(m);
@@ -497,19 +506,12 @@ export class RingView {
       toggleClass(e.g, "selected", selMsg === m.id);
     }
     this.groupMessages(state.messages, selMsg);
-    // Messages that left the network: delivered, or dropped. Match the frame's messageDropped
-    // events to vanished messages (a message removed before its deliverMs was certainly lost);
-    // drops of messages never drawn are shown from the event itself.
-    const vanished: MsgEls[] = [];
-    for (const [id, e] of this.msgs) {
-      if (live.has(id)) continue;
-      this.msgs.delete(id);
-      this.release(e);
-      vanished.push(e);
-    }
+    // Match the frame's messageDropped events to vanished messages (a message removed before
+    // its deliverMs was certainly lost); drops of messages never drawn are shown from the
+    // event itself.
     const early = vanished.filter((e) => state.nowMs < e.last.deliverMs);
     const pool = [...early, ...vanished.filter((e) => state.nowMs >= e.last.deliverMs)];
-    const marked = new Set<MsgEls>();
+    const marked = new Set<(typeof vanished)[number]>();
     for (const ev of dropped) {
       // The event names the message; else match by node.
       const byId = ev.message !== null ? pool.findIndex((e) => e.last.id === ev.message) : -1;

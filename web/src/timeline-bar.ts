@@ -32,6 +32,11 @@ const MARKS_VIEW_UNITS = 1000;
  * maximum), so it is written when they would move visibly, not every frame. */
 export const MARKS_LAG_UNITS_MAX = 1;
 
+/** Markers one path holds: a new marker rewrites its path's `d`, which the browser parses
+ * again whole, so a long run's markers (up to the markers' maximum) are a few paths a kind,
+ * not one that grows with the run. */
+export const MARKS_PER_PATH_MAX = 200;
+
 const MARKER_Y: Record<string, [number, number]> = {
   action: [0, 10],
   election: [0, 4],
@@ -52,8 +57,9 @@ export class TimelineBar {
   private version = -1;
   private forks = 0;
   private shownMarkers = 0;
-  /** The markers' paths, one per kind. */
-  private readonly markPaths = new Map<string, SVGPathElement>();
+  /** Per kind, the path markers are added to and how many it holds (at most
+   * MARKS_PER_PATH_MAX; then a new one is started). */
+  private readonly markPaths = new Map<string, { path: SVGPathElement; count: number }>();
   /** The run's start and end the markers' transform was last written for. */
   private drawnStart = NaN;
   private drawnEnd = NaN;
@@ -162,22 +168,21 @@ export class TimelineBar {
   }
 
   private drawMarkers(t: TimelineView): void {
-    // One path per kind (a vertical stroke per marker): a frame that rescales them repaints a
-    // handful of paths, not one element per marker (up to the markers' maximum).
-    const added = new Map<string, string>();
+    // A few paths per kind (a vertical stroke per marker): a frame that rescales them repaints
+    // a handful of paths, not one element per marker (up to the markers' maximum).
+    const added = new Map<SVGPathElement, string>();
     for (const m of t.markers) {
       const [y1, y2] = MARKER_Y[m.kind] ?? [0, 10];
-      added.set(m.kind, `${added.get(m.kind) ?? ""}M${m.timeMs} ${y1}V${y2}`);
-    }
-    for (const [kind, d] of added) {
-      let path = this.markPaths.get(kind);
-      if (!path) {
-        path = s("path", { class: `mark mark-${kind}`, "data-kind": kind, "vector-effect": "non-scaling-stroke", d: "" });
-        this.markPaths.set(kind, path);
-        this.markGroup.append(path);
+      let at = this.markPaths.get(m.kind);
+      if (!at || at.count >= MARKS_PER_PATH_MAX) {
+        at = { path: s("path", { class: `mark mark-${m.kind}`, "data-kind": m.kind, "vector-effect": "non-scaling-stroke", d: "" }), count: 0 };
+        this.markPaths.set(m.kind, at);
+        this.markGroup.append(at.path);
       }
-      path.setAttribute("d", (path.getAttribute("d") ?? "") + d);
+      at.count++;
+      added.set(at.path, `${added.get(at.path) ?? ""}M${m.timeMs} ${y1}V${y2}`);
     }
+    for (const [path, d] of added) path.setAttribute("d", (path.getAttribute("d") ?? "") + d);
     this.shownMarkers = t.markersFrom + t.markers.length;
     // Reaching the markers' maximum is said, not hidden.
     setAttr(this.el, "title", t.markersOmitted > 0 ? `${this.shownMarkers} markers shown; ${t.markersOmitted} later ones are not (at most ${this.shownMarkers})` : null);
