@@ -276,6 +276,35 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
         }),
       );
       assert.deepEqual(wrong, [], "entries drawn that are not their row's, or twice");
+      // An entry's sentence (title, accessible name) is written under the pointer and follows
+      // it; no entry says what it showed before (its reuse for another index, a commit).
+      // The pointer on two of row 1's oldest entries in turn (the first keeps the sentence it
+      // had; both leave the view as the table follows the newest).
+      const oldest = await page.evaluate(() => window.__raft('[data-log-node="1"] .entry').map((e) => Number(e.getAttribute("data-index"))).sort((a, b) => a - b).slice(0, 2));
+      for (const index of oldest) {
+        const e = page.locator(`raft-cluster [data-log-node="1"] .entry[data-index="${index}"]`);
+        await e.hover();
+        assert.match((await e.getAttribute("title")) ?? "", new RegExp(`^index ${await e.getAttribute("data-index")},`));
+      }
+      await play(page);
+      await page.evaluate(async () => {
+        const el = document.querySelector("raft-cluster");
+        const stopLoad = window.__clientLoad([el], 20);
+        const f0 = el.framesDrawn;
+        while (el.framesDrawn < f0 + 60) await new Promise((ok) => requestAnimationFrame(ok));
+        stopLoad();
+      });
+      await pause(page);
+      const stale = await page.evaluate(() =>
+        window.__raft(".entry[title]").flatMap((e) => {
+          const row = e.closest("[data-log-node]");
+          const i = Number(e.getAttribute("data-index"));
+          const said = `${e.getAttribute("title")} / ${e.getAttribute("aria-label")}`;
+          const ok = said.startsWith(`index ${i},`) && /committed/.test(said) && (i <= Number(row.getAttribute("data-commit-index"))) === !said.includes("not committed");
+          return ok ? [] : [`${e.getAttribute("data-node")}/${i}: ${said.slice(0, 80)}`];
+        }),
+      );
+      assert.deepEqual(stale, [], "entries whose sentence is not what they show");
       assertNoErrors(errors);
     } finally {
       await context.close();

@@ -61,7 +61,10 @@ describe("raftlab page: scenarios, safety monitors and rules to break", () => {
           // S1 leads term 4; its y=2 (term 2) above commitIndex says why it is not committed.
           const y2 = r.locator('[data-log-node="1"] .entry[data-index="2"]');
           await page.waitForFunction(() => window.__raft('[data-log-node="1"] .entry[data-index="2"]')[0]?.getAttribute("data-waits-current-term") === "true", null, { timeout: WAIT });
+          // Its sentence is on hover (the title and the tooltip).
+          await y2.hover();
           assert.match(await y2.getAttribute("title"), /waits for an entry of leader S1's own term 4.*Figure 8, §5\.4\.2/is);
+          assert.match(await r.locator(".entry-tip").textContent(), /waits for an entry of leader S1's own term 4/i);
         }
       }
       // At the last step's start S1 has not restarted yet; Next step goes to the scenario's end.

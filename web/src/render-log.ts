@@ -56,6 +56,18 @@ interface EntryFit {
   charsApplied: number;
 }
 
+/** What an entry drawn shows (`LogView.describe` words it). */
+interface EntryInfo {
+  entry: LogEntryView;
+  nd: NodeView;
+  leader: NodeView | null;
+  committed: boolean;
+  applied: boolean;
+  waits: boolean;
+  involved: boolean;
+  diverged: boolean;
+}
+
 /** `command` cut to `chars` characters, the last of them "…" (as CSS's text-overflow would). */
 function fitCommand(command: string, chars: number): string {
   const all = [...command];
@@ -166,6 +178,11 @@ export class LogView {
   /** Entries drawn `tight` whose digits' case is not learnt yet, measured at the next frame's
    * clean layout (`learn`): at most one per case. */
   private readonly probes = new Map<string, HTMLElement>();
+  /** What each entry drawn shows, for its sentence (`describe`). */
+  private readonly entryInfo = new WeakMap<HTMLElement, EntryInfo>();
+  /** The entry whose sentence was written last (under the pointer or focused): it follows
+   * the entry's changes. */
+  private described: HTMLElement | null = null;
   /** The mode the entries were drawn in: a change draws every entry again. */
   private drawnPresenter = false;
 
@@ -652,6 +669,24 @@ export class LogView {
     }
     setAttr(el, "data-committed", String(committed));
     setAttr(el, "data-applied", String(applied));
+    // Its sentence (title and accessible name) is written when the pointer or focus comes to
+    // it (`describe`), not for every entry whenever one changes.
+    this.entryInfo.set(el, { entry, nd, leader, committed, applied, waits, involved, diverged });
+    if (el === this.described) this.describe(el);
+    else if (el.hasAttribute("title")) {
+      // Said for what it showed before (another index, or before this change): never stale.
+      el.removeAttribute("title");
+      el.removeAttribute("aria-label");
+    }
+  }
+
+  /** Writes entry `el`'s title and accessible name: its index, term, whole command and what
+   * it waits for. */
+  private describe(el: HTMLElement): void {
+    const info = this.entryInfo.get(el);
+    if (!info) return;
+    this.described = el;
+    const { entry, nd, leader, committed, applied, waits, involved, diverged } = info;
     const text = `index ${entry.index}, term ${entry.term}: ${fullCommand(entry)}\n${committed ? "committed" : "not committed"}${applied ? ", applied" : ""}${
       diverged ? `\nDiffers from leader ${leader ? nodeName(leader.id) : ""}'s log from index ${nd.divergesAt}.` : ""
     }${
@@ -664,6 +699,7 @@ export class LogView {
   }
 
   private showTip(entry: HTMLElement): void {
+    this.describe(entry);
     const text = entry.getAttribute("title");
     if (!text) return;
     setText(this.tip, text);
