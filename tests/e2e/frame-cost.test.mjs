@@ -19,6 +19,9 @@
 //     reuse is never taken for an entry: every `.entry` is one of its row's log, once. Following
 //     the newest entries the table scrolls by pages, not once per entry (each scroll repaints
 //     every entry in view), and the newest stay in view.
+//  7. Under load the tracked requests are asked for at most every 200 ms while playing (each
+//     request and nearly every commit would ask for them), and a request sent from the
+//     Command form while playing is still said committed, on the status line and as its reply.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { WAIT, assertNoErrors, fastest, installClientLoad, openPage, pause, play, sendRequest, serveAndLaunch, waitCommittedOn, waitForLeader } from "./helpers.mjs";
@@ -305,6 +308,36 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
         }),
       );
       assert.deepEqual(stale, [], "entries whose sentence is not what they show");
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("7. under load the requests are asked for at most every 200 ms while playing, and a request sent is said committed", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=3`, { viewport: { width: 1280, height: 720 } });
+    try {
+      await waitForLeader(page);
+      await fastest(page);
+      await play(page);
+      await installClientLoad(page);
+      const r = await page.evaluate(async () => {
+        const el = document.querySelector("raft-cluster");
+        const asked0 = el.drawCounts.requestsAsked;
+        const stopLoad = window.__clientLoad([el], 20);
+        const f0 = el.framesDrawn;
+        const t0 = performance.now();
+        while (el.framesDrawn < f0 + 120) await new Promise((ok) => requestAnimationFrame(ok));
+        stopLoad();
+        return { asked: el.drawCounts.requestsAsked - asked0, ms: performance.now() - t0, frames: el.framesDrawn - f0 };
+      });
+      assert.ok(r.asked >= 2, `asked for the requests (${r.asked} times)`);
+      assert.ok(r.asked <= r.ms / 200 + 2, `asked ${r.asked} times in ${Math.round(r.ms)} ms (${r.frames} frames)`);
+      const said = await sendRequest(page, "throttled-1");
+      assert.match(said ?? "", /throttled-1|sent|accepted|leader/i);
+      const root = page.locator("raft-cluster");
+      await root.locator(".status").getByText(/“throttled-1” \(index \d+, term \d+\) is committed/).waitFor({ timeout: WAIT });
+      await root.locator(".result").getByText(/“throttled-1”.* is committed/).waitFor({ timeout: WAIT });
       assertNoErrors(errors);
     } finally {
       await context.close();

@@ -69,10 +69,10 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   /** What the frames redrew, counted since the element was created (for tests: a frame in
    * which nothing changed redraws nothing): log rows and entries, logWindow() calls, writes
    * of the timeline markers' transform, message marks and log entries made (not reused), the
-   * log table's scrolls to follow what matters. */
-  get drawCounts(): { logRows: number; logEntries: number; logEntriesMade: number; logScrolls: number; logWindows: number; timelineTransforms: number; messageMarks: number } {
+   * log table's scrolls to follow what matters, requests() calls. */
+  get drawCounts(): { logRows: number; logEntries: number; logEntriesMade: number; logScrolls: number; logWindows: number; timelineTransforms: number; messageMarks: number; requestsAsked: number } {
     const l = this.logs.counts;
-    return { logRows: l.rows, logEntries: l.entries, logEntriesMade: l.made, logScrolls: l.scrolls, logWindows: l.windows, timelineTransforms: this.timeline.transformWrites, messageMarks: this.ring.marksMade };
+    return { logRows: l.rows, logEntries: l.entries, logEntriesMade: l.made, logScrolls: l.scrolls, logWindows: l.windows, timelineTransforms: this.timeline.transformWrites, messageMarks: this.ring.marksMade, requestsAsked: this.requests.asked };
   }
   /** Bytes of the wasm module's memory (shared by every instance, a high-water mark); for
    * measurements. */

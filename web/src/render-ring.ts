@@ -75,6 +75,11 @@ interface NodeEls {
   title: SVGTitleElement;
   /** The body's fill as last set (termFill), "" for none. */
   fill: string;
+  /** What the node says, as last drawn (unchanged: not touched), and its timer's arc. */
+  key: string;
+  arcDash: string;
+  late: boolean;
+  timerShown: boolean;
 }
 
 interface MsgEls {
@@ -91,7 +96,15 @@ interface MsgEls {
   name: string;
   /** Its style (styleKey): which shape it holds, so which spares it can be taken from. */
   key: string;
+  /** What was last written for it (a mark moves every frame: only what changed is written,
+   * and nothing is read back from the DOM): its transform, the message its tail points for,
+   * the size of its group as said (0: not said yet; 1: alone), grouped under another mark,
+   * over a node's text, selected. */
+  drawn: { transform: string; tailFor: number; count: number; grouped: boolean; underText: boolean; selected: boolean };
 }
+
+/** A mark's written state before anything is written for its message. */
+const UNDRAWN = { transform: "", tailFor: -1, count: 0, grouped: false, underText: false, selected: false };
 
 interface DropMark {
   g: SVGGElement;
@@ -350,6 +363,11 @@ export class RingView {
           : s("text", { class: "cut-label", x: lx.toFixed(1), y: r + 9, dy: "2.15em" }, "cut off"),
         title: s("title"),
         fill: "",
+        key: "",
+        arcDash: "",
+        late: false,
+        // As made: the timer's track and arc are shown.
+        timerShown: true,
       };
       els.badge.append(s("circle", { r: 12 }), els.badgeText);
       els.g.append(els.title, els.halo, els.track, els.arc, els.body, els.crown, els.name, els.term, els.badge, els.cross, els.sub, els.cut);
@@ -359,8 +377,13 @@ export class RingView {
   }
 
   private renderNode(els: NodeEls, node: NodeView, n: number, selected: boolean): void {
+    this.renderTimer(els, node.alive ? node.electionTimer : null);
     const { g } = els;
     const shown = node.shownRole;
+    const sub = subLine(node, n);
+    const key = `${shown}/${node.role}/${node.term}/${node.alive}/${node.connected}/${selected}/${sub}`;
+    if (key === els.key) return;
+    els.key = key;
     setAttr(g, "data-role", shown);
     setAttr(g, "data-term", node.term);
     setAttr(g, "data-alive", String(node.alive));
@@ -381,20 +404,34 @@ export class RingView {
       els.fill = fill;
       els.body.style.fill = fill; // CSSOM: no style attribute
     }
-    const sub = subLine(node, n);
     // The accessible name is the visible text (name, term, sub-line, "cut off"; the role
     // badge repeats the sub-line and is hidden); the title adds the state in words.
     setText(els.title, `${nodeName(node.id)} term ${node.term} ${sub}${node.connected ? "" : " cut off"} (${state}): Enter or click for its actions`);
     setText(els.term, `term ${node.term}`);
     setText(els.badgeText, node.alive ? roleLetter(node) : "✕");
     setText(els.sub, sub);
-    const timer = node.alive ? node.electionTimer : null;
-    toggleClass(els.track, "hidden", timer === null);
-    toggleClass(els.arc, "hidden", timer === null);
-    if (timer) {
-      const p = Math.max(0, Math.min(1, timer.progress));
-      setAttr(els.arc, "stroke-dasharray", `${(p * 100).toFixed(1)} 100`);
-      toggleClass(els.arc, "late", p > 0.8);
+  }
+
+  /** A node's election timer: the arc drawn to its progress (every frame while it runs; only
+   * what changed is written, nothing read back). */
+  private renderTimer(els: NodeEls, timer: NodeView["electionTimer"] | null): void {
+    const shown = timer !== null && timer !== undefined;
+    if (els.timerShown !== shown) {
+      els.timerShown = shown;
+      els.track.classList.toggle("hidden", !shown);
+      els.arc.classList.toggle("hidden", !shown);
+    }
+    if (!shown) return;
+    const p = Math.max(0, Math.min(1, timer.progress));
+    const dash = `${(p * 100).toFixed(1)} 100`;
+    if (els.arcDash !== dash) {
+      els.arcDash = dash;
+      els.arc.setAttribute("stroke-dasharray", dash);
+    }
+    const late = p > 0.8;
+    if (els.late !== late) {
+      els.late = late;
+      els.arc.classList.toggle("late", late);
     }
   }
 
@@ -426,7 +463,8 @@ export class RingView {
   /** Measures the nodes' texts when what they say changed or the drawing was resized (a
    * layout read then, never on a frame where nothing of it changed). */
   private measureTexts(): void {
-    const key = this.nodes.map((e) => `${e.name.textContent}|${e.term.textContent}|${e.sub.textContent}|${e.g.getAttribute("class")}|${e.g.getAttribute("data-connected")}`).join("/");
+    // What each node says and how it is drawn (renderNode's keys), not read back from the DOM.
+    const key = this.nodes.map((e) => e.key).join("|");
     if (key === this.textKey && !this.textResized) return;
     this.textKey = key;
     this.textResized = false;
@@ -499,11 +537,28 @@ export class RingView {
       const { at, dir, d } = this.along(m.from, m.to, p);
       e.at = at;
       e.along = d;
-      setAttr(e.g, "transform", `translate(${at.x.toFixed(1)},${at.y.toFixed(1)})`);
-      toggleClass(e.g, "under-text", this.overText(at));
-      setAttr(e.tail, "x2", (-dir.x * 16).toFixed(1));
-      setAttr(e.tail, "y2", (-dir.y * 16).toFixed(1));
-      toggleClass(e.g, "selected", selMsg === m.id);
+      const drawn = e.drawn;
+      const transform = `translate(${at.x.toFixed(1)},${at.y.toFixed(1)})`;
+      if (drawn.transform !== transform) {
+        drawn.transform = transform;
+        e.g.setAttribute("transform", transform);
+      }
+      const underText = this.overText(at);
+      if (drawn.underText !== underText) {
+        drawn.underText = underText;
+        e.g.classList.toggle("under-text", underText);
+      }
+      // A message's direction is its link's: its tail is drawn once.
+      if (drawn.tailFor !== m.id) {
+        drawn.tailFor = m.id;
+        e.tail.setAttribute("x2", (-dir.x * 16).toFixed(1));
+        e.tail.setAttribute("y2", (-dir.y * 16).toFixed(1));
+      }
+      const selected = selMsg === m.id;
+      if (drawn.selected !== selected) {
+        drawn.selected = selected;
+        e.g.classList.toggle("selected", selected);
+      }
     }
     this.groupMessages(state.messages, selMsg);
     // Match the frame's messageDropped events to vanished messages (a message removed before
@@ -549,7 +604,9 @@ export class RingView {
       setText(mark, reply);
       toggleClass(mark, "no", reply === "✗");
       setText(count, "");
-      Object.assign(spare, { last: m, name, along: 0 });
+      // Its classes were reset above and its name written (count 1: alone); its transform
+      // and tail are written for this message.
+      Object.assign(spare, { last: m, name, along: 0, drawn: { ...UNDRAWN, count: 1 } });
       return spare;
     }
     this.marksMade++;
@@ -570,7 +627,7 @@ export class RingView {
     const count = s("text", { class: "msg-count", y: 0.5 });
     g.append(s("circle", { class: "msg-hit", r: 14 }), tail, messageShape(key), label, mark, count);
     this.msgLayer.append(g);
-    return { g, tail, mark, label, count, last: m, at: { x: 0, y: 0 }, along: 0, name, key };
+    return { g, tail, mark, label, count, last: m, at: { x: 0, y: 0 }, along: 0, name, key, drawn: { ...UNDRAWN, count: 1 } };
   }
 
   /** A message left the network: its mark becomes a hidden spare (neither `.msg` nor a
@@ -612,9 +669,15 @@ export class RingView {
       for (const g of groups) {
         const shown = g.find((e) => e.last.id === selMsg) ?? g[0]!;
         for (const e of g) {
+          const drawn = e.drawn;
           const alone = e === shown;
-          toggleClass(e.g, "grouped", !alone);
-          if (!alone) continue;
+          if (drawn.grouped !== !alone) {
+            drawn.grouped = !alone;
+            e.g.classList.toggle("grouped", !alone);
+          }
+          if (!alone || drawn.count === g.length) continue;
+          // Said again only when its group's size changed.
+          drawn.count = g.length;
           const more = g.length - 1;
           setText(e.count, more > 0 ? `×${g.length}` : "");
           toggleClass(e.g, "counted", more > 0);

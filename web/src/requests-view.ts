@@ -15,6 +15,11 @@ import { REQUESTS_SHOWN_MAX } from "./limits";
  * node's commitIndex reached the oldest pending index: `pendingFrom`). */
 const SETTLING: ReadonlySet<EventKind> = new Set<EventKind>(["truncate", "steppedDown", "becameLeader", "crash", "restart", "snapshot", "installSnapshot"]);
 
+/** While playing, the list is asked for at most this often (real ms): under a client load
+ * every request (an input) and nearly every commit would ask for it (Rust works out every
+ * tracked request's status) in most frames; a settled request is said at most this late. */
+const REQUESTS_SYNC_MS_MIN = 200;
+
 export interface RequestsHost {
   info(message: string): void;
   /** The reply of the Command form: the newest request's status. */
@@ -31,8 +36,14 @@ export class RequestsWatch {
   private pending = false;
   /** The lowest index of a pending request (Infinity: none). */
   private pendingFrom = Infinity;
-  /** Status per request ("index/term/atMs"), to say each settlement once. */
+  /** Status per request tracked ("index/term/atMs"), to say each settlement once. */
   private said = new Map<string, string>();
+  /** An input or a settling event came since the list was last asked for. */
+  private due = false;
+  /** When the list was last asked for (the frame's real ms). */
+  private syncedAt = -Infinity;
+  /** Times the list was asked for (for tests: not in every frame under load). */
+  asked = 0;
 
   constructor(private readonly host: RequestsHost) {
     this.list = h("ol", { class: "requests" });
@@ -41,37 +52,52 @@ export class RequestsWatch {
 
   reset(): void {
     this.of = null;
+    this.due = false;
+    this.syncedAt = -Infinity;
     this.pendingFrom = Infinity;
     this.said.clear();
     this.list.replaceChildren();
   }
 
-  /** Once per frame. */
+  /** Once per frame: the list is asked for again after a jump or a new cluster at once; after
+   * an input or an event that can settle a request at most every REQUESTS_SYNC_MS_MIN while
+   * playing. */
   render(f: Frame): void {
+    const c = f.c;
     let commitIndex = 0;
     for (const nd of f.state.nodes) commitIndex = Math.max(commitIndex, nd.commitIndex);
-    this.sync(f.c, f.state.nowMs, f.events, commitIndex);
+    // A commit below the oldest pending request's index settles none.
+    const settling = this.pending && f.events.some((e) => SETTLING.has(e.kind) || (e.kind === "commit" && commitIndex >= this.pendingFrom));
+    this.due ||= c.timelineVersion !== this.version || settling;
+    const moved = c !== this.of || c.jumps !== this.jumps;
+    if (!moved && (!this.due || (f.playing && f.t - this.syncedAt < REQUESTS_SYNC_MS_MIN))) return;
+    this.due = false;
+    this.syncedAt = f.t;
+    this.sync(c, f.state.nowMs);
   }
 
-  /** `commitIndex`: the highest any node has (a commit below the oldest pending request's
-   * index settles none). */
-  sync(c: ClusterApi, nowMs: number, events: readonly { kind: EventKind }[] = [], commitIndex = Infinity): void {
-    const fresh = c !== this.of || c.timelineVersion !== this.version || c.jumps !== this.jumps;
-    const settling = this.pending && events.some((e) => SETTLING.has(e.kind) || (e.kind === "commit" && commitIndex >= this.pendingFrom));
-    if (!fresh && !settling) return;
+  /** Asks for the list and says what settled since it was last asked for. */
+  private sync(c: ClusterApi, nowMs: number): void {
     const jumped = c === this.of && c.jumps !== this.jumps;
+    const first = c !== this.of;
     this.of = c;
     this.version = c.timelineVersion;
     this.jumps = c.jumps;
+    this.asked++;
     const v = c.requests();
     this.pending = v.requests.some((r) => r.status === "pending");
     this.pendingFrom = Math.min(Infinity, ...v.requests.filter((r) => r.status === "pending").map((r) => r.index));
     const newest = v.requests[v.requests.length - 1];
+    // Only the requests tracked now are remembered (at most the tracked maximum).
+    const was = this.said;
+    this.said = new Map();
     for (const r of v.requests) {
       const key = `${r.index}/${r.term}/${r.atMs}`;
-      const before = this.said.get(key);
+      // One made since the list was last asked for was pending then (playing on, it can
+      // settle before the list is asked for again).
+      const before = was.get(key) ?? (first || jumped ? undefined : "pending");
+      this.said.set(key, r.status);
       if (before !== r.status) {
-        this.said.set(key, r.status);
         // Settled while playing on (not by a jump): say it.
         if (before === "pending" && r.status !== "pending" && !jumped) this.host.info(`At ${fmtTime(nowMs)}: ${r.text ?? c.requestText(r.index, r.term) ?? ""}`);
         if (r === newest && before !== undefined) this.host.reply(r.text ?? "");
