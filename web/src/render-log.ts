@@ -27,9 +27,10 @@ const TRACK_MARGIN = 6; // px between the header and index `first`'s column
 // the newest entries never scrolls a marker half away.
 const NEXT_ROOM = COL_W + 64;
 const OVERSCAN = 4;
-/** Following the newest entries, the view moves by a page (this fraction of the columns in
- * view, whole columns) when the newest would leave it, not a column per entry: each scroll
- * repaints every entry in view (measure.mjs: under a client load that was every third frame). */
+/** Following the newest entries, the view moves by a page when the newest would leave it
+ * (the newest then about this fraction of the way across, in whole columns), not a column
+ * per entry: each scroll repaints every entry in view (measure.mjs: under a client load that
+ * was every third frame). */
 const FOLLOW_PAGE_FRACTION = 0.5;
 /** Entries a row keeps hidden for reuse (a snapshot takes ten out of the view at once, while
  * new ones come one by one: removing and making them again was the slowest frames' largest
@@ -293,7 +294,8 @@ export class LogView {
     const lo = first + firstVisible;
     const hi = first + lastVisible;
     // Fully in view (the overscan aside): what the strip's window and the jump buttons use.
-    const inLo = first + Math.ceil(scrollLeft / COL_W);
+    // Column k starts TRACK_MARGIN + k * COL_W right of the heads' edge.
+    const inLo = first + Math.max(0, Math.ceil((scrollLeft - TRACK_MARGIN) / COL_W));
     const inHi = first + Math.floor((scrollLeft + viewW - HEAD_W - TRACK_MARGIN) / COL_W) - 1;
 
     // A page ahead of the newest entry is room to scroll into.
@@ -756,13 +758,22 @@ function entryKey(entry: LogEntryView, nd: NodeView, leader: NodeView | null, in
 }
 
 /** The scroll that follows the newest entries from scroll `x`: `x` while the newest (at the
- * right end of a table `width` wide) is in a view `viewW` wide and no more than a page of
- * room is left after it, else the newest at a page from the view's right edge. */
+ * right end of a table `width` wide) is in a view `viewW` wide and no more than a page (and a
+ * column) of room is left after it, else the newest about a page from the view's right edge,
+ * with the first column in view whole beside the row heads. */
 export function followNewest(x: number, width: number, viewW: number): number {
   const end = width - viewW;
   if (end <= 0) return 0;
-  const page = Math.floor(((viewW - HEAD_W) * FOLLOW_PAGE_FRACTION) / COL_W) * COL_W;
-  return x >= end && x <= end + page ? x : end + page;
+  // The newest entry comes to about FOLLOW_PAGE_FRACTION of the view (NEXT_ROOM is already
+  // room after it): a narrow view (a phone) keeps it at the right edge, as without pages.
+  const page = Math.max(0, Math.floor(((viewW - HEAD_W) * FOLLOW_PAGE_FRACTION - NEXT_ROOM) / COL_W) * COL_W);
+  // No room for a page: the newest at the right edge, as the log grows.
+  if (page === 0) return end;
+  if (x >= end && x <= end + page + COL_W) return x;
+  // Column k starts at HEAD_W + TRACK_MARGIN + k * COL_W: scrolled by TRACK_MARGIN less a
+  // gap plus whole columns, one starts just right of the heads.
+  const edge = TRACK_MARGIN - 4;
+  return edge + Math.ceil((end + page - edge) / COL_W) * COL_W;
 }
 
 function setStyle(el: HTMLElement, prop: "left" | "right" | "width" | "top", value: string): void {
