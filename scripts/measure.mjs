@@ -15,6 +15,8 @@
 //  - `parts`: the main page at 0.1x with one part of the element undrawn at a time (CPU);
 //  - `split [entries] [speed] [requests/s]`: the page's own frame at 5 and 9 nodes (default 1×,
 //    20 requests/s), split into its parts (advance, state(), each view; `frameParts`);
+//  - `slow [nodes] [seconds]`: what the slowest tenth of frames' script spends its time on
+//    against the fastest half (a CPU profile split by animation-frame task);
 //  - `parts-load`: 9 nodes at 1x under load, one part undrawn at a time: the browser's
 //    rendering steps per frame (style, layout, pre-paint, paint, layerize) from a trace;
 //  - the sizes of the wasm and JS files in web/dist, raw and gzipped;
@@ -701,6 +703,85 @@ async function partsLoadScenarios(browser, url) {
   return out.join("\n");
 }
 
+/** `slow [nodes] [seconds]`: where the slowest tenth of frames' script goes (9 nodes, 1×, 20
+ * requests/s): a CPU profile (50 µs samples) and a trace taken together, the samples inside
+ * each animation-frame task of the slowest 10% (by thread time) against the fastest half, per
+ * function (inclusive and self, ms a frame). Build without minifying for readable names:
+ * `npx vite build --config web/vite.config.ts --minify false --outDir /tmp/dist-plain` and
+ * RAFTLAB_DIST=/tmp/dist-plain. */
+async function slowFrames(browser, url, nodes, secs) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}?nodes=${nodes}&seed=1`);
+    await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+    await clustersReady(page);
+    await setSpeed(page, "1×");
+    await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
+    await installClientLoad(page);
+    const cdp = await context.newCDPSession(page);
+    const events = [];
+    cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
+    const traced = new Promise((ok) => cdp.once("Tracing.tracingComplete", ok));
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
+    await cdp.send("Tracing.start", { categories: "devtools.timeline", transferMode: "ReportEvents" });
+    await cdp.send("Profiler.start");
+    await page.evaluate(async (ms) => {
+      const stop = window.__clientLoad([document.querySelector("raft-cluster")], 20);
+      await new Promise((ok) => setTimeout(ok, ms));
+      stop();
+    }, secs * 1000);
+    const { profile } = await cdp.send("Profiler.stop");
+    await cdp.send("Tracing.end");
+    await traced;
+    const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+    const tasks = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === "X" && e.name === "FireAnimationFrame" && e.tdur !== undefined).sort((a, b) => a.tdur - b.tdur);
+    const slowest = tasks.slice(Math.floor(tasks.length * 0.9)).sort((a, b) => a.ts - b.ts);
+    const fastest = tasks.slice(0, Math.floor(tasks.length / 2)).sort((a, b) => a.ts - b.ts);
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const name = (n) => `${n.callFrame.functionName || "(anonymous)"}:${n.callFrame.lineNumber + 1}`;
+    let t = profile.startTime;
+    const samples = profile.samples.map((id, i) => ({ id, t: (t += profile.timeDeltas[i]) }));
+    // The profile's and the trace's clocks are the same (µs).
+    const within = (frames) => {
+      const incl = new Map();
+      const self = new Map();
+      let k = 0;
+      for (let i = 0; i + 1 < samples.length; i++) {
+        const s = samples[i];
+        while (k < frames.length && frames[k].ts + frames[k].dur < s.t) k++;
+        if (k >= frames.length) break;
+        if (s.t < frames[k].ts) continue;
+        const dt = (samples[i + 1].t - s.t) / 1000 / frames.length;
+        const leaf = byId.get(s.id);
+        self.set(name(leaf), (self.get(name(leaf)) ?? 0) + dt);
+        const seen = new Set();
+        for (let b = leaf; b; b = byId.get(parent.get(b.id))) {
+          if (seen.has(name(b))) continue;
+          seen.add(name(b));
+          incl.set(name(b), (incl.get(name(b)) ?? 0) + dt);
+        }
+      }
+      return { incl, self };
+    };
+    const slow = within(slowest);
+    const fast = within(fastest);
+    const cut = (slowest[0]?.tdur ?? 0) / 1000;
+    const out = [`## slowest frames: ${nodes} nodes, 1×, 20 requests/s, ${tasks.length} frames; the slowest 10% (${slowest.length}, task CPU from ${cut.toFixed(2)} ms, profiled) against the fastest half`, ""];
+    for (const [what, m, n] of [["inclusive", slow.incl, 40], ["self", slow.self, 20]]) {
+      out.push(`| ${what}, ms a frame | slowest 10% | fastest half |`, "| --- | ---: | ---: |");
+      for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n)) out.push(`| ${k} | ${v.toFixed(3)} | ${((what === "self" ? fast.self : fast.incl).get(k) ?? 0).toFixed(3)} |`);
+      out.push("");
+    }
+    return out.join("\n");
+  } finally {
+    await context.close();
+  }
+}
+
 // RAFTLAB_DIST: measure another build (say, the one before a change) with the same script.
 const server = await start(process.env.RAFTLAB_DIST ?? DIST);
 const browser = await launch();
@@ -710,6 +791,10 @@ try {
     // split [entries] [speed label] [requests per s]: defaults 0, 1×, 20.
     const [entries, speed, rate] = [Number(process.argv[3] ?? 0), process.argv[4] ?? "1×", Number(process.argv[5] ?? 20)];
     for (const n of [5, 9]) console.log(await splitScenario(browser, server.url, n, entries, speed, rate), "\n");
+    process.exit(0);
+  }
+  if (only === "slow") {
+    console.log(await slowFrames(browser, server.url, Number(process.argv[3] ?? 9), Number(process.argv[4] ?? 10)));
     process.exit(0);
   }
   if (only === "parts-load") {
