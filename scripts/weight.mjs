@@ -29,7 +29,7 @@ export const BEFORE_DRAW_GZIP_BYTES_MAX = 150_000;
 /** What the main page loads before it draws today (wasm + JS + CSS, gzipped; README, "Weight")
  * plus 1 kB: a change that makes the first load heavier fails here and in
  * tests/e2e/weight.test.mjs until this figure is raised on purpose, in README too. */
-export const FIRST_LOAD_GZIP_BYTES_MAX = 146_800;
+export const FIRST_LOAD_GZIP_BYTES_MAX = 147_800;
 /** The only files of dist/assets a page may fetch before it draws. Anything else (a lazily
  * loaded view's chunk, web/src/lazy.ts; the run-file module) fetched then is a mistake. */
 export const BEFORE_DRAW_ASSETS = ["/assets/raftlab.js", "/assets/raftlab.css", "/assets/raftlab.wasm", "/assets/favicon.svg"];

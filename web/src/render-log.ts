@@ -157,6 +157,8 @@ export class LogView {
   /** Index of column 0 and the number of columns, as last drawn. */
   private first = 1;
   private last = 0;
+  /** The table's width as last drawn, without the room scrolled into past its end. */
+  private tableW = 0;
   /** `first` as the scroll position was last set for (a change of it shifts every column). */
   private drawnFirst = 1;
   /** The violation shown: its nodes and log indices are highlighted. */
@@ -210,8 +212,10 @@ export class LogView {
         this.programmaticScroll = false;
         return;
       }
-      // Scrolled to the right end: follow again; anywhere else: the user looks there.
-      this.follow = s.scrollLeft + s.clientWidth >= s.scrollWidth - COL_W;
+      // The newest in view (the table's own end, or the room scrolled into past it while
+      // following: followNewest keeps that): follow again; anywhere else: the user looks
+      // there, and the view stays (a step left of the end would snap a page back otherwise).
+      this.follow = s.scrollLeft >= this.tableW - s.clientWidth - 1;
       this.onScrolled();
     });
     new ResizeObserver(() => {
@@ -298,6 +302,7 @@ export class LogView {
     const inLo = first + Math.max(0, Math.ceil((scrollLeft - TRACK_MARGIN) / COL_W));
     const inHi = first + Math.floor((scrollLeft + viewW - HEAD_W - TRACK_MARGIN) / COL_W) - 1;
 
+    this.tableW = width;
     // A page ahead of the newest entry is room to scroll into.
     const widthPx = `${Math.max(width, Math.ceil(scrollLeft + viewW))}px`;
     if (this.inner.style.width !== widthPx) this.inner.style.width = widthPx;
@@ -395,14 +400,18 @@ export class LogView {
       const diverge = h("div", { class: "marker diverge", hidden: true }, "◆");
       const row: Row = { id, el: h("div"), head, badge, title, stats, strip, track: h("div"), snap, snapLabel, next, match, diverge, jump, jumpTo: 0, entries: new Map(), spares: [], keys: new Map(), headKey: "", key: "", shown: null, hovered: false };
       jump.addEventListener("click", () => this.jumpTo(row.jumpTo));
-      const hover = (on: boolean) => () => {
-        row.hovered = on;
-        if (on) this.titleRow(row);
+      // The pointer and the focus each keep the titles following until both have left.
+      let pointer = false;
+      let focus = false;
+      const hover = (set: () => void) => () => {
+        set();
+        row.hovered = pointer || focus;
+        if (row.hovered) this.titleRow(row);
       };
-      head.addEventListener("pointerenter", hover(true));
-      head.addEventListener("pointerleave", hover(false));
-      head.addEventListener("focusin", hover(true));
-      head.addEventListener("focusout", hover(false));
+      head.addEventListener("pointerenter", hover(() => (pointer = true)));
+      head.addEventListener("pointerleave", hover(() => (pointer = false)));
+      head.addEventListener("focusin", hover(() => (focus = true)));
+      head.addEventListener("focusout", hover(() => (focus = false)));
       row.track = h("div", { class: "log-track" }, snap, next, match, diverge);
       // The jump button sits in a zero-width column stuck beside the head: at the view's left
       // edge wherever the table is scrolled, taking no room.
@@ -666,9 +675,10 @@ export class LogView {
       el.style.setProperty("--fill", termFill(entry.term));
       el.style.setProperty("--ink", termInk(entry.term));
       setText(el.children[1]!, `T${entry.term}`);
-      // The whole command is on hover and focus (title, tooltip) and in data-cmd.
-      toggleClass(el.children[2]!, "hex", entry.commandHex);
     }
+    // The whole command is on hover and focus (title, tooltip) and in data-cmd; "0701" typed
+    // and the bytes 07 01 have the same data-cmd.
+    toggleClass(el.children[2]!, "hex", entry.commandHex);
     setAttr(el, "data-committed", String(committed));
     setAttr(el, "data-applied", String(applied));
     // Its sentence (title and accessible name) is written when the pointer or focus comes to

@@ -42,6 +42,8 @@ export class RequestsWatch {
   private due = false;
   /** When the list was last asked for (the frame's real ms). */
   private syncedAt = -Infinity;
+  /** The moment shown (virtual ms) when the list was last asked for. */
+  private syncedNowMs = -Infinity;
   /** Times the list was asked for (for tests: not in every frame under load). */
   asked = 0;
 
@@ -54,6 +56,7 @@ export class RequestsWatch {
     this.of = null;
     this.due = false;
     this.syncedAt = -Infinity;
+    this.syncedNowMs = -Infinity;
     this.pendingFrom = Infinity;
     this.said.clear();
     this.list.replaceChildren();
@@ -68,7 +71,8 @@ export class RequestsWatch {
     for (const nd of f.state.nodes) commitIndex = Math.max(commitIndex, nd.commitIndex);
     // A commit below the oldest pending request's index settles none.
     const settling = this.pending && f.events.some((e) => SETTLING.has(e.kind) || (e.kind === "commit" && commitIndex >= this.pendingFrom));
-    this.due ||= c.timelineVersion !== this.version || settling;
+    // A request event: one made (or replayed after a seek back, which is no new input).
+    this.due ||= c.timelineVersion !== this.version || settling || f.events.some((e) => e.kind === "request");
     const moved = c !== this.of || c.jumps !== this.jumps;
     if (!moved && (!this.due || (f.playing && f.t - this.syncedAt < REQUESTS_SYNC_MS_MIN))) return;
     this.due = false;
@@ -95,7 +99,7 @@ export class RequestsWatch {
       const key = `${r.index}/${r.term}/${r.atMs}`;
       // One made since the list was last asked for was pending then (playing on, it can
       // settle before the list is asked for again).
-      const before = was.get(key) ?? (first || jumped ? undefined : "pending");
+      const before = was.get(key) ?? (first || jumped || r.atMs < this.syncedNowMs ? undefined : "pending");
       this.said.set(key, r.status);
       if (before !== r.status) {
         // Settled while playing on (not by a jump): say it.
@@ -103,6 +107,7 @@ export class RequestsWatch {
         if (r === newest && before !== undefined) this.host.reply(r.text ?? "");
       }
     }
+    this.syncedNowMs = nowMs;
     this.draw(v.requests, v.omitted);
   }
 
