@@ -114,20 +114,29 @@ async function withFrameCpu(page, fn) {
   return { value, cpu };
 }
 
+/** Opens the main page with `nodes` nodes (seed 1) and `entries` committed entries per node
+ * (snapshots off; 0: as it starts), sets the speed to `speed`, waits for a leader and installs
+ * the client load (window.__clientLoad, not started). Returns state()'s size as JSON after
+ * filling (null without entries) and the speed shown. */
+async function openForLoad(page, url, nodes, { entries = 0, speed = "1×" } = {}) {
+  await page.goto(`${url}?nodes=${nodes}&seed=1`);
+  await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
+  await clustersReady(page);
+  const stateBytes = entries > 0 ? await fillLogs(page, nodes, entries) : null;
+  const shown = await setSpeed(page, speed);
+  await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
+  await installClientLoad(page);
+  return { stateBytes, shown };
+}
+
 async function frameTimes(browser, url, nodes, speedLabel, entries = 0) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   try {
-    await page.goto(`${url}?nodes=${nodes}&seed=1`);
-    await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
-    await clustersReady(page);
-    const stateBytes = entries > 0 ? await fillLogs(page, nodes, entries) : null;
-    const shown = await setSpeed(page, speedLabel);
     // Warm up until a leader exists, then keep a light client load (20 requests per real s).
-    await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
-    await installClientLoad(page);
+    const { stateBytes, shown } = await openForLoad(page, url, nodes, { entries, speed: speedLabel });
     const { value: r, cpu } = await withFrameCpu(page, () => page.evaluate(async (frames) => {
       const el = document.querySelector("raft-cluster");
       const stopLoad = window.__clientLoad([el], 20);
@@ -607,13 +616,7 @@ async function splitScenario(browser, url, nodes, entries, speed = "1×", rate =
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
   try {
-    await page.goto(`${url}?nodes=${nodes}&seed=1`);
-    await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
-    await clustersReady(page);
-    if (entries > 0) await fillLogs(page, nodes, entries);
-    await setSpeed(page, speed);
-    await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
-    await installClientLoad(page);
+    await openForLoad(page, url, nodes, { entries, speed });
     const parts = await page.evaluate(async ({ frames, rate }) => {
       const el = document.querySelector("raft-cluster");
       const stopLoad = rate > 0 ? window.__clientLoad([el], rate) : () => undefined;
@@ -670,13 +673,8 @@ async function partsLoadScenarios(browser, url) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const page = await context.newPage();
     try {
-      await page.goto(url + "?nodes=9&seed=1");
-      await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
-      await clustersReady(page);
-      await setSpeed(page, "1×");
-      await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
+      await openForLoad(page, url, 9);
       if (css) await addStyle(page, css);
-      await installClientLoad(page);
       await page.evaluate(() => window.__clientLoad([document.querySelector("raft-cluster")], 20));
       await page.waitForTimeout(800); // settle (a measurement window follows)
       const cdp = await context.newCDPSession(page);
@@ -713,12 +711,7 @@ async function slowFrames(browser, url, nodes, secs) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
   try {
-    await page.goto(`${url}?nodes=${nodes}&seed=1`);
-    await page.waitForSelector("svg [data-node-id]", { timeout: 20_000 });
-    await clustersReady(page);
-    await setSpeed(page, "1×");
-    await page.waitForSelector('svg [data-role="leader"][data-alive="true"]', { timeout: 20_000 });
-    await installClientLoad(page);
+    await openForLoad(page, url, nodes);
     const cdp = await context.newCDPSession(page);
     const events = [];
     cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));

@@ -239,15 +239,12 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
       // entries out of the view in tens while new ones come one by one.
       const r = await page.evaluate(async () => {
         const el = document.querySelector("raft-cluster");
-        const stopLoad = window.__clientLoad([el], 20);
         const last = () => el.cluster.state().nodes.reduce((a, n) => a + n.lastLogIndex, 0);
         const longest = () => Math.max(...el.cluster.state().nodes.map((n) => n.lastLogIndex));
         const c0 = el.drawCounts;
         const last0 = last();
         const longest0 = longest();
-        const f0 = el.framesDrawn;
-        while (el.framesDrawn < f0 + 200) await new Promise((ok) => requestAnimationFrame(ok));
-        stopLoad();
+        await window.__framesUnderLoad(el, 200);
         const c = el.drawCounts;
         return { made: c.logEntriesMade - c0.logEntriesMade, scrolls: c.logScrolls - c0.logScrolls, appended: last() - last0, columns: longest() - longest0 };
       });
@@ -291,13 +288,7 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
         assert.match((await e.getAttribute("title")) ?? "", new RegExp(`^index ${await e.getAttribute("data-index")},`));
       }
       await play(page);
-      await page.evaluate(async () => {
-        const el = document.querySelector("raft-cluster");
-        const stopLoad = window.__clientLoad([el], 20);
-        const f0 = el.framesDrawn;
-        while (el.framesDrawn < f0 + 60) await new Promise((ok) => requestAnimationFrame(ok));
-        stopLoad();
-      });
+      await page.evaluate(() => window.__framesUnderLoad(document.querySelector("raft-cluster"), 60));
       await pause(page);
       const stale = await page.evaluate(() =>
         window.__raft(".entry[title]").flatMap((e) => {
@@ -340,13 +331,7 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
       assert.ok(at < start - 300, `scrolled left: ${start} -> ${at}`);
       const before = at;
       await play(page);
-      await page.evaluate(async () => {
-        const el = document.querySelector("raft-cluster");
-        const stopLoad = window.__clientLoad([el], 20);
-        const f0 = el.framesDrawn;
-        while (el.framesDrawn < f0 + 40) await new Promise((ok) => requestAnimationFrame(ok));
-        stopLoad();
-      });
+      await page.evaluate(() => window.__framesUnderLoad(document.querySelector("raft-cluster"), 40));
       await pause(page);
       const after = await scroller.evaluate((e) => e.scrollLeft);
       assert.ok(Math.abs(after - before) <= 1, `the table stayed where the user scrolled it: ${before} -> ${after}`);
@@ -366,11 +351,9 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
       const r = await page.evaluate(async () => {
         const el = document.querySelector("raft-cluster");
         const asked0 = el.drawCounts.requestsAsked;
-        const stopLoad = window.__clientLoad([el], 20);
         const f0 = el.framesDrawn;
         const t0 = performance.now();
-        while (el.framesDrawn < f0 + 120) await new Promise((ok) => requestAnimationFrame(ok));
-        stopLoad();
+        await window.__framesUnderLoad(el, 120);
         return { asked: el.drawCounts.requestsAsked - asked0, ms: performance.now() - t0, frames: el.framesDrawn - f0 };
       });
       assert.ok(r.asked >= 2, `asked for the requests (${r.asked} times)`);

@@ -108,6 +108,13 @@ export async function installClientLoad(page) {
       }, 1000 / rate);
       return () => clearInterval(id);
     };
+    // `el` draws `frames` more frames under `rate` requests a second, then the load stops.
+    window.__framesUnderLoad = async (el, frames, rate = 20) => {
+      const stop = window.__clientLoad([el], rate);
+      const f0 = el.framesDrawn;
+      while (el.framesDrawn < f0 + frames) await new Promise((ok) => requestAnimationFrame(ok));
+      stop();
+    };
   });
 }
 

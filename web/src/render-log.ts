@@ -771,7 +771,7 @@ function entryKey(entry: LogEntryView, nd: NodeView, leader: NodeView | null, in
  * right end of a table `width` wide) is in a view `viewW` wide and no more than a page (and a
  * column) of room is left after it, else the newest about a page from the view's right edge,
  * with the first column in view whole beside the row heads. */
-export function followNewest(x: number, width: number, viewW: number): number {
+function followNewest(x: number, width: number, viewW: number): number {
   const end = width - viewW;
   if (end <= 0) return 0;
   // The newest entry comes to about FOLLOW_PAGE_FRACTION of the view (NEXT_ROOM is already

@@ -98,13 +98,14 @@ interface MsgEls {
   key: string;
   /** What was last written for it (a mark moves every frame: only what changed is written,
    * and nothing is read back from the DOM): its transform, the message its tail points for,
-   * the size of its group as said (0: not said yet; 1: alone), grouped under another mark,
-   * over a node's text, selected. */
+   * the size of its group as said (1: alone), grouped under another mark, over a node's text,
+   * selected. */
   drawn: { transform: string; tailFor: number; count: number; grouped: boolean; underText: boolean; selected: boolean };
 }
 
-/** A mark's written state before anything is written for its message. */
-const UNDRAWN = { transform: "", tailFor: -1, count: 0, grouped: false, underText: false, selected: false };
+/** A mark's written state as made or taken for a message: alone (its name written), nothing
+ * placed yet. */
+const UNDRAWN = { transform: "", tailFor: -1, count: 1, grouped: false, underText: false, selected: false };
 
 interface DropMark {
   g: SVGGElement;
@@ -414,8 +415,8 @@ export class RingView {
 
   /** A node's election timer: the arc drawn to its progress (every frame while it runs; only
    * what changed is written, nothing read back). */
-  private renderTimer(els: NodeEls, timer: NodeView["electionTimer"] | null): void {
-    const shown = timer !== null && timer !== undefined;
+  private renderTimer(els: NodeEls, timer: NodeView["electionTimer"]): void {
+    const shown = timer !== null;
     if (els.timerShown !== shown) {
       els.timerShown = shown;
       els.track.classList.toggle("hidden", !shown);
@@ -604,9 +605,9 @@ export class RingView {
       setText(mark, reply);
       toggleClass(mark, "no", reply === "✗");
       setText(count, "");
-      // Its classes were reset above and its name written (count 1: alone); its transform
-      // and tail are written for this message.
-      Object.assign(spare, { last: m, name, along: 0, drawn: { ...UNDRAWN, count: 1 } });
+      // Its classes were reset and its name written above; its transform and tail are
+      // written for this message.
+      Object.assign(spare, { last: m, name, along: 0, drawn: { ...UNDRAWN } });
       return spare;
     }
     this.marksMade++;
@@ -627,7 +628,7 @@ export class RingView {
     const count = s("text", { class: "msg-count", y: 0.5 });
     g.append(s("circle", { class: "msg-hit", r: 14 }), tail, messageShape(key), label, mark, count);
     this.msgLayer.append(g);
-    return { g, tail, mark, label, count, last: m, at: { x: 0, y: 0 }, along: 0, name, key, drawn: { ...UNDRAWN, count: 1 } };
+    return { g, tail, mark, label, count, last: m, at: { x: 0, y: 0 }, along: 0, name, key, drawn: { ...UNDRAWN } };
   }
 
   /** A message left the network: its mark becomes a hidden spare (neither `.msg` nor a

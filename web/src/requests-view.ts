@@ -69,10 +69,12 @@ export class RequestsWatch {
     const c = f.c;
     let commitIndex = 0;
     for (const nd of f.state.nodes) commitIndex = Math.max(commitIndex, nd.commitIndex);
-    // A commit below the oldest pending request's index settles none.
-    const settling = this.pending && f.events.some((e) => SETTLING.has(e.kind) || (e.kind === "commit" && commitIndex >= this.pendingFrom));
-    // A request event: one made (or replayed after a seek back, which is no new input).
-    this.due ||= c.timelineVersion !== this.version || settling || f.events.some((e) => e.kind === "request");
+    this.due ||= c.timelineVersion !== this.version;
+    for (const e of f.events) {
+      // A request made (or replayed after a seek back, which is no new input), or one that
+      // can settle a pending request (a commit below the oldest pending index settles none).
+      if (e.kind === "request" || (this.pending && (SETTLING.has(e.kind) || (e.kind === "commit" && commitIndex >= this.pendingFrom)))) this.due = true;
+    }
     const moved = c !== this.of || c.jumps !== this.jumps;
     if (!moved && (!this.due || (f.playing && f.t - this.syncedAt < REQUESTS_SYNC_MS_MIN))) return;
     this.due = false;

@@ -35,7 +35,7 @@ export const MARKS_LAG_UNITS_MAX = 1;
 /** Markers one path holds: a new marker rewrites its path's `d`, which the browser parses
  * again whole, so a long run's markers (up to the markers' maximum) are a few paths a kind,
  * not one that grows with the run. */
-export const MARKS_PER_PATH_MAX = 200;
+const MARKS_PER_PATH_MAX = 200;
 
 const MARKER_Y: Record<string, [number, number]> = {
   action: [0, 10],
