@@ -23,6 +23,9 @@
 //     request and nearly every commit would ask for them), and a request sent from the
 //     Command form while playing is still said committed, on the status line and as its reply;
 //     after a seek back, requests the run replays are said committed as they commit.
+//  8. Under load the text panels (the logs table, the event log) are drawn at most every
+//     100 ms while playing (the ring every frame); the event log, following the newest, draws
+//     only the lines its box can show (the newest, filling it) and every line once pointed at.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { WAIT, assertNoErrors, fastest, installClientLoad, openPage, pause, play, sendRequest, serveAndLaunch, waitCommittedOn, waitForLeader } from "./helpers.mjs";
@@ -377,6 +380,53 @@ describe("raftlab page: frame cost (issue 14, item 3)", () => {
       });
       await play(page);
       await root.locator(".status").getByText(/“replayed-3” \(index \d+, term \d+\) is committed/).waitFor({ timeout: WAIT });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("8. under load the logs and the event log are drawn at most ten times a second while playing; following, the event log draws only the lines its box can show, and every line once pointed at", async () => {
+    const { context, page, errors } = await openPage(env.browser, `${env.server.url}?nodes=5&seed=4`, { viewport: { width: 1280, height: 720 } });
+    try {
+      await waitForLeader(page);
+      await fastest(page);
+      await play(page);
+      await installClientLoad(page);
+      const r = await page.evaluate(async () => {
+        const el = document.querySelector("raft-cluster");
+        const c0 = el.drawCounts;
+        const f0 = el.framesDrawn;
+        const t0 = performance.now();
+        await window.__framesUnderLoad(el, 120);
+        const c1 = el.drawCounts;
+        return { panels: c1.panels - c0.panels, scrolls: c1.logScrolls - c0.logScrolls, ms: performance.now() - t0, frames: el.framesDrawn - f0 };
+      });
+      assert.ok(r.panels >= 2, `the panels were drawn (${r.panels} times)`);
+      // Besides their time, a scroll of the table to follow the newest draws them at once.
+      assert.ok(r.panels <= r.ms / 100 + r.scrolls + 2, `the panels drawn ${r.panels} times in ${Math.round(r.ms)} ms (${r.frames} frames, ${r.scrolls} scrolls)`);
+      // Following the newest: the lines drawn are the newest and fill the box; the rest are
+      // in the list, not drawn.
+      const lines = () =>
+        page.evaluate(() => {
+          const list = window.__raft(".event-list")[0];
+          const all = window.__raft(".event-list li");
+          const shown = all.filter((li) => getComputedStyle(li).display !== "none");
+          return {
+            all: all.length,
+            shown: shown.length,
+            newestFirst: shown.every((li, i) => li === all[i]),
+            filled: (shown.at(-1)?.getBoundingClientRect().bottom ?? 0) >= list.getBoundingClientRect().bottom,
+          };
+        });
+      const following = await lines();
+      assert.ok(following.all > following.shown, `lines not drawn while following (${following.shown} of ${following.all} drawn)`);
+      assert.ok(following.newestFirst, "the lines drawn are the newest");
+      assert.ok(following.filled, "the lines drawn fill the box");
+      // Pointing at the list draws every line (the user may scroll to them).
+      await page.locator("raft-cluster .event-list").hover();
+      const pointed = await lines();
+      assert.equal(pointed.shown, pointed.all, "every line is drawn while the list is pointed at");
+      assertNoErrors(errors);
     } finally {
       await context.close();
     }

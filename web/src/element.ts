@@ -20,7 +20,7 @@ import { Clock, SLOW_MOTION_EARLY_MS, SLOW_MOTION_FRAME_MS_MIN, SLOW_MOTION_SPEE
 import { boot, bootNeedsRest, bootNeedsScenarios } from "./boot";
 import { type Source, writeAddress } from "./address";
 import { touchDevice } from "./presenter";
-import { Changed, type Frame, type FrameView, cancelSharedFrame, requestSharedFrame } from "./frame";
+import { Changed, type Frame, type FrameView, PANELS_FRAME_MS_MIN, cancelSharedFrame, requestSharedFrame } from "./frame";
 import { styles } from "./styles";
 import { Controls, type ControlsHost } from "./controls";
 import { errorMessage, fmtTime, h, nodeName, setText } from "./dom";
@@ -69,10 +69,11 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   /** What the frames redrew, counted since the element was created (for tests: a frame in
    * which nothing changed redraws nothing): log rows and entries, logWindow() calls, writes
    * of the timeline markers' transform, message marks and log entries made (not reused), the
-   * log table's scrolls to follow what matters, requests() calls. */
-  get drawCounts(): { logRows: number; logEntries: number; logEntriesMade: number; logScrolls: number; logWindows: number; timelineTransforms: number; messageMarks: number; requestsAsked: number } {
+   * log table's scrolls to follow what matters, requests() calls, frames that drew the
+   * text panels (Frame.panels). */
+  get drawCounts(): { logRows: number; logEntries: number; logEntriesMade: number; logScrolls: number; logWindows: number; timelineTransforms: number; messageMarks: number; requestsAsked: number; panels: number } {
     const l = this.logs.counts;
-    return { logRows: l.rows, logEntries: l.entries, logEntriesMade: l.made, logScrolls: l.scrolls, logWindows: l.windows, timelineTransforms: this.timeline.transformWrites, messageMarks: this.ring.marksMade, requestsAsked: this.requests.asked };
+    return { logRows: l.rows, logEntries: l.entries, logEntriesMade: l.made, logScrolls: l.scrolls, logWindows: l.windows, timelineTransforms: this.timeline.transformWrites, messageMarks: this.ring.marksMade, requestsAsked: this.requests.asked, panels: this.panelFrames };
   }
   /** Bytes of the wasm module's memory (shared by every instance, a high-water mark); for
    * measurements. */
@@ -138,6 +139,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private pacing: ReturnType<typeof setTimeout> | 0 = 0;
   /** The timestamp of the last frame drawn. */
   private lastDrawnT = -Infinity;
+  /** When the text panels were last drawn (Frame.panels), the selection they drew, and
+   * whether the next frame must draw them (the logs were scrolled, or wait for a clean
+   * layout). */
+  private panelsDrawnT = -Infinity;
+  private panelsSelection: Selection = null;
+  private panelsAsked = false;
+  /** Frames that drew the text panels (drawCounts). */
+  private panelFrames = 0;
   /** A fork was just made: the status line offers to undo it (next frame, after its sentence). */
   private offerUndo = false;
   /** Where the next cluster attached comes from, for the address (address.ts). */
@@ -185,7 +194,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
         this.select(id);
         this.openNodeMenu(id, false);
       },
-      () => this.invalidate(),
+      () => this.askPanels(),
     );
     this.details = lazyDetails(
       this,
@@ -232,6 +241,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       { render: (f) => this.menu.render(this.menu.id !== null ? f.state.nodes[this.menu.id - 1] : undefined) },
       {
         render: (f) => {
+          if (!f.panels) return;
           this.logs.presenter = this.hasAttribute("presenter");
           this.logs.render(f.c, f.state, f.selection);
         },
@@ -713,7 +723,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   }
 
   /** One frame (called by the shared requestAnimationFrame callback). */
-  frame(t: number): void {
+  frame(t: number, panelsTurn: boolean): void {
     this.scheduled = false;
     // In slow motion a frame only for time passing waits SLOW_MOTION_FRAME_MS_MIN after the
     // last one drawn (anything else asks for a frame with invalidate() and gets the next).
@@ -724,7 +734,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.lastDrawnT = t;
     const t0 = performance.now();
     try {
-      this.update(t);
+      this.update(t, panelsTurn && t - this.panelsDrawnT >= PANELS_FRAME_MS_MIN);
       this.frameFailed = false;
     } catch (e) {
       // A view asked for what the rest of the module holds: drawn again once it is in.
@@ -744,7 +754,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     if (this._cluster) this.requestRest();
     this.lastFrameMs = performance.now() - t0;
     // A scroll the logs wait to apply (at the next frame's clean layout) gets that frame.
-    if (this.logs.scrollPending || this.logs.learnPending) this.invalidate();
+    if (this.logs.scrollPending || this.logs.learnPending) this.askPanels();
     else if (this.running && this.clock.speed <= SLOW_MOTION_SPEED_MAX) {
       // The next frame is asked for after the display's next one (a timer, not an animation
       // frame: one that is skipped still costs the browser a frame).
@@ -760,7 +770,14 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     } else this.clock.rest();
   }
 
-  private update(t: number): void {
+  /** The next frame draws the text panels, whatever the time. */
+  private askPanels(): void {
+    this.panelsAsked = true;
+    this.invalidate();
+  }
+
+  /** `panelsDue`: the text panels' time and turn to draw while playing (Frame.panels). */
+  private update(t: number, panelsDue: boolean): void {
     const c = this._cluster;
     if (!c) return;
     const dt = this.inView ? this.clock.tick(t, this.ownerDocument.hidden) : 0;
@@ -809,6 +826,13 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.persistence.maybeSave(c, { playing: this.clock.playing });
     lap?.();
     if (this.selection?.kind === "node" && this.selection.id > state.nodes.length) this.selection = null;
+    const panels = panelsDue || jumped || !this.clock.playing || this.panelsAsked || this.selection !== this.panelsSelection;
+    if (panels) {
+      this.panelFrames++;
+      this.panelsDrawnT = t;
+      this.panelsSelection = this.selection;
+      this.panelsAsked = false;
+    }
     const frame: Frame = {
       c,
       state,
@@ -819,6 +843,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       t,
       playing: this.clock.playing,
       selection: this.selection,
+      panels,
     };
     for (const v of this.views) {
       v.render(frame);

@@ -21,7 +21,18 @@ export interface Frame {
   readonly t: number;
   readonly playing: boolean;
   readonly selection: Selection;
+  /** The text panels (the logs table, the event log) draw in this frame: always when paused,
+   * after a jump or when something asked for the frame (an action, a scroll, a selection);
+   * while playing on time alone, at most every PANELS_FRAME_MS_MIN and on the instance's
+   * turn (`FrameClient.frame`). */
+  readonly panels: boolean;
 }
+
+/** While playing, the text panels are drawn at most this often (real ms): ten times a second
+ * is live to the eye and readable, and their layout is most of a frame's browser work under a
+ * client load (measure.mjs three: three instances under 20 requests/s each laid out the whole
+ * page at nearly every frame). The ring moves every frame. */
+export const PANELS_FRAME_MS_MIN = 100;
 
 /** A view of the cluster: draws one frame. */
 export interface FrameView {
@@ -31,11 +42,15 @@ export interface FrameView {
 /** What the shared callback drives. */
 export interface FrameClient {
   beforeFrame(): void;
-  frame(t: number): void;
+  /** `panelsTurn`: this instance's turn to draw its text panels if they are due (one
+   * instance a frame when several are on the page, so no frame lays out all of them). */
+  frame(t: number, panelsTurn: boolean): void;
 }
 
 const pending = new Set<FrameClient>();
 let sharedRaf = 0;
+/** Shared frames run (whose turn it is to draw its panels: round robin over the batch). */
+let sharedFrames = 0;
 
 export function requestSharedFrame(el: FrameClient): void {
   pending.add(el);
@@ -51,7 +66,8 @@ function runSharedFrame(t: number): void {
   const batch = [...pending];
   pending.clear();
   for (const el of batch) el.beforeFrame();
-  for (const el of batch) el.frame(t);
+  const turn = sharedFrames++ % batch.length;
+  batch.forEach((el, i) => el.frame(t, i === turn));
 }
 
 /** Calls `fn` only when `key` differs from the last call's: for what does not change every

@@ -32,6 +32,12 @@ const OVERSCAN = 4;
  * per entry: each scroll repaints every entry in view (measure.mjs: under a client load that
  * was every third frame). */
 const FOLLOW_PAGE_FRACTION = 0.5;
+/** The table's drawn width grows (and shrinks) in steps of this many views: a change of it
+ * lays out the whole page (the scroller is a flex item, so no relayout boundary holds it;
+ * measure.mjs three: under a client load the logs' width changed with nearly every entry,
+ * most of the full-page layouts of three instances). Past the newest there is room to scroll
+ * into, as while following by pages. */
+const WIDTH_STEP_VIEWS = 1;
 /** Entries a row keeps hidden for reuse (a snapshot takes ten out of the view at once, while
  * new ones come one by one: removing and making them again was the slowest frames' largest
  * part of the log table, measure.mjs). */
@@ -196,7 +202,7 @@ export class LogView {
     private readonly onScrolled: () => void,
   ) {
     this.inner = h("div", { class: "logs-inner" });
-    this.scroller = h("div", { class: "logs-scroll", tabindex: 0, "aria-label": "Logs of all nodes, aligned by index: scroll sideways; arrow keys move between entries" }, this.inner);
+    this.scroller = h("div", { class: "logs-scroll", role: "group", tabindex: 0, "aria-label": "Logs of all nodes, aligned by index: scroll sideways; arrow keys move between entries" }, this.inner);
     this.tip = h("div", { class: "entry-tip", role: "tooltip", hidden: true });
     this.el = h("div", { class: "logs" }, this.scroller, this.tip);
     // The geometry's one definition, handed to the stylesheet (logs.css). CSSOM, not a
@@ -303,8 +309,10 @@ export class LogView {
     const inHi = first + Math.floor((scrollLeft + viewW - HEAD_W - TRACK_MARGIN) / COL_W) - 1;
 
     this.tableW = width;
-    // A page ahead of the newest entry is room to scroll into.
-    const widthPx = `${Math.max(width, Math.ceil(scrollLeft + viewW))}px`;
+    // A page ahead of the newest entry is room to scroll into; the width drawn is a whole
+    // number of views (WIDTH_STEP_VIEWS).
+    const step = Math.max(COL_W, Math.round(viewW * WIDTH_STEP_VIEWS));
+    const widthPx = `${Math.ceil(Math.max(width, scrollLeft + viewW) / step) * step}px`;
     if (this.inner.style.width !== widthPx) this.inner.style.width = widthPx;
 
     // Only the entries drawn cross from Rust: one window per row that has any in view, asked

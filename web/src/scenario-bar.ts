@@ -5,7 +5,7 @@
 // teaches are shown, and "Take over" switches to free play at the moment shown (the recorded
 // future is dropped, as acting in the past forks). `?scenario=<id>` opens one at boot.
 import type { ClusterApi, ScenarioListItem, ScenarioView } from "./api";
-import { fmtTime, h, setAttr, setText } from "./dom";
+import { fmtTime, h, setAttr, setHidden, setText } from "./dom";
 
 export interface ScenarioHost {
   /** Opens the built-in scenario `id`; false (and the reason shown) when it cannot. */
@@ -105,14 +105,14 @@ export class ScenarioBar {
     const v = c.scenario();
     const was = this.view;
     this.view = v;
-    this.nav.hidden = v === null;
+    setHidden(this.nav, v === null);
     if (v === null) {
       if (this.pick.value !== "") this.pick.value = "";
       return;
     }
     if (this.pick.value !== v.id) this.pick.value = v.id;
     const changed = v.changed === null ? "" : `${v.title.split(":")[0]}, ${v.changed}: the remaining steps play with the rules so set.`;
-    this.changed.hidden = changed === "";
+    setHidden(this.changed, changed === "");
     setText(this.changed, changed);
     if (!was || was.id !== v.id || was.changed !== v.changed || this.steps.options.length !== v.steps.length) {
       this.steps.replaceChildren(...v.steps.map((s, i) => h("option", { value: String(i + 1) }, `${i + 1}. ${s.caption.length > 60 ? `${s.caption.slice(0, 59)}…` : s.caption}`)));

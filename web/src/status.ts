@@ -39,7 +39,7 @@ export class StatusLine {
   private set(kind: "info" | "error", message: string): void {
     this.offered?.remove();
     this.offered = null;
-    this.el.dataset["kind"] = kind;
+    if (this.el.dataset["kind"] !== kind) this.el.dataset["kind"] = kind;
     const text = kind === "error" ? `⚠ ${message}` : message;
     setText(this.text, text);
   }
