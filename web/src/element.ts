@@ -70,10 +70,10 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
    * which nothing changed redraws nothing): log rows and entries, logWindow() calls, writes
    * of the timeline markers' transform, message marks and log entries made (not reused), the
    * log table's scrolls to follow what matters, requests() calls, frames that drew the
-   * text panels (Frame.panels). */
-  get drawCounts(): { logRows: number; logEntries: number; logEntriesMade: number; logScrolls: number; logWindows: number; timelineTransforms: number; messageMarks: number; requestsAsked: number; panels: number } {
+   * logs table and the event log (Frame.drawLogs, drawEvents). */
+  get drawCounts(): { logRows: number; logEntries: number; logEntriesMade: number; logScrolls: number; logWindows: number; timelineTransforms: number; messageMarks: number; requestsAsked: number; logDraws: number; eventDraws: number } {
     const l = this.logs.counts;
-    return { logRows: l.rows, logEntries: l.entries, logEntriesMade: l.made, logScrolls: l.scrolls, logWindows: l.windows, timelineTransforms: this.timeline.transformWrites, messageMarks: this.ring.marksMade, requestsAsked: this.requests.asked, panels: this.panelFrames };
+    return { logRows: l.rows, logEntries: l.entries, logEntriesMade: l.made, logScrolls: l.scrolls, logWindows: l.windows, timelineTransforms: this.timeline.transformWrites, messageMarks: this.ring.marksMade, requestsAsked: this.requests.asked, logDraws: this.panelDraws.logs, eventDraws: this.panelDraws.events };
   }
   /** Bytes of the wasm module's memory (shared by every instance, a high-water mark); for
    * measurements. */
@@ -139,14 +139,13 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
   private pacing: ReturnType<typeof setTimeout> | 0 = 0;
   /** The timestamp of the last frame drawn. */
   private lastDrawnT = -Infinity;
-  /** When the text panels were last drawn (Frame.panels), the selection they drew, and
-   * whether the next frame must draw them (the logs were scrolled, or wait for a clean
-   * layout). */
-  private panelsDrawnT = -Infinity;
+  /** When each text panel was last drawn (Frame.drawLogs, drawEvents) and how often it was
+   * (drawCounts), the selection they drew, and whether the next frame must draw them (the
+   * logs were scrolled, or wait for a clean layout). */
+  private readonly panelDrawnT = { logs: -Infinity, events: -Infinity };
+  private readonly panelDraws = { logs: 0, events: 0 };
   private panelsSelection: Selection = null;
   private panelsAsked = false;
-  /** Frames that drew the text panels (drawCounts). */
-  private panelFrames = 0;
   /** A fork was just made: the status line offers to undo it (next frame, after its sentence). */
   private offerUndo = false;
   /** Where the next cluster attached comes from, for the address (address.ts). */
@@ -241,7 +240,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       { render: (f) => this.menu.render(this.menu.id !== null ? f.state.nodes[this.menu.id - 1] : undefined) },
       {
         render: (f) => {
-          if (!f.panels) return;
+          if (!f.drawLogs) return;
           this.logs.presenter = this.hasAttribute("presenter");
           this.logs.render(f.c, f.state, f.selection);
         },
@@ -734,7 +733,7 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.lastDrawnT = t;
     const t0 = performance.now();
     try {
-      this.update(t, panelsTurn && t - this.panelsDrawnT >= PANELS_FRAME_MS_MIN);
+      this.update(t, panelsTurn);
       this.frameFailed = false;
     } catch (e) {
       // A view asked for what the rest of the module holds: drawn again once it is in.
@@ -770,14 +769,27 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     } else this.clock.rest();
   }
 
+  /** Which text panels draw in this frame (the logs table, the event log): both when paused,
+   * after a jump or when asked (askPanels, a new selection); while playing on time alone, on
+   * the instance's turn the one that waited longest if it waited PANELS_FRAME_MS_MIN, never
+   * both (so no frame does the work of both). */
+  private panelsDue(t: number, turn: boolean, jumped: boolean): [boolean, boolean] {
+    if (jumped || !this.clock.playing || this.panelsAsked || this.selection !== this.panelsSelection) return [true, true];
+    if (!turn) return [false, false];
+    const logs = t - this.panelDrawnT.logs;
+    const events = t - this.panelDrawnT.events;
+    if (Math.max(logs, events) < PANELS_FRAME_MS_MIN) return [false, false];
+    return logs >= events ? [true, false] : [false, true];
+  }
+
   /** The next frame draws the text panels, whatever the time. */
   private askPanels(): void {
     this.panelsAsked = true;
     this.invalidate();
   }
 
-  /** `panelsDue`: the text panels' time and turn to draw while playing (Frame.panels). */
-  private update(t: number, panelsDue: boolean): void {
+  /** `panelsTurn`: this instance's turn to draw a text panel that is due (FrameClient). */
+  private update(t: number, panelsTurn: boolean): void {
     const c = this._cluster;
     if (!c) return;
     const dt = this.inView ? this.clock.tick(t, this.ownerDocument.hidden) : 0;
@@ -826,13 +838,17 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
     this.persistence.maybeSave(c, { playing: this.clock.playing });
     lap?.();
     if (this.selection?.kind === "node" && this.selection.id > state.nodes.length) this.selection = null;
-    const panels = panelsDue || jumped || !this.clock.playing || this.panelsAsked || this.selection !== this.panelsSelection;
-    if (panels) {
-      this.panelFrames++;
-      this.panelsDrawnT = t;
-      this.panelsSelection = this.selection;
-      this.panelsAsked = false;
+    const [drawLogs, drawEvents] = this.panelsDue(t, panelsTurn, jumped);
+    if (drawLogs) {
+      this.panelDraws.logs++;
+      this.panelDrawnT.logs = t;
     }
+    if (drawEvents) {
+      this.panelDraws.events++;
+      this.panelDrawnT.events = t;
+    }
+    this.panelsSelection = this.selection;
+    this.panelsAsked = false;
     const frame: Frame = {
       c,
       state,
@@ -843,7 +859,8 @@ export class RaftClusterElement extends HTMLElement implements ControlsHost {
       t,
       playing: this.clock.playing,
       selection: this.selection,
-      panels,
+      drawLogs,
+      drawEvents,
     };
     for (const v of this.views) {
       v.render(frame);

@@ -21,11 +21,12 @@ export interface Frame {
   readonly t: number;
   readonly playing: boolean;
   readonly selection: Selection;
-  /** The text panels (the logs table, the event log) draw in this frame: always when paused,
-   * after a jump or when something asked for the frame (an action, a scroll, a selection);
-   * while playing on time alone, at most every PANELS_FRAME_MS_MIN and on the instance's
-   * turn (`FrameClient.frame`). */
-  readonly panels: boolean;
+  /** The text panels draw in this frame: the logs table, the event log. Both when paused,
+   * after a jump or when asked (a scroll of the table, a new selection); while playing on
+   * time alone each at most every PANELS_FRAME_MS_MIN, one of them a frame, on the
+   * instance's turn (`FrameClient.frame`). */
+  readonly drawLogs: boolean;
+  readonly drawEvents: boolean;
 }
 
 /** While playing, the text panels are drawn at most this often (real ms): ten times a second

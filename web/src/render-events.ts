@@ -1,8 +1,8 @@
 // The event log: the cluster's events narrated one sentence per line, newest first, bounded
 // to EVENT_LINES_MAX lines. What it shows comes from Rust: after a jump (a seek, a step, a
 // new cluster) the lines up to the moment shown (`recentEvents()`), then each frame's new
-// events (`events()`, each handed out once), drawn when the frame draws its panels
-// (Frame.panels: while playing at most every PANELS_FRAME_MS_MIN). Dropped messages are left
+// events (`events()`, each handed out once), drawn when the frame draws the event log
+// (Frame.drawEvents: while playing at most every PANELS_FRAME_MS_MIN). Dropped messages are left
 // out unless asked for (under loss they would flood it). While the list follows the newest
 // (scrolled to its top, neither pointed at nor focused) only the lines that can be in its box
 // are drawn (the others are `out`, not displayed): a line added at the top moves every line
@@ -125,7 +125,7 @@ export class EventLog implements FrameView {
       this.pending.push(...f.events);
       if (this.pending.length > EVENT_LINES_MAX) this.pending.splice(0, this.pending.length - EVENT_LINES_MAX);
     }
-    if (!f.panels || this.pending.length === 0) return;
+    if (!f.drawEvents || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
     this.add(batch);
