@@ -38,9 +38,6 @@ const FOLLOW_PAGE_FRACTION = 0.5;
  * most of the full-page layouts of three instances). Past the newest there is room to scroll
  * into, as while following by pages. */
 const WIDTH_STEP_VIEWS = 1;
-/** The least part of a row's overview strip the window of the columns in view covers (about
- * 6 px of the head's strip): a long log's window stays visible. */
-const STRIP_VIEW_MIN = 0.03;
 /** Entries a row keeps hidden for reuse (a snapshot takes ten out of the view at once, while
  * new ones come one by one: removing and making them again was the slowest frames' largest
  * part of the log table, measure.mjs). */
@@ -391,8 +388,7 @@ export class LogView {
         h("strong", {}, nodeName(id)),
       );
       nameBtn.addEventListener("click", () => this.onSelectNode(id));
-      // commitIndex and lastApplied, in a box of their own (logs.css .row-stats).
-      const stats = h("span");
+      const stats = h("div", { class: "row-stats" });
       const strip: Strip = {
         el: h("div", { class: "log-strip", role: "button", tabindex: -1, "aria-label": `Overview of ${nodeName(id)}'s log: click to show that part` }),
         snap: h("span", { class: "ov-snap" }),
@@ -409,7 +405,7 @@ export class LogView {
         this.jumpTo(Math.round(this.first + f * Math.max(0, this.last - this.first)));
       });
       const jump = h("button", { type: "button", class: "log-jump", hidden: true });
-      const head = h("div", { class: "log-head" }, h("div", { class: "row-line" }, nameBtn, title), h("div", { class: "row-stats" }, stats), strip.el);
+      const head = h("div", { class: "log-head" }, h("div", { class: "row-line" }, nameBtn, title), stats, strip.el);
       const snapLabel = h("span", { class: "snap-label" });
       const snap = h("div", { class: "snapshot", hidden: true }, snapLabel);
       const next = h("div", { class: "marker next", hidden: true }, "▼");
@@ -507,25 +503,18 @@ export class LogView {
     const span = Math.max(1, last - first + 1);
     // Percentages rounded to 0.1: the style is written only when it changes.
     const at = (i: number) => Math.round((Math.max(0, Math.min(span, i - first + 1)) / span) * 1000) / 10;
-    // Each mark is placed by a transform (logs.css .log-strip: moved by its insets, a
-    // positioned box laid the page out): a bar, as wide as the strip, scaled to its part; a
-    // point moved by its place in percent of the strip (--at).
-    const bar = (el: HTMLElement, from: number, to: number, least = 0) => {
-      const w = Math.max(least, (to - from) / 100);
-      setStyle(el, "transform", `translateX(${Math.min(from, 100 - w * 100).toFixed(1)}%) scaleX(${w.toFixed(3)})`);
-    };
-    const point = (el: HTMLElement, i: number) => {
-      const v = String(at(i));
-      if (el.style.getPropertyValue("--at") !== v) el.style.setProperty("--at", v);
-    };
-    bar(row.strip.snap, 0, at(nd.snapshotIndex));
-    bar(row.strip.log, at(nd.snapshotIndex), at(nd.lastLogIndex));
-    point(row.strip.commit, nd.commitIndex);
+    const pct = (i: number) => `${at(i)}%`;
+    const fromRight = (i: number) => `${Math.round((100 - at(i)) * 10) / 10}%`;
+    setStyle(row.strip.snap, "width", pct(nd.snapshotIndex));
+    setStyle(row.strip.log, "left", pct(nd.snapshotIndex));
+    setStyle(row.strip.log, "right", fromRight(nd.lastLogIndex));
+    setStyle(row.strip.commit, "left", pct(nd.commitIndex));
     setHidden(row.strip.diverge, nd.divergesAt === null);
-    if (nd.divergesAt !== null) point(row.strip.diverge, nd.divergesAt - 1);
+    if (nd.divergesAt !== null) setStyle(row.strip.diverge, "left", pct(nd.divergesAt - 1));
     setHidden(row.strip.next, nextI === undefined);
-    if (nextI !== undefined) point(row.strip.next, nextI - 1);
-    bar(row.strip.view, at(inLo - 1), at(inHi), STRIP_VIEW_MIN);
+    if (nextI !== undefined) setStyle(row.strip.next, "left", pct(nextI - 1));
+    setStyle(row.strip.view, "left", pct(inLo - 1));
+    setStyle(row.strip.view, "right", fromRight(inHi));
 
     // Out of view: a button that shows it (the divergence first, else the last entry).
     const target = nd.divergesAt !== null && (nd.divergesAt < inLo || nd.divergesAt > inHi) ? nd.divergesAt : nd.lastLogIndex > nd.snapshotIndex && (nd.lastLogIndex < inLo || nd.lastLogIndex > inHi) ? nd.lastLogIndex : null;
