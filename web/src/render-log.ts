@@ -122,8 +122,7 @@ interface Row {
   title: HTMLElement;
   stats: HTMLElement;
   strip: Strip;
-  /** The box of the row's entries, snapshot block and markers (logs.css .log-cells). */
-  cells: HTMLElement;
+  track: HTMLElement;
   snap: HTMLElement;
   snapLabel: HTMLElement;
   next: HTMLElement;
@@ -314,11 +313,7 @@ export class LogView {
     // number of views (WIDTH_STEP_VIEWS).
     const step = Math.max(COL_W, Math.round(viewW * WIDTH_STEP_VIEWS));
     const widthPx = `${Math.ceil(Math.max(width, scrollLeft + viewW) / step) * step}px`;
-    if (this.inner.style.width !== widthPx) {
-      this.inner.style.width = widthPx;
-      // The rows' cells are as wide (logs.css .log-cells: a box of a fixed size).
-      this.inner.style.setProperty("--log-table-w", widthPx);
-    }
+    if (this.inner.style.width !== widthPx) this.inner.style.width = widthPx;
 
     // Only the entries drawn cross from Rust: one window per row that has any in view, asked
     // for again only when a log can have changed (every change of a log is persisted:
@@ -411,7 +406,7 @@ export class LogView {
       const next = h("div", { class: "marker next", hidden: true }, "▼");
       const match = h("div", { class: "marker match", hidden: true }, "▲");
       const diverge = h("div", { class: "marker diverge", hidden: true }, "◆");
-      const row: Row = { id, el: h("div"), head, badge, title, stats, strip, cells: h("div"), snap, snapLabel, next, match, diverge, jump, jumpTo: 0, entries: new Map(), spares: [], keys: new Map(), headKey: "", key: "", shown: null, hovered: false };
+      const row: Row = { id, el: h("div"), head, badge, title, stats, strip, track: h("div"), snap, snapLabel, next, match, diverge, jump, jumpTo: 0, entries: new Map(), spares: [], keys: new Map(), headKey: "", key: "", shown: null, hovered: false };
       jump.addEventListener("click", () => this.jumpTo(row.jumpTo));
       // The pointer and the focus each keep the titles following until both have left.
       let pointer = false;
@@ -425,10 +420,10 @@ export class LogView {
       head.addEventListener("pointerleave", hover(() => (pointer = false)));
       head.addEventListener("focusin", hover(() => (focus = true)));
       head.addEventListener("focusout", hover(() => (focus = false)));
-      row.cells = h("div", { class: "log-cells" }, snap, next, match, diverge);
+      row.track = h("div", { class: "log-track" }, snap, next, match, diverge);
       // The jump button sits in a zero-width column stuck beside the head: at the view's left
       // edge wherever the table is scrolled, taking no room.
-      row.el = h("div", { class: "log-row", "data-log-node": id }, head, h("div", { class: "log-aside" }, jump), h("div", { class: "log-track" }, row.cells));
+      row.el = h("div", { class: "log-row", "data-log-node": id }, head, h("div", { class: "log-aside" }, jump), row.track);
       this.inner.append(row.el);
       this.rows.push(row);
     }
@@ -583,16 +578,14 @@ export class LogView {
             h("span", { class: "e-term" }),
             h("span", { class: "e-cmd" }),
           );
-          row.cells.append(el);
+          row.track.append(el);
         }
         row.entries.set(entry.index, el);
       }
       // Placed apart from what it shows: column 0 moving (a snapshot) moves every entry but
-      // redraws none. By a transform, not `left`: a positioned box moved by its insets lays
-      // out the page (no relayout boundary holds it), one moved by a transform is only
-      // painted again.
-      const at = `translateX(${x(entry.index)}px)`;
-      if (el.style.transform !== at) el.style.transform = at;
+      // redraws none.
+      const left = `${x(entry.index)}px`;
+      if (el.style.left !== left) el.style.left = left;
       const k = entryKey(entry, nd, leader, this.violation !== null && this.violation.nodes.has(nd.id) && this.violation.indices.has(entry.index));
       if (row.keys.get(entry.index) === k) continue;
       row.keys.set(entry.index, k);
@@ -666,8 +659,7 @@ export class LogView {
       return;
     }
     setHidden(el, false);
-    // By a transform, as the entries are (logs.css .log-cells).
-    setStyle(el, "transform", `translateX(${Math.max(0, index - first) * COL_W}px)`);
+    setStyle(el, "left", `${Math.max(0, index - first) * COL_W}px`);
     setText(el, name);
     setAttr(el, "title", title);
   }
@@ -802,7 +794,7 @@ function followNewest(x: number, width: number, viewW: number): number {
   return edge + Math.ceil((end + page - edge) / COL_W) * COL_W;
 }
 
-function setStyle(el: HTMLElement, prop: "left" | "right" | "width" | "top" | "transform", value: string): void {
+function setStyle(el: HTMLElement, prop: "left" | "right" | "width" | "top", value: string): void {
   if (el.style[prop] !== value) el.style[prop] = value;
 }
 
